@@ -1,0 +1,107 @@
+"""Ledger-wide changes: local calendar corrections, settings and policies. Each is one
+transaction with an audit row saying who changed what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from tsk import queries as q
+from tsk import settings as settings_mod
+from tsk import timeutil
+from tsk.context import Ledger
+from tsk.errors import InvalidInput, Refused
+from tsk.sla import PRESETS, Policy
+from tsk.workdays import PUBLISHED_YEARS
+
+
+def audit(ledger: Ledger, action: str, details: dict[str, Any]) -> None:
+    ledger.store.run(
+        q.INSERT_AUDIT,
+        {
+            "at": timeutil.to_text(timeutil.now()),
+            "actor": ledger.actor,
+            "action": action,
+            "details": json.dumps(details, ensure_ascii=False, sort_keys=True),
+        },
+    )
+
+
+def set_calendar_day(ledger: Ledger, day: dt.date, *, workday: bool | None, note: str | None) -> int:
+    """Record a local correction (workday True/False), or remove one (None).
+
+    Deadlines of complaints still open that the change affects are recomputed in the same
+    transaction, each with an event naming the correction: a deadline is a consequence of
+    the calendar, so a corrected calendar must reach the clocks already running. Returns the
+    number of complaints whose deadlines moved.
+    """
+    from tsk.lifecycle import recompute_open_deadlines
+
+    with ledger.store.transaction():
+        row = {"day": day.isoformat(), "workday": int(bool(workday)), "note": note, "actor": ledger.actor,
+               "recorded_at": timeutil.to_text(timeutil.now())}
+        if workday is None:
+            ledger.store.run(q.DELETE_CORRECTION, {"day": day.isoformat()})
+        else:
+            ledger.store.run(q.UPSERT_CORRECTION, row)
+        audit(ledger, "calendar-set", {"day": day.isoformat(), "workday": workday, "note": note})
+        ledger.reload_calendar()
+        return recompute_open_deadlines(ledger, day, reason=f"calendar correction {day.isoformat()}")
+
+
+def mark_published(ledger: Ledger, year: int, note: str | None) -> None:
+    """Say that `year`'s official schedule has been entered as local corrections."""
+    if year in PUBLISHED_YEARS:
+        raise Refused(f"{year}'s schedule is already known from the holidays package")
+    with ledger.store.transaction():
+        ledger.store.run(q.UPSERT_PUBLISHED_YEAR, {"year": year, "note": note, "actor": ledger.actor,
+                                                   "recorded_at": timeutil.to_text(timeutil.now())})
+        audit(ledger, "calendar-published", {"year": year, "note": note})
+
+
+def set_setting(ledger: Ledger, key: str, text: str) -> Any:
+    value = settings_mod.parse(key, text)
+    if key == "default_policy":
+        ledger.policy(value)  # NotFound names the known ones
+    with ledger.store.transaction():
+        old = settings_mod.load(ledger.store).get(key)
+        ledger.store.run(q.UPSERT_SETTING, {"key": key, "value": json.dumps(value, ensure_ascii=False)})
+        audit(ledger, "config-set", {"key": key, "old": old, "new": value})
+    ledger.__dict__.pop("settings", None)
+    return value
+
+
+def load_policy_file(path: Path) -> Policy:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'}: {exc}") from None
+    return Policy.from_mapping(data, origin=str(path))
+
+
+def add_policy(ledger: Ledger, policy: Policy) -> None:
+    """Store a bank's policy. A stored version never changes: complaints name it."""
+    if policy.name in PRESETS:
+        raise Refused(f"{policy.name} is a built-in preset; give your policy another name")
+    definition = json.dumps(policy.to_mapping(), ensure_ascii=False, sort_keys=True)
+    with ledger.store.transaction():
+        existing = ledger.store.row(q.POLICY_VERSION_EXISTS, {"name": policy.name, "version": policy.version})
+        if existing is not None:
+            if existing["definition"] == definition:
+                return
+            raise Refused(f"policy {policy.name} version {policy.version} already exists with other rules; raise its version")
+        ledger.store.run(q.INSERT_POLICY, {"name": policy.name, "version": policy.version, "definition": definition,
+                                           "actor": ledger.actor, "recorded_at": timeutil.to_text(timeutil.now())})
+        audit(ledger, "policy-add", {"name": policy.name, "version": policy.version})
+
+
+def policies(ledger: Ledger) -> list[Policy]:
+    stored = [Policy.from_mapping(json.loads(r["definition"])) for r in ledger.store.rows(q.POLICY_DEFINITIONS)]
+    return [*PRESETS.values(), *stored]

@@ -1,0 +1,76 @@
+"""The ledger a command works on: its store, its actor, and what it loads lazily from it
+(settings, the calendar with local corrections, policies)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from tsk import queries as q
+from tsk.db import Store, open_store, resolve_location
+from tsk.errors import NotFound
+from tsk.schema import ensure_schema
+from tsk.sla import PRESETS, Policy
+from tsk.workdays import Calendar, as_special_days, build_calendar, unpublished_warning
+
+
+def resolve_actor(option: str | None) -> str:
+    """`--as`, else `TSK_USER`, else the login name."""
+    if option:
+        return option
+    if os.environ.get("TSK_USER"):
+        return os.environ["TSK_USER"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class Ledger:
+    def __init__(self, store: Store, actor: str, warn: Callable[[str], None] | None = None) -> None:
+        self.store = store
+        self.actor = actor
+        self.warnings: list[str] = []
+        self._warn = warn or self.warnings.append
+
+    @classmethod
+    def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None) -> Ledger:
+        store = open_store(resolve_location(location))
+        ensure_schema(store)
+        return cls(store, resolve_actor(actor), warn)
+
+    def warn(self, message: str) -> None:
+        self._warn(message)
+
+    @cached_property
+    def settings(self) -> dict[str, Any]:
+        from tsk.settings import load
+
+        return load(self.store)
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        corrections = as_special_days(self.store.rows(q.CALENDAR_CORRECTIONS))
+        published = [row["year"] for row in self.store.rows(q.PUBLISHED_YEARS)]
+        return build_calendar(corrections, published, on_unpublished=lambda year: self.warn(unpublished_warning(year)))
+
+    def reload_calendar(self) -> None:
+        self.__dict__.pop("calendar", None)
+
+    def policy(self, name: str, version: int | None = None) -> Policy:
+        """A preset, or the newest (or given) version of a policy stored in the ledger."""
+        if name in PRESETS and (version is None or version == PRESETS[name].version):
+            return PRESETS[name]
+        row = self.store.row(q.POLICY_BY_NAME, {"name": name, "version": version, "any_version": version is None})
+        if row is None:
+            known = sorted({*PRESETS, *(r["name"] for r in self.store.rows(q.POLICY_NAMES))})
+            wanted = name if version is None else f"{name} v{version}"
+            raise NotFound(f"no policy {wanted!r} (known: {', '.join(known)})")
+        return Policy.from_mapping(json.loads(row["definition"]), origin=f"policy {name}")
+
+    def close(self) -> None:
+        self.store.close()

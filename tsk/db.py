@@ -1,0 +1,195 @@
+"""Where the ledger is, and one small interface over its two drivers.
+
+SQLite runs on the standard library's `sqlite3` (importing SQLAlchemy alone costs ~0.3 s,
+more than a whole `tsk overdue`); PostgreSQL runs through SQLAlchemy and psycopg 3. Both take
+the same SQL text with `:name` parameters, written once in `tsk.queries`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tsk.errors import InvalidInput, TskError
+
+Params = Mapping[str, Any] | Sequence[Any]
+
+
+def default_location() -> str:
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(data_home, "tsk", "ledger.db")
+
+
+def resolve_location(option: str | None) -> str:
+    """`--db`, else `TSK_DB`, else the XDG data home."""
+    return option or os.environ.get("TSK_DB") or default_location()
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+class SqliteStore:
+    """The embedded ledger: WAL so readers never wait, a long busy timeout so writers queue
+    instead of failing with "database is locked", and BEGIN IMMEDIATE for every write so a
+    transaction never has to upgrade its lock half-way."""
+
+    dialect = "sqlite"
+    for_update = ""  # BEGIN IMMEDIATE already serialises writers
+
+    def __init__(self, path: str) -> None:
+        path = path.removeprefix("sqlite:///")
+        self.path = path
+        _create_private_file(Path(path))
+        try:
+            self.conn = sqlite3.connect(path, isolation_level=None, timeout=60.0, check_same_thread=False)
+            self.conn.row_factory = _as_dict
+            self.conn.execute("PRAGMA busy_timeout = 60000")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise TskError(f"cannot open the ledger {path}: {exc}") from None
+
+    def rows(self, sql: str, params: Params = ()) -> list[dict]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def row(self, sql: str, params: Params = ()) -> dict | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def value(self, sql: str, params: Params = ()) -> Any:
+        found = self.conn.execute(sql, params).fetchone()
+        return None if found is None else next(iter(found.values()))
+
+    def run(self, sql: str, params: Params = ()) -> int:
+        return self.conn.execute(sql, params).rowcount
+
+    def run_many(self, sql: str, rows: Sequence[Params]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
+        cursor = self.conn.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield from batch
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqliteStore]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def has_table(self, name: str) -> bool:
+        return self.row("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = :n", {"n": name}) is not None
+
+    def lock_ledger(self) -> None:
+        """Serialise schema changes: BEGIN IMMEDIATE has already taken the write lock."""
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class SqlAlchemyStore:
+    """A server database (PostgreSQL) through SQLAlchemy; reads autocommit, writes in
+    `transaction()`, rows locked with FOR UPDATE where SQLite would rely on its file lock."""
+
+    dialect = "postgresql"
+    for_update = " FOR UPDATE"
+
+    def __init__(self, url: str) -> None:
+        try:
+            from sqlalchemy import create_engine, text
+            from sqlalchemy.exc import SQLAlchemyError
+        except ImportError:  # pragma: no cover - a declared dependency
+            raise TskError("SQLAlchemy is needed for a database URL") from None
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        if not url.startswith("postgresql"):
+            raise InvalidInput(f"unsupported database URL {url.split('://')[0]}://… (use a file path or postgresql://)")
+        self._text = text
+        self._error = SQLAlchemyError
+        try:
+            self.engine = create_engine(url, pool_size=1, max_overflow=2)
+            self._autocommit = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        except ImportError:
+            raise TskError("PostgreSQL needs psycopg 3: pip install 'tsk[postgres]'") from None
+        except SQLAlchemyError as exc:
+            raise TskError(f"cannot connect to the database: {str(exc).splitlines()[0]}") from None
+        self._conn = self._autocommit
+
+    def _execute(self, sql: str, params: Params = ()):
+        return self._conn.execute(self._text(sql), dict(params) if params else {})
+
+    def rows(self, sql: str, params: Params = ()) -> list[dict]:
+        return [dict(r) for r in self._execute(sql, params).mappings()]
+
+    def row(self, sql: str, params: Params = ()) -> dict | None:
+        found = self._execute(sql, params).mappings().first()
+        return None if found is None else dict(found)
+
+    def value(self, sql: str, params: Params = ()) -> Any:
+        return self._execute(sql, params).scalar()
+
+    def run(self, sql: str, params: Params = ()) -> int:
+        return self._execute(sql, params).rowcount
+
+    def run_many(self, sql: str, rows: Sequence[Params]) -> None:
+        if rows:
+            self._conn.execute(self._text(sql), [dict(r) for r in rows])
+
+    def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
+        result = self._conn.execution_options(yield_per=size).execute(self._text(sql), dict(params) if params else {})
+        for row in result.mappings():
+            yield dict(row)
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqlAlchemyStore]:
+        outer = self._conn
+        with self.engine.begin() as conn:
+            self._conn = conn
+            try:
+                yield self
+            finally:
+                self._conn = outer
+
+    def has_table(self, name: str) -> bool:
+        return self.value("SELECT to_regclass(:n) IS NOT NULL", {"n": name}) is True
+
+    def lock_ledger(self) -> None:
+        self.value("SELECT pg_advisory_xact_lock(7301)")
+
+    def close(self) -> None:
+        self._autocommit.close()
+        self.engine.dispose()
+
+
+Store = SqliteStore | SqlAlchemyStore
+
+
+def open_store(location: str) -> Store:
+    if is_url(location) and not location.startswith("sqlite:///"):
+        return SqlAlchemyStore(location)
+    return SqliteStore(location)
+
+
+def _as_dict(cursor: sqlite3.Cursor, row: tuple) -> dict:
+    return {col[0]: value for col, value in zip(cursor.description, row)}
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the ledger file (and its folder) readable by the owner only, on first use."""
+    if path.exists() or str(path) == ":memory:":
+        return
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise TskError(f"cannot create the ledger {path}: {exc.strerror}") from None

@@ -1,0 +1,181 @@
+"""The ledger's tables, as SQLModel models: the one definition of the schema.
+
+New ledgers are created from these models (SQLite and PostgreSQL alike); older ledgers are
+brought up to them by the ordered migrations in `tsk.schema`. Commands then read and write
+with the SQL of `tsk.queries`, which names these same columns.
+
+Portability choices: times are ISO 8601 text with +08:00 and dates are `YYYY-MM-DD` text
+(they compare as strings, and export byte for byte); flags are 0/1 integers; money is an
+integer number of fen.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Complaint(SQLModel, table=True):
+    __tablename__ = "complaint"
+    __table_args__ = (
+        # Each running clock is seekable: equality on status (IN open states), then a range.
+        Index("ix_complaint_resolution_clock", "status", "due"),
+        Index("ix_complaint_ack_clock", "status", "acked_at", "ack_due"),
+        Index("ix_complaint_cap_clock", "status", "cap_due"),
+        Index("ix_complaint_report_clock", "reported_at", "report_due"),
+        Index("ix_complaint_received", "received_at"),
+        Index("ix_complaint_phone", "customer_phone"),
+        Index("ix_complaint_id_number", "customer_id_number"),
+        Index("ix_complaint_unit_category", "unit", "category", "received_at"),
+        Index("ix_complaint_assignee", "assignee"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(unique=True, max_length=20)
+    status: str = Field(max_length=12)
+    kind: str = Field(max_length=16)
+    channel: str = Field(max_length=16)
+    category: str = Field(max_length=16)
+    business_type: str = Field(max_length=16)
+    cause: str = Field(max_length=20)
+    severity: str = Field(max_length=10)
+    level: int
+    received_at: str = Field(max_length=25)
+    customer_name: str
+    customer_phone: str | None = None
+    customer_id_number: str | None = None
+    customer_email: str | None = None
+    customer_address: str | None = None
+    group_size: int
+    is_group: int = 0
+    unit: str
+    subject_staff: str | None = None
+    conflicts: str | None = None  # JSON list of names who must not handle it (回避)
+    summary: str
+    demand: str | None = None
+    referred_by: str | None = None
+    referral_ref: str | None = None
+    direct: int = 0  # 越级: the customer went over the unit's head
+    repeat_of: str | None = None
+    first_handler: str  # 首问负责: who registered it
+    assignee: str | None = None
+    assignee_unit: str | None = None
+    policy: str = Field(max_length=40)
+    policy_version: int
+    ack_due: str = Field(max_length=10)
+    due: str = Field(max_length=10)
+    cap_due: str = Field(max_length=10)
+    report_due: str | None = Field(default=None, max_length=10)
+    acked_at: str | None = Field(default=None, max_length=25)
+    reported_at: str | None = Field(default=None, max_length=25)
+    extended_days: int = 0
+    reopened: int = 0
+    closed_at: str | None = Field(default=None, max_length=25)
+    result: str | None = None
+    resolution: str | None = None
+    compensation_fen: int | None = None
+    root_cause: str | None = None
+    rectification: str | None = None
+    satisfaction: str | None = None
+    notified_via: str | None = None
+    reason: str | None = None  # why rejected, withdrawn or reopened
+    event_count: int = 0
+    history_head: str = ""  # hash of the newest event: deleting the last one is detected too
+
+
+class Event(SQLModel, table=True):
+    """One change to a complaint. Append-only; chained by hash within its complaint."""
+
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("complaint_id", "seq", name="uq_event_complaint_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id")
+    seq: int
+    at: str = Field(max_length=25)  # when it happened
+    recorded_at: str = Field(max_length=25)  # when it was entered
+    actor: str
+    action: str = Field(max_length=24)
+    details: str  # canonical JSON, including the field changes it made
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class Lapse(SQLModel, table=True):
+    """A clock the nightly check found overdue and escalated: never twice for one lapse."""
+
+    __tablename__ = "lapse"
+
+    complaint_id: int = Field(foreign_key="complaint.id", primary_key=True)
+    clock: str = Field(primary_key=True, max_length=12)
+    due: str = Field(primary_key=True, max_length=10)
+    detected_at: str = Field(max_length=25)
+
+
+class RefCounter(SQLModel, table=True):
+    __tablename__ = "ref_counter"
+
+    year: int = Field(primary_key=True)
+    last: int
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: str  # JSON
+
+
+class CalendarCorrection(SQLModel, table=True):
+    """A local correction to the package calendar (a holiday or a make-up working day)."""
+
+    __tablename__ = "calendar_correction"
+
+    day: str = Field(primary_key=True, max_length=10)
+    workday: int
+    note: str | None = None
+    actor: str
+    recorded_at: str = Field(max_length=25)
+
+
+class PublishedYear(SQLModel, table=True):
+    """A year whose official schedule was entered locally (so it no longer warns)."""
+
+    __tablename__ = "published_year"
+
+    year: int = Field(primary_key=True)
+    note: str | None = None
+    actor: str
+    recorded_at: str = Field(max_length=25)
+
+
+class PolicyDefinition(SQLModel, table=True):
+    """A bank's own deadline policy; a version, once stored, never changes."""
+
+    __tablename__ = "policy_definition"
+
+    name: str = Field(primary_key=True, max_length=40)
+    version: int = Field(primary_key=True)
+    definition: str  # JSON of sla.Policy.to_mapping()
+    actor: str
+    recorded_at: str = Field(max_length=25)
+
+
+class Audit(SQLModel, table=True):
+    """Ledger-wide actions that belong to no one complaint: settings, calendar, PII exports."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(max_length=25)
+    actor: str
+    action: str = Field(max_length=24)
+    details: str
+
+
+class SchemaMigration(SQLModel, table=True):
+    __tablename__ = "schema_migration"
+
+    version: int = Field(primary_key=True)
+    description: str
+    applied_at: str = Field(max_length=25)

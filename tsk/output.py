@@ -1,0 +1,127 @@
+"""The one output layer: the same rows rendered as a rich table for people, or as CSV, JSON
+or JSON lines for scripts. Tables show Chinese labels; CSV and JSON carry English keys."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from tsk.errors import InvalidInput
+
+FORMATS = ("table", "csv", "json", "jsonl", "md")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the table heading (Chinese)
+    show: Callable[[Any], str] | None = None  # how a table shows the value
+    justify: str = "left"
+
+
+def check_format(fmt: str, allowed: Sequence[str]) -> str:
+    if fmt not in allowed:
+        raise InvalidInput(f"format {fmt!r} is not one of: {', '.join(allowed)}")
+    return fmt
+
+
+def cell(value: Any) -> str:
+    """A value as CSV shows it: empty for null, keys as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def write_csv(rows: Iterable[dict], keys: Sequence[str], out: TextIO, *, excel: bool = False) -> int:
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")
+    writer.writerow(keys)
+    count = 0
+    for row in rows:
+        writer.writerow([cell(row.get(key)) for key in keys])
+        count += 1
+    return count
+
+
+def json_text(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def console(file: TextIO | None = None, *, stderr: bool = False):
+    from rich.console import Console
+
+    return Console(file=file, stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def render_table(
+    rows: Sequence[dict],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    row_style: Callable[[dict], str | None] | None = None,
+    out: TextIO | None = None,
+) -> None:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAVY, caption_justify="left")
+    for column in columns:
+        table.add_column(column.header, justify=column.justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(
+            *[(column.show(row.get(column.key)) if column.show else cell(row.get(column.key))) for column in columns],
+            style=row_style(row) if row_style else None,
+        )
+    console(out or sys.stdout).print(table)
+
+
+def emit(
+    rows: Sequence[dict],
+    columns: Sequence[Column],
+    fmt: str,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    row_style: Callable[[dict], str | None] | None = None,
+    out: TextIO | None = None,
+) -> None:
+    """Print rows as a table, CSV (header + keys), JSON (one list) or JSON lines."""
+    stream = out or sys.stdout
+    keys = [c.key for c in columns]
+    if fmt == "table":
+        render_table(rows, columns, title=title, caption=caption, row_style=row_style, out=stream)
+    elif fmt == "csv":
+        write_csv(rows, keys, stream)
+    elif fmt == "json":
+        stream.write(json_text([{k: row.get(k) for k in keys} for row in rows]) + "\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            stream.write(json.dumps({k: row.get(k) for k in keys}, ensure_ascii=False) + "\n")
+    elif fmt == "md":
+        stream.write(markdown_table(rows, columns) + "\n")
+    else:  # pragma: no cover - check_format ran first
+        raise InvalidInput(f"unknown format {fmt}")
+
+
+def markdown_table(rows: Sequence[dict], columns: Sequence[Column]) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", "<br>")
+
+    lines = [
+        "| " + " | ".join(esc(c.header) for c in columns) + " |",
+        "| " + " | ".join("---:" if c.justify == "right" else "---" for c in columns) + " |",
+    ]
+    for row in rows:
+        values = [(c.show(row.get(c.key)) if c.show else cell(row.get(c.key))) for c in columns]
+        lines.append("| " + " | ".join(esc(v) for v in values) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,84 @@
+"""Creating a new ledger, and upgrading an older one in place.
+
+A new ledger gets the tables of `tsk.models` as they are now. An older ledger is brought up
+by the ordered migrations below, each in the same transaction as its version row, so a
+ledger is never left half-upgraded. Adding a column or table means: change the model, append
+a migration that does the same to existing ledgers, and bump nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tsk import timeutil
+from tsk.db import Store
+from tsk.errors import TskError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    upgrade: Callable[[Store], None] | None  # None: the initial schema, made from the models
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", None),)
+
+CURRENT_VERSION = MIGRATIONS[-1].version
+
+
+def ensure_schema(store: Store) -> None:
+    """Create or upgrade the ledger's schema if needed; cheap when it is current."""
+    version = store.value("SELECT max(version) FROM schema_migration") if store.has_table("schema_migration") else 0
+    if version == CURRENT_VERSION:
+        return
+    if version and version > CURRENT_VERSION:
+        raise TskError(f"this ledger has schema version {version}, newer than this tsk knows ({CURRENT_VERSION}): upgrade tsk")
+    with store.transaction():
+        store.lock_ledger()
+        # Another process may have created or upgraded it while we waited for the lock.
+        version = store.value("SELECT max(version) FROM schema_migration") if store.has_table("schema_migration") else 0
+        if not version:
+            _create(store)
+            return
+        for migration in MIGRATIONS:
+            if migration.version > version and migration.upgrade is not None:
+                migration.upgrade(store)
+                _mark(store, migration)
+
+
+def schema_ddl(dialect_name: str) -> list[str]:
+    """CREATE TABLE / CREATE INDEX statements for the current models, in dependency order."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from tsk.models import SQLModel
+
+    dialect = sqlite.dialect() if dialect_name == "sqlite" else postgresql.dialect()
+    statements = []
+    for table in SQLModel.metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        statements.extend(str(CreateIndex(index).compile(dialect=dialect)).strip() for index in table.indexes)
+    return statements
+
+
+def _create(store: Store) -> None:
+    from tsk.settings import DEFAULTS
+
+    for statement in schema_ddl(store.dialect):
+        store.run(statement)
+    for migration in MIGRATIONS:
+        _mark(store, migration)
+    store.run_many(
+        "INSERT INTO setting (key, value) VALUES (:key, :value)",
+        [{"key": key, "value": json.dumps(value, ensure_ascii=False)} for key, value in DEFAULTS.items()],
+    )
+
+
+def _mark(store: Store, migration: Migration) -> None:
+    store.run(
+        "INSERT INTO schema_migration (version, description, applied_at) VALUES (:v, :d, :t)",
+        {"v": migration.version, "d": migration.description, "t": timeutil.to_text(timeutil.now())},
+    )

@@ -1,0 +1,87 @@
+"""Times and dates in Asia/Shanghai: parsing user input, and the stored text forms.
+
+Stored times are ISO 8601 text with the fixed +08:00 offset (China has kept no daylight
+saving since 1991), so that they sort and compare as strings in SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from tsk.errors import InvalidInput
+
+CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+def now() -> dt.datetime:
+    """The current time in China, to the second."""
+    return dt.datetime.now(CHINA).replace(microsecond=0)
+
+
+def today() -> dt.date:
+    return now().date()
+
+
+def parse_date(text: str, *, what: str = "date") -> dt.date:
+    """`2026-11-23`, `today`, `yesterday`, or a date-time (its China date)."""
+    value = text.strip().lower()
+    if value == "today":
+        return today()
+    if value == "yesterday":
+        return today() - dt.timedelta(days=1)
+    if _DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"{what} {text!r} is not a real date") from None
+    return parse_datetime(text, what=what).date()
+
+
+def parse_datetime(text: str, *, what: str = "time") -> dt.datetime:
+    """`2026-11-23 14:05`, ISO 8601 with or without offset, a date (00:00), `today`, `yesterday`.
+
+    A time without an offset is China time; one with an offset is converted to China time.
+    """
+    value = text.strip()
+    low = value.lower()
+    if low in ("today", "now"):
+        return now()
+    if low == "yesterday":
+        return now() - dt.timedelta(days=1)
+    if _DATE.match(value):
+        return dt.datetime.combine(parse_date(value, what=what), dt.time(), CHINA)
+    candidate = value.replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        moment = dt.datetime.fromisoformat(candidate)
+    except ValueError:
+        if _DATE_TIME.match(value):
+            raise InvalidInput(f"{what} {text!r} is not a real date and time") from None
+        raise InvalidInput(
+            f"{what} {text!r} is not a date or time (use 2026-11-23, '2026-11-23 14:05', ISO 8601, today or yesterday)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=CHINA)
+    return moment.astimezone(CHINA).replace(microsecond=0)
+
+
+def to_text(moment: dt.datetime) -> str:
+    """The stored form: `2026-11-23T14:05:00+08:00`."""
+    return moment.astimezone(CHINA).replace(microsecond=0).isoformat()
+
+
+def from_text(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def date_of(text: str) -> dt.date:
+    """The China date of a stored time."""
+    return dt.date.fromisoformat(text[:10])
+
+
+def start_of(day: dt.date) -> str:
+    """The stored text of 00:00 on `day`, for range queries on stored times."""
+    return to_text(dt.datetime.combine(day, dt.time(), CHINA))

@@ -1,0 +1,133 @@
+"""Enumerated values: an English key for machines, a Chinese label for people.
+
+Input accepts either; CSV and JSON carry the key; tables show the label. One table per
+field, so a new channel or cause is added here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tsk.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Vocab:
+    field: str
+    entries: tuple[tuple[str, str], ...]  # (key, label), in display order
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(key for key, _ in self.entries)
+
+    def label(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        return dict(self.entries).get(key, key)
+
+    def parse(self, text: str) -> str:
+        """The key for an English key or Chinese label; InvalidInput naming the choices."""
+        value = text.strip()
+        for key, label in self.entries:
+            if value.lower() == key or value == label or value in label.split("/"):
+                return key
+        choices = ", ".join(f"{key} ({label})" for key, label in self.entries)
+        raise InvalidInput(f"{self.field} {text!r} is not one of: {choices}")
+
+
+KIND = Vocab("kind", (("complaint", "投诉"), ("suggestion", "建议"), ("inquiry", "咨询")))
+
+CHANNEL = Vocab(
+    "channel",
+    (
+        ("phone", "电话"),
+        ("in-person", "现场"),
+        ("letter", "信函"),
+        ("email", "电子邮件"),
+        ("fax", "传真"),
+        ("sms", "短信"),
+        ("online", "网络"),
+        ("comment-book", "意见簿/意见箱"),
+        ("regulator", "监管转办"),
+    ),
+)
+
+CATEGORY = Vocab(
+    "category",
+    (
+        ("service", "服务类"),
+        ("product", "产品类"),
+        ("process", "流程类"),
+        ("system", "系统类"),
+        ("external", "外部类"),
+    ),
+)
+
+# PBoC 金融消费者投诉统计分类及编码 (banking), class B: business type.
+BUSINESS_TYPE = Vocab(
+    "business type",
+    (
+        ("deposit", "人民币储蓄"),
+        ("loan", "贷款"),
+        ("card", "银行卡"),
+        ("payment", "支付结算"),
+        ("currency", "人民币管理"),
+        ("personal-info", "个人金融信息"),
+        ("other", "其他"),
+    ),
+)
+
+# PBoC class C: cause of the complaint.
+CAUSE = Vocab(
+    "cause",
+    (
+        ("service-quality", "服务态度及服务质量"),
+        ("facilities", "服务设施设备业务系统"),
+        ("rules", "管理制度业务规则与流程"),
+        ("marketing", "营销方式"),
+        ("disclosure", "信息披露"),
+        ("returns", "产品收益"),
+        ("choice", "自主选择权"),
+        ("contract", "合同条款"),
+        ("funds-safety", "消费者资金安全"),
+        ("info-safety", "消费者信息安全"),
+        ("other", "其他"),
+    ),
+)
+
+SEVERITY = Vocab("severity", (("general", "一般"), ("serious", "较重"), ("major", "重大")))
+
+STATUS = Vocab(
+    "status",
+    (("open", "处理中"), ("closed", "已办结"), ("rejected", "不予受理"), ("withdrawn", "已撤回")),
+)
+
+RESULT = Vocab("result", (("upheld", "支持"), ("partly", "部分支持"), ("not-upheld", "不支持")))
+
+SATISFACTION = Vocab(
+    "satisfaction", (("satisfied", "满意"), ("fair", "基本满意"), ("dissatisfied", "不满意"))
+)
+
+# How the customer was told (受理告知, extension, result): 000 七 and 九.
+NOTIFY_VIA = Vocab(
+    "notification channel",
+    (
+        ("sms", "短信"),
+        ("phone", "电话"),
+        ("email", "电子邮件"),
+        ("letter", "信函"),
+        ("in-person", "当面"),
+        ("online", "网络"),
+    ),
+)
+
+CLOCK = Vocab(
+    "clock",
+    (("ack", "受理告知"), ("resolution", "处理时限"), ("cap", "最长时限"), ("report", "报告监管")),
+)
+
+LEVEL = {1: "网点/支行", 2: "分行", 3: "总行/应急小组"}
+TOP_LEVEL = 3
+
+OPEN_STATES = ("open",)
+FINAL_STATES = ("closed", "rejected", "withdrawn")

@@ -1,0 +1,219 @@
+"""The mainland-China working-day calendar.
+
+Weekends are off; statutory holidays are off; weekend make-up days (调休上班) are on. The
+days that differ from "Monday to Friday" come from the `holidays` package, then from local
+corrections stored in the ledger, which win. The package's days are read once per package
+version and cached as JSON, so commands that only shift a date never import `holidays`.
+
+Counting rules (REQUIREMENTS §3):
+- `shift(d, n)`: the n-th working day after d; d itself is never counted.
+- `between(a, b)`: the working days after a up to and including b.
+- `roll(d)`: d if it is a working day, else the next working day (calendar-day periods).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+# Years for which the State Council's 放假安排 notice is transcribed in the `holidays`
+# package (its China class cites each notice, 2001 to 2026). A later year is computed on the
+# statutory rules only, with a warning, until the package or a local correction covers it.
+PUBLISHED_YEARS = frozenset(range(2001, 2027))
+
+# The span of years read from the package (and cached); outside it only weekends are off.
+FIRST_YEAR, LAST_YEAR = 1999, 2060
+
+WEEKDAY_ZH = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    """A day that is not an ordinary weekday/weekend: a holiday or a make-up working day."""
+
+    day: dt.date
+    workday: bool
+    name: str
+    source: str  # "package" or "local"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tsk"
+
+
+def _holidays_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:  # pragma: no cover - a declared dependency
+        return "missing"
+
+
+def _read_package_days() -> list[tuple[str, bool, str]]:
+    """(ISO date, workday, Chinese name) for every holiday and make-up day in the span."""
+    from holidays.countries.china import China
+
+    china = China(years=range(FIRST_YEAR, LAST_YEAR + 1), categories=("public",), language="zh_CN")
+    days = {day: (False, name) for day, name in china.items()}
+    for day in china.weekend_workdays:
+        days[day] = (True, "调休上班")
+    return [(day.isoformat(), workday, name) for day, (workday, name) in sorted(days.items())]
+
+
+def package_days() -> list[SpecialDay]:
+    """The package's special days, from the per-version cache when there is one."""
+    path = _cache_dir() / f"cn-holidays-{_holidays_version()}-{FIRST_YEAR}-{LAST_YEAR}.json"
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        rows = _read_package_days()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)  # atomic: concurrent processes never read half a file
+        except OSError:
+            pass  # a read-only home still computes correctly, only slower
+    return [SpecialDay(dt.date.fromisoformat(day), workday, name, "package") for day, workday, name in rows]
+
+
+class Calendar:
+    """Working days, with the special days given; counts with a per-year sorted list + bisect."""
+
+    def __init__(
+        self,
+        special: Iterable[SpecialDay],
+        *,
+        published_years: Iterable[int] = PUBLISHED_YEARS,
+        on_unpublished: Callable[[int], None] | None = None,
+    ) -> None:
+        self.special: dict[dt.date, SpecialDay] = {}
+        for entry in special:  # later entries (local corrections) win
+            self.special[entry.day] = entry
+        self.published_years = frozenset(published_years)
+        self.unpublished_touched: set[int] = set()
+        self._on_unpublished = on_unpublished
+        self._years: dict[int, list[int]] = {}
+
+    # -- one day ---------------------------------------------------------------------------
+    def is_workday(self, day: dt.date) -> bool:
+        self._touch(day.year)
+        return self._is_workday(day)
+
+    def _is_workday(self, day: dt.date) -> bool:
+        entry = self.special.get(day)
+        if entry is not None:
+            return entry.workday
+        return day.weekday() < 5
+
+    def why(self, day: dt.date) -> str:
+        """Why a day is on or off, in Chinese: holiday name, 调休上班, 周六/周日, 工作日."""
+        entry = self.special.get(day)
+        if entry is not None:
+            return entry.name + ("（本地更正）" if entry.source == "local" else "")
+        return "周" + WEEKDAY_ZH[day.weekday()] if day.weekday() >= 5 else "工作日"
+
+    # -- counting --------------------------------------------------------------------------
+    def shift(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day after `day` (before it when n < 0); n = 0 rolls forward."""
+        if n == 0:
+            return self.roll(day)
+        year = day.year
+        ordinal = day.toordinal()
+        if n > 0:
+            workdays = self._workdays(year)
+            index = bisect_right(workdays, ordinal) + n - 1
+            while index >= len(workdays):
+                index -= len(workdays)
+                year += 1
+                workdays = self._workdays(year)
+            return dt.date.fromordinal(workdays[index])
+        workdays = self._workdays(year)
+        index = bisect_left(workdays, ordinal) + n
+        while index < 0:
+            year -= 1
+            workdays = self._workdays(year)
+            index += len(workdays)
+        return dt.date.fromordinal(workdays[index])
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (negative when end < start)."""
+        if end < start:
+            return -self.between(end, start)
+        first = self._workdays(start.year)
+        if start.year == end.year:
+            return bisect_right(first, end.toordinal()) - bisect_right(first, start.toordinal())
+        count = len(first) - bisect_right(first, start.toordinal())
+        for year in range(start.year + 1, end.year):
+            count += len(self._workdays(year))
+        return count + bisect_right(self._workdays(end.year), end.toordinal())
+
+    def roll(self, day: dt.date) -> dt.date:
+        """`day` if it is a working day, else the next working day."""
+        return day if self.is_workday(day) else self.shift(day, 1)
+
+    def days(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, bool, str]]:
+        """Each day from first to last with whether it is worked and why (for explanations)."""
+        out = []
+        day = first
+        while day <= last:
+            out.append((day, self.is_workday(day), self.why(day)))
+            day += dt.timedelta(days=1)
+        return out
+
+    def year_special_days(self, year: int) -> list[SpecialDay]:
+        self._touch(year)
+        return sorted((e for e in self.special.values() if e.day.year == year), key=lambda e: e.day)
+
+    # -- internals -------------------------------------------------------------------------
+    def _workdays(self, year: int) -> list[int]:
+        self._touch(year)
+        cached = self._years.get(year)
+        if cached is None:
+            first = dt.date(year, 1, 1).toordinal()
+            last = dt.date(year, 12, 31).toordinal()
+            cached = [o for o in range(first, last + 1) if self._is_workday(dt.date.fromordinal(o))]
+            self._years[year] = cached
+        return cached
+
+    def _touch(self, year: int) -> None:
+        if year in self.published_years or year in self.unpublished_touched:
+            return
+        self.unpublished_touched.add(year)
+        if self._on_unpublished is not None:
+            self._on_unpublished(year)
+
+
+def unpublished_warning(year: int) -> str:
+    return (
+        f"Warning: no official holiday schedule for {year} is known; its dates follow the "
+        f"statutory rules only (enter the State Council's schedule with `tsk calendar set`)"
+    )
+
+
+def build_calendar(
+    corrections: Iterable[SpecialDay] = (),
+    extra_published: Iterable[int] = (),
+    on_unpublished: Callable[[int], None] | None = None,
+) -> Calendar:
+    """The package's calendar with the ledger's local corrections on top."""
+    return Calendar(
+        [*package_days(), *corrections],
+        published_years=PUBLISHED_YEARS | frozenset(extra_published),
+        on_unpublished=on_unpublished,
+    )
+
+
+def as_special_days(rows: Iterable[Mapping]) -> list[SpecialDay]:
+    """Ledger rows (day, workday, note) as local SpecialDays."""
+    return [
+        SpecialDay(dt.date.fromisoformat(r["day"]), bool(r["workday"]), r["note"] or ("本地调休上班" if r["workday"] else "本地假日"), "local")
+        for r in rows
+    ]
