@@ -14,14 +14,9 @@ import typer
 from typer.core import TyperGroup
 
 from tsk import timeutil
+from tsk.cli_admin import calendar_app, config_app, policy_app
+from tsk.cli_common import AtOption, FormatOption, State, err, ledger_of
 from tsk.errors import InvalidInput, TskError
-
-EXIT_OVERDUE = 3
-
-
-def err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
 
 class TskGroup(TyperGroup):
     """Runs the command and maps every failure to one stderr line and an exit code."""
@@ -66,33 +61,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="tsk — the customer-complaint ledger (客户投诉处理台账).",
 )
-calendar_app = typer.Typer(no_args_is_help=True, help="Working days of the mainland-China calendar.")
-config_app = typer.Typer(no_args_is_help=True, help="Ledger settings.", invoke_without_command=True)
-policy_app = typer.Typer(no_args_is_help=True, help="Deadline policies.")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(config_app, name="config")
 app.add_typer(policy_app, name="policy")
-
-
-class State:
-    """What the root options chose; the ledger is opened on first use."""
-
-    def __init__(self, db: str | None, actor: str | None) -> None:
-        self.db = db
-        self.actor = actor
-        self._ledger = None
-
-    @property
-    def ledger(self):
-        if self._ledger is None:
-            from tsk.context import Ledger
-
-            self._ledger = Ledger.open(self.db, self.actor, warn=err)
-        return self._ledger
-
-
-def ledger_of(ctx: typer.Context):
-    return ctx.find_root().obj.ledger
 
 
 def version_callback(value: bool) -> None:
@@ -113,194 +84,299 @@ def root(
     ctx.obj = State(db, as_)
 
 
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+# -- recording complaints -------------------------------------------------------------------
+REQUIRED_INTAKE = (
+    ("customer", "客户姓名 customer", None),
+    ("channel", "渠道 channel", "CHANNEL"),
+    ("category", "类别 category", "CATEGORY"),
+    ("business_type", "业务类型 business type", "BUSINESS_TYPE"),
+    ("cause", "投诉原因 cause", "CAUSE"),
+    ("unit", "被投诉单位 unit", None),
+    ("summary", "投诉内容 summary", None),
+)
 
 
-# -- calendar -------------------------------------------------------------------------------
-@calendar_app.command("shift")
-def calendar_shift(ctx: typer.Context, date: str, n: Annotated[int, typer.Argument(help="Working days (negative: before).")]) -> None:
-    """Print the date N working days after DATE (DATE itself not counted)."""
-    print(ledger_of(ctx).calendar.shift(timeutil.parse_date(date), n).isoformat())
+def _ask_missing(values: dict) -> None:
+    """Prompt for missing required values at a terminal; a usage error without one."""
+    from tsk import vocab
+
+    missing = [(key, label, v) for key, label, v in REQUIRED_INTAKE if not (values.get(key) or "").strip()]
+    if not missing:
+        return
+    if not sys.stdin.isatty():
+        names = ", ".join("--" + key.replace("_", "-") for key, _, _ in missing)
+        raise InvalidInput(f"missing {names} (not asked: standard input is not a terminal)")
+    for key, label, vocab_name in missing:
+        if vocab_name:
+            table = getattr(vocab, vocab_name)
+            label += " [" + ", ".join(f"{k}/{l}" for k, l in table.entries) + "]"
+        while True:
+            answer = typer.prompt(label).strip()
+            if not answer:
+                continue
+            if vocab_name:
+                try:
+                    getattr(vocab, vocab_name).parse(answer)
+                except InvalidInput as exc:
+                    err(f"Error: {exc}")
+                    continue
+            values[key] = answer
+            break
 
 
-@calendar_app.command("between")
-def calendar_between(ctx: typer.Context, start: str, end: str) -> None:
-    """Print the number of working days after START up to and including END."""
-    print(ledger_of(ctx).calendar.between(timeutil.parse_date(start), timeutil.parse_date(end)))
-
-
-@calendar_app.command("is-workday")
-def calendar_is_workday(ctx: typer.Context, date: str) -> None:
-    """Print yes or no."""
-    print("yes" if ledger_of(ctx).calendar.is_workday(timeutil.parse_date(date)) else "no")
-
-
-@calendar_app.command("explain")
-def calendar_explain(
+@app.command()
+def add(
     ctx: typer.Context,
-    date: str,
-    n: int,
-    unit: Annotated[str, typer.Option(help="working_days, calendar_days, months or hours.")] = "working_days",
+    customer: Annotated[Optional[str], typer.Option(help="Customer name (客户姓名).")] = None,
+    phone: Annotated[Optional[str], typer.Option(help="Customer phone.")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Resident ID number (身份证号).")] = None,
+    email: Annotated[Optional[str], typer.Option(help="Customer email.")] = None,
+    address: Annotated[Optional[str], typer.Option(help="Customer address.")] = None,
+    channel: Annotated[Optional[str], typer.Option(help="phone/电话, in-person/现场, letter/信函, email, fax, sms, online, comment-book, regulator/监管转办.")] = None,
+    kind: Annotated[str, typer.Option(help="complaint/投诉, suggestion/建议, inquiry/咨询.")] = "complaint",
+    category: Annotated[Optional[str], typer.Option(help="service/服务类, product/产品类, process/流程类, system/系统类, external/外部类.")] = None,
+    business_type: Annotated[Optional[str], typer.Option("--business-type", help="PBoC business type, e.g. card/银行卡, loan/贷款.")] = None,
+    cause: Annotated[Optional[str], typer.Option(help="PBoC cause, e.g. service-quality/服务态度及服务质量.")] = None,
+    severity: Annotated[str, typer.Option(help="general/一般, serious/较重, major/重大.")] = "general",
+    unit: Annotated[Optional[str], typer.Option(help="Unit complained about (被投诉单位).")] = None,
+    subject_staff: Annotated[Optional[str], typer.Option("--subject-staff", help="Staff member complained about (回避).")] = None,
+    conflict: Annotated[Optional[list[str]], typer.Option("--conflict", help="Someone else with a direct interest (repeatable).")] = None,
+    group_size: Annotated[int, typer.Option("--group-size", help="Number of complainants.")] = 1,
+    summary: Annotated[Optional[str], typer.Option(help="What happened (投诉内容).")] = None,
+    demand: Annotated[Optional[str], typer.Option(help="What the customer asks for (诉求).")] = None,
+    received: Annotated[Optional[str], typer.Option(help="When received (default now), Asia/Shanghai.")] = None,
+    policy: Annotated[Optional[str], typer.Option(help="Deadline policy (default: the ledger's).")] = None,
+    referred_by: Annotated[Optional[str], typer.Option("--referred-by", help="Referring authority (转办机关).")] = None,
+    referral_ref: Annotated[Optional[str], typer.Option("--referral-ref", help="The referral's reference no.")] = None,
+    direct: Annotated[bool, typer.Option("--direct", help="越级: the customer went over the unit's head.")] = False,
     fmt: FormatOption = "table",
 ) -> None:
-    """Show day by day how a period of N units after DATE is counted, and why days are skipped."""
-    from tsk import output, sla
+    """Record a complaint; prints its ref and deadlines."""
+    from tsk import lifecycle, output, views
 
-    output.check_format(fmt, ("table", "csv", "json"))
+    output.check_format(fmt, ("table", "json"))
+    values = {"customer": customer, "channel": channel, "category": category, "business_type": business_type,
+              "cause": cause, "unit": unit, "summary": summary}
+    _ask_missing(values)
     ledger = ledger_of(ctx)
-    start = timeutil.parse_date(date)
-    period = sla.Period.parse(f"{n} {unit}", what="period")
-    due = period.due(ledger.calendar, dt.datetime.combine(start, dt.time(), timeutil.CHINA))
-    rows = [
-        {"date": day.isoformat(), "weekday": "周" + "一二三四五六日"[day.weekday()], "counted": number, "why": why}
-        for day, number, why in sla.explain(ledger.calendar, start, due)
-    ]
-    columns = [output.Column("date", "日期"), output.Column("weekday", "星期"),
-               output.Column("counted", "第几个工作日", justify="right"), output.Column("why", "说明")]
-    output.emit(rows, columns, fmt, title=f"{start} 起 {period.zh()}（受理当日不计）",
-                caption=f"到期日 due: {due.isoformat()}")
-
-
-@calendar_app.command("set")
-def calendar_set(
-    ctx: typer.Context,
-    date: str,
-    workday: Annotated[bool, typer.Option("--workday", help="Make it a working day (调休上班).")] = False,
-    holiday: Annotated[bool, typer.Option("--holiday", help="Make it a day off (假日).")] = False,
-    note: Annotated[Optional[str], typer.Option(help="Why: e.g. the notice that set it.")] = None,
-) -> None:
-    """Record a local correction to the calendar; open complaints' deadlines follow it."""
-    from tsk import admin
-
-    if workday == holiday:
-        raise InvalidInput("give exactly one of --workday or --holiday")
-    day = timeutil.parse_date(date)
-    moved = admin.set_calendar_day(ledger_of(ctx), day, workday=workday, note=note)
-    print(f"{day.isoformat()} is now a {'working day' if workday else 'day off'}; deadlines moved on {moved} open complaint(s)")
-
-
-@calendar_app.command("unset")
-def calendar_unset(ctx: typer.Context, date: str) -> None:
-    """Remove a local correction: the day follows the published calendar again."""
-    from tsk import admin
-
-    day = timeutil.parse_date(date)
-    moved = admin.set_calendar_day(ledger_of(ctx), day, workday=None, note=None)
-    print(f"{day.isoformat()} follows the published calendar again; deadlines moved on {moved} open complaint(s)")
-
-
-@calendar_app.command("publish")
-def calendar_publish(ctx: typer.Context, year: int, note: Annotated[Optional[str], typer.Option(help="The notice, e.g. 国办发明电〔2026〕…")] = None) -> None:
-    """Mark YEAR's official schedule as entered locally (stops the unpublished-year warning)."""
-    from tsk import admin
-
-    admin.mark_published(ledger_of(ctx), year, note)
-    print(f"{year}: official schedule entered locally")
-
-
-@calendar_app.command("show")
-def calendar_show(ctx: typer.Context, year: int, fmt: FormatOption = "table") -> None:
-    """The year's holidays and make-up working days, with their names."""
-    from tsk import output
-
-    output.check_format(fmt, ("table", "csv", "json"))
-    calendar = ledger_of(ctx).calendar
-    rows = [
-        {"date": e.day.isoformat(), "weekday": "周" + "一二三四五六日"[e.day.weekday()],
-         "workday": e.workday, "name": e.name, "source": e.source}
-        for e in calendar.year_special_days(year)
-    ]
-    columns = [output.Column("date", "日期"), output.Column("weekday", "星期"),
-               output.Column("workday", "上班/休息", show=lambda v: "上班" if v else "休息"),
-               output.Column("name", "名称"), output.Column("source", "来源", show=lambda v: "本地更正" if v == "local" else "holidays")]
-    published = year in calendar.published_years
-    output.emit(rows, columns, fmt, title=f"{year} 年节假日与调休",
-                caption=None if published else f"{year}: 未知官方放假安排，按法定节日推定 (no published schedule)",
-                row_style=lambda r: "green" if r["workday"] else None)
-
-
-# -- config -----------------------------------------------------------------------------------
-@config_app.callback()
-def config_root(ctx: typer.Context) -> None:
-    """Show the ledger's settings (or `config set KEY VALUE`)."""
-    if ctx.invoked_subcommand is None:
-        config_show(ctx)
-
-
-@config_app.command("show")
-def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
-    """Every setting, its value and what it means."""
-    from tsk import output
-    from tsk.settings import DESCRIPTIONS
-
-    output.check_format(fmt, ("table", "csv", "json"))
-    values = ledger_of(ctx).settings
+    result = lifecycle.register(ledger, lifecycle.Intake(
+        **values, kind=kind, severity=severity, phone=phone, id_number=id_number, email=email, address=address,
+        group_size=group_size, subject_staff=subject_staff, conflicts=conflict or [], demand=demand, received=received,
+        policy=policy, referred_by=referred_by, referral_ref=referral_ref, direct=direct))
+    c = result.complaint
+    if result.repeat_of:
+        err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "
+            f"linked. Tell the customer the appeal route (004 第十六条).")
     if fmt == "json":
-        print(output.json_text(values))
+        print(output.json_text(views.complaint_json(c, show_pii=False, today=timeutil.today())))
         return
-    rows = [{"key": k, "value": ",".join(v) if isinstance(v, list) else v, "meaning": DESCRIPTIONS[k]} for k, v in values.items()]
-    output.emit(rows, [output.Column("key", "设置"), output.Column("value", "值"), output.Column("meaning", "含义")], fmt)
+    flags = views.flags(c)
+    print(f"{c['ref']} registered ({c['policy']} v{c['policy_version']}, level {views.level_label(c['level'])})"
+          + (f" [{views.flags_label(flags)}]" if flags else ""))
+    print(f"  ack due 受理告知 {c['ack_due']}")
+    print(f"  due     处理时限 {c['due']}")
+    print(f"  cap     最长时限 {c['cap_due']}")
+    if c["report_due"]:
+        print(f"  report  报告监管 {c['report_due']}")
 
 
-@config_app.command("get")
-def config_get(ctx: typer.Context, key: str) -> None:
-    """Print one setting."""
-    from tsk.errors import NotFound
-
-    values = ledger_of(ctx).settings
-    if key not in values:
-        raise NotFound(f"no setting {key!r} (settings: {', '.join(values)})")
-    value = values[key]
-    print(",".join(value) if isinstance(value, list) else value)
-
-
-@config_app.command("set")
-def config_set(ctx: typer.Context, key: str, value: str) -> None:
-    """Change one setting (units: a comma-separated list)."""
-    from tsk import admin
-
-    new = admin.set_setting(ledger_of(ctx), key, value)
-    print(f"{key} = {','.join(new) if isinstance(new, list) else new}")
-
-
-# -- policies ---------------------------------------------------------------------------------
-@policy_app.command("list")
-def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
-    """The presets and the bank's own policies, with their clocks."""
-    from tsk import admin, output
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option(help="open, closed, rejected, withdrawn or all.")] = "open",
+    unit: Annotated[Optional[str], typer.Option(help="Only this unit.")] = None,
+    assignee: Annotated[Optional[str], typer.Option(help="Only this handler.")] = None,
+    category: Annotated[Optional[str], typer.Option(help="Only this category.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Received on or after this date.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Received on or before this date.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 0,
+    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded).")] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Complaints, direct (越级) first, then soonest due."""
+    from tsk import listing, output
 
     output.check_format(fmt, ("table", "csv", "json"))
     ledger = ledger_of(ctx)
-    default = ledger.settings["default_policy"]
-    rows = [
-        {"name": p.name, "version": p.version, "default": p.name == default, "ack": str(p.ack),
-         "resolution": str(p.resolution) + ("" if p.resolution_from == "receipt" else " after ack"),
-         "cap": str(p.cap), "report": str(p.report), "referral_report": str(p.referral_report), "title": p.title}
-        for p in admin.policies(ledger)
-    ]
-    columns = [output.Column("name", "名称"), output.Column("version", "版本", justify="right"),
-               output.Column("default", "默认", show=lambda v: "✓" if v else ""), output.Column("ack", "受理告知"),
-               output.Column("resolution", "处理时限"), output.Column("cap", "最长时限"), output.Column("report", "报告监管"),
-               output.Column("referral_report", "转办结果报告"), output.Column("title", "说明")]
-    output.emit(rows, columns, fmt)
+    filters = listing.Filters.parse(status=status, unit=unit, assignee=assignee, category=category, since=since, until=until)
+    rows = listing.complaints(ledger, filters, limit=limit, show_pii=show_pii)
+    listing.emit_list(rows, fmt, total=len(rows))
 
 
-@policy_app.command("show")
-def policy_show(ctx: typer.Context, name: str, version: Annotated[Optional[int], typer.Option(help="A stored version; default the newest.")] = None) -> None:
-    """A policy's full definition as JSON (the form `policy add` reads)."""
-    from tsk import output
+@app.command()
+def show(
+    ctx: typer.Context,
+    ref: str,
+    fmt: FormatOption = "table",
+    form: Annotated[Optional[str], typer.Option(help="handling (客户投诉处理表) or supervision (客户投诉处理督办表).")] = None,
+    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID number (recorded).")] = False,
+) -> None:
+    """One complaint with its whole history."""
+    from tsk import listing, output
 
-    print(output.json_text(ledger_of(ctx).policy(name, version).to_mapping()))
+    ledger = ledger_of(ctx)
+    if form is not None:
+        from tsk import forms
+
+        output.check_format(fmt, ("table", "md", "html"))
+        print(forms.render(ledger, ref, form, "html" if fmt == "html" else "md", show_pii=show_pii))
+        return
+    output.check_format(fmt, ("table", "json"))
+    view = listing.complaint_with_history(ledger, ref, show_pii=show_pii)
+    if fmt == "json":
+        print(output.json_text(view))
+    else:
+        listing.print_complaint(view)
 
 
-@policy_app.command("add")
-def policy_add(ctx: typer.Context, file: Path) -> None:
-    """Store a bank's own policy from a TOML or JSON file."""
-    from tsk import admin
+# -- changing complaints ---------------------------------------------------------------------
+@app.command()
+def ack(ctx: typer.Context, ref: str,
+        via: Annotated[str, typer.Option(help="sms, phone, email or letter: how the customer was told.")],
+        at: AtOption = None) -> None:
+    """Record that the customer was told of acceptance, time limit and contact (受理告知)."""
+    from tsk import lifecycle
 
-    policy = admin.load_policy_file(file)
-    admin.add_policy(ledger_of(ctx), policy)
-    print(f"policy {policy.name} v{policy.version}: ack {policy.ack}, resolution {policy.resolution}, cap {policy.cap}")
+    c = lifecycle.acknowledge(ledger_of(ctx), ref, via, at)
+    print(f"{c['ref']} acknowledged via {via}; due {c['due']}")
+
+
+@app.command()
+def assign(ctx: typer.Context, ref: str,
+           to: Annotated[str, typer.Option("--to", help="The handler (处理人).")],
+           unit: Annotated[Optional[str], typer.Option(help="The handler's unit.")] = None,
+           override_recusal: Annotated[Optional[str], typer.Option("--override-recusal", help="Why a conflicted handler may handle it anyway (recorded).")] = None,
+           at: AtOption = None) -> None:
+    """Give a complaint its handler; the subject of the complaint is refused (回避)."""
+    from tsk import lifecycle
+
+    c = lifecycle.assign(ledger_of(ctx), ref, to, unit, override_recusal, at)
+    print(f"{c['ref']} assigned to {c['assignee']}" + (f" ({c['assignee_unit']})" if c["assignee_unit"] else ""))
+
+
+@app.command()
+def conflict(ctx: typer.Context, ref: str, name: str,
+             reason: Annotated[str, typer.Option(help="The direct interest.")], at: AtOption = None) -> None:
+    """Mark NAME as having a direct interest in the complaint (回避)."""
+    from tsk import lifecycle
+
+    c = lifecycle.declare_conflict(ledger_of(ctx), ref, name, reason, at)
+    print(f"{c['ref']}: {name} may not handle it without --override-recusal")
+
+
+@app.command()
+def escalate(ctx: typer.Context, ref: str,
+             reason: Annotated[str, typer.Option(help="Why.")],
+             to_level: Annotated[Optional[int], typer.Option("--to-level", help="1 网点/支行, 2 分行, 3 总行 (default one up).")] = None,
+             at: AtOption = None) -> None:
+    """Raise a complaint's level."""
+    from tsk import lifecycle, views
+
+    c = lifecycle.escalate(ledger_of(ctx), ref, reason, to_level, at)
+    print(f"{c['ref']} escalated to level {views.level_label(c['level'])}")
+
+
+@app.command()
+def extend(ctx: typer.Context, ref: str,
+           days: Annotated[int, typer.Option(help="Working days to add.")],
+           reason: Annotated[str, typer.Option(help="Why (told to the customer).")],
+           notified_via: Annotated[str, typer.Option("--notified-via", help="How the customer was told: sms, phone, email, letter.")],
+           at: AtOption = None) -> None:
+    """Extend the resolution deadline, within the policy's cap."""
+    from tsk import lifecycle
+
+    c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at)
+    print(f"{c['ref']} extended by {days} working day(s): due {c['due']} (cap {c['cap_due']})")
+
+
+@app.command()
+def note(ctx: typer.Context, ref: str, text: str, at: AtOption = None) -> None:
+    """Add a note to a complaint's history."""
+    from tsk import lifecycle
+
+    c = lifecycle.note(ledger_of(ctx), ref, text, at)
+    print(f"{c['ref']} noted")
+
+
+@app.command()
+def notify(ctx: typer.Context, ref: str, text: str,
+           via: Annotated[str, typer.Option(help="sms, phone, email, letter, in-person, online.")],
+           at: AtOption = None) -> None:
+    """Record that the customer was told something (progress, appeal route...)."""
+    from tsk import lifecycle
+
+    c = lifecycle.notify_customer(ledger_of(ctx), ref, via, text, at)
+    print(f"{c['ref']}: customer notified via {via}")
+
+
+@app.command()
+def reported(ctx: typer.Context, ref: str, text: str, at: AtOption = None) -> None:
+    """Record that the report to the regulator was made (stops the report clock)."""
+    from tsk import lifecycle
+
+    c = lifecycle.report_to_regulator(ledger_of(ctx), ref, text, at)
+    print(f"{c['ref']}: reported to the regulator at {c['reported_at']}")
+
+
+@app.command()
+def close(ctx: typer.Context, ref: str,
+          result: Annotated[str, typer.Option(help="upheld, partly or not-upheld.")],
+          resolution: Annotated[str, typer.Option(help="What was done.")],
+          notified_via: Annotated[str, typer.Option("--notified-via", help="How the customer was told the result.")],
+          compensation: Annotated[Optional[str], typer.Option(help="Amount paid, in yuan.")] = None,
+          root_cause: Annotated[Optional[str], typer.Option("--root-cause", help="Cause analysis (原因分析).")] = None,
+          rectification: Annotated[Optional[str], typer.Option(help="Rectification measure (整改措施).")] = None,
+          satisfaction: Annotated[Optional[str], typer.Option(help="satisfied, fair or dissatisfied (回访).")] = None,
+          at: AtOption = None) -> None:
+    """Resolve a complaint."""
+    from tsk import lifecycle
+
+    c = lifecycle.close(ledger_of(ctx), ref, lifecycle.Outcome(result, resolution, notified_via, compensation,
+                                                               root_cause, rectification, satisfaction), at)
+    print(f"{c['ref']} closed ({c['result']})" + (f"; report the result to {c['referred_by'] or 'the regulator'} by {c['report_due']}" if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator") else ""))
+
+
+@app.command()
+def reject(ctx: typer.Context, ref: str,
+           reason: Annotated[str, typer.Option(help="Why it is not accepted (不予受理).")],
+           notified_via: Annotated[str, typer.Option("--notified-via", help="How the customer was told.")],
+           at: AtOption = None) -> None:
+    """Not accepted (不予受理)."""
+    from tsk import lifecycle
+
+    c = lifecycle.reject(ledger_of(ctx), ref, reason, notified_via, at)
+    print(f"{c['ref']} rejected")
+
+
+@app.command()
+def withdraw(ctx: typer.Context, ref: str, reason: Annotated[str, typer.Option(help="Why.")], at: AtOption = None) -> None:
+    """The customer withdrew the complaint."""
+    from tsk import lifecycle
+
+    c = lifecycle.withdraw(ledger_of(ctx), ref, reason, at)
+    print(f"{c['ref']} withdrawn")
+
+
+@app.command()
+def reopen(ctx: typer.Context, ref: str, reason: Annotated[str, typer.Option(help="The appeal (申诉).")], at: AtOption = None) -> None:
+    """Open a closed or rejected complaint again (appeal); its clocks restart."""
+    from tsk import lifecycle
+
+    c = lifecycle.reopen(ledger_of(ctx), ref, reason, at)
+    print(f"{c['ref']} reopened; ack due {c['ack_due']}, due {c['due']}, cap {c['cap_due']}")
+
+
+@app.command()
+def verify(ctx: typer.Context) -> None:
+    """Check that every complaint's history is intact and matches the record."""
+    from tsk import integrity
+
+    report = integrity.verify(ledger_of(ctx))
+    if report.problems:
+        for problem in report.problems:
+            print(problem)
+        raise TskError(f"history check failed: {len(report.problems)} problem(s); first: {report.problems[0]}")
+    print(f"ok: {report.complaints} complaint(s), {report.events} event(s); every history intact")
 
 
 def main() -> None:

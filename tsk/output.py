@@ -21,6 +21,7 @@ class Column:
     header: str  # the table heading (Chinese)
     show: Callable[[Any], str] | None = None  # how a table shows the value
     justify: str = "left"
+    no_wrap: bool = False  # refs and dates stay whole; free text wraps
 
 
 def check_format(fmt: str, allowed: Sequence[str]) -> str:
@@ -76,7 +77,7 @@ def render_table(
 
     table = Table(title=title, caption=caption, box=box.SIMPLE_HEAVY, caption_justify="left")
     for column in columns:
-        table.add_column(column.header, justify=column.justify)  # type: ignore[arg-type]
+        table.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(
             *[(column.show(row.get(column.key)) if column.show else cell(row.get(column.key))) for column in columns],

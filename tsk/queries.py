@@ -32,3 +32,81 @@ INSERT INTO policy_definition (name, version, definition, actor, recorded_at)
 VALUES (:name, :version, :definition, :actor, :recorded_at)
 """
 INSERT_AUDIT = "INSERT INTO audit (at, actor, action, details) VALUES (:at, :actor, :action, :details)"
+
+# -- complaints -----------------------------------------------------------------------------
+NEXT_REF = """
+INSERT INTO ref_counter (year, last) VALUES (:year, 1)
+ON CONFLICT (year) DO UPDATE SET last = ref_counter.last + 1
+RETURNING last
+"""
+RAISE_REF_COUNTER = """
+INSERT INTO ref_counter (year, last) VALUES (:year, :last)
+ON CONFLICT (year) DO UPDATE SET last = CASE WHEN ref_counter.last < excluded.last THEN excluded.last ELSE ref_counter.last END
+"""
+COMPLAINT_BY_REF = "SELECT * FROM complaint WHERE ref = :ref"
+COMPLAINT_BY_REF_LOCKED = "SELECT * FROM complaint WHERE ref = :ref{for_update}"
+COMPLAINT_BY_ID_LOCKED = "SELECT * FROM complaint WHERE id = :id{for_update}"
+EVENTS_OF = "SELECT * FROM event WHERE complaint_id = :id ORDER BY seq"
+INSERT_EVENT = """
+INSERT INTO event (complaint_id, seq, at, recorded_at, actor, action, details, prev_hash, hash)
+VALUES (:complaint_id, :seq, :at, :recorded_at, :actor, :action, :details, :prev_hash, :hash)
+"""
+# Repeat complaints: the same customer (phone or ID) and category, decided recently.
+RECENT_DECISION = """
+SELECT ref, status, closed_at FROM complaint
+WHERE category = :category AND status IN ('closed', 'rejected') AND closed_at >= :since
+  AND ((:phone IS NOT NULL AND customer_phone = :phone) OR (:id_number IS NOT NULL AND customer_id_number = :id_number))
+ORDER BY closed_at DESC LIMIT 1
+"""
+# Open complaints whose running clocks span a corrected calendar day.
+OPEN_SPANNING_DAY = """
+SELECT * FROM complaint
+WHERE status IN ('open') AND received_at < :day_end AND (cap_due >= :day OR due >= :day OR ack_due >= :day)
+ORDER BY id
+"""
+ALL_COMPLAINTS = "SELECT * FROM complaint ORDER BY id"
+ALL_EVENTS = "SELECT * FROM event ORDER BY complaint_id, seq"
+
+
+def insert_complaint(columns: list[str]) -> str:
+    names = ", ".join(columns)
+    values = ", ".join(f":{c}" for c in columns)
+    return f"INSERT INTO complaint ({names}) VALUES ({values}) RETURNING id"
+
+
+def update_complaint(columns: list[str]) -> str:
+    """One UPDATE for the columns an event changes; the event count guards lost updates."""
+    sets = ", ".join(f"{c} = :{c}" for c in columns)
+    return f"UPDATE complaint SET {sets} WHERE id = :id AND event_count = :expected_count"
+COMPLAINT_PAGE = "SELECT * FROM complaint WHERE id > :after ORDER BY id LIMIT :size"
+EVENTS_FOR_IDS = "SELECT * FROM event WHERE complaint_id >= :lo AND complaint_id <= :hi ORDER BY complaint_id, seq"
+ORPHAN_EVENTS = "SELECT DISTINCT complaint_id FROM event WHERE complaint_id NOT IN (SELECT id FROM complaint)"
+
+
+def complaint_filter(*, statuses, unit, assignee, category, since, until) -> tuple[str, dict]:
+    """The WHERE clause shared by `list` and `export` (and its parameters)."""
+    clauses, params = [], {}
+    if statuses is not None:
+        names = [f":status{i}" for i in range(len(statuses))]
+        clauses.append(f"status IN ({', '.join(names)})")
+        params.update({f"status{i}": s for i, s in enumerate(statuses)})
+    for column, value in (("unit", unit), ("assignee", assignee), ("category", category)):
+        if value is not None:
+            clauses.append(f"{column} = :{column}")
+            params[column] = value
+    if since is not None:
+        clauses.append("received_at >= :since")
+        params["since"] = since
+    if until is not None:
+        clauses.append("received_at < :until")
+        params["until"] = until
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def list_complaints(where: str, limit: int) -> str:
+    return (f"SELECT * FROM complaint{where} ORDER BY direct DESC, due, ref"
+            + (" LIMIT :limit" if limit else ""))
+
+
+def export_complaints(where: str) -> str:
+    return f"SELECT * FROM complaint{where} ORDER BY ref"

@@ -1,0 +1,522 @@
+"""The complaint lifecycle: every change to a complaint, each one transaction that writes
+the change and the event explaining it.
+
+Every event carries the exact column changes it made (`details.changes`), and is chained by
+hash to the one before it; the complaint row keeps the newest hash. So the stored record is
+always the replay of its history, and `tsk verify` can prove it (see `tsk.integrity`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tsk import queries as q
+from tsk import timeutil
+from tsk.context import Ledger
+from tsk.errors import InvalidInput, NotFound, Refused
+from tsk.sla import deadlines, referral_report_due
+from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY,
+                       TOP_LEVEL)
+
+REF_PATTERN = re.compile(r"^TS-\d{4}-\d{6}$")
+
+# Columns an event may not set directly: the bookkeeping of the history itself.
+BOOKKEEPING = ("id", "event_count", "history_head")
+
+
+# -- the history ------------------------------------------------------------------------------
+def canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(prev_hash: str, ref: str, event: Mapping[str, Any]) -> str:
+    """The chain link: what happened, when, by whom, and the hash before it."""
+    payload = canonical(
+        {
+            "ref": ref,
+            "seq": event["seq"],
+            "at": event["at"],
+            "recorded_at": event["recorded_at"],
+            "actor": event["actor"],
+            "action": event["action"],
+            "details": event["details"],
+        }
+    )
+    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+
+
+def append_event(
+    ledger: Ledger,
+    complaint: Mapping[str, Any],
+    action: str,
+    at: dt.datetime,
+    changes: Mapping[str, Any] | None = None,
+    **info: Any,
+) -> dict[str, Any]:
+    """Write one event and the column changes it makes; the caller holds the transaction.
+
+    Returns the complaint as it is after the change.
+    """
+    changes = dict(changes or {})
+    for column in changes:
+        if column in BOOKKEEPING or column not in complaint:
+            raise ValueError(f"an event cannot change {column}")  # a programming error
+    details = {k: v for k, v in info.items() if v is not None}
+    if changes:
+        details["changes"] = changes
+    seq = complaint["event_count"] + 1
+    event = {
+        "complaint_id": complaint["id"],
+        "seq": seq,
+        "at": timeutil.to_text(at),
+        "recorded_at": timeutil.to_text(timeutil.now()),
+        "actor": ledger.actor,
+        "action": action,
+        "details": canonical(details),
+        "prev_hash": complaint["history_head"],
+    }
+    event["hash"] = event_hash(event["prev_hash"], complaint["ref"], event)
+    ledger.store.run(q.INSERT_EVENT, event)
+    columns = [*changes, "event_count", "history_head"]
+    params = {**changes, "event_count": seq, "history_head": event["hash"], "id": complaint["id"],
+              "expected_count": complaint["event_count"]}
+    if ledger.store.run(q.update_complaint(columns), params) != 1:
+        raise Refused(f"{complaint['ref']} was changed by someone else at the same moment; try again")
+    return {**complaint, **changes, "event_count": seq, "history_head": event["hash"]}
+
+
+# -- input checks ------------------------------------------------------------------------------
+def required_text(value: str | None, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"{what} must not be empty")
+    return text
+
+
+def optional_text(value: str | None) -> str | None:
+    text = (value or "").strip()
+    return text or None
+
+
+def check_phone(value: str | None) -> str | None:
+    text = optional_text(value)
+    if text is None:
+        return None
+    digits = re.sub(r"[\s-]", "", text)
+    if not re.fullmatch(r"\+?\d{5,20}", digits):
+        raise InvalidInput(f"phone {value!r} is not a phone number")
+    return digits
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def check_id_number(value: str | None) -> str | None:
+    """A resident ID (居民身份证号码): 18 characters with a valid GB 11643 check digit."""
+    text = optional_text(value)
+    if text is None:
+        return None
+    text = text.upper()
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise InvalidInput(f"ID number {value!r} is not 18 characters (17 digits and a digit or X)")
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS)) % 11]
+    if text[17] != check:
+        raise InvalidInput(f"ID number {value!r} has a wrong check digit")
+    return text
+
+
+def parse_amount(text: str | None) -> int | None:
+    """Compensation in yuan (up to fen) as an integer number of fen."""
+    if text is None or str(text).strip() == "":
+        return None
+    try:
+        amount = Decimal(str(text).strip().replace(",", ""))
+    except InvalidOperation:
+        raise InvalidInput(f"compensation {text!r} is not an amount in yuan") from None
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(f"compensation {text!r} must be zero or more, to the fen")
+    return int(amount * 100)
+
+
+def event_time(ledger: Ledger, complaint: Mapping[str, Any], at: str | None) -> dt.datetime:
+    """`--at`: when it happened. Not in the future, not before the complaint was received."""
+    now = timeutil.now()
+    if at is None:
+        return now
+    moment = timeutil.parse_datetime(at, what="--at")
+    if moment > now:
+        raise InvalidInput(f"--at {at} is in the future")
+    if timeutil.to_text(moment) < complaint["received_at"]:
+        raise InvalidInput(f"--at {at} is before {complaint['ref']} was received ({complaint['received_at']})")
+    return moment
+
+
+def load(ledger: Ledger, ref: str, *, lock: bool = False) -> dict[str, Any]:
+    ref = ref.strip().upper()
+    if not REF_PATTERN.match(ref):
+        raise InvalidInput(f"{ref!r} is not a complaint ref (like TS-2026-000123)")
+    sql = q.COMPLAINT_BY_REF_LOCKED.format(for_update=ledger.store.for_update) if lock else q.COMPLAINT_BY_REF
+    row = ledger.store.row(sql, {"ref": ref})
+    if row is None:
+        raise NotFound(f"no complaint {ref}")
+    return row
+
+
+def require_status(complaint: Mapping[str, Any], action: str, *allowed: str) -> None:
+    if complaint["status"] not in allowed:
+        raise Refused(f"cannot {action} {complaint['ref']}: it is {complaint['status']}")
+
+
+# -- intake ----------------------------------------------------------------------------------
+@dataclass
+class Intake:
+    """What `tsk add` records (REQUIREMENTS §1). Enumerations as given: key or label."""
+
+    customer: str
+    channel: str
+    category: str
+    business_type: str
+    cause: str
+    unit: str
+    summary: str
+    kind: str = "complaint"
+    severity: str = "general"
+    phone: str | None = None
+    id_number: str | None = None
+    email: str | None = None
+    address: str | None = None
+    group_size: int = 1
+    subject_staff: str | None = None
+    conflicts: list[str] = field(default_factory=list)
+    demand: str | None = None
+    received: str | None = None
+    policy: str | None = None
+    referred_by: str | None = None
+    referral_ref: str | None = None
+    direct: bool = False
+
+
+@dataclass
+class Registered:
+    complaint: dict[str, Any]
+    repeat_of: str | None
+
+
+def register(ledger: Ledger, intake: Intake) -> Registered:
+    """Record a new complaint with its deadlines, flags and first handler (首问负责)."""
+    now = timeutil.now()
+    received = timeutil.parse_datetime(intake.received, what="--received") if intake.received else now
+    if received > now:
+        raise InvalidInput(f"--received {intake.received} is in the future")
+    if intake.group_size < 1:
+        raise InvalidInput(f"group size must be 1 or more, not {intake.group_size}")
+    settings = ledger.settings
+    unit = required_text(intake.unit, "unit")
+    if settings["units"] and unit not in settings["units"]:
+        raise InvalidInput(f"unit {unit!r} is not one of the ledger's units: {', '.join(settings['units'])}")
+    channel = CHANNEL.parse(intake.channel)
+    referred_by, referral_ref = optional_text(intake.referred_by), optional_text(intake.referral_ref)
+    if channel == "regulator" and not (referred_by and referral_ref):
+        raise InvalidInput("a regulator-referred complaint (监管转办) needs --referred-by and --referral-ref")
+    row: dict[str, Any] = {
+        "kind": KIND.parse(intake.kind),
+        "channel": channel,
+        "category": CATEGORY.parse(intake.category),
+        "business_type": BUSINESS_TYPE.parse(intake.business_type),
+        "cause": CAUSE.parse(intake.cause),
+        "severity": SEVERITY.parse(intake.severity),
+        "received_at": timeutil.to_text(received),
+        "customer_name": required_text(intake.customer, "customer"),
+        "customer_phone": check_phone(intake.phone),
+        "customer_id_number": check_id_number(intake.id_number),
+        "customer_email": optional_text(intake.email),
+        "customer_address": optional_text(intake.address),
+        "group_size": intake.group_size,
+        "unit": unit,
+        "subject_staff": optional_text(intake.subject_staff),
+        "conflicts": canonical(sorted({c.strip() for c in intake.conflicts if c.strip()})) if intake.conflicts else None,
+        "summary": required_text(intake.summary, "summary"),
+        "demand": optional_text(intake.demand),
+        "referred_by": referred_by,
+        "referral_ref": referral_ref,
+        "direct": int(intake.direct),
+        "first_handler": ledger.actor,
+    }
+    policy = ledger.policy(intake.policy or settings["default_policy"])
+    is_group = intake.group_size >= settings["group_threshold"]
+    report = is_group or row["severity"] == "major"
+    clocks = deadlines(policy, ledger.calendar, received, kind=row["kind"], severity=row["severity"], report_to_regulator=report)
+    row.update(
+        status="open",
+        is_group=int(is_group),
+        # Group and major complaints go to the top level at once (000 十五, 003 emergency plan).
+        level=TOP_LEVEL if report else 1,
+        policy=policy.name,
+        policy_version=policy.version,
+        ack_due=clocks.ack_due.isoformat(),
+        due=clocks.due.isoformat(),
+        cap_due=clocks.cap_due.isoformat(),
+        report_due=clocks.report_due.isoformat() if clocks.report_due else None,
+        acked_at=None, reported_at=None, extended_days=0, reopened=0, closed_at=None, result=None,
+        resolution=None, compensation_fen=None, root_cause=None, rectification=None, satisfaction=None,
+        notified_via=None, reason=None, assignee=None, assignee_unit=None, repeat_of=None,
+    )
+    with ledger.store.transaction():
+        earlier = _recent_decision(ledger, row, received)
+        row["repeat_of"] = earlier["ref"] if earlier else None
+        row["ref"] = f"TS-{received.year}-{ledger.store.value(q.NEXT_REF, {'year': received.year}):06d}"
+        columns = [c for c in row if c not in BOOKKEEPING]
+        complaint_id = ledger.store.value(q.insert_complaint([*columns, "event_count", "history_head"]),
+                                          {**row, "event_count": 0, "history_head": ""})
+        complaint = {**row, "id": complaint_id, "event_count": 0, "history_head": ""}
+        flags = [f for f, on in (("group", is_group), ("major", row["severity"] == "major"),
+                                 ("direct", intake.direct), ("repeat", earlier is not None)) if on]
+        complaint = append_event(ledger, complaint, "registered", received,
+                                 {c: row[c] for c in columns}, flags=flags or None)
+        if earlier is not None:
+            linked = ledger.store.row(q.COMPLAINT_BY_REF_LOCKED.format(for_update=ledger.store.for_update), {"ref": earlier["ref"]})
+            append_event(ledger, linked, "repeat-linked", now, repeat=row["ref"],
+                         note="same customer and category after a decision: tell the customer the appeal route (004 第十六条)")
+    return Registered(complaint, earlier["ref"] if earlier else None)
+
+
+def _recent_decision(ledger: Ledger, row: Mapping[str, Any], received: dt.datetime) -> dict | None:
+    if row["customer_phone"] is None and row["customer_id_number"] is None:
+        return None
+    since = received - dt.timedelta(days=ledger.settings["repeat_window_days"])
+    return ledger.store.row(q.RECENT_DECISION, {"category": row["category"], "since": timeutil.to_text(since),
+                                                "phone": row["customer_phone"], "id_number": row["customer_id_number"]})
+
+
+# -- changes -------------------------------------------------------------------------------------
+def _change(ledger: Ledger, ref: str, at: str | None, work) -> dict[str, Any]:
+    """Load the complaint locked, check `--at`, and let `work` append its event(s)."""
+    with ledger.store.transaction():
+        complaint = load(ledger, ref, lock=True)
+        when = event_time(ledger, complaint, at)
+        return work(complaint, when)
+
+
+def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None) -> dict[str, Any]:
+    """受理告知: the customer told of acceptance, the time limit and a contact."""
+    channel = NOTIFY_VIA.parse(via)
+
+    def work(c, when):
+        require_status(c, "acknowledge", "open")
+        if c["acked_at"] is not None:
+            raise Refused(f"{c['ref']} was already acknowledged at {c['acked_at']}")
+        return append_event(ledger, c, "acknowledged", when, {"acked_at": timeutil.to_text(when)}, via=channel,
+                            told={"due": c["due"]})
+
+    return _change(ledger, ref, at, work)
+
+
+def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_recusal: str | None = None,
+           at: str | None = None) -> dict[str, Any]:
+    handler = required_text(to, "--to")
+    override = optional_text(override_recusal)
+
+    def work(c, when):
+        require_status(c, "assign", "open")
+        conflicted = {c["subject_staff"], *json.loads(c["conflicts"] or "[]")} - {None}
+        if handler in conflicted and override is None:
+            why = "the subject of the complaint" if handler == c["subject_staff"] else "marked as having a conflict"
+            raise Refused(f"{handler} is {why} on {c['ref']} and must not handle it (回避, 004 第十九条); "
+                          f"give --override-recusal REASON to assign anyway")
+        changes = {"assignee": handler, "assignee_unit": optional_text(unit) or c["assignee_unit"]}
+        return append_event(ledger, c, "assigned", when, changes,
+                            recusal_override=override if handler in conflicted else None)
+
+    return _change(ledger, ref, at, work)
+
+
+def declare_conflict(ledger: Ledger, ref: str, name: str, reason: str, at: str | None = None) -> dict[str, Any]:
+    """Mark someone as having a direct interest: they may not be assigned without an override."""
+    person, why = required_text(name, "name"), required_text(reason, "--reason")
+
+    def work(c, when):
+        conflicts = sorted({*json.loads(c["conflicts"] or "[]"), person})
+        return append_event(ledger, c, "conflict-declared", when, {"conflicts": canonical(conflicts)}, person=person,
+                            reason=why)
+
+    return _change(ledger, ref, at, work)
+
+
+def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None, at: str | None = None) -> dict[str, Any]:
+    why = required_text(reason, "--reason")
+
+    def work(c, when):
+        require_status(c, "escalate", "open")
+        target = c["level"] + 1 if to_level is None else to_level
+        if not 1 <= target <= TOP_LEVEL:
+            raise InvalidInput(f"--to-level must be between 1 and {TOP_LEVEL}, not {target}")
+        if target <= c["level"]:
+            raise Refused(f"{c['ref']} is already at level {c['level']}" + ("" if c["level"] < TOP_LEVEL else " (the top)"))
+        return append_event(ledger, c, "escalated", when, {"level": target}, reason=why)
+
+    return _change(ledger, ref, at, work)
+
+
+def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, at: str | None = None) -> dict[str, Any]:
+    """Extend the resolution deadline by working days, never past the policy's cap (000 九)."""
+    why = required_text(reason, "--reason")
+    channel = NOTIFY_VIA.parse(notified_via)
+    if days < 1:
+        raise InvalidInput(f"--days must be 1 or more, not {days}")
+
+    def work(c, when):
+        require_status(c, "extend", "open")
+        calendar = ledger.calendar
+        due, cap = dt.date.fromisoformat(c["due"]), dt.date.fromisoformat(c["cap_due"])
+        new_due = calendar.shift(due, days)
+        if new_due > cap:
+            left = max(0, calendar.between(due, cap))
+            raise Refused(f"extending {c['ref']} by {days} working days would pass its cap {c['cap_due']} "
+                          f"({c['policy']}); at most {left} more working day(s) are allowed")
+        return append_event(ledger, c, "extended", when,
+                            {"due": new_due.isoformat(), "extended_days": c["extended_days"] + days},
+                            days=days, reason=why, notified_via=channel, previous_due=c["due"])
+
+    return _change(ledger, ref, at, work)
+
+
+def note(ledger: Ledger, ref: str, text: str, at: str | None = None) -> dict[str, Any]:
+    body = required_text(text, "note")
+    return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "noted", when, text=body))
+
+
+def notify_customer(ledger: Ledger, ref: str, via: str, text: str, at: str | None = None) -> dict[str, Any]:
+    channel, body = NOTIFY_VIA.parse(via), required_text(text, "message")
+    return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "customer-notified", when, via=channel, text=body))
+
+
+def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = None) -> dict[str, Any]:
+    """The report to the regulator (group/major at intake, or a referral's result) was made."""
+    body = required_text(text, "report")
+
+    def work(c, when):
+        if c["report_due"] is None or c["reported_at"] is not None:
+            raise Refused(f"{c['ref']} has no regulator report due")
+        return append_event(ledger, c, "reported", when, {"reported_at": timeutil.to_text(when)}, text=body,
+                            to=c["referred_by"])
+
+    return _change(ledger, ref, at, work)
+
+
+@dataclass
+class Outcome:
+    result: str
+    resolution: str
+    notified_via: str
+    compensation: str | None = None
+    root_cause: str | None = None
+    rectification: str | None = None
+    satisfaction: str | None = None
+
+
+def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None) -> dict[str, Any]:
+    """Resolved and the customer told the result; a referred complaint's report clock starts."""
+    changes: dict[str, Any] = {
+        "status": "closed",
+        "result": RESULT.parse(outcome.result),
+        "resolution": required_text(outcome.resolution, "--resolution"),
+        "notified_via": NOTIFY_VIA.parse(outcome.notified_via),
+        "compensation_fen": parse_amount(outcome.compensation),
+        "root_cause": optional_text(outcome.root_cause),
+        "rectification": optional_text(outcome.rectification),
+        "satisfaction": SATISFACTION.parse(outcome.satisfaction) if outcome.satisfaction else None,
+    }
+
+    def work(c, when):
+        require_status(c, "close", "open")
+        changes["closed_at"] = timeutil.to_text(when)
+        if c["channel"] == "regulator" or c["referred_by"]:
+            policy = ledger.policy(c["policy"], c["policy_version"])
+            changes["report_due"] = referral_report_due(policy, ledger.calendar, when, kind=c["kind"],
+                                                        severity=c["severity"]).isoformat()
+            changes["reported_at"] = None
+        return append_event(ledger, c, "closed", when, changes)
+
+    return _change(ledger, ref, at, work)
+
+
+def reject(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | None = None) -> dict[str, Any]:
+    """不予受理 (004 第十五条): with the reason and how the customer was told."""
+    changes = {"status": "rejected", "reason": required_text(reason, "--reason"),
+               "notified_via": NOTIFY_VIA.parse(notified_via)}
+
+    def work(c, when):
+        require_status(c, "reject", "open")
+        return append_event(ledger, c, "rejected", when, {**changes, "closed_at": timeutil.to_text(when)})
+
+    return _change(ledger, ref, at, work)
+
+
+def withdraw(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict[str, Any]:
+    why = required_text(reason, "--reason")
+
+    def work(c, when):
+        require_status(c, "withdraw", "open")
+        return append_event(ledger, c, "withdrawn", when,
+                            {"status": "withdrawn", "reason": why, "closed_at": timeutil.to_text(when)})
+
+    return _change(ledger, ref, at, work)
+
+
+def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict[str, Any]:
+    """An appeal (申诉, 004 第二十条): open again with fresh clocks from the reopening."""
+    why = required_text(reason, "--reason")
+
+    def work(c, when):
+        require_status(c, "reopen", "closed", "rejected")
+        policy = ledger.policy(c["policy"], c["policy_version"])
+        clocks = deadlines(policy, ledger.calendar, when, kind=c["kind"], severity=c["severity"],
+                           report_to_regulator=False)
+        changes = {
+            "status": "open", "reopened": c["reopened"] + 1, "reason": why,
+            "ack_due": clocks.ack_due.isoformat(), "due": clocks.due.isoformat(), "cap_due": clocks.cap_due.isoformat(),
+            "acked_at": None, "extended_days": 0, "closed_at": None, "result": None, "resolution": None,
+            "notified_via": None, "satisfaction": None,
+        }
+        return append_event(ledger, c, "reopened", when, changes)
+
+    return _change(ledger, ref, at, work)
+
+
+def recompute_open_deadlines(ledger: Ledger, day: dt.date, *, reason: str) -> int:
+    """After a calendar correction, move the running clocks it affects (caller's transaction).
+
+    Each clock is computed again from its start under the complaint's own policy, with any
+    extension re-applied; complaints whose dates do not change get no event.
+    """
+    moved = 0
+    day_end = timeutil.start_of(day + dt.timedelta(days=1))
+    for c in ledger.store.rows(q.OPEN_SPANNING_DAY, {"day": day.isoformat(), "day_end": day_end}):
+        policy = ledger.policy(c["policy"], c["policy_version"])
+        start = _clock_start(ledger, c)
+        clocks = deadlines(policy, ledger.calendar, start, kind=c["kind"], severity=c["severity"],
+                           report_to_regulator=c["report_due"] is not None and c["closed_at"] is None and not c["reopened"])
+        due = ledger.calendar.shift(clocks.due, c["extended_days"]) if c["extended_days"] else clocks.due
+        changes = {"ack_due": clocks.ack_due.isoformat(), "due": due.isoformat(), "cap_due": clocks.cap_due.isoformat()}
+        if clocks.report_due is not None and c["reported_at"] is None:
+            changes["report_due"] = clocks.report_due.isoformat()
+        changes = {k: v for k, v in changes.items() if c[k] != v}
+        if changes:
+            append_event(ledger, c, "deadlines-recomputed", timeutil.now(), changes, reason=reason)
+            moved += 1
+    return moved
+
+
+def _clock_start(ledger: Ledger, c: Mapping[str, Any]) -> dt.datetime:
+    """When the running clocks started: receipt, or the latest reopening."""
+    if not c["reopened"]:
+        return timeutil.from_text(c["received_at"])
+    events = ledger.store.rows(q.EVENTS_OF, {"id": c["id"]})
+    return timeutil.from_text([e for e in events if e["action"] == "reopened"][-1]["at"])
