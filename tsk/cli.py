@@ -13,7 +13,7 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.core import TyperGroup
 
-from tsk import timeutil
+from tsk import cli_exchange, cli_overdue, cli_reports, timeutil
 from tsk.cli_admin import calendar_app, config_app, policy_app
 from tsk.cli_common import AtOption, FormatOption, State, err, ledger_of
 from tsk.errors import InvalidInput, TskError
@@ -62,6 +62,9 @@ app = typer.Typer(
     help="tsk — the customer-complaint ledger (客户投诉处理台账).",
 )
 app.add_typer(calendar_app, name="calendar")
+cli_overdue.register(app)
+cli_reports.register(app)
+cli_exchange.register(app)
 app.add_typer(config_app, name="config")
 app.add_typer(policy_app, name="policy")
 

@@ -58,9 +58,15 @@ def json_text(document: Any) -> str:
 
 
 def console(file: TextIO | None = None, *, stderr: bool = False):
+    """A rich console; piped output is laid out 160 wide rather than squeezed to 80."""
+    import os
+
     from rich.console import Console
 
-    return Console(file=file, stderr=stderr, highlight=False, soft_wrap=False)
+    stream = file or (sys.stderr if stderr else sys.stdout)
+    piped = not (hasattr(stream, "isatty") and stream.isatty())
+    width = 160 if piped and not os.environ.get("COLUMNS") else None
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
 
 
 def render_table(
