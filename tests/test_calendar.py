@@ -387,7 +387,7 @@ def test_explain_skips_the_2025_holiday_by_name_and_counts_the_makeup_saturday(t
     assert by_date["2025-10-06"]["why"] == "中秋节"
     assert "调休" in by_date["2025-10-07"]["why"] and "调休" in by_date["2025-10-08"]["why"]
     # 10-04/05 fall on the weekend inside the holiday: not counted either way
-    assert by_date["2025-10-04"]["why"] == "周六" and by_date["2025-10-05"]["why"] == "周日"
+    assert by_date["2025-10-04"]["why"] == "周六（国庆节假期）" and by_date["2025-10-05"]["why"] == "周日（国庆节假期）"
     assert by_date["2025-10-09"] == {"date": "2025-10-09", "weekday": "周四", "counted": 1, "why": "工作日"}
     assert by_date["2025-10-11"] == {"date": "2025-10-11", "weekday": "周六", "counted": 3, "why": "调休上班"}
     assert by_date["2025-10-12"]["counted"] is None

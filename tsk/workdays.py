@@ -47,13 +47,18 @@ def _cache_dir() -> Path:
     return Path(base) / "tsk"
 
 
-def _holidays_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _holidays_fingerprint() -> str:
+    """Which `holidays` data is installed, without importing it (importlib.metadata alone
+    costs ~15 ms): the location, size and time of its China module."""
+    import hashlib
+    from importlib.util import find_spec
 
-    try:
-        return version("holidays")
-    except PackageNotFoundError:  # pragma: no cover - a declared dependency
+    spec = find_spec("holidays")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a declared dependency
         return "missing"
+    china = Path(next(iter(spec.submodule_search_locations))) / "countries" / "china.py"
+    stat = china.stat()
+    return hashlib.sha1(f"{china}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:12]
 
 
 def _read_package_days() -> list[tuple[str, bool, str]]:
@@ -69,7 +74,7 @@ def _read_package_days() -> list[tuple[str, bool, str]]:
 
 def package_days() -> list[SpecialDay]:
     """The package's special days, from the per-version cache when there is one."""
-    path = _cache_dir() / f"cn-holidays-{_holidays_version()}-{FIRST_YEAR}-{LAST_YEAR}.json"
+    path = _cache_dir() / f"cn-holidays-{_holidays_fingerprint()}-{FIRST_YEAR}-{LAST_YEAR}.json"
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -114,60 +119,33 @@ class Calendar:
         return day.weekday() < 5
 
     def why(self, day: dt.date) -> str:
-        """Why a day is on or off, in Chinese: holiday name, 调休上班, 周六/周日, 工作日."""
+        """Why a day is on or off, in Chinese: holiday name, 调休上班, 周六/周日, 工作日.
+
+        A weekend inside a holiday run is named after it (周六（国庆节假期）)."""
         entry = self.special.get(day)
         if entry is not None:
             return entry.name + ("（本地更正）" if entry.source == "local" else "")
-        return "周" + WEEKDAY_ZH[day.weekday()] if day.weekday() >= 5 else "工作日"
+        if day.weekday() < 5:
+            return "工作日"
+        weekend = "周" + WEEKDAY_ZH[day.weekday()]
+        holiday = self._holiday_around(day)
+        return f"{weekend}（{holiday}假期）" if holiday else weekend
+
+    def _holiday_around(self, day: dt.date) -> str | None:
+        """The holiday that most of the run of days off around `day` is named after."""
+        names: list[str] = []
+        for step in (-1, 1):
+            other = day
+            for _ in range(10):
+                other += dt.timedelta(days=step)
+                if self._is_workday(other):
+                    break
+                entry = self.special.get(other)
+                if entry is not None and not entry.workday and "调休" not in entry.name and "补" not in entry.name:
+                    names.append(entry.name)
+        return max(names, key=names.count) if names else None
 
     # -- counting --------------------------------------------------------------------------
-    def shift(self, day: dt.date, n: int) -> dt.date:
-        """The n-th working day after `day` (before it when n < 0); n = 0 rolls forward."""
-        if n == 0:
-            return self.roll(day)
-        year = day.year
-        ordinal = day.toordinal()
-        if n > 0:
-            workdays = self._workdays(year)
-            index = bisect_right(workdays, ordinal) + n - 1
-            while index >= len(workdays):
-                index -= len(workdays)
-                year += 1
-                workdays = self._workdays(year)
-            return dt.date.fromordinal(workdays[index])
-        workdays = self._workdays(year)
-        index = bisect_left(workdays, ordinal) + n
-        while index < 0:
-            year -= 1
-            workdays = self._workdays(year)
-            index += len(workdays)
-        return dt.date.fromordinal(workdays[index])
-
-    def between(self, start: dt.date, end: dt.date) -> int:
-        """Working days after `start` up to and including `end` (negative when end < start)."""
-        if end < start:
-            return -self.between(end, start)
-        first = self._workdays(start.year)
-        if start.year == end.year:
-            return bisect_right(first, end.toordinal()) - bisect_right(first, start.toordinal())
-        count = len(first) - bisect_right(first, start.toordinal())
-        for year in range(start.year + 1, end.year):
-            count += len(self._workdays(year))
-        return count + bisect_right(self._workdays(end.year), end.toordinal())
-
-    def roll(self, day: dt.date) -> dt.date:
-        """`day` if it is a working day, else the next working day."""
-        return day if self.is_workday(day) else self.shift(day, 1)
-
-    def days(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, bool, str]]:
-        """Each day from first to last with whether it is worked and why (for explanations)."""
-        out = []
-        day = first
-        while day <= last:
-            out.append((day, self.is_workday(day), self.why(day)))
-            day += dt.timedelta(days=1)
-        return out
-
     def year_special_days(self, year: int) -> list[SpecialDay]:
         self._touch(year)
         return sorted((e for e in self.special.values() if e.day.year == year), key=lambda e: e.day)
