@@ -146,6 +146,53 @@ class Calendar:
         return max(names, key=names.count) if names else None
 
     # -- counting --------------------------------------------------------------------------
+    def shift(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day after `day` (before it when n < 0); n = 0 rolls forward."""
+        if n == 0:
+            return self.roll(day)
+        year = day.year
+        ordinal = day.toordinal()
+        if n > 0:
+            workdays = self._workdays(year)
+            index = bisect_right(workdays, ordinal) + n - 1
+            while index >= len(workdays):
+                index -= len(workdays)
+                year += 1
+                workdays = self._workdays(year)
+            return dt.date.fromordinal(workdays[index])
+        workdays = self._workdays(year)
+        index = bisect_left(workdays, ordinal) + n
+        while index < 0:
+            year -= 1
+            workdays = self._workdays(year)
+            index += len(workdays)
+        return dt.date.fromordinal(workdays[index])
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (negative when end < start)."""
+        if end < start:
+            return -self.between(end, start)
+        first = self._workdays(start.year)
+        if start.year == end.year:
+            return bisect_right(first, end.toordinal()) - bisect_right(first, start.toordinal())
+        count = len(first) - bisect_right(first, start.toordinal())
+        for year in range(start.year + 1, end.year):
+            count += len(self._workdays(year))
+        return count + bisect_right(self._workdays(end.year), end.toordinal())
+
+    def roll(self, day: dt.date) -> dt.date:
+        """`day` if it is a working day, else the next working day."""
+        return day if self.is_workday(day) else self.shift(day, 1)
+
+    def days(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, bool, str]]:
+        """Each day from first to last with whether it is worked and why (for explanations)."""
+        out = []
+        day = first
+        while day <= last:
+            out.append((day, self.is_workday(day), self.why(day)))
+            day += dt.timedelta(days=1)
+        return out
+
     def year_special_days(self, year: int) -> list[SpecialDay]:
         self._touch(year)
         return sorted((e for e in self.special.values() if e.day.year == year), key=lambda e: e.day)
