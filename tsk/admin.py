@@ -30,26 +30,29 @@ def audit(ledger: Ledger, action: str, details: dict[str, Any]) -> None:
     )
 
 
-def set_calendar_day(ledger: Ledger, day: dt.date, *, workday: bool | None, note: str | None) -> int:
-    """Record a local correction (workday True/False), or remove one (None).
+def set_calendar_days(ledger: Ledger, days: list[dt.date], *, workday: bool | None, note: str | None) -> int:
+    """Record local corrections (workday True/False), or remove them (None), all at once.
 
     Deadlines of complaints still open that the change affects are recomputed in the same
     transaction, each with an event naming the correction: a deadline is a consequence of
-    the calendar, so a corrected calendar must reach the clocks already running. Returns the
-    number of complaints whose deadlines moved.
+    the calendar, so a corrected calendar must reach the clocks already running (a schedule
+    entered in November for next year moves the deadlines of complaints open across New
+    Year). Closed complaints keep the deadlines they were judged by. Returns the number of
+    complaints whose deadlines moved.
     """
     from tsk.lifecycle import recompute_open_deadlines
 
     with ledger.store.transaction():
-        row = {"day": day.isoformat(), "workday": int(bool(workday)), "note": note, "actor": ledger.actor,
-               "recorded_at": timeutil.to_text(timeutil.now())}
-        if workday is None:
-            ledger.store.run(q.DELETE_CORRECTION, {"day": day.isoformat()})
-        else:
-            ledger.store.run(q.UPSERT_CORRECTION, row)
-        audit(ledger, "calendar-set", {"day": day.isoformat(), "workday": workday, "note": note})
+        for day in days:
+            if workday is None:
+                ledger.store.run(q.DELETE_CORRECTION, {"day": day.isoformat()})
+            else:
+                ledger.store.run(q.UPSERT_CORRECTION, {"day": day.isoformat(), "workday": int(workday), "note": note,
+                                                       "actor": ledger.actor, "recorded_at": timeutil.to_text(timeutil.now())})
+            audit(ledger, "calendar-set", {"day": day.isoformat(), "workday": workday, "note": note})
         ledger.reload_calendar()
-        return recompute_open_deadlines(ledger, day, reason=f"calendar correction {day.isoformat()}")
+        names = ", ".join(d.isoformat() for d in days)
+        return recompute_open_deadlines(ledger, min(days), max(days), reason=f"calendar correction {names}")
 
 
 def mark_published(ledger: Ledger, year: int, note: str | None) -> None:

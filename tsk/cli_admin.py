@@ -65,29 +65,34 @@ def calendar_explain(
 @calendar_app.command("set")
 def calendar_set(
     ctx: typer.Context,
-    date: str,
-    workday: Annotated[bool, typer.Option("--workday", help="Make it a working day (调休上班).")] = False,
-    holiday: Annotated[bool, typer.Option("--holiday", help="Make it a day off (假日).")] = False,
+    dates: Annotated[list[str], typer.Argument(metavar="DATE...", help="One or more dates.")],
+    workday: Annotated[bool, typer.Option("--workday", help="Make them working days (调休上班).")] = False,
+    holiday: Annotated[bool, typer.Option("--holiday", help="Make them days off (假日).")] = False,
     note: Annotated[Optional[str], typer.Option(help="Why: e.g. the notice that set it.")] = None,
 ) -> None:
-    """Record a local correction to the calendar; open complaints' deadlines follow it."""
+    """Record local corrections to the calendar; open complaints' deadlines follow them."""
     from tsk import admin
 
     if workday == holiday:
         raise InvalidInput("give exactly one of --workday or --holiday")
-    day = timeutil.parse_date(date)
-    moved = admin.set_calendar_day(ledger_of(ctx), day, workday=workday, note=note)
-    print(f"{day.isoformat()} is now a {'working day' if workday else 'day off'}; deadlines moved on {moved} open complaint(s)")
+    days = sorted({timeutil.parse_date(d) for d in dates})
+    moved = admin.set_calendar_days(ledger_of(ctx), days, workday=workday, note=note)
+    kind = "working day" if workday else "day off"
+    for day in days:
+        print(f"{day.isoformat()} is now a {kind}")
+    print(f"deadlines moved on {moved} open complaint(s)")
 
 
 @calendar_app.command("unset")
-def calendar_unset(ctx: typer.Context, date: str) -> None:
-    """Remove a local correction: the day follows the published calendar again."""
+def calendar_unset(ctx: typer.Context, dates: Annotated[list[str], typer.Argument(metavar="DATE...")]) -> None:
+    """Remove local corrections: the days follow the published calendar again."""
     from tsk import admin
 
-    day = timeutil.parse_date(date)
-    moved = admin.set_calendar_day(ledger_of(ctx), day, workday=None, note=None)
-    print(f"{day.isoformat()} follows the published calendar again; deadlines moved on {moved} open complaint(s)")
+    days = sorted({timeutil.parse_date(d) for d in dates})
+    moved = admin.set_calendar_days(ledger_of(ctx), days, workday=None, note=None)
+    for day in days:
+        print(f"{day.isoformat()} follows the published calendar again")
+    print(f"deadlines moved on {moved} open complaint(s)")
 
 
 @calendar_app.command("publish")

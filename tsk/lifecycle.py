@@ -490,15 +490,16 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict
     return _change(ledger, ref, at, work)
 
 
-def recompute_open_deadlines(ledger: Ledger, day: dt.date, *, reason: str) -> int:
-    """After a calendar correction, move the running clocks it affects (caller's transaction).
+def recompute_open_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *, reason: str) -> int:
+    """After calendar corrections between `first` and `last`, move the running clocks they
+    affect (in the caller's transaction).
 
     Each clock is computed again from its start under the complaint's own policy, with any
     extension re-applied; complaints whose dates do not change get no event.
     """
     moved = 0
-    day_end = timeutil.start_of(day + dt.timedelta(days=1))
-    for c in ledger.store.rows(q.OPEN_SPANNING_DAY, {"day": day.isoformat(), "day_end": day_end}):
+    day_end = timeutil.start_of(last + dt.timedelta(days=1))
+    for c in ledger.store.rows(q.OPEN_SPANNING_DAY, {"day": first.isoformat(), "day_end": day_end}):
         policy = ledger.policy(c["policy"], c["policy_version"])
         start = _clock_start(ledger, c)
         clocks = deadlines(policy, ledger.calendar, start, kind=c["kind"], severity=c["severity"],
