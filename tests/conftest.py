@@ -1,0 +1,60 @@
+"""Shared fixtures: every test gets its own ledger file and never touches a real home."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+
+import pytest
+from typer.testing import CliRunner
+
+from tsk.cli import app
+
+
+@pytest.fixture(scope="session")
+def calendar_cache(tmp_path_factory):
+    """One holidays cache for the whole run (building it imports `holidays`)."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch, calendar_cache):
+    monkeypatch.setenv("TSK_DB", str(tmp_path / "ledger.db"))
+    monkeypatch.setenv("TSK_USER", "officer")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(calendar_cache))
+    monkeypatch.setenv("COLUMNS", "200")  # stable rich tables
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+    return tmp_path
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+
+def invoke(args: str | list[str], input: str | None = None) -> Run:
+    """Run tsk in-process through the real Typer app; stdout and stderr apart."""
+    argv = shlex.split(args) if isinstance(args, str) else args
+    result = CliRunner().invoke(app, argv, input=input)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def tsk():
+    return invoke
+
+
+@pytest.fixture
+def ledger_path(isolated):
+    return os.environ["TSK_DB"]
