@@ -143,11 +143,5 @@ def print_complaint(view: dict[str, Any]) -> None:
     for header in ("时间 at", "操作人 actor", "操作 action", "详情 details"):
         history.add_column(header)
     for e in c["events"]:
-        details = {k: v for k, v in e["details"].items() if k != "changes"}
-        changes = e["details"].get("changes", {})
-        text = "; ".join(f"{k}: {v}" for k, v in details.items())
-        if changes and e["action"] != "registered":
-            shown = ", ".join(f"{k}→{v}" for k, v in changes.items() if v is not None)
-            text = "; ".join(x for x in (text, shown) if x)
-        history.add_row(e["at"][:16].replace("T", " "), e["actor"], e["action"], text)
+        history.add_row(e["at"][:16].replace("T", " "), e["actor"], e["action"], views.describe_event(e))
     console.print(history)

@@ -110,3 +110,42 @@ def list_complaints(where: str, limit: int) -> str:
 
 def export_complaints(where: str) -> str:
     return f"SELECT * FROM complaint{where} ORDER BY ref"
+
+
+# -- overdue clocks and the nightly check (tsk.overdue) -------------------------------------
+# One seekable SELECT per running clock, each on its own index (tsk.models), in one UNION ALL.
+# A clock runs while: ack — open and not acknowledged; resolution and cap — open; report —
+# not yet reported (whatever the status). `:before` is exclusive: past due as of day D is
+# `< D`; due within a horizon H is `< H + 1 day`. Keep `status IN (...)`, never `<>`: an
+# inequality cannot seek.
+CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, channel, "
+                 "referred_by, customer_name")
+CLOCK_BRANCHES = {
+    "ack": ("ack_due", "status IN ('open') AND acked_at IS NULL AND ack_due < :before"),
+    "resolution": ("due", "status IN ('open') AND due < :before"),
+    "cap": ("cap_due", "status IN ('open') AND cap_due < :before"),
+    "report": ("report_due", "reported_at IS NULL AND report_due < :before"),
+}
+
+
+def clock_select(clock: str, *, with_lapse: bool = False) -> str:
+    """The complaints whose `clock` falls due before :before (`known`: already in lapse)."""
+    column, where = CLOCK_BRANCHES[clock]
+    known = (f", EXISTS (SELECT 1 FROM lapse WHERE lapse.complaint_id = complaint.id AND lapse.clock = '{clock}'"
+             f" AND lapse.due = complaint.{column}) AS known") if with_lapse else ""
+    return f"SELECT '{clock}' AS clock, {column} AS clock_due, {CLOCK_COLUMNS}{known} FROM complaint WHERE {where}"
+
+
+def running_clocks(*, with_lapse: bool = False) -> str:
+    return "\nUNION ALL\n".join(clock_select(clock, with_lapse=with_lapse) for clock in CLOCK_BRANCHES)
+
+
+COUNT_OPEN = "SELECT count(*) FROM complaint WHERE status IN ('open')"
+COUNT_AWAITING_REPORT = """
+SELECT count(*) FROM complaint
+WHERE reported_at IS NULL AND report_due IS NOT NULL AND status IN ('closed', 'rejected', 'withdrawn')
+"""
+INSERT_LAPSE = """
+INSERT INTO lapse (complaint_id, clock, due, detected_at) VALUES (:complaint_id, :clock, :due, :detected_at)
+ON CONFLICT (complaint_id, clock, due) DO NOTHING
+"""

@@ -137,3 +137,29 @@ FLAG_ZH = {"group": "群体", "major": "重大", "referred": "转办", "direct":
 
 def flags_label(values: list[str]) -> str:
     return " ".join(FLAG_ZH.get(v, v) for v in values)
+
+
+# Changes that only repeat the event's own time, and bookkeeping not worth a reader's eye.
+_QUIET_CHANGES = {"acked_at", "closed_at", "reported_at", "event_count", "history_head"}
+
+
+def describe_event(event: Mapping[str, Any]) -> str:
+    """One line for a history table: what the event says, then what it changed."""
+    details = event["details"]
+    parts = []
+    for key, value in details.items():
+        if key == "changes":
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{key}: {value}")
+    if event["action"] != "registered":
+        for key, value in details.get("changes", {}).items():
+            if key in _QUIET_CHANGES or value is None:
+                continue
+            if key == "compensation_fen":
+                key, value = "compensation", f"{value / 100:.2f}"
+            parts.append(f"{key} → {value}")
+    return "; ".join(parts)
