@@ -1,9 +1,92 @@
-"""Commands for overdue (being written)."""
+"""`tsk overdue` and `tsk check`: thin commands over `tsk.overdue` (imported lazily: start-up
+time is measured, so this module imports typer and the standard library only)."""
 
 from __future__ import annotations
 
+from typing import Annotated, Optional
+
 import typer
+
+from tsk.cli_common import EXIT_OVERDUE, FormatOption, ledger_of
+
+AsOfOption = Annotated[Optional[str], typer.Option(
+    "--as-of", help="Count lateness as of this date (default today, Asia/Shanghai); a future date is a what-if.")]
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the tsk app."""
+    app.command("overdue")(overdue)
+    app.command("check")(check)
+
+
+def overdue(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    within: Annotated[Optional[int], typer.Option(
+        "--within", help="Also list clocks due within N working days after --as-of (0: due that day).")] = None,
+    fail: Annotated[bool, typer.Option("--fail", help="Exit 3 when any clock is past due.")] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Past-due clocks (ack, resolution, cap, regulator report), most urgent first; due today is not late."""
+    from tsk import output
+    from tsk import overdue as lib
+
+    output.check_format(fmt, ("table", "csv", "json"))
+    day = lib.parse_as_of(as_of)
+    listing = lib.clock_rows(ledger_of(ctx), day, within)
+    if fmt == "table":
+        if listing.rows:
+            output.render_table(listing.rows, TABLE_COLUMNS(), row_style=lambda r: "red" if r["overdue"] else "yellow")
+        output.console().print(listing.summary())
+    else:
+        output.emit(listing.rows, JSON_COLUMNS(), fmt)
+    if fail and listing.overdue:
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+def check(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would lapse and be escalated; record nothing.")] = False,
+) -> None:
+    """The nightly job: record each newly overdue clock once, escalate its complaint one level,
+    print one summary line; exit 3 when anything is overdue. Running it again changes nothing.
+    A future --as-of is a what-if: nothing is recorded."""
+    from tsk import overdue as lib
+
+    day = lib.parse_as_of(as_of)
+    result = lib.check(ledger_of(ctx), day, dry_run=dry_run)
+    print(result.summary(), flush=True)
+    if result.overdue:
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+STATE_ZH = {"overdue": "逾期", "due-today": "今日到期", "due-soon": "即将到期"}
+
+
+def JSON_COLUMNS():  # noqa: N802 - a constant built on first use (keeps tsk.output out of start-up)
+    from tsk.output import Column
+
+    keys = ("ref", "clock", "due", "working_days_late", "overdue", "state", "assignee", "assignee_unit", "unit", "level",
+            "severity", "status", "direct", "customer_name", "flags")
+    return [Column(key, key) for key in keys]
+
+
+def TABLE_COLUMNS():  # noqa: N802
+    from tsk import views
+    from tsk.output import Column
+    from tsk.vocab import CLOCK
+
+    return [
+        Column("ref", "编号", no_wrap=True),
+        Column("clock", "时限", CLOCK.label, no_wrap=True),
+        Column("due", "到期日", no_wrap=True),
+        Column("working_days_late", "逾期工作日", justify="right"),
+        Column("state", "状态", STATE_ZH.get, no_wrap=True),
+        Column("level", "级别", views.level_label, no_wrap=True),
+        Column("severity", "程度", views.severity_label, no_wrap=True),
+        Column("unit", "被投诉单位"),
+        Column("assignee", "处理人"),
+        Column("customer_name", "客户"),
+        Column("flags", "标记", views.flags_label),
+    ]
