@@ -1,9 +1,89 @@
-"""Commands for reports (being written)."""
+"""`tsk report …`: the half-year report to the regulator, period statistics, the monthly trend.
+
+Thin commands over `tsk.reports`; the heavy modules are imported inside the commands."""
 
 from __future__ import annotations
 
+from typing import Annotated, Optional
+
 import typer
+
+from tsk.cli_common import FormatOption, ledger_of
+
+report_app = typer.Typer(no_args_is_help=True, help="Statistics and reports (投诉统计分析).")
+
+LangOption = Annotated[str, typer.Option("--lang", help="zh (Chinese headings, default) or en.")]
+AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Count overdue complaints as of this date.")]
+
+
+@report_app.command("half-year")
+def half_year(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(help="2026H1 (Jan–Jun) or 2026H2 (Jul–Dec).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or md.")] = "table",
+    lang: LangOption = "zh",
+    as_of: AsOfOption = None,
+) -> None:
+    """The half-year complaint statistics for the regulator (000 十六, 004 第二十三条).
+
+    Counts the complaints received in the half-year; overdue ones as of --as-of (default today).
+    """
+    from tsk import output, reports, timeutil
+
+    output.check_format(fmt, ("table", "csv", "json", "md"))
+    chosen = reports.half_year(period)
+    day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
+    reports.emit_half_year(ledger_of(ctx), chosen, fmt, lang, day)
+
+
+@report_app.command("stats")
+def stats(
+    ctx: typer.Context,
+    since: Annotated[Optional[str], typer.Option(help="Received on or after this date (default 1 January).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Received on or before this date (default today).")] = None,
+    by: Annotated[str, typer.Option(help="unit, assignee, category, channel, business-type, cause, severity, kind or month.")] = "unit",
+    fmt: FormatOption = "table",
+    lang: LangOption = "zh",
+    as_of: AsOfOption = None,
+) -> None:
+    """Counts and timeliness per group for any range (performance assessment, 000 十二).
+
+    Overdue = still open at --as-of (default --until, or today if earlier) and past its due date.
+    """
+    from tsk import output, reports, timeutil
+    from tsk.errors import InvalidInput
+
+    output.check_format(fmt, ("table", "csv", "json"))
+    if lang not in reports.LANGS:
+        raise InvalidInput(f"--lang {lang!r} is not one of: {', '.join(reports.LANGS)}")
+    period = reports.date_range(since, until)
+    day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
+    reports.emit_stats(ledger_of(ctx), period, reports.dimension(by), fmt, lang, day)
+
+
+@report_app.command("trend")
+def trend(
+    ctx: typer.Context,
+    months: Annotated[int, typer.Option(help="How many months, ending with the current one.")] = 12,
+    by: Annotated[Optional[str], typer.Option(help="Stack the bars by category, kind, channel, severity, unit…")] = None,
+    until: Annotated[Optional[str], typer.Option(help="The last month shown (a date in it; default today).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table (a chart), csv or json.")] = "table",
+    lang: LangOption = "zh",
+) -> None:
+    """Complaints received per month, as a bar chart in the terminal."""
+    from tsk import output, reports, timeutil
+    from tsk.errors import InvalidInput
+
+    output.check_format(fmt, ("table", "csv", "json"))
+    if lang not in reports.LANGS:
+        raise InvalidInput(f"--lang {lang!r} is not one of: {', '.join(reports.LANGS)}")
+    dim = reports.dimension(by) if by else None
+    if dim is not None and dim.option == "month":
+        raise InvalidInput("--by month is what the chart already shows; choose another dimension")
+    last = timeutil.parse_date(until, what="--until") if until else None
+    reports.emit_trend(ledger_of(ctx), months, dim, fmt, lang, last)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the tsk app."""
+    """Add `tsk report` to the tsk app."""
+    app.add_typer(report_app, name="report")

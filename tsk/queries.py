@@ -55,7 +55,8 @@ VALUES (:complaint_id, :seq, :at, :recorded_at, :actor, :action, :details, :prev
 RECENT_DECISION = """
 SELECT ref, status, closed_at FROM complaint
 WHERE category = :category AND status IN ('closed', 'rejected') AND closed_at >= :since
-  AND ((:phone IS NOT NULL AND customer_phone = :phone) OR (:id_number IS NOT NULL AND customer_id_number = :id_number))
+  AND ((CAST(:phone AS TEXT) IS NOT NULL AND customer_phone = :phone)
+       OR (CAST(:id_number AS TEXT) IS NOT NULL AND customer_id_number = :id_number))
 ORDER BY closed_at DESC LIMIT 1
 """
 # Open complaints whose running clocks span a corrected calendar day.
@@ -110,6 +111,85 @@ def list_complaints(where: str, limit: int) -> str:
 
 def export_complaints(where: str) -> str:
     return f"SELECT * FROM complaint{where} ORDER BY ref"
+
+
+# -- reports (tsk.reports): counts over the complaints received in [:since, :until) ---------
+# `expr` below is always one of tsk.reports.DIMENSIONS' whitelisted column expressions.
+RECEIVED_IN = "received_at >= :since AND received_at < :until"
+REPORT_TOTALS = f"""
+SELECT COUNT(*) AS received,
+  SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected,
+  SUM(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn,
+  SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS resolved,
+  SUM(CASE WHEN status = 'closed' AND substr(closed_at, 1, 10) <= due THEN 1 ELSE 0 END) AS resolved_on_time,
+  SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_now,
+  SUM(CASE WHEN (status = 'open' OR closed_at >= :as_of_end) AND received_at < :as_of_end AND due < :as_of
+      THEN 1 ELSE 0 END) AS overdue_open,
+  SUM(CASE WHEN extended_days > 0 THEN 1 ELSE 0 END) AS extended,
+  SUM(CASE WHEN is_group = 1 THEN 1 ELSE 0 END) AS group_count,
+  SUM(CASE WHEN channel = 'regulator' OR referred_by IS NOT NULL THEN 1 ELSE 0 END) AS referred,
+  SUM(CASE WHEN compensation_fen IS NOT NULL THEN compensation_fen ELSE 0 END) AS compensation_fen
+FROM complaint WHERE {RECEIVED_IN}
+"""
+COMPENSATION_BY_UNIT = f"""
+SELECT unit AS key, SUM(compensation_fen) AS fen FROM complaint
+WHERE {RECEIVED_IN} AND compensation_fen IS NOT NULL AND compensation_fen > 0
+GROUP BY unit ORDER BY unit
+"""
+CAUSES_AND_RECTIFICATIONS = f"""
+SELECT ref, category, root_cause, rectification FROM complaint
+WHERE {RECEIVED_IN} AND status = 'closed' AND (root_cause IS NOT NULL OR rectification IS NOT NULL)
+ORDER BY ref
+"""
+# Hot-spot candidates: enough distinct customers in the whole period (customer = ID number,
+# else phone, else name); the rolling window is then checked on these few in Python.
+CUSTOMER_KEY = "COALESCE('id:' || customer_id_number, 'tel:' || customer_phone, 'name:' || customer_name)"
+HOTSPOT_CANDIDATES = f"""
+SELECT unit, category, COUNT(*) AS complaints, COUNT(DISTINCT {CUSTOMER_KEY}) AS customers
+FROM complaint WHERE {RECEIVED_IN}
+GROUP BY unit, category HAVING COUNT(DISTINCT {CUSTOMER_KEY}) >= :threshold
+ORDER BY unit, category
+"""
+HOTSPOT_ARRIVALS = f"""
+SELECT substr(received_at, 1, 10) AS day, {CUSTOMER_KEY} AS customer FROM complaint
+WHERE unit = :unit AND category = :category AND {RECEIVED_IN}
+ORDER BY received_at
+"""
+
+
+def report_breakdown(expr: str) -> str:
+    """Complaints received in the period per value of one dimension."""
+    return f"SELECT {expr} AS key, COUNT(*) AS n FROM complaint WHERE {RECEIVED_IN} GROUP BY {expr}"
+
+
+def report_resolution_pairs(expr: str | None = None) -> str:
+    """Closed complaints counted per (receipt date, closing date) [and dimension]: working days
+    are computed once per distinct pair in Python, never once per complaint."""
+    key = f"{expr} AS key, " if expr else ""
+    group = f"{expr}, " if expr else ""
+    return (f"SELECT {key}substr(received_at, 1, 10) AS received_day, substr(closed_at, 1, 10) AS closed_day, "
+            f"COUNT(*) AS n FROM complaint WHERE {RECEIVED_IN} AND status = 'closed' "
+            f"GROUP BY {group}substr(received_at, 1, 10), substr(closed_at, 1, 10)")
+
+
+def report_stats(expr: str) -> str:
+    """Counts and timeliness per value of one dimension (performance assessment, 000 十二)."""
+    return f"""
+SELECT {expr} AS key, COUNT(*) AS received,
+  SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS resolved,
+  SUM(CASE WHEN status = 'closed' AND substr(closed_at, 1, 10) <= due THEN 1 ELSE 0 END) AS resolved_on_time,
+  SUM(CASE WHEN (status = 'open' OR closed_at >= :as_of_end) AND received_at < :as_of_end AND due < :as_of
+      THEN 1 ELSE 0 END) AS overdue
+FROM complaint WHERE {RECEIVED_IN} GROUP BY {expr} ORDER BY {expr}
+"""
+
+
+def report_trend(expr: str | None) -> str:
+    """Complaints received per month [and dimension]."""
+    key = f", {expr} AS key" if expr else ""
+    group = f", {expr}" if expr else ""
+    return (f"SELECT substr(received_at, 1, 7) AS month{key}, COUNT(*) AS n FROM complaint "
+            f"WHERE {RECEIVED_IN} GROUP BY substr(received_at, 1, 7){group}")
 
 
 # -- overdue clocks and the nightly check (tsk.overdue) -------------------------------------
