@@ -1,0 +1,337 @@
+"""Overdue clocks and the nightly check (REQUIREMENTS §4; CLI.md `overdue`, `check`).
+
+Literal dates around National Day 2025: 10-01..10-08 off, Sunday 09-28 and Saturday 10-11
+are make-up working days (调休上班). Under cbrc2012 a complaint received on day D has its
+ack due the next working day, its resolution 15 working days after D, its cap 60.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+import pytest
+
+from tsk import overdue, timeutil
+from tsk import queries as q
+from tsk.context import Ledger
+
+BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
+        "--cause", "service-quality", "--unit", "城关支行", "--summary", "柜员态度差"]
+
+
+def add(tsk, received: str, *extra: str) -> str:
+    run = tsk(["add", *BASE, "--received", received, *extra, "--format", "json"])
+    assert run.exit_code == 0, run.stderr
+    return json.loads(run.stdout)["ref"]
+
+
+def rows(tsk, *args: str) -> list[dict]:
+    run = tsk(["overdue", *args, "--format", "json"])
+    assert run.exit_code == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def clocks(tsk, *args: str) -> list[tuple]:
+    return [(r["ref"], r["clock"], r["due"], r["working_days_late"]) for r in rows(tsk, *args)]
+
+
+def show(tsk, ref: str) -> dict:
+    run = tsk(["show", ref, "--format", "json"])
+    assert run.exit_code == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def check_events(view: dict) -> list[dict]:
+    return [e for e in view["events"] if e["details"].get("by") == "tsk check"]
+
+
+def open_ledger() -> Ledger:
+    return Ledger.open(os.environ["TSK_DB"], "officer")
+
+
+# -- lateness in working days ---------------------------------------------------------------
+def test_a_clock_due_today_is_not_late(tsk):
+    ref = add(tsk, "2025-10-09 10:00")  # ack due Friday 10-10
+    assert clocks(tsk, "--as-of", "2025-10-10") == []
+    assert clocks(tsk, "--as-of", "2025-10-10", "--within", "0") == [(ref, "ack", "2025-10-10", 0)]
+    (row,) = rows(tsk, "--as-of", "2025-10-10", "--within", "0")
+    assert row["overdue"] is False and row["state"] == "due-today"
+
+
+def test_the_day_after_is_one_working_day_late_and_a_makeup_saturday_counts(tsk):
+    ref = add(tsk, "2025-10-09 10:00")  # ack due Friday 10-10
+    assert clocks(tsk, "--as-of", "2025-10-11") == [(ref, "ack", "2025-10-10", 1)]  # 调休上班 Saturday
+    assert clocks(tsk, "--as-of", "2025-10-12") == [(ref, "ack", "2025-10-10", 1)]  # Sunday: still 1
+    assert clocks(tsk, "--as-of", "2025-10-13") == [(ref, "ack", "2025-10-10", 2)]
+
+
+def test_national_day_holidays_do_not_count(tsk):
+    ref = add(tsk, "2025-09-29 10:00")  # ack due Tuesday 09-30
+    # Past due over the holiday, but not one working day late until it ends.
+    (row,) = rows(tsk, "--as-of", "2025-10-08")
+    assert (row["clock"], row["due"], row["working_days_late"], row["overdue"]) == ("ack", "2025-09-30", 0, True)
+    assert clocks(tsk, "--as-of", "2025-10-09") == [(ref, "ack", "2025-09-30", 1)]
+    assert clocks(tsk, "--as-of", "2025-10-10") == [(ref, "ack", "2025-09-30", 2)]
+
+
+def test_within_lists_clocks_due_soon_with_negative_lateness(tsk):
+    friday = add(tsk, "2025-10-09 10:00")  # ack due 10-10
+    saturday = add(tsk, "2025-10-10 10:00")  # ack due 10-11, the make-up Saturday
+    assert clocks(tsk, "--as-of", "2025-10-09", "--within", "1") == [(friday, "ack", "2025-10-10", -1)]
+    assert clocks(tsk, "--as-of", "2025-10-09", "--within", "2") == [
+        (friday, "ack", "2025-10-10", -1), (saturday, "ack", "2025-10-11", -2)]
+    assert all(r["state"] == "due-soon" for r in rows(tsk, "--as-of", "2025-10-09", "--within", "2"))
+
+
+def test_most_days_late_first_then_direct_complaints_then_ref(tsk):
+    late = add(tsk, "2025-09-29 10:00")  # ack due 09-30
+    plain = add(tsk, "2025-10-09 10:00")  # ack due 10-10
+    direct = add(tsk, "2025-10-09 11:00", "--direct")  # ack due 10-10, 越级
+    assert clocks(tsk, "--as-of", "2025-10-13") == [
+        (late, "ack", "2025-09-30", 4), (direct, "ack", "2025-10-10", 2), (plain, "ack", "2025-10-10", 2)]
+
+
+def test_resolution_and_cap_clocks_are_listed_when_past(tsk):
+    ref = add(tsk, "2025-09-29 10:00")  # ack 09-30, due 10-27, cap 12-29
+    tsk(["ack", ref, "--via", "sms", "--at", "2025-09-29 15:00"])
+    assert clocks(tsk, "--as-of", "2025-10-28") == [(ref, "resolution", "2025-10-27", 1)]
+    assert clocks(tsk, "--as-of", "2025-12-30") == [(ref, "resolution", "2025-10-27", 46),
+                                                    (ref, "cap", "2025-12-29", 1)]
+
+
+# -- which clocks run --------------------------------------------------------------------------
+def test_an_acknowledged_complaint_has_no_ack_clock(tsk):
+    ref = add(tsk, "2025-10-09 10:00")
+    assert tsk(["ack", ref, "--via", "phone", "--at", "2025-10-13 09:00"]).exit_code == 0  # late, but done
+    assert clocks(tsk, "--as-of", "2025-10-14") == []
+
+
+def test_a_closed_referred_complaint_keeps_its_report_clock(tsk):
+    ref = add(tsk, "2025-09-29 10:00", "--channel", "regulator", "--referred-by", "国家金融监督管理总局",
+              "--referral-ref", "JG-2025-17")
+    run = tsk(["close", ref, "--result", "upheld", "--resolution", "已退费", "--notified-via", "phone",
+               "--at", "2025-09-30 10:00"])
+    assert run.exit_code == 0, run.stderr
+    assert show(tsk, ref)["report_due"] == "2025-10-11"  # 3 working days after closing
+    assert clocks(tsk, "--as-of", "2025-10-11") == []
+    assert clocks(tsk, "--as-of", "2025-10-13") == [(ref, "report", "2025-10-11", 1)]
+    assert tsk(["reported", ref, "结果已报送", "--at", "2025-10-13 10:00"]).exit_code == 0
+    assert clocks(tsk, "--as-of", "2025-10-14") == []
+
+
+def test_closed_rejected_and_withdrawn_complaints_have_no_running_clocks(tsk):
+    closed, rejected, withdrawn = (add(tsk, "2025-09-29 10:00") for _ in range(3))
+    tsk(["close", closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms",
+         "--at", "2025-09-29 12:00"])
+    tsk(["reject", rejected, "--reason", "无事实依据", "--notified-via", "sms", "--at", "2025-09-29 12:00"])
+    tsk(["withdraw", withdrawn, "--reason", "客户撤回", "--at", "2025-09-29 12:00"])
+    assert clocks(tsk, "--as-of", "2026-03-01") == []
+
+
+# -- formats and exit codes -------------------------------------------------------------------
+def test_json_has_the_documented_fields(tsk):
+    ref = add(tsk, "2025-09-29 10:00", "--severity", "serious")
+    tsk(["assign", ref, "--to", "李四", "--unit", "城关支行"])
+    (row,) = rows(tsk, "--as-of", "2025-10-09")
+    assert {"ref", "clock", "due", "working_days_late", "assignee", "unit", "level", "severity"} <= set(row)
+    assert (row["ref"], row["clock"], row["due"], row["working_days_late"], row["assignee"], row["unit"],
+            row["level"], row["severity"]) == (ref, "ack", "2025-09-30", 1, "李四", "城关支行", 1, "serious")
+
+
+def test_csv_has_a_header_and_one_row_per_clock(tsk):
+    first = add(tsk, "2025-09-29 10:00")
+    second = add(tsk, "2025-10-09 10:00")
+    run = tsk("overdue --as-of 2025-10-13 --format csv")
+    assert run.exit_code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("ref,clock,due,working_days_late,")
+    assert [line.split(",")[:4] for line in lines[1:]] == [[first, "ack", "2025-09-30", "4"],
+                                                           [second, "ack", "2025-10-10", "2"]]
+
+
+def test_table_shows_chinese_clock_labels_and_a_total_line(tsk):
+    add(tsk, "2025-09-29 10:00")
+    add(tsk, "2025-10-10 10:00")
+    run = tsk("overdue --as-of 2025-10-09 --within 2")
+    assert run.exit_code == 0, run.stderr
+    assert "受理告知" in run.stdout and "逾期" in run.stdout and "即将到期" in run.stdout
+    assert run.lines[-1] == "1 overdue, 1 due within 2 working day(s) as of 2025-10-09"
+    empty = tsk("overdue --as-of 2025-09-29")
+    assert empty.lines == ["0 overdue as of 2025-09-29"]
+
+
+def test_fail_exits_3_only_when_a_clock_is_past_due(tsk):
+    add(tsk, "2025-10-09 10:00")  # ack due 10-10
+    assert tsk("overdue --as-of 2025-10-10 --within 3 --fail").exit_code == 0  # due today, not late
+    assert tsk("overdue --as-of 2025-10-11 --fail").exit_code == 3
+    assert tsk("overdue --as-of 2025-10-11").exit_code == 0
+
+
+def test_overdue_may_look_at_a_future_day(tsk):
+    ref = add(tsk, "2025-10-09 10:00")
+    later = (timeutil.today() + dt.timedelta(days=7)).isoformat()
+    assert ("ack", "resolution", "cap") == tuple(r["clock"] for r in rows(tsk, "--as-of", later) if r["ref"] == ref)
+
+
+@pytest.mark.parametrize("args", ["overdue --as-of 2025-02-30", "overdue --as-of soon", "check --as-of nonsense",
+                                  "overdue --within -1", "overdue --format md"])
+def test_bad_input_is_a_usage_error_without_traceback(tsk, args):
+    run = tsk(args)
+    assert run.exit_code == 2
+    assert run.stderr.startswith("Error:") and "Traceback" not in run.stderr
+
+
+# -- the nightly check ---------------------------------------------------------------------------
+def test_check_exits_0_when_nothing_is_overdue(tsk):
+    add(tsk, "2025-10-09 10:00")
+    run = tsk("check --as-of 2025-10-10")  # ack due today
+    assert run.exit_code == 0, run.stderr
+    assert run.lines == ["checked 1 complaint(s) with running clocks as of 2025-10-10: "
+                         "0 newly overdue, 0 escalated, 0 still overdue"]
+
+
+def test_check_run_twice_escalates_once(tsk):
+    ref = add(tsk, "2025-09-29 10:00")  # ack due 09-30
+    first = tsk("check --as-of 2025-10-09")
+    assert first.exit_code == 3
+    assert first.stdout.endswith(": 1 newly overdue, 1 escalated, 0 still overdue\n")
+    second = tsk("check --as-of 2025-10-09")
+    assert second.exit_code == 3
+    assert second.stdout.endswith(": 0 newly overdue, 0 escalated, 1 still overdue\n")
+    view = show(tsk, ref)
+    assert view["level"] == 2
+    (event,) = check_events(view)
+    assert event["action"] == "escalated"
+    assert {k: event["details"][k] for k in ("clock", "due", "working_days_late", "by")} == {
+        "clock": "ack", "due": "2025-09-30", "working_days_late": 1, "by": "tsk check"}
+    assert event["details"]["changes"] == {"level": 2}
+    assert tsk("verify").exit_code == 0
+
+
+def test_a_missed_week_is_caught_up_with_one_escalation_per_lapse(tsk):
+    friday = add(tsk, "2025-10-09 10:00")  # ack due 10-10
+    saturday = add(tsk, "2025-10-10 10:00")  # ack due 10-11
+    assert tsk("check --as-of 2025-10-10").exit_code == 0
+    # No check from 10-11 to 10-19: six nights missed.
+    run = tsk("check --as-of 2025-10-20")
+    assert run.stdout.endswith(": 2 newly overdue, 2 escalated, 0 still overdue\n")
+    assert tsk("check --as-of 2025-10-21").stdout.endswith(": 0 newly overdue, 0 escalated, 2 still overdue\n")
+    for ref in (friday, saturday):
+        view = show(tsk, ref)
+        assert view["level"] == 2
+        assert [e["details"]["clock"] for e in check_events(view)] == ["ack"]
+
+
+def test_each_lapsed_clock_of_one_complaint_escalates_once(tsk):
+    ref = add(tsk, "2025-09-29 10:00")  # ack 09-30 and resolution 10-27 both lapsed by 11-05
+    run = tsk("check --as-of 2025-11-05")
+    assert run.stdout.endswith(": 2 newly overdue, 2 escalated, 0 still overdue\n")
+    view = show(tsk, ref)
+    assert view["level"] == 3
+    assert [(e["action"], e["details"]["clock"], e["details"]["working_days_late"]) for e in check_events(view)] == [
+        ("escalated", "ack", 21), ("escalated", "resolution", 7)]
+
+
+def test_an_extended_due_date_can_lapse_again(tsk):
+    ref = add(tsk, "2025-09-29 10:00")
+    tsk(["ack", ref, "--via", "sms", "--at", "2025-09-29 15:00"])
+    assert tsk("check --as-of 2025-10-28").exit_code == 3  # resolution 10-27 lapsed
+    assert show(tsk, ref)["level"] == 2
+    run = tsk(["extend", ref, "--days", "5", "--reason", "需调查", "--notified-via", "sms", "--at", "2025-10-29 09:00"])
+    assert run.exit_code == 0, run.stderr  # due 11-03
+    assert tsk("check --as-of 2025-10-29").exit_code == 0
+    assert tsk("check --as-of 2025-11-04").stdout.endswith(": 1 newly overdue, 1 escalated, 0 still overdue\n")
+    assert show(tsk, ref)["level"] == 3
+
+
+def test_at_the_top_level_a_lapse_is_recorded_without_escalating(tsk):
+    ref = add(tsk, "2025-09-29 10:00", "--severity", "major")  # level 3, report due 09-30
+    run = tsk("check --as-of 2025-10-09")
+    assert run.exit_code == 3
+    assert run.stdout.endswith(": 2 newly overdue, 0 escalated, 0 still overdue\n")
+    view = show(tsk, ref)
+    assert view["level"] == 3
+    assert [(e["action"], e["details"]["clock"]) for e in check_events(view)] == [
+        ("overdue-recorded", "ack"), ("overdue-recorded", "report")]
+
+
+def test_check_counts_closed_complaints_awaiting_their_report(tsk):
+    ref = add(tsk, "2025-09-29 10:00", "--channel", "regulator", "--referred-by", "人民银行", "--referral-ref", "R-1")
+    tsk(["close", ref, "--result", "partly", "--resolution", "部分退费", "--notified-via", "sms",
+         "--at", "2025-09-30 10:00"])
+    run = tsk("check --as-of 2025-10-13")
+    assert run.exit_code == 3
+    assert run.lines == ["checked 1 complaint(s) with running clocks as of 2025-10-13: "
+                         "1 newly overdue, 1 escalated, 0 still overdue"]
+    assert [e["details"]["clock"] for e in check_events(show(tsk, ref))] == ["report"]
+
+
+def test_check_on_a_future_day_is_a_what_if_that_records_nothing(tsk):
+    ref = add(tsk, "2025-10-09 10:00")
+    later = (timeutil.today() + dt.timedelta(days=7)).isoformat()
+    run = tsk(["check", "--as-of", later])
+    assert run.exit_code == 3
+    assert run.stdout.startswith("what-if, nothing recorded: ")
+    assert run.stdout.endswith(": 3 newly overdue, 2 to escalate, 0 still overdue\n")
+    dry = tsk("check --as-of 2025-10-13 --dry-run")
+    assert dry.exit_code == 3 and dry.stdout.endswith(": 1 newly overdue, 1 to escalate, 0 still overdue\n")
+    view = show(tsk, ref)
+    assert view["level"] == 1 and check_events(view) == []
+
+
+# -- the library -------------------------------------------------------------------------------
+def test_check_handles_any_number_of_lapses_in_batches(tsk):
+    refs = [add(tsk, "2025-09-29 10:00") for _ in range(5)]
+    ledger = open_ledger()
+    try:
+        result = overdue.check(ledger, dt.date(2025, 10, 9), batch=2)
+        assert (result.checked, result.newly_overdue, result.escalated, result.still_overdue) == (5, 5, 5, 0)
+        again = overdue.check(ledger, dt.date(2025, 10, 9), batch=2)
+        assert (again.newly_overdue, again.escalated, again.still_overdue) == (0, 0, 5)
+    finally:
+        ledger.close()
+    assert {show(tsk, ref)["level"] for ref in refs} == {2}
+
+
+def test_a_lapse_stopped_before_its_transaction_is_not_escalated(tsk):
+    ref = add(tsk, "2025-10-09 10:00")
+    ledger = open_ledger()
+    try:
+        (row,) = ledger.store.rows(q.COMPLAINT_BY_REF, {"ref": ref})
+        stale = overdue.Lapse(row["id"], ref, "ack", "2025-10-10", 1)  # read before the officer acked
+        assert tsk(["ack", ref, "--via", "sms", "--at", "2025-10-13 09:00"]).exit_code == 0
+        result = overdue.CheckResult(dt.date(2025, 10, 13), recorded=True)
+        overdue._record(ledger, [stale], dt.date(2025, 10, 13), result)
+        assert (result.newly_overdue, result.escalated) == (0, 0)
+        assert ledger.store.value("SELECT count(*) FROM lapse") == 0
+    finally:
+        ledger.close()
+    assert show(tsk, ref)["level"] == 1
+
+
+def test_clock_rows_as_a_library(tsk):
+    ref = add(tsk, "2025-10-09 10:00")
+    ledger = open_ledger()
+    try:
+        listing = overdue.clock_rows(ledger, dt.date(2025, 10, 11))
+    finally:
+        ledger.close()
+    assert [(r["ref"], r["clock"], r["working_days_late"]) for r in listing.rows] == [(ref, "ack", 1)]
+    assert (listing.overdue, listing.due_soon) == (1, 0)
+
+
+def test_each_clock_query_seeks_its_index(tsk):
+    add(tsk, "2025-10-09 10:00")
+    ledger = open_ledger()
+    try:
+        for with_lapse in (False, True):
+            plan = [r["detail"] for r in ledger.store.rows("EXPLAIN QUERY PLAN " + q.running_clocks(with_lapse=with_lapse),
+                                                           {"before": "2025-10-11"})]
+            for index in ("ix_complaint_ack_clock", "ix_complaint_resolution_clock", "ix_complaint_cap_clock",
+                          "ix_complaint_report_clock"):
+                assert any(d.startswith(f"SEARCH complaint USING INDEX {index} (") for d in plan), plan
+            assert not any(d.startswith("SCAN") for d in plan), plan
+    finally:
+        ledger.close()
