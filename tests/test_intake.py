@@ -470,3 +470,12 @@ def test_library_rejects_bad_intake_without_writing(ledger_path):
         assert snapshot(ledger_path) == before
     finally:
         ledger.close()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: repeat detection (queries.RECENT_DECISION) matches a decision made "
+                   "after the new complaint was received (no closed_at <= received bound)")
+def test_complaint_received_before_the_decision_is_not_a_repeat(tsk):
+    first = add(tsk, phone="13812345678", received="2026-08-03 10:00")
+    close_it(tsk, first["ref"], at="2026-08-20 10:00")
+    second = add(tsk, phone="13812345678", received="2026-08-04 10:00")  # entered late, received before the decision
+    assert second["repeat_of"] is None
