@@ -91,7 +91,7 @@ def clock_rows(ledger: Ledger, as_of: dt.date, within: int | None = None) -> Lis
     before = (horizon or as_of - dt.timedelta(days=1)) + dt.timedelta(days=1)
     calendar = ledger.calendar
     rows = []
-    for r in ledger.store.stream(q.running_clocks(), {"before": before.isoformat()}):
+    for r in ledger.store.rows(q.running_clocks(), {"before": before.isoformat()}):
         due = dt.date.fromisoformat(r["clock_due"])
         rows.append({
             "ref": r["ref"], "clock": r["clock"], "due": r["clock_due"],
@@ -166,7 +166,7 @@ def check(ledger: Ledger, as_of: dt.date, *, dry_run: bool = False, batch: int =
     store = ledger.store
     result.checked = store.value(q.COUNT_OPEN) + store.value(q.COUNT_AWAITING_REPORT)
     new: list[Lapse] = []
-    for r in store.stream(q.running_clocks(with_lapse=True), {"before": as_of.isoformat()}):
+    for r in store.rows(q.running_clocks(with_lapse=True), {"before": as_of.isoformat()}):
         if r["known"]:
             result.still_overdue += 1
         else:
