@@ -115,40 +115,45 @@ def export_complaints(where: str) -> str:
 
 # -- reports (tsk.reports): counts over the complaints received in [:since, :until) ---------
 # `expr` below is always one of tsk.reports.DIMENSIONS' whitelisted column expressions.
+# SQLite groups by sorting, so the half-year report counts its vocabulary breakdowns in one
+# pass of CASE sums (`report_totals`) rather than one GROUP BY per dimension.
 RECEIVED_IN = "received_at >= :since AND received_at < :until"
-REPORT_TOTALS = f"""
+OVERDUE_AT = ("(status = 'open' OR closed_at >= :as_of_end) AND received_at < :as_of_end AND due < :as_of")
+
+
+def report_totals(pivots) -> str:
+    """The half-year totals, plus one count per (alias, expr, parameter) of `pivots`: the
+    complaints whose `expr` equals the value bound to :parameter."""
+    extra = "".join(f",\n  SUM(CASE WHEN {expr} = :{param} THEN 1 ELSE 0 END) AS {alias}" for alias, expr, param in pivots)
+    return f"""
 SELECT COUNT(*) AS received,
   SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected,
   SUM(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn,
   SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS resolved,
   SUM(CASE WHEN status = 'closed' AND substr(closed_at, 1, 10) <= due THEN 1 ELSE 0 END) AS resolved_on_time,
   SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_now,
-  SUM(CASE WHEN (status = 'open' OR closed_at >= :as_of_end) AND received_at < :as_of_end AND due < :as_of
-      THEN 1 ELSE 0 END) AS overdue_open,
+  SUM(CASE WHEN {OVERDUE_AT} THEN 1 ELSE 0 END) AS overdue_open,
   SUM(CASE WHEN extended_days > 0 THEN 1 ELSE 0 END) AS extended,
   SUM(CASE WHEN is_group = 1 THEN 1 ELSE 0 END) AS group_count,
-  SUM(CASE WHEN channel = 'regulator' OR referred_by IS NOT NULL THEN 1 ELSE 0 END) AS referred,
-  SUM(CASE WHEN compensation_fen IS NOT NULL THEN compensation_fen ELSE 0 END) AS compensation_fen
+  SUM(CASE WHEN channel = 'regulator' OR referred_by IS NOT NULL THEN 1 ELSE 0 END) AS referred{extra}
 FROM complaint WHERE {RECEIVED_IN}
 """
-COMPENSATION_BY_UNIT = f"""
-SELECT unit AS key, SUM(compensation_fen) AS fen FROM complaint
-WHERE {RECEIVED_IN} AND compensation_fen IS NOT NULL AND compensation_fen > 0
-GROUP BY unit ORDER BY unit
-"""
+
+
 CAUSES_AND_RECTIFICATIONS = f"""
 SELECT ref, category, root_cause, rectification FROM complaint
 WHERE {RECEIVED_IN} AND status = 'closed' AND (root_cause IS NOT NULL OR rectification IS NOT NULL)
 ORDER BY ref
 """
-# Hot-spot candidates: enough distinct customers in the whole period (customer = ID number,
-# else phone, else name); the rolling window is then checked on these few in Python.
+# Per unit and category: complaints, distinct customers (ID number, else phone, else name)
+# and compensation. Gives the unit breakdown, compensation per unit and the hot-spot
+# candidates in one pass; the rolling window is then checked on the candidates in Python.
 CUSTOMER_KEY = "COALESCE('id:' || customer_id_number, 'tel:' || customer_phone, 'name:' || customer_name)"
-HOTSPOT_CANDIDATES = f"""
-SELECT unit, category, COUNT(*) AS complaints, COUNT(DISTINCT {CUSTOMER_KEY}) AS customers
+UNIT_CATEGORY_COUNTS = f"""
+SELECT unit, category, COUNT(*) AS complaints, COUNT(DISTINCT {CUSTOMER_KEY}) AS customers,
+  SUM(CASE WHEN compensation_fen IS NOT NULL THEN compensation_fen ELSE 0 END) AS fen
 FROM complaint WHERE {RECEIVED_IN}
-GROUP BY unit, category HAVING COUNT(DISTINCT {CUSTOMER_KEY}) >= :threshold
-ORDER BY unit, category
+GROUP BY unit, category
 """
 HOTSPOT_ARRIVALS = f"""
 SELECT substr(received_at, 1, 10) AS day, {CUSTOMER_KEY} AS customer FROM complaint
@@ -178,9 +183,8 @@ def report_stats(expr: str) -> str:
 SELECT {expr} AS key, COUNT(*) AS received,
   SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS resolved,
   SUM(CASE WHEN status = 'closed' AND substr(closed_at, 1, 10) <= due THEN 1 ELSE 0 END) AS resolved_on_time,
-  SUM(CASE WHEN (status = 'open' OR closed_at >= :as_of_end) AND received_at < :as_of_end AND due < :as_of
-      THEN 1 ELSE 0 END) AS overdue
-FROM complaint WHERE {RECEIVED_IN} GROUP BY {expr} ORDER BY {expr}
+  SUM(CASE WHEN {OVERDUE_AT} THEN 1 ELSE 0 END) AS overdue
+FROM complaint WHERE {RECEIVED_IN} GROUP BY {expr}
 """
 
 

@@ -208,21 +208,29 @@ def hot_window(arrivals: Iterable[dict], threshold: int, window_days: int) -> tu
     return None
 
 
-def hotspots(ledger: Ledger, period: Period) -> list[dict[str, Any]]:
-    """Hot spots (热点, 000 十一): candidates narrowed in SQL, the rolling window checked here."""
+def unit_category_counts(ledger: Ledger, period: Period) -> list[dict[str, Any]]:
+    """Per unit and category: complaints, distinct customers, compensation (fen)."""
+    return [{"unit": r["unit"], "category": r["category"], "complaints": _int(r["complaints"]),
+             "customers": _int(r["customers"]), "fen": _int(r["fen"])}
+            for r in ledger.store.rows(q.UNIT_CATEGORY_COUNTS, period.params())]
+
+
+def hotspots(ledger: Ledger, period: Period, counts: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Hot spots (热点, 000 十一): candidates narrowed in SQL (enough distinct customers in the
+    whole period), the rolling window checked here, reading each candidate only until it is hot."""
     threshold = int(ledger.settings["hotspot_threshold"])
     window = int(ledger.settings["hotspot_window_days"])
     params = period.params()
     found = []
-    for cand in ledger.store.rows(q.HOTSPOT_CANDIDATES, {**params, "threshold": threshold}):
-        arrivals = ledger.store.stream(q.HOTSPOT_ARRIVALS, {**params, "unit": cand["unit"], "category": cand["category"]})
+    for cand in counts if counts is not None else unit_category_counts(ledger, period):
+        if cand["customers"] < threshold:
+            continue
+        arrivals = ledger.store.stream(q.HOTSPOT_ARRIVALS, {**params, "unit": cand["unit"], "category": cand["category"]},
+                                       size=64)
         hit = hot_window(arrivals, threshold, window)
-        close = getattr(arrivals, "close", None)
-        if close:
-            close()
+        getattr(arrivals, "close", lambda: None)()
         if hit:
-            found.append({"unit": cand["unit"], "category": cand["category"],
-                          "complaints": _int(cand["complaints"]), "customers": _int(cand["customers"])})
+            found.append({k: cand[k] for k in ("unit", "category", "complaints", "customers")})
     found.sort(key=lambda h: (-h["customers"], -h["complaints"], h["unit"], h["category"]))
     return found
 
@@ -233,10 +241,20 @@ TOTAL_KEYS = ("received", "accepted", "rejected", "withdrawn", "resolved", "reso
 
 
 def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = None) -> dict[str, Any]:
-    """The JSON document of `tsk report half-year` (CLI.md), plus compensation, report_due, as_of."""
+    """The JSON document of `tsk report half-year` (CLI.md), plus compensation, report_due, as_of.
+
+    Four passes over the period whatever its size: totals with every vocabulary breakdown;
+    per unit and category; (receipt date, closing date) pairs; causes. Then each hot-spot
+    candidate is read until its window is found."""
     as_of = as_of or timeutil.today()
-    params = {**period.params(), **as_of_params(as_of)}
-    t = ledger.store.row(q.REPORT_TOTALS, params) or {}
+    vocab_dims = [DIMENSIONS[o] for o in HALF_YEAR_BY if DIMENSIONS[o].vocab is not None]
+    pivots, values = [], {}
+    for d in vocab_dims:
+        for key in d.vocab.keys:  # type: ignore[union-attr]
+            name = f"p{len(pivots)}"
+            pivots.append((name, d.expr, name))
+            values[name] = key
+    t = ledger.store.row(q.report_totals(pivots), {**period.params(), **as_of_params(as_of), **values}) or {}
     received, rejected = _int(t.get("received")), _int(t.get("rejected"))
     totals = {
         "received": received, "accepted": received - rejected, "rejected": rejected,
@@ -245,18 +263,30 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
         "overdue_open": _int(t.get("overdue_open")), "extended": _int(t.get("extended")),
         "group": _int(t.get("group_count")), "referred": _int(t.get("referred")),
     }
-    by = {DIMENSIONS[o].key: breakdown(ledger, period, DIMENSIONS[o]) for o in HALF_YEAR_BY}
+    by: dict[str, dict[str, int]] = {}
+    for d in vocab_dims:
+        counts = {values[name]: _int(t.get(name)) for name, expr, _ in pivots if expr == d.expr}
+        # A value outside the vocabulary (an old import?) is counted by a GROUP BY instead.
+        by[d.key] = counts if sum(counts.values()) == received else breakdown(ledger, period, d)
+    cells = unit_category_counts(ledger, period)
+    units: Counter = Counter()
+    fen: Counter = Counter()
+    for c in cells:
+        units[c["unit"]] += c["complaints"]
+        fen[c["unit"]] += c["fen"]
+    by["unit"] = dict(sorted(units.items(), key=lambda kv: (-kv[1], kv[0])))
+    by = {DIMENSIONS[o].key: by[DIMENSIONS[o].key] for o in HALF_YEAR_BY}
     resolved = durations(ledger, period).get(None, Durations())
     causes = [dict(r) for r in ledger.store.rows(q.CAUSES_AND_RECTIFICATIONS, period.params())]
-    by_unit = {r["key"]: yuan(r["fen"]) for r in ledger.store.rows(q.COMPENSATION_BY_UNIT, period.params())}
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "totals": totals,
         "by": by,
         "resolution_working_days": {"mean": resolved.mean(), "median": resolved.median()},
-        "hotspots": hotspots(ledger, period),
+        "hotspots": hotspots(ledger, period, cells),
         "causes_and_rectifications": causes,
-        "compensation": {"total": yuan(t.get("compensation_fen")), "by_unit": by_unit},
+        "compensation": {"total": yuan(sum(fen.values())),
+                         "by_unit": {u: yuan(f) for u, f in sorted(fen.items()) if f}},
         "report_due": report_due(period),
         "as_of": as_of.isoformat(),
     }
