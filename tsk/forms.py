@@ -1,0 +1,281 @@
+"""The printable forms of the Guangdong RCC guideline (004): 附表1 客户投诉处理表 (handling
+form) and 附表2 客户投诉处理督办表 (supervision form), filled from a complaint and its history.
+
+The seed gives only the forms' titles; their fields follow what 004 第十七条/第十八条 ask each
+form to carry (the complaint, the handling, its result and the customer's view; for the
+supervision form what is supervised, by when, and the feedback), with signature lines to
+sign on paper. Markdown by default; `html` is a standalone page ready to print (A4).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from tsk import timeutil, views
+from tsk import queries as q
+from tsk.context import Ledger
+from tsk.errors import InvalidInput
+from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, LEVEL, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS
+
+FORMS = {"handling": "handling", "处理表": "handling", "客户投诉处理表": "handling", "1": "handling",
+         "supervision": "supervision", "督办表": "supervision", "客户投诉处理督办表": "supervision", "2": "supervision"}
+
+ACTIONS = {
+    "registered": "登记受理", "acknowledged": "受理告知", "assigned": "分派处理人", "conflict-declared": "回避声明",
+    "escalated": "升级", "extended": "延期", "noted": "备注", "customer-notified": "告知客户",
+    "reported": "报告监管", "closed": "办结", "rejected": "不予受理", "withdrawn": "客户撤回",
+    "reopened": "申诉重办", "deadlines-recomputed": "时限重算", "repeat-linked": "重复投诉关联",
+}
+HIDDEN_ACTIONS = {"pii-shown"}  # who looked at the record is audit, not handling
+
+
+@dataclass
+class Form:
+    title: str
+    annex: str  # 附表1 / 附表2
+    ref: str
+    groups: list[tuple[str, list[tuple[str, str]]]]
+    history: list[dict[str, str]] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+# -- filling -----------------------------------------------------------------------------------
+def _time(text: str | None) -> str:
+    return text[:16].replace("T", " ") if text else ""
+
+
+def _join(*parts: str | None, sep: str = " ") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def _event_text(action: str, d: dict[str, Any]) -> str:
+    """What an event did, in Chinese, from its details."""
+    changes = d.get("changes", {})
+    via = NOTIFY_VIA.label(d.get("via") or d.get("notified_via") or changes.get("notified_via"))
+    if action == "registered":
+        return _join("首问负责人登记", ("标记：" + "、".join(views.FLAG_ZH.get(f, f) for f in d["flags"])) if d.get("flags") else None, sep="；")
+    if action == "acknowledged":
+        return _join(f"经{via}告知客户受理、处理时限及联系方式" if via else "告知客户受理",
+                     f"时限 {d['told']['due']}" if isinstance(d.get("told"), dict) and d["told"].get("due") else None, sep="；")
+    if action == "assigned":
+        return _join(f"处理人：{changes.get('assignee', '')}", changes.get("assignee_unit"),
+                     f"（回避例外：{d['recusal_override']}）" if d.get("recusal_override") else None)
+    if action == "escalated":
+        level = changes.get("level")
+        return _join(f"升至第{level}级 {LEVEL.get(level, '')}".strip() if level else None, d.get("reason"), sep="；")
+    if action == "extended":
+        return _join(f"延期 {d.get('days')} 个工作日，处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}",
+                     f"原因：{d['reason']}" if d.get("reason") else None, f"已经{via}告知客户" if via else None, sep="；")
+    if action == "closed":
+        return _join(RESULT.label(changes.get("result")), changes.get("resolution"),
+                     f"已经{via}告知客户处理结果" if via else None, sep="；")
+    if action in ("rejected", "withdrawn", "reopened"):
+        return _join(changes.get("reason") or d.get("reason"), f"已经{via}告知客户" if via else None, sep="；")
+    if action == "deadlines-recomputed":
+        return _join(", ".join(f"{k} → {v}" for k, v in changes.items()), d.get("reason"), sep="；")
+    parts = [str(v) for k, v in d.items() if k != "changes" and isinstance(v, (str, int)) and k not in ("via",)]
+    return _join(f"经{via}" if via else None, *parts, sep="；")
+
+
+def _history(events: list[dict]) -> list[dict[str, str]]:
+    out = []
+    for e in events:
+        if e["action"] in HIDDEN_ACTIONS:
+            continue
+        details = json.loads(e["details"])
+        out.append({"at": _time(e["at"]), "actor": e["actor"], "action": ACTIONS.get(e["action"], e["action"]),
+                    "text": _event_text(e["action"], details)})
+    return out
+
+
+def _customer(c: dict[str, Any], show_pii: bool) -> list[tuple[str, str]]:
+    phone = c["customer_phone"] if show_pii else views.mask_phone(c["customer_phone"])
+    id_number = c["customer_id_number"] if show_pii else views.mask_id(c["customer_id_number"])
+    return [
+        ("客户姓名", c["customer_name"]), ("联系电话", phone or ""), ("证件号码", id_number or ""),
+        ("联系地址", _join(c["customer_address"], c["customer_email"], sep="；")),
+        ("投诉人数", f"{c['group_size']} 人" + ("（群体性投诉）" if c["is_group"] else "")),
+    ]
+
+
+def _deadlines(c: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("受理告知", _join(f"应于 {c['ack_due']} 前", f"已于 {_time(c['acked_at'])} 告知" if c["acked_at"] else "尚未告知", sep="；")),
+        ("处理时限", c["due"] + (f"（已延期 {c['extended_days']} 个工作日）" if c["extended_days"] else "")),
+        ("最长时限", f"{c['cap_due']}（{c['policy']} v{c['policy_version']}）"),
+    ]
+
+
+def _outcome(c: dict[str, Any]) -> list[tuple[str, str]]:
+    status = c["status"]
+    if status == "closed":
+        result = _join(RESULT.label(c["result"]), f"办结时间 {_time(c['closed_at'])}",
+                       f"经{NOTIFY_VIA.label(c['notified_via'])}告知客户" if c["notified_via"] else None, sep="；")
+    elif status in ("rejected", "withdrawn"):
+        result = _join(STATUS.label(status), c["reason"], f"时间 {_time(c['closed_at'])}", sep="；")
+    else:
+        result = STATUS.label(status) + ("（逾期）" if views.is_overdue(c, timeutil.today()) else "")
+    comp = views.compensation(c["compensation_fen"])
+    return [
+        ("处理情况", c["resolution"] or ""),
+        ("处理结果", result),
+        ("补偿金额", f"{comp:.2f} 元" if comp is not None else ""),
+        ("原因分析", c["root_cause"] or ""),
+        ("整改措施", c["rectification"] or ""),
+        ("客户意见（回访）", SATISFACTION.label(c["satisfaction"])),
+    ]
+
+
+def _complaint(c: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("投诉类型", _join(KIND.label(c["kind"]), views.category_label(c["category"]), BUSINESS_TYPE.label(c["business_type"]), sep=" · ")),
+        ("投诉原因", CAUSE.label(c["cause"])),
+        ("严重程度", SEVERITY.label(c["severity"])),
+        ("被投诉单位", c["unit"]),
+        ("被投诉人员", c["subject_staff"] or ""),
+        ("投诉事项", c["summary"]),
+        ("客户诉求", c["demand"] or ""),
+    ]
+
+
+def handling_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> Form:
+    """附表1 客户投诉处理表 (004 第十七条(一)(三), 第十八条(一))."""
+    received = [("编号", c["ref"]), ("受理时间", _time(c["received_at"])), ("受理渠道", CHANNEL.label(c["channel"])),
+                ("转办机关及文号", _join(c["referred_by"], c["referral_ref"])), ("首问负责人", c["first_handler"])]
+    handling = [("处理人", _join(c["assignee"], c["assignee_unit"])),
+                ("处理级别", views.level_label(c["level"])), *_deadlines(c)]
+    return Form(
+        title="客户投诉处理表", annex="附表1", ref=c["ref"],
+        groups=[("一、受理登记", received), ("二、客户信息", _customer(c, show_pii)), ("三、投诉内容", _complaint(c)),
+                ("四、处理时限", handling), ("五、处理情况及结果", _outcome(c))],
+        history=_history(events),
+        signatures=["经办人（签字）", "负责人（签字）", "受理部门（盖章）"],
+        note="不能立即解决或答复的，应在“处理情况”中说明原因，当天报联社客户投诉受理部门（004 第十七条、第十八条）。",
+    )
+
+
+def supervision_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> Form:
+    """附表2 客户投诉处理督办表 (004 第十七条(二)(四), 第十八条)."""
+    referred = c["channel"] == "regulator" or c["referred_by"]
+    ask = f"请{c['unit']}于 {c['due']} 前完成对客户投诉的处理和答复，并将处理结果书面反馈受理部门"
+    if referred:
+        ask += f"；受理部门于办结后 3 个工作日内向{c['referred_by'] or '上级有关部门'}书面报告处理结果"
+    supervised = [
+        ("督办编号", f"督-{c['ref']}"), ("投诉编号", c["ref"]), ("受理时间", _time(c["received_at"])),
+        ("受理渠道", CHANNEL.label(c["channel"])), ("转办机关及文号", _join(c["referred_by"], c["referral_ref"])),
+        ("督办单位", ""), ("被督办单位", c["unit"]),
+        ("处理人", _join(c["assignee"], c["assignee_unit"])), ("督办级别", views.level_label(c["level"])),
+    ]
+    customer = [(label, value) for label, value in _customer(c, show_pii) if label in ("客户姓名", "联系电话", "投诉人数")]
+    matter = [("督办事项", c["summary"]), ("客户诉求", c["demand"] or ""),
+              ("投诉类型", _join(KIND.label(c["kind"]), views.category_label(c["category"]), SEVERITY.label(c["severity"]), sep=" · "))]
+    demand = [("督办要求", ask + "。"), ("办理期限", c["due"] + (f"（已延期 {c['extended_days']} 个工作日）" if c["extended_days"] else "")),
+              ("最长期限", c["cap_due"])]
+    if c["report_due"]:
+        demand.append(("报告监管期限", c["report_due"] + (f"（已于 {_time(c['reported_at'])} 报告）" if c["reported_at"] else "")))
+    feedback = [(label, value) for label, value in _outcome(c) if label in ("处理情况", "处理结果", "补偿金额", "整改措施", "客户意见（回访）")]
+    return Form(
+        title="客户投诉处理督办表", annex="附表2", ref=c["ref"],
+        groups=[("一、督办对象", supervised), ("二、投诉人", customer), ("三、督办事项", matter),
+                ("四、督办要求及期限", demand), ("五、办理情况反馈", feedback)],
+        history=_history(events),
+        signatures=["督办人（签字）", "受理部门负责人（签字）", "被督办单位负责人（签字）"],
+        note="受理部门应在接到《客户投诉处理表》的 2 个工作日内出具本表；涉及单位应在接到本表的 7 个工作日内完成处理和答复（004 第十八条）。",
+    )
+
+
+# -- rendering -----------------------------------------------------------------------------------
+def _md_cell(text: str) -> str:
+    return (text or "").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def to_markdown(form: Form) -> str:
+    lines = [f"# {form.title}", "", f"{form.annex} · 编号 {form.ref}"]
+    for heading, fields in form.groups:
+        lines += ["", f"## {heading}", "", "| 项目 | 内容 |", "| --- | --- |"]
+        lines += [f"| {_md_cell(label)} | {_md_cell(value)} |" for label, value in fields]
+    if form.history:
+        lines += ["", "## 处理经过", "", "| 时间 | 经办人 | 事项 | 说明 |", "| --- | --- | --- | --- |"]
+        lines += [f"| {_md_cell(h['at'])} | {_md_cell(h['actor'])} | {_md_cell(h['action'])} | {_md_cell(h['text'])} |"
+                  for h in form.history]
+    lines += [""] + [f"{s}：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日  " for s in form.signatures]
+    if form.note:
+        lines += ["", f"注：{form.note}"]
+    return "\n".join(lines)
+
+
+CSS = """
+@page { size: A4; margin: 15mm; }
+body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 11pt; color: #000; margin: 0 auto; max-width: 180mm; }
+h1 { text-align: center; font-size: 18pt; letter-spacing: 0.3em; margin: 0 0 2mm; }
+.meta { display: flex; justify-content: space-between; margin-bottom: 2mm; }
+table { width: 100%; border-collapse: collapse; margin-bottom: 4mm; }
+th, td { border: 1px solid #000; padding: 1.5mm 2mm; vertical-align: top; text-align: left; }
+th.group { background: #eee; text-align: left; }
+td.label { width: 28mm; white-space: nowrap; font-weight: bold; }
+tr { page-break-inside: avoid; }
+.signatures td { border: none; padding: 4mm 2mm; }
+.note { font-size: 9pt; }
+@media print { th.group { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
+"""
+
+
+def to_html(form: Form) -> str:
+    e = html.escape
+
+    def text(value: str) -> str:
+        return e(value or "").replace("\n", "<br>")
+
+    rows = []
+    for heading, fields in form.groups:
+        rows.append(f'<tr><th class="group" colspan="2">{e(heading)}</th></tr>')
+        rows += [f'<tr><td class="label">{e(label)}</td><td>{text(value)}</td></tr>' for label, value in fields]
+    history = ""
+    if form.history:
+        body = "".join(f"<tr><td>{e(h['at'])}</td><td>{e(h['actor'])}</td><td>{e(h['action'])}</td><td>{text(h['text'])}</td></tr>"
+                       for h in form.history)
+        history = ('<table class="history"><tr><th class="group" colspan="4">处理经过</th></tr>'
+                   "<tr><th>时间</th><th>经办人</th><th>事项</th><th>说明</th></tr>" + body + "</table>")
+    signatures = "".join(f"<tr><td>{e(s)}：＿＿＿＿＿＿＿＿</td><td>日期：＿＿＿＿年＿＿月＿＿日</td></tr>" for s in form.signatures)
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{e(form.title)} {e(form.ref)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<h1>{e(form.title)}</h1>
+<div class="meta"><span>{e(form.annex)}</span><span>编号：{e(form.ref)}</span></div>
+<table class="form">
+{chr(10).join(rows)}
+</table>
+{history}
+<table class="signatures">{signatures}</table>
+<p class="note">注：{e(form.note)}</p>
+</body>
+</html>"""
+
+
+def render(ledger: Ledger, ref: str, form: str, fmt: str = "md", show_pii: bool = False) -> str:
+    """`tsk show REF --form handling|supervision [--format md|html]`: the filled form as text."""
+    from tsk.lifecycle import load
+
+    kind = FORMS.get(form.strip().lower())
+    if kind is None:
+        raise InvalidInput(f"--form {form!r} is not one of: handling (客户投诉处理表), supervision (客户投诉处理督办表)")
+    if fmt not in ("md", "html"):
+        raise InvalidInput(f"a form is printed as md or html, not {fmt!r}")
+    complaint = load(ledger, ref)
+    if show_pii:
+        from tsk.listing import record_pii_view
+
+        record_pii_view(ledger, [complaint], "form")
+        complaint = load(ledger, ref)
+    events = ledger.store.rows(q.EVENTS_OF, {"id": complaint["id"]})
+    filled = (handling_form if kind == "handling" else supervision_form)(complaint, events, show_pii)
+    return to_html(filled) if fmt == "html" else to_markdown(filled)
