@@ -602,3 +602,23 @@ def test_calendar_correction_outside_the_window_changes_nothing(tsk):
     ok(tsk, ["calendar", "set", "2026-11-25", "--holiday", "--note", "test"])  # after its cap (10-30)
     ok(tsk, ["calendar", "set", "2026-07-01", "--holiday", "--note", "test"])  # before receipt
     assert [e["action"] for e in show(tsk, c["ref"])["events"]] == ["registered"]
+
+
+def test_calendar_correction_moves_a_group_report_clock(tsk):
+    c = add(tsk, "--group-size", "8", received="2026-11-20 10:00")
+    assert c["report_due"] == "2026-11-23"
+    ok(tsk, ["calendar", "set", "2026-11-23", "--holiday", "--note", "test"])
+    after = show(tsk, c["ref"])
+    assert after["report_due"] == "2026-11-24"
+    assert after["ack_due"] == "2026-11-24"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: recompute_open_deadlines (queries.OPEN_SPANNING_DAY) only looks at open "
+                   "complaints, so a closed regulator-referred complaint's running report clock ignores the correction")
+def test_calendar_correction_moves_a_running_referral_report_clock(tsk):
+    c = add(tsk, "--channel", "regulator", "--referred-by", "人民银行XX中心支行", "--referral-ref", "银转2026-9",
+            received="2026-11-02 10:00")
+    ok(tsk, close_argv(c["ref"], "--at", "2026-11-20 10:00"))
+    assert show(tsk, c["ref"])["report_due"] == "2026-11-25"
+    ok(tsk, ["calendar", "set", "2026-11-24", "--holiday", "--note", "test"])
+    assert show(tsk, c["ref"])["report_due"] == "2026-11-26"
