@@ -253,8 +253,6 @@ def test_orphan_events_are_detected(tsk, ledger_path):
     assert "deleted complaint" in out
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: deleting a whole complaint (row and its events) is not detected: "
-                   "verify does not check refs against ref_counter (refs are gapless per year)")
 def test_deleted_complaint_with_its_history_is_detected(tsk, ledger_path):
     a, b, c = busy_ledger(tsk)
     with db(ledger_path) as conn:

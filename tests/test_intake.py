@@ -400,7 +400,6 @@ def test_bad_intake_is_refused_cleanly(tsk, ledger_path, options, code, needle):
     assert snapshot(ledger_path) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a huge --group-size raises OverflowError from sqlite3 (traceback, exit 1)")
 def test_absurd_group_size_is_an_invalid_value(tsk, ledger_path):
     add(tsk)
     before = snapshot(ledger_path)
@@ -472,8 +471,6 @@ def test_library_rejects_bad_intake_without_writing(ledger_path):
         ledger.close()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: repeat detection (queries.RECENT_DECISION) matches a decision made "
-                   "after the new complaint was received (no closed_at <= received bound)")
 def test_complaint_received_before_the_decision_is_not_a_repeat(tsk):
     first = add(tsk, phone="13812345678", received="2026-08-03 10:00")
     close_it(tsk, first["ref"], at="2026-08-20 10:00")

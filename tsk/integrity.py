@@ -43,7 +43,32 @@ def verify(ledger: Ledger) -> Report:
         after = page[-1]["id"]
     for row in store.rows(q.ORPHAN_EVENTS):
         problems.append(f"events of a deleted complaint (id {row['complaint_id']}) remain")
+    problems.extend(_missing_refs(store))
     return Report(complaints, events, problems)
+
+
+def _missing_refs(store) -> list[str]:
+    """Refs this ledger issued run 1, 2, 3… per year with no gap (a failed `add` rolls its
+    number back), so a complaint deleted with all its events leaves a hole. Numbers up to
+    the highest ever imported are exempt: an import may legitimately bring gaps."""
+    imported: dict[int, int] = {}
+    for row in store.rows(q.IMPORT_AUDITS):
+        for year, number in json.loads(row["details"]).get("max_ref", {}).items():
+            imported[int(year)] = max(imported.get(int(year), 0), int(number))
+    problems = []
+    for counter in store.rows(q.REF_COUNTERS):
+        year, last = counter["year"], counter["last"]
+        first = imported.get(year, 0) + 1
+        if first > last:
+            continue
+        bounds = {"lo": f"TS-{year}-{first:06d}", "hi": f"TS-{year}-{last:06d}"}
+        if store.value(q.COUNT_REFS_BETWEEN, bounds) == last - first + 1:
+            continue
+        present = {int(r["ref"][-6:]) for r in store.rows(q.REFS_BETWEEN, bounds)}
+        missing = [f"TS-{year}-{n:06d}" for n in range(first, last + 1) if n not in present]
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        problems.append(f"{shown}: issued but missing from the ledger (deleted with its history?)")
+    return problems
 
 
 def _check(complaint: dict, history: list[dict]) -> list[str]:

@@ -27,6 +27,9 @@ from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA
 
 REF_PATTERN = re.compile(r"^TS-\d{4}-\d{6}$")
 
+MAX_GROUP_SIZE = 1_000_000
+MAX_AMOUNT = Decimal("1000000000")  # yuan; keeps fen within a 64-bit integer
+
 # Columns an event may not set directly: the bookkeeping of the history itself.
 BOOKKEEPING = ("id", "event_count", "history_head")
 
@@ -140,8 +143,8 @@ def parse_amount(text: str | None) -> int | None:
         amount = Decimal(str(text).strip().replace(",", ""))
     except InvalidOperation:
         raise InvalidInput(f"compensation {text!r} is not an amount in yuan") from None
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(f"compensation {text!r} must be zero or more, to the fen")
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount > MAX_AMOUNT:
+        raise InvalidInput(f"compensation {text!r} must be an amount from 0 to {MAX_AMOUNT:,} yuan, to the fen")
     return int(amount * 100)
 
 
@@ -215,8 +218,8 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
     received = timeutil.parse_datetime(intake.received, what="--received") if intake.received else now
     if received > now:
         raise InvalidInput(f"--received {intake.received} is in the future")
-    if intake.group_size < 1:
-        raise InvalidInput(f"group size must be 1 or more, not {intake.group_size}")
+    if not 1 <= intake.group_size <= MAX_GROUP_SIZE:
+        raise InvalidInput(f"group size must be between 1 and {MAX_GROUP_SIZE:,}, not {intake.group_size}")
     settings = ledger.settings
     unit = required_text(intake.unit, "unit")
     if settings["units"] and unit not in settings["units"]:
@@ -292,6 +295,7 @@ def _recent_decision(ledger: Ledger, row: Mapping[str, Any], received: dt.dateti
         return None
     since = received - dt.timedelta(days=ledger.settings["repeat_window_days"])
     return ledger.store.row(q.RECENT_DECISION, {"category": row["category"], "since": timeutil.to_text(since),
+                                                "received": timeutil.to_text(received),
                                                 "phone": row["customer_phone"], "id_number": row["customer_id_number"]})
 
 
@@ -342,6 +346,7 @@ def declare_conflict(ledger: Ledger, ref: str, name: str, reason: str, at: str |
     person, why = required_text(name, "name"), required_text(reason, "--reason")
 
     def work(c, when):
+        require_status(c, "declare a conflict on", "open")
         conflicts = sorted({*json.loads(c["conflicts"] or "[]"), person})
         return append_event(ledger, c, "conflict-declared", when, {"conflicts": canonical(conflicts)}, person=person,
                             reason=why)
@@ -354,6 +359,8 @@ def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None,
 
     def work(c, when):
         require_status(c, "escalate", "open")
+        if to_level is None and c["level"] >= TOP_LEVEL:
+            raise Refused(f"{c['ref']} is already at the top level ({TOP_LEVEL})")
         target = c["level"] + 1 if to_level is None else to_level
         if not 1 <= target <= TOP_LEVEL:
             raise InvalidInput(f"--to-level must be between 1 and {TOP_LEVEL}, not {target}")
@@ -375,11 +382,11 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
         require_status(c, "extend", "open")
         calendar = ledger.calendar
         due, cap = dt.date.fromisoformat(c["due"]), dt.date.fromisoformat(c["cap_due"])
-        new_due = calendar.shift(due, days)
-        if new_due > cap:
-            left = max(0, calendar.between(due, cap))
+        left = max(0, calendar.between(due, cap))
+        if days > left:
             raise Refused(f"extending {c['ref']} by {days} working days would pass its cap {c['cap_due']} "
                           f"({c['policy']}); at most {left} more working day(s) are allowed")
+        new_due = calendar.shift(due, days)
         return append_event(ledger, c, "extended", when,
                             {"due": new_due.isoformat(), "extended_days": c["extended_days"] + days},
                             days=days, reason=why, notified_via=channel, previous_due=c["due"])
@@ -476,6 +483,8 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict
 
     def work(c, when):
         require_status(c, "reopen", "closed", "rejected")
+        if timeutil.to_text(when) < c["closed_at"]:
+            raise InvalidInput(f"--at {timeutil.to_text(when)} is before {c['ref']} was decided ({c['closed_at']})")
         policy = ledger.policy(c["policy"], c["policy_version"])
         clocks = deadlines(policy, ledger.calendar, when, kind=c["kind"], severity=c["severity"],
                            report_to_regulator=False)
@@ -495,19 +504,29 @@ def recompute_open_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *, r
     affect (in the caller's transaction).
 
     Each clock is computed again from its start under the complaint's own policy, with any
-    extension re-applied; complaints whose dates do not change get no event.
+    extension re-applied: the handling clocks of open complaints from receipt (or the latest
+    reopening), a regulator-report clock from intake (group/major) or from closing (referral).
+    Complaints whose dates do not change get no event.
     """
     moved = 0
     day_end = timeutil.start_of(last + dt.timedelta(days=1))
-    for c in ledger.store.rows(q.OPEN_SPANNING_DAY, {"day": first.isoformat(), "day_end": day_end}):
+    for c in ledger.store.rows(q.RUNNING_CLOCKS_SPANNING, {"day": first.isoformat(), "day_end": day_end}):
         policy = ledger.policy(c["policy"], c["policy_version"])
-        start = _clock_start(ledger, c)
-        clocks = deadlines(policy, ledger.calendar, start, kind=c["kind"], severity=c["severity"],
-                           report_to_regulator=c["report_due"] is not None and c["closed_at"] is None and not c["reopened"])
-        due = ledger.calendar.shift(clocks.due, c["extended_days"]) if c["extended_days"] else clocks.due
-        changes = {"ack_due": clocks.ack_due.isoformat(), "due": due.isoformat(), "cap_due": clocks.cap_due.isoformat()}
-        if clocks.report_due is not None and c["reported_at"] is None:
-            changes["report_due"] = clocks.report_due.isoformat()
+        calendar = ledger.calendar
+        changes: dict[str, Any] = {}
+        if c["status"] == "open":
+            clocks = deadlines(policy, calendar, _clock_start(ledger, c), kind=c["kind"], severity=c["severity"],
+                               report_to_regulator=False)
+            due = calendar.shift(clocks.due, c["extended_days"]) if c["extended_days"] else clocks.due
+            changes.update(ack_due=clocks.ack_due.isoformat(), due=due.isoformat(), cap_due=clocks.cap_due.isoformat())
+        if c["report_due"] is not None and c["reported_at"] is None:
+            if c["closed_at"] is not None and c["status"] == "closed":
+                report = referral_report_due(policy, calendar, timeutil.from_text(c["closed_at"]), kind=c["kind"],
+                                             severity=c["severity"])
+            else:
+                start = timeutil.from_text(c["received_at"])
+                report = policy.for_case(kind=c["kind"], severity=c["severity"]).report.due(calendar, start)
+            changes["report_due"] = report.isoformat()
         changes = {k: v for k, v in changes.items() if c[k] != v}
         if changes:
             append_event(ledger, c, "deadlines-recomputed", timeutil.now(), changes, reason=reason)

@@ -35,6 +35,18 @@ def mask_id(number: str | None) -> str | None:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
+def masked_details(details_json: str) -> dict[str, Any]:
+    """An event's details with the customer's phone and ID number masked in its changes."""
+    details = json.loads(details_json)
+    changes = details.get("changes")
+    if changes:
+        if "customer_phone" in changes:
+            changes["customer_phone"] = mask_phone(changes["customer_phone"])
+        if "customer_id_number" in changes:
+            changes["customer_id_number"] = mask_id(changes["customer_id_number"])
+    return details
+
+
 def compensation(fen: int | None) -> float | None:
     return None if fen is None else fen / 100
 
@@ -96,7 +108,7 @@ def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: dt.date | Non
     if events is not None:
         view["events"] = [
             {"at": e["at"], "recorded_at": e["recorded_at"], "actor": e["actor"], "action": e["action"],
-             "details": json.loads(e["details"])}
+             "details": json.loads(e["details"]) if show_pii else masked_details(e["details"])}
             for e in events
         ]
     return view
