@@ -54,15 +54,19 @@ VALUES (:complaint_id, :seq, :at, :recorded_at, :actor, :action, :details, :prev
 # Repeat complaints: the same customer (phone or ID) and category, decided recently.
 RECENT_DECISION = """
 SELECT ref, status, closed_at FROM complaint
-WHERE category = :category AND status IN ('closed', 'rejected') AND closed_at >= :since
+WHERE category = :category AND status IN ('closed', 'rejected') AND closed_at >= :since AND closed_at <= :received
   AND ((CAST(:phone AS TEXT) IS NOT NULL AND customer_phone = :phone)
        OR (CAST(:id_number AS TEXT) IS NOT NULL AND customer_id_number = :id_number))
 ORDER BY closed_at DESC LIMIT 1
 """
-# Open complaints whose running clocks span a corrected calendar day.
-OPEN_SPANNING_DAY = """
+# Complaints with a running clock that may span corrected calendar days: open ones, and
+# closed ones still owing the regulator a report.
+RUNNING_CLOCKS_SPANNING = """
 SELECT * FROM complaint
 WHERE status IN ('open') AND received_at < :day_end AND (cap_due >= :day OR due >= :day OR ack_due >= :day)
+UNION
+SELECT * FROM complaint
+WHERE reported_at IS NULL AND report_due >= :day AND received_at < :day_end
 ORDER BY id
 """
 ALL_COMPLAINTS = "SELECT * FROM complaint ORDER BY id"
@@ -233,3 +237,42 @@ INSERT_LAPSE = """
 INSERT INTO lapse (complaint_id, clock, due, detected_at) VALUES (:complaint_id, :clock, :due, :detected_at)
 ON CONFLICT (complaint_id, clock, due) DO NOTHING
 """
+
+# -- export and import ------------------------------------------------------------------------
+def count_complaints(where: str) -> str:
+    return f"SELECT count(*) FROM complaint{where}"
+
+
+ANY_COMPLAINT = "SELECT id FROM complaint LIMIT 1"
+MAX_COMPLAINT_ID = "SELECT max(id) FROM complaint"
+# PostgreSQL: an import assigns complaint ids itself, so no `add` may take one meanwhile,
+# and the id sequence is moved past the imported ones afterwards.
+LOCK_COMPLAINTS_FOR_IMPORT = "LOCK TABLE complaint IN SHARE ROW EXCLUSIVE MODE"
+SYNC_COMPLAINT_ID_SEQUENCE = "SELECT setval(pg_get_serial_sequence('complaint', 'id'), (SELECT max(id) FROM complaint))"
+
+
+def insert_complaint_rows(columns: list[str]) -> str:
+    """INSERT for executemany (no RETURNING): the caller gives the ids."""
+    return f"INSERT INTO complaint ({', '.join(columns)}) VALUES ({', '.join(f':{c}' for c in columns)})"
+
+
+def refs_in(n: int) -> str:
+    return f"SELECT ref FROM complaint WHERE ref IN ({', '.join(f':r{i}' for i in range(n))})"
+
+
+# SQLite: the indexes a large import into an empty ledger drops and builds again at its end
+# (not those of UNIQUE constraints, which have no SQL of their own).
+SQLITE_SECONDARY_INDEXES = """
+SELECT name, sql FROM sqlite_master
+WHERE type = 'index' AND tbl_name IN ('complaint', 'event') AND sql IS NOT NULL ORDER BY name
+"""
+
+
+def drop_index(name: str) -> str:
+    return f'DROP INDEX "{name}"'
+
+# -- verify: refs are gapless per year above what was imported ------------------------------
+REF_COUNTERS = "SELECT year, last FROM ref_counter ORDER BY year"
+IMPORT_AUDITS = "SELECT details FROM audit WHERE action = 'import'"
+REFS_BETWEEN = "SELECT ref FROM complaint WHERE ref >= :lo AND ref <= :hi ORDER BY ref"
+COUNT_REFS_BETWEEN = "SELECT count(*) FROM complaint WHERE ref >= :lo AND ref <= :hi"
