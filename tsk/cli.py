@@ -380,6 +380,7 @@ def verify(ctx: typer.Context) -> None:
             print(problem)
         raise TskError(f"history check failed: {len(report.problems)} problem(s); first: {report.problems[0]}")
     print(f"ok: {report.complaints} complaint(s), {report.events} event(s); every history intact")
+    print(f"ledger digest {report.digest}")
 
 
 def main() -> None:

@@ -4,10 +4,15 @@ For each complaint: events numbered 1..n without gaps, each hash recomputed from
 content and the hash before it, the last one equal to the head kept on the complaint row,
 and the row's columns equal to the replay of the events' changes. Any edit or deletion of
 an event, or an edit of a complaint row behind tsk's back, shows up as a named problem.
+
+Someone able to write the file could recompute every hash; the ledger digest that verify
+prints (one hash over every complaint's newest event) is the anchor against that: keep the
+nightly digest somewhere they cannot write (cron mail does), and a rewritten past shows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -24,12 +29,14 @@ class Report:
     complaints: int
     events: int
     problems: list[str]
+    digest: str  # over every complaint's newest event: record it elsewhere to anchor the chain
 
 
 def verify(ledger: Ledger) -> Report:
     store = ledger.store
     problems: list[str] = []
     complaints = events = 0
+    digest = hashlib.sha256()
     after = 0
     while page := store.rows(q.COMPLAINT_PAGE, {"after": after, "size": PAGE}):
         by_complaint: dict[int, list[dict]] = defaultdict(list)
@@ -38,13 +45,14 @@ def verify(ledger: Ledger) -> Report:
         for complaint in page:
             history = by_complaint.get(complaint["id"], [])
             problems.extend(_check(complaint, history))
+            digest.update(f"{complaint['ref']}:{complaint['history_head']}\n".encode())
             complaints += 1
             events += len(history)
         after = page[-1]["id"]
     for row in store.rows(q.ORPHAN_EVENTS):
         problems.append(f"events of a deleted complaint (id {row['complaint_id']}) remain")
     problems.extend(_missing_refs(store))
-    return Report(complaints, events, problems)
+    return Report(complaints, events, problems, digest.hexdigest())
 
 
 def _missing_refs(store) -> list[str]:
