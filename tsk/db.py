@@ -8,9 +8,12 @@ the same SQL text with `:name` parameters, written once in `tsk.queries`.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +72,11 @@ class SqliteStore:
         return self.conn.execute(sql, params).rowcount
 
     def run_many(self, sql: str, rows: Sequence[Params]) -> None:
-        self.conn.executemany(sql, rows)
+        positional, names = _positional(sql)
+        if len(names) > 1 and rows and isinstance(rows[0], Mapping):  # by position: sqlite3 looks names up slowly
+            self.conn.executemany(positional, list(map(itemgetter(*names), rows)))
+        else:
+            self.conn.executemany(sql, rows)
 
     def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
         cursor = self.conn.execute(sql, params)
@@ -145,7 +152,14 @@ class SqlAlchemyStore:
             self._conn.execute(self._text(sql), [dict(r) for r in rows])
 
     def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
-        result = self._conn.execution_options(yield_per=size).execute(self._text(sql), dict(params) if params else {})
+        if self._conn is not self._autocommit:
+            yield from self._stream(self._conn, sql, params, size)
+            return
+        with self.engine.connect() as conn, conn.begin():  # a server-side cursor lives in a transaction
+            yield from self._stream(conn, sql, params, size)
+
+    def _stream(self, conn, sql: str, params: Params, size: int) -> Iterator[dict]:
+        result = conn.execution_options(yield_per=size).execute(self._text(sql), dict(params) if params else {})
         for row in result.mappings():
             yield dict(row)
 
@@ -177,6 +191,16 @@ def open_store(location: str) -> Store:
     if is_url(location) and not location.startswith("sqlite:///"):
         return SqlAlchemyStore(location)
     return SqliteStore(location)
+
+
+_NAMED = re.compile(r"(?<!:):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=64)
+def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    """`:name` parameters as `?`, and the names in order."""
+    names = tuple(_NAMED.findall(sql))
+    return _NAMED.sub("?", sql), names
 
 
 def _as_dict(cursor: sqlite3.Cursor, row: tuple) -> dict:

@@ -11,7 +11,7 @@ integer number of fen.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -28,6 +28,8 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_id_number", "customer_id_number"),
         Index("ix_complaint_unit_category", "unit", "category", "received_at"),
         Index("ix_complaint_assignee", "assignee"),
+        # `list`: one status, direct (越级) first, then soonest due, then ref — read in index order (v2).
+        Index("ix_complaint_list_order", "status", text("direct DESC"), "due", "ref"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

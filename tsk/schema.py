@@ -24,7 +24,17 @@ class Migration:
     upgrade: Callable[[Store], None] | None  # None: the initial schema, made from the models
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", None),)
+LIST_ORDER_INDEX = "CREATE INDEX IF NOT EXISTS ix_complaint_list_order ON complaint (status, direct DESC, due, ref)"
+
+
+def _v2_list_order_index(store: Store) -> None:
+    store.run(LIST_ORDER_INDEX)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", None),
+    Migration(2, "index for list order: status, direct first, soonest due, ref", _v2_list_order_index),
+)
 
 CURRENT_VERSION = MIGRATIONS[-1].version
 
