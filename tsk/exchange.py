@@ -616,7 +616,8 @@ class _Writer:
         self.now = now = timeutil.to_text(timeutil.now())
         self.actor = ledger.actor
         # canonical({"changes": row, "source": name}) = head + canonical(row) + tail
-        self.details_tail = ',"source":' + _STRING(os.path.basename(source)) + "}"
+        self.source = os.path.basename(source)
+        self.details_tail = ',"source":' + _STRING(self.source) + "}"
         # canonical(event payload), keys sorted: action, actor, at, details, recorded_at, ref, seq
         self.payload_head = '{"action":"imported","actor":' + _STRING(self.actor) + ',"at":' + _STRING(now) + ',"details":'
         self.payload_middle = ',"recorded_at":' + _STRING(now) + ',"ref":'
@@ -661,6 +662,11 @@ class _Writer:
             self.store.run(sql)
         for year, last in sorted(self.counters.items()):
             self.store.run(q.RAISE_REF_COUNTER, {"year": year, "last": last})
+        # One audit row for the whole import; `verify` reads max_ref: refs up to it may have gaps.
+        from tsk.admin import audit
+
+        audit(self.ledger, "import", {"source": self.source, "count": self.written,
+                                      "max_ref": {str(year): last for year, last in sorted(self.counters.items())}})
         if self.store.dialect == "postgresql" and self.written:
             self.store.value(q.SYNC_COMPLAINT_ID_SEQUENCE)
 
@@ -703,48 +709,50 @@ def _import(ledger: Ledger, source: _Source, dry_run: bool, write: bool,
     checker = _Checker(ledger)
     ledger_empty = ledger.store.value(q.ANY_COMPLAINT) is None
     writer = _Writer(ledger, source.name, ledger_empty=ledger_empty) if write else None
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []  # (record number, message): the first ones in file order
     total_problems = 0
     seen: dict[str, str] = {}  # ref -> where it was first seen in the file
-    pending: list[tuple[str, dict[str, Any]]] = []  # rows whose refs are not yet checked against the ledger
+    pending: list[tuple[int, str, dict[str, Any]]] = []  # rows whose refs are not yet checked against the ledger
     count = 0
 
-    def problem(where: str, field: str | None, message: str) -> None:
+    def problem(number: int, where: str, field: str | None, message: str) -> None:
         nonlocal total_problems
         total_problems += 1
-        if len(problems) < MAX_REPORTED:
-            problems.append(f"{source.name} {where}" + (f", field {field}" if field else "") + f": {message}")
+        problems.append((number, f"{source.name} {where}" + (f", field {field}" if field else "") + f": {message}"))
+        if len(problems) > 4 * MAX_REPORTED:
+            problems.sort()
+            del problems[MAX_REPORTED:]
 
     def settle() -> None:
         """Check the pending refs against the ledger, then hand the rows to the writer."""
-        known = set() if ledger_empty else _known_refs(ledger, [row["ref"] for _, row in pending])
-        for where, row in pending:
+        known = set() if ledger_empty else _known_refs(ledger, [row["ref"] for _, _, row in pending])
+        for number, where, row in pending:
             if row["ref"] in known:
-                problem(where, "ref", f"{row['ref']} is already in the ledger")
+                problem(number, where, "ref", f"{row['ref']} is already in the ledger")
             elif writer is not None and not total_problems:
                 writer.add(row)
         pending.clear()
         if progress is not None:
             progress(source.position(), source.size)
 
-    for record in _records(source):
+    for number, record in enumerate(_records(source)):
         try:
             row = checker.row(record.values)
         except _Bad as bad:
-            problem(record.where, bad.field, bad.message)
+            problem(number, record.where, bad.field, bad.message)
             continue
         ref = row["ref"]
         if ref in seen:
-            problem(record.where, "ref", f"{ref} appears twice in the file (first at {seen[ref]})")
+            problem(number, record.where, "ref", f"{ref} appears twice in the file (first at {seen[ref]})")
             continue
         seen[ref] = record.where
-        pending.append((record.where, row))
+        pending.append((number, record.where, row))
         count += 1
         if len(pending) >= BATCH:
             settle()
     settle()
     if total_problems:
-        raise ImportFailed(source.name, problems, total_problems)
+        raise ImportFailed(source.name, [message for _, message in sorted(problems)[:MAX_REPORTED]], total_problems)
     if writer is not None:
         writer.finish()
     return ImportResult(count, checker.computed, dry_run, source.name)
