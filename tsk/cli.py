@@ -61,12 +61,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="tsk — the customer-complaint ledger (客户投诉处理台账).",
 )
-app.add_typer(calendar_app, name="calendar")
-cli_overdue.register(app)
-cli_reports.register(app)
-cli_exchange.register(app)
-app.add_typer(config_app, name="config")
-app.add_typer(policy_app, name="policy")
 
 
 def version_callback(value: bool) -> None:
@@ -381,6 +375,16 @@ def verify(ctx: typer.Context) -> None:
         raise TskError(f"history check failed: {len(report.problems)} problem(s); first: {report.problems[0]}")
     print(f"ok: {report.complaints} complaint(s), {report.events} event(s); every history intact")
     print(f"ledger digest {report.digest}")
+
+
+# The order of `tsk --help`: the complaint's life above, then the daily lists, reports, data
+# exchange, and the ledger's own settings.
+cli_overdue.register(app)
+cli_reports.register(app)
+cli_exchange.register(app)
+app.add_typer(calendar_app, name="calendar")
+app.add_typer(config_app, name="config")
+app.add_typer(policy_app, name="policy")
 
 
 def main() -> None:
