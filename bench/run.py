@@ -118,6 +118,32 @@ def measure(name: str, size: str, argv: list[str], *, runs: int, env: dict[str, 
     return result
 
 
+def measure_interleaved(specs: list[Result], *, runs: int) -> None:
+    """Time quick commands round-robin: one warm-up run each, then `runs` rounds of one run of
+    every command, so a burst of load on this shared machine hits all of them alike."""
+    print(f"  {len(specs)} quick commands, interleaved: warm-up + {runs} rounds", file=sys.stderr)
+    live = list(specs)
+    for round_ in range(runs + 1):
+        for r in list(live):
+            seconds, rss, code, first, err, cpu = run_once(r.argv, r.env)
+            if code != 0:
+                r.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else '(no stderr)'}"
+                print(f"  {r.name} [{r.size}] FAILED ({r.error})", file=sys.stderr)
+                live.remove(r)
+                continue
+            if round_ == 0:
+                continue
+            r.times.append(seconds)
+            r.rss_mb.append(rss)
+            r.cpu.append(cpu)
+            r.codes.append(code)
+            r.first_line = first
+        print(f"  round {round_}/{runs} done", file=sys.stderr)
+    for r in specs:
+        if r.times:
+            print(f"  {r.name} [{r.size}]: {r.median * 1000:.0f} ms, {r.peak_rss:.0f} MB", file=sys.stderr)
+
+
 def shell_line(argv: list[str], env: dict[str, str], base_env: dict[str, str]) -> str:
     extra = {k: v for k, v in env.items() if base_env.get(k) != v}
     prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(extra.items()))
@@ -138,7 +164,15 @@ def ensure_venv(python: str | None, install: bool) -> Path:
         print(f"reinstalling tsk from {REPO} into {VENV} (non-editable)", file=sys.stderr)
         subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(REPO)], check=True,
                        stdout=subprocess.DEVNULL)
+    if not python and (install or not (VENV / "tsk-source.txt").exists()):
+        (VENV / "tsk-source.txt").write_text(git_state(), encoding="utf-8")
     return py
+
+
+def installed_state(py: Path) -> str:
+    """What the bench interpreter's tsk was installed from (recorded at install time)."""
+    stamp = py.parent.parent / "tsk-source.txt"
+    return stamp.read_text(encoding="utf-8") if stamp.exists() else f"working tree now: {git_state()}"
 
 
 def generate(py: Path, count: int, seed: int, backlog: float = 0.0) -> Path:
@@ -315,32 +349,31 @@ def main(argv: list[str] | None = None) -> int:
         assert count_rows(small_db) == small
 
     R = lambda *a, **k: results.append(measure(*a, env=env, **k)) or results[-1]
+    quick: list[Result] = []  # timed together, interleaved, at the end
+    Q = lambda name, size, argv, e=None: quick.append(Result(name, size, argv, e or env))
 
     # -- references -----------------------------------------------------------------------------
     if "refs" in groups:
-        R("python -c pass", "", [str(py), "-c", "pass"], runs=runs)
-        count_db = small_db if small_db.exists() else None
-        if count_db is not None:
-            R("python + sqlite3, one indexed count", S,
+        Q("python -c pass", "", [str(py), "-c", "pass"])
+        if small_db.exists():
+            Q("python + sqlite3, one indexed count", S,
               [str(py), "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM "
-               "complaint WHERE status = 'open' AND due < ?\", (sys.argv[2],)).fetchone()[0])", str(count_db), today],
-              runs=runs)
-        R("minimal Typer app, one option", "", [str(py), str(BENCH / "min_typer.py"), "--name", "张三"], runs=runs)
+               "complaint WHERE status = 'open' AND due < ?\", (sys.argv[2],)).fetchone()[0])", str(small_db), today])
+        Q("minimal Typer app, one option", "", [str(py), str(BENCH / "min_typer.py"), "--name", "张三"])
 
     # -- per-command on the small ledger ---------------------------------------------------------
-    show_ref = a_ref(small_csv)
     if "commands" in groups and has_import:
         db = str(small_db)
-        R("tsk overdue", S, [tsk, "--db", db, "overdue"], runs=runs)
-        R("tsk list --limit 50", S, [tsk, "--db", db, "list", "--limit", "50"], runs=runs)
-        R("tsk show REF", S, [tsk, "--db", db, "show", show_ref], runs=runs)
+        Q("tsk overdue", S, [tsk, "--db", db, "overdue"])
+        Q("tsk list --limit 50", S, [tsk, "--db", db, "list", "--limit", "50"])
+        Q("tsk show REF", S, [tsk, "--db", db, "show", a_ref(small_csv)])
         add_db = OUT / f"ledger-{small}-add.db"
         copy_db(small_db, add_db)
-        R("tsk add (copy of the ledger)", S,
+        Q("tsk add (copy of the ledger)", S,
           [tsk, "--db", str(add_db), "add", "--customer", "李秀英", "--phone", "13912345678",
            "--id-number", "440106198507150027", "--channel", "phone", "--category", "service", "--business-type", "card",
            "--cause", "service-quality", "--unit", "天河支行", "--summary", "客户反映排队等候时间过长",
-           "--demand", "要求改进服务"], runs=runs)
+           "--demand", "要求改进服务"])
 
     # -- Taskwarrior -----------------------------------------------------------------------------
     task_version = version_of(["task", "--version"])
@@ -350,40 +383,31 @@ def main(argv: list[str] | None = None) -> int:
         else:
             for all_pending in (False, True):
                 data, rc = taskwarrior_data(small_csv, all_pending)
-                tw_env = {**env, "TASKDATA": str(data), "TASKRC": str(rc)}
                 what = "every task pending" if all_pending else "mirror: open=pending, rest completed/deleted"
-                r = measure(f"task +OVERDUE export ({what})", S, ["task", "+OVERDUE", "export"], runs=runs, env=tw_env)
-                results.append(r)
+                Q(f"task +OVERDUE export ({what})", S, ["task", "+OVERDUE", "export"],
+                  {**env, "TASKDATA": str(data), "TASKRC": str(rc)})
 
-    # -- import ----------------------------------------------------------------------------------
+    # -- import (heavy: one run after another, a fresh ledger each) ---------------------------------
     if "import" in groups and large_csv is not None:
         sq_db = OUT / f"sqlite3-import-{large}.db"
         R("sqlite3 CLI .import --csv (fresh table)", L,
           ["sqlite3", str(sq_db), f".import --csv {large_csv} complaint"], runs=heavy, warmup=False,
           setup=lambda: remove_db(sq_db))
+        remove_db(sq_db)
         if has_import:
             imp_db = OUT / f"ledger-{large}.db"
             R("tsk import (fresh ledger)", L, [tsk, "--db", str(imp_db), "import", str(large_csv)], runs=heavy,
               warmup=False, setup=lambda: remove_db(imp_db))
             if imp_db.exists():
-                notes.append(f"{imp_db.name}: {count_rows(imp_db)} complaints after tsk import")
+                notes.append(f"{imp_db.name}: {count_rows(imp_db)} complaints after tsk import, "
+                             f"{imp_db.stat().st_size / 2**20:.0f} MB on disk")
     large_db = OUT / f"ledger-{large}.db"
     if has_import and large_csv is not None and ("report" in groups or "large" in groups) and not (
             large_db.exists() and large_db.stat().st_mtime > large_csv.stat().st_mtime):
         print(f"building the {L} ledger (tsk import)", file=sys.stderr)
         tsk_import(large_csv, large_db)
 
-    # -- report, and the per-command figures on the large ledger (memory) ----------------------------
-    if has_import and large_db.exists():
-        db = str(large_db)
-        if "report" in groups:
-            R("tsk report half-year 2026H1", L, [tsk, "--db", db, "report", "half-year", "2026H1"], runs=runs)
-        if "large" in groups:
-            R("tsk overdue", L, [tsk, "--db", db, "overdue"], runs=runs)
-            R("tsk list --limit 50", L, [tsk, "--db", db, "list", "--limit", "50"], runs=runs)
-            R("tsk show REF", L, [tsk, "--db", db, "show", a_ref(large_csv)], runs=runs)
-
-    # -- check ------------------------------------------------------------------------------------
+    # -- check (heavy: a fresh copy of the backlog ledger before each run) ----------------------------
     if "check" in groups and has_import and check_csv is not None:
         pristine = OUT / f"ledger-{large}-backlog.db"
         print(f"building the {L} check ledger with a stalled backlog (tsk import)", file=sys.stderr)
@@ -396,6 +420,24 @@ def main(argv: list[str] | None = None) -> int:
           warmup=False, ok_codes=(0, 3), setup=lambda: copy_db(pristine, work))
         again = run_once([tsk, "--db", str(work), "check"], env)
         notes.append(f"second `tsk check` on the same ledger (idempotent): {fmt_s(again[0])}, {again[1]:.0f} MB: {again[3]}")
+        remove_db(work)
+
+    # -- report, and the per-command figures on the large ledger (memory) ----------------------------
+    small_quick = len(quick)
+    if has_import and large_db.exists():
+        db = str(large_db)
+        if "report" in groups:
+            Q("tsk report half-year 2026H1", L, [tsk, "--db", db, "report", "half-year", "2026H1"])
+        if "large" in groups:
+            Q("tsk overdue", L, [tsk, "--db", db, "overdue"])
+            Q("tsk list --limit 50", L, [tsk, "--db", db, "list", "--limit", "50"])
+            Q("tsk show REF", L, [tsk, "--db", db, "show", a_ref(large_csv)])
+
+    measure_interleaved(quick, runs=runs)
+    # The table: references and the small ledger, then import, the large ledger, check.
+    checks = [r for r in results if r.name.startswith("tsk check")]
+    imports = [r for r in results if r not in checks]
+    results[:] = quick[:small_quick] + imports + quick[small_quick:] + checks
 
     load_after = os.getloadavg()
     print_report(results, notes, S, L, env, base_env, load_before, load_after, task_version, py)
@@ -437,7 +479,7 @@ def print_report(results, notes, S, L, env, base_env, load_before, load_after, t
     print(f"tsk benchmarks — {dt.datetime.now(CHINA):%Y-%m-%d %H:%M} Asia/Shanghai, {platform.node()}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
           f"{task_version.strip() or 'task: not installed'}")
-    print(f"tsk from {py.parent.parent} ({git_state()}); load average {load_before[0]:.2f} before, "
+    print(f"tsk from {py.parent.parent} (installed from {installed_state(py)}); load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after")
     print()
     header = ("measurement", "ledger", "median", "min", "max", "CPU", "peak RSS", "runs", "target (issue 7)")
@@ -461,8 +503,9 @@ def print_report(results, notes, S, L, env, base_env, load_before, load_after, t
         if r.first_line and (r.name.startswith("tsk check") or r.name.startswith("python + sqlite3")):
             print(f"- {r.name}: printed {r.first_line!r}")
     print()
-    print("Commands (cwd bench/out; each timed as a whole process, one warm-up run first except import/check;")
-    print("fresh ledger / fresh copy made untimed before each import and check run):")
+    print("Commands (cwd bench/out), each timed as a whole process. Quick ones: one warm-up run each, then")
+    print("interleaved rounds; import and check: one run after another, a fresh ledger / fresh copy made")
+    print("untimed before each:")
     seen = set()
     for r in results:
         text = shell_line(r.argv, r.env, base_env)
