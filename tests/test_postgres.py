@@ -1,0 +1,282 @@
+"""The same ledger on PostgreSQL (CLI.md: `--db postgresql://…`): every command of the contract,
+export/import round trips, concurrent writers, and schema upgrades, on a real server started
+with pgserver. Each test gets a database of its own; the whole module is skipped only when
+the server cannot start here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tsk import schema, views
+
+psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
+
+RECEIVED = "2026-08-03 10:00"  # a Monday; every clock stays inside 2026's published calendar
+ID_A = "11010519491231002X"
+BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
+        "--cause", "service-quality", "--unit", "城关支行", "--received", RECEIVED]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    try:
+        import pgserver
+    except ImportError:
+        pytest.skip("pgserver is not installed")
+    folder = tempfile.mkdtemp(prefix="tskpg")  # short: the server's socket lives here
+    try:
+        server = pgserver.get_server(folder, cleanup_mode="stop")
+        uri = server.get_uri()
+        with psycopg.connect(uri, autocommit=True) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure to start means: no PostgreSQL here
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"pgserver cannot start a PostgreSQL server here: {exc}")
+    yield uri
+    server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def database_url(admin_uri: str, name: str, driver: str = "postgresql") -> str:
+    rest = admin_uri.split("://", 1)[1]  # postgres:@/postgres?host=/tmp/…
+    head, _, query = rest.partition("?")
+    return f"{driver}://{head.rsplit('/', 1)[0]}/{name}?{query}"
+
+
+@pytest.fixture
+def new_database(pg_server):
+    """Make fresh databases on the server; each is dropped after the test."""
+    made = []
+
+    def make(driver: str = "postgresql") -> str:
+        name = "tsk_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        made.append(name)
+        return database_url(pg_server, name, driver)
+
+    yield make
+    import gc
+
+    gc.collect()  # let in-process engines close their connections
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        for name in made:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg(new_database, monkeypatch):
+    """A fresh PostgreSQL ledger, named as `--db` is given on the command line."""
+    url = new_database()
+    monkeypatch.setenv("TSK_DB", url)
+    return url
+
+
+def sql(url: str, statement: str, params=()) -> list[tuple]:
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        cursor = conn.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def ok(run):
+    assert run.exit_code == 0, (run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr
+    return run
+
+
+def add(tsk, *extra: str) -> str:
+    return ok(tsk(["add", *BASE, *extra])).stdout.split()[0]
+
+
+# -- the contract --------------------------------------------------------------------------------
+def test_every_complaint_command_runs_on_postgresql(tsk, pg):
+    a = add(tsk, "--phone", "13812345678", "--id-number", ID_A, "--subject-staff", "王五", "--summary", '多收费, "年费"\n两行')
+    b = add(tsk, "--summary", "群体", "--group-size", "8", "--severity", "major")
+    c = add(tsk, "--summary", "转办", "--channel", "regulator", "--referred-by", "人民银行", "--referral-ref", "银转7号")
+    d = add(tsk, "--summary", "撤回", "--direct")
+    assert [a, b, c, d] == [f"TS-2026-{n:06d}" for n in range(1, 5)]
+    # A repeat of a decided complaint is detected (a query with nullable parameters).
+    ok(tsk(["ack", a, "--via", "sms", "--at", "2026-08-03 15:00"]))
+    refused = tsk(["assign", a, "--to", "王五"])
+    assert refused.exit_code == 1 and "回避" in refused.stderr
+    ok(tsk(["assign", a, "--to", "王五", "--override-recusal", "唯一懂业务的人"]))
+    ok(tsk(["assign", a, "--to", "李四", "--unit", "个金部"]))
+    ok(tsk(["escalate", a, "--reason", "客户不满"]))
+    assert "due 2026-08-27" in ok(tsk(["extend", a, "--days", "3", "--reason", "复杂", "--notified-via", "phone"])).stdout
+    ok(tsk(["note", a, "已电话联系"]))
+    ok(tsk(["close", a, "--result", "partly", "--resolution", "退还年费", "--notified-via", "phone",
+            "--compensation", "19.99", "--satisfaction", "fair"]))
+    ok(tsk(["close", c, "--result", "upheld", "--resolution", "已处理", "--notified-via", "letter"]))
+    ok(tsk(["reject", b, "--reason", "无事实依据", "--notified-via", "letter"]))
+    ok(tsk(["withdraw", d, "--reason", "客户撤回"]))
+    ok(tsk(["reopen", b, "--reason", "申诉"]))
+    repeat = ok(tsk(["add", *BASE[:-2], "--phone", "13812345678", "--summary", "又来了"]))  # received now
+    assert "repeat of TS-2026-000001" in repeat.stderr
+
+    shown = json.loads(ok(tsk(["show", a, "--format", "json"])).stdout)
+    assert (shown["status"], shown["assignee"], shown["level"], shown["extended_days"]) == ("closed", "李四", 2, 3)
+    assert shown["compensation"] == 19.99 and shown["customer"]["phone"] == "138****5678"
+    assert [e["action"] for e in shown["events"]] == ["registered", "acknowledged", "assigned", "assigned", "escalated",
+                                                      "extended", "noted", "closed", "repeat-linked"]
+    listed = json.loads(ok(tsk(["list", "--status", "all", "--format", "json"])).stdout)
+    assert {r["ref"]: r["status"] for r in listed} == {a: "closed", b: "open", c: "closed", d: "withdrawn",
+                                                       "TS-2026-000005": "open"}
+    assert [r["ref"] for r in json.loads(ok(tsk(["list", "--format", "json"])).stdout)] == [b, "TS-2026-000005"]
+    ok(tsk(["list", "--show-pii"]))
+    assert ok(tsk("verify")).stdout.startswith("ok: 5 complaint(s)")
+
+
+def test_calendar_config_and_policy_commands_run_on_postgresql(tsk, pg):
+    ref = add(tsk, "--summary", "x")
+    assert ok(tsk("calendar shift 2026-09-30 1")).stdout == "2026-10-08\n"  # after National Day
+    assert ok(tsk("calendar between 2026-09-30 2026-10-09")).stdout == "2\n"
+    assert ok(tsk("calendar is-workday 2026-10-10")).stdout == "yes\n"  # a make-up Saturday
+    assert ok(tsk("calendar is-workday 2026-10-05")).stdout == "no\n"
+    before = json.loads(ok(tsk(["show", ref, "--format", "json"])).stdout)["due"]
+    ok(tsk(["calendar", "set", "2026-08-10", "--holiday", "--note", "台风停工"]))  # moves the running clock
+    after = json.loads(ok(tsk(["show", ref, "--format", "json"])).stdout)["due"]
+    assert (before, after) == ("2026-08-24", "2026-08-25")
+    assert "2026-08-10" in ok(tsk("calendar show 2026")).stdout
+    ok(tsk("config set group_threshold 3"))
+    assert ok(tsk("config get group_threshold")).stdout.strip() == "3"
+    example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "national2020.toml"
+    ok(tsk(["policy", "add", str(example)]))
+    assert "national2020" in ok(tsk("policy list")).stdout
+    stored = json.loads(ok(tsk(["add", *BASE, "--summary", "y", "--policy", "national2020", "--format", "json"])).stdout)
+    assert (stored["policy"], stored["due"]) == ("national2020", "2026-08-18")  # 15 calendar days
+    ok(tsk("config set default_policy national2020"))
+    assert json.loads(ok(tsk(["add", *BASE, "--summary", "z", "--format", "json"])).stdout)["policy"] == "national2020"
+    assert ok(tsk("verify")).exit_code == 0
+
+
+def test_overdue_check_and_reports_run_on_postgresql(tsk, pg):
+    add(tsk, "--summary", "x")
+    add(tsk, "--summary", "y", "--severity", "major")
+    overdue = json.loads(ok(tsk(["overdue", "--as-of", "2026-09-30", "--format", "json"])).stdout)
+    assert {row["ref"] for row in overdue} == {"TS-2026-000001", "TS-2026-000002"}
+    first = tsk(["check", "--as-of", "2026-09-30"])
+    assert first.exit_code == 3, first.stderr
+    assert tsk(["check", "--as-of", "2026-09-30"]).exit_code == 3
+    report = json.loads(ok(tsk(["report", "half-year", "2026H2", "--format", "json"])).stdout)
+    assert report["totals"]["received"] == 2
+    ok(tsk(["report", "stats", "--since", "2026-08-01", "--until", "2026-08-31", "--by", "unit", "--format", "json"]))
+    assert ok(tsk("verify")).exit_code == 0
+
+
+# -- export and import -----------------------------------------------------------------------------
+def test_export_and_import_round_trip_byte_for_byte_on_postgresql(tsk, pg, new_database, tmp_path):
+    a = add(tsk, "--phone", "13812345678", "--id-number", ID_A, "--summary", '多收费, "年费"\n两行', "--conflict", "赵六")
+    add(tsk, "--summary", "群体", "--group-size", "8")
+    ok(tsk(["close", a, "--result", "upheld", "--resolution", "退, 还", "--notified-via", "sms", "--compensation", "5"]))
+    other = new_database("postgresql+psycopg")
+    for args in ([], ["--excel"], ["--format", "json"], ["--format", "jsonl"]):
+        first, second = tmp_path / "first", tmp_path / "second"
+        ok(tsk(["export", "--show-pii", *args, "-o", str(first)]))
+        target = new_database()
+        assert ok(tsk(["--db", target, "import", str(first)])).stdout.startswith("imported 2 complaint(s)")
+        ok(tsk(["--db", target, "export", "--show-pii", *args, "-o", str(second)]))
+        assert second.read_bytes() == first.read_bytes(), args
+    # PostgreSQL → SQLite → PostgreSQL, and the id sequence moves past imported ids.
+    ok(tsk(["export", "--show-pii", "-o", str(tmp_path / "pg.csv")]))
+    lite = str(tmp_path / "lite.db")
+    ok(tsk(["--db", lite, "import", str(tmp_path / "pg.csv")]))
+    ok(tsk(["--db", lite, "export", "--show-pii", "-o", str(tmp_path / "lite.csv")]))
+    ok(tsk(["--db", other, "import", str(tmp_path / "lite.csv")]))
+    assert ok(tsk(["--db", other, "add", *BASE, "--summary", "后来"])).stdout.startswith("TS-2026-000003 ")
+    assert ok(tsk(["--db", other, "verify"])).stdout.startswith("ok: 3 complaint(s), 3 event(s)")
+    rows = list(csv.reader(io.StringIO(ok(tsk(["--db", other, "export"])).stdout)))
+    assert rows[0] == list(views.EXPORT_FIELDS) and [r[0] for r in rows[1:]] == [a, "TS-2026-000002", "TS-2026-000003"]
+
+
+def test_unmasked_export_is_audited_on_postgresql(tsk, pg):
+    add(tsk, "--phone", "13812345678", "--summary", "x")
+    assert "13812345678" in ok(tsk(["export", "--show-pii", "--format", "jsonl"])).stdout
+    audits = sql(pg, "SELECT action, details FROM audit WHERE action = 'export-pii'")
+    assert len(audits) == 1 and json.loads(audits[0][1])["count"] == 1
+
+
+def test_a_refused_import_leaves_postgresql_untouched(tsk, pg, tmp_path):
+    add(tsk, "--summary", "x")
+    ok(tsk(["export", "--show-pii", "-o", str(tmp_path / "one.csv")]))
+    lines = (tmp_path / "one.csv").read_text(encoding="utf-8").splitlines()
+    fresh = lines[1].replace("TS-2026-000001", "TS-2026-000002")
+    bad = fresh.replace("TS-2026-000002", "TS-2026-000003").replace(",phone,", ",tel,", 1)
+    (tmp_path / "mixed.csv").write_text("\n".join([lines[0], fresh, lines[1], bad]) + "\n", encoding="utf-8")
+    before = sql(pg, "SELECT (SELECT count(*) FROM complaint), (SELECT count(*) FROM event), "
+                     "(SELECT last FROM ref_counter WHERE year = 2026)")
+    run = tsk(["import", str(tmp_path / "mixed.csv")])
+    assert run.exit_code == 1
+    assert run.stderr.splitlines()[:2] == [
+        f"Error: {tmp_path / 'mixed.csv'} line 3, field ref: TS-2026-000001 is already in the ledger",
+        f"Error: {tmp_path / 'mixed.csv'} line 4, field channel: 'tel' is not one of: phone (电话), in-person (现场), "
+        "letter (信函), email (电子邮件), fax (传真), sms (短信), online (网络), comment-book (意见簿/意见箱), "
+        "regulator (监管转办)"]
+    assert sql(pg, "SELECT (SELECT count(*) FROM complaint), (SELECT count(*) FROM event), "
+                   "(SELECT last FROM ref_counter WHERE year = 2026)") == before
+    ok(tsk("verify"))
+
+
+# -- several writers at once ------------------------------------------------------------------------
+def tsk_command() -> list[str]:
+    exe = Path(sys.executable).parent / "tsk"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "tsk"]
+
+
+def test_four_processes_adding_at_once_lose_nothing(pg):
+    workers, each = 4, 5
+    env = {**os.environ, "TSK_DB": pg}
+
+    def worker(n: int) -> list[subprocess.CompletedProcess]:
+        return [subprocess.run(tsk_command() + ["--as", f"clerk{n}", "add", *BASE, "--summary", f"{n}-{i}"],
+                               capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
+                for i in range(each)]
+
+    with ThreadPoolExecutor(workers) as pool:
+        results = [r for batch in pool.map(worker, range(workers)) for r in batch]
+    for r in results:
+        assert r.returncode == 0, r.stderr
+        assert "Traceback" not in r.stderr
+    printed = sorted(r.stdout.split()[0] for r in results)
+    total = workers * each
+    assert printed == [f"TS-2026-{n:06d}" for n in range(1, total + 1)]
+    stored = sql(pg, "SELECT ref, summary, first_handler FROM complaint ORDER BY ref")
+    assert [ref for ref, _, _ in stored] == printed
+    assert sorted(s for _, s, _ in stored) == sorted(f"{n}-{i}" for n in range(workers) for i in range(each))
+    verify = subprocess.run(tsk_command() + ["verify"], capture_output=True, text=True, env=env, timeout=120)
+    assert verify.returncode == 0 and verify.stdout.startswith(f"ok: {total} complaint(s), {total} event(s)")
+
+
+# -- schema upgrades ---------------------------------------------------------------------------------
+def test_a_v1_postgresql_ledger_is_upgraded_in_place(tsk, pg):
+    ref = add(tsk, "--summary", "x")
+    sql(pg, "DROP INDEX ix_complaint_list_order")  # as v1 left it
+    sql(pg, "DELETE FROM schema_migration WHERE version > 1")
+    ok(tsk("list"))
+    assert [v for (v,) in sql(pg, "SELECT version FROM schema_migration ORDER BY version")] == list(
+        range(1, schema.CURRENT_VERSION + 1))
+    index = sql(pg, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_complaint_list_order'")
+    assert index and "status, direct DESC, due, ref" in index[0][0]
+    assert json.loads(ok(tsk(["show", ref, "--format", "json"])).stdout)["ref"] == ref
+    assert ok(tsk("verify")).exit_code == 0
+
+
+def test_a_newer_postgresql_ledger_is_refused(tsk, pg):
+    add(tsk, "--summary", "x")
+    newer = schema.CURRENT_VERSION + 1
+    sql(pg, "INSERT INTO schema_migration VALUES (%s, 'future', '2027-01-01T00:00:00+08:00')", (newer,))
+    run = tsk("list")
+    assert run.exit_code == 1
+    assert run.stderr == (f"Error: this ledger has schema version {newer}, newer than this tsk knows "
+                          f"({schema.CURRENT_VERSION}): upgrade tsk\n")
