@@ -438,3 +438,18 @@ def test_imported_event_hash_is_lifecycles_for_awkward_text(ledger_path):
     assert event["details"] == lifecycle.canonical({"changes": row, "source": "文件, 1.csv"})
     assert event["hash"] == lifecycle.event_hash("", "TS-2026-000001", event) == complaint["history_head"]
     ledger.close()
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_export_csv_writes_what_the_output_layer_writes(ledger_path, filled, excel):
+    from tsk import output
+
+    ledger = Ledger.open(ledger_path)
+    rows = ledger.store.rows("SELECT * FROM complaint ORDER BY ref")
+    ledger.close()
+    for show_pii in (False, True):
+        records = [views.export_record(r, show_pii=show_pii) for r in rows]
+        expected, got = io.StringIO(), io.StringIO()
+        output.write_csv([dict(r) for r in records], views.EXPORT_FIELDS, expected, excel=excel)
+        assert exchange.write_csv([dict(r) for r in records], got, excel=excel) == 4
+        assert got.getvalue() == expected.getvalue()
