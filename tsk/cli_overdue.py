@@ -36,7 +36,7 @@ def overdue(
     listing = lib.clock_rows(ledger_of(ctx), day, within)
     if fmt == "table":
         if listing.rows:
-            output.render_table(listing.rows, TABLE_COLUMNS(), row_style=lambda r: "red" if r["overdue"] else "yellow")
+            output.render_table(listing.rows, table_columns(), row_style=lambda r: "red" if r["overdue"] else "yellow")
         output.console().print(listing.summary())
     else:
         output.emit(listing.rows, JSON_COLUMNS(), fmt)
@@ -72,7 +72,10 @@ def JSON_COLUMNS():  # noqa: N802 - a constant built on first use (keeps tsk.out
     return [Column(key, key) for key in keys]
 
 
-def TABLE_COLUMNS():  # noqa: N802
+def table_columns():
+    """The morning table: what, when, how late, whose; the state in words as well as colour
+    (red overdue, yellow due soon) for terminals without colour. The level is a bare number to
+    leave room for units and handlers at 100 columns."""
     from tsk import views
     from tsk.output import Column
     from tsk.vocab import CLOCK
@@ -81,11 +84,11 @@ def TABLE_COLUMNS():  # noqa: N802
         Column("ref", "编号", no_wrap=True),
         Column("clock", "时限", CLOCK.label, no_wrap=True),
         Column("due", "到期日", no_wrap=True),
-        Column("working_days_late", "逾期工作日", justify="right"),
+        Column("working_days_late", "逾期", justify="right"),
         Column("state", "状态", STATE_ZH.get, no_wrap=True),
-        Column("level", "级别", views.level_label, no_wrap=True),
+        Column("level", "级别", justify="right"),
         Column("severity", "程度", views.severity_label, no_wrap=True),
-        Column("unit", "被投诉单位"),
+        Column("unit", "单位"),
         Column("assignee", "处理人"),
         Column("customer_name", "客户"),
         Column("flags", "标记", views.flags_label),

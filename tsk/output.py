@@ -81,7 +81,7 @@ def render_table(
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAVY, caption_justify="left")
+    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAVY, caption_justify="left", pad_edge=False)
     for column in columns:
         table.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap)  # type: ignore[arg-type]
     for row in rows:
