@@ -90,6 +90,5 @@ def table_columns():
         Column("severity", "程度", views.severity_label, no_wrap=True),
         Column("unit", "单位"),
         Column("assignee", "处理人"),
-        Column("customer_name", "客户"),
         Column("flags", "标记", views.flags_label),
     ]
