@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,12 +33,16 @@ BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "
 @pytest.fixture(scope="session")
 def pg_server():
     try:
-        import pgserver
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in containers
+            import pgserver
     except ImportError:
         pytest.skip("pgserver is not installed")
     folder = tempfile.mkdtemp(prefix="tskpg")  # short: the server's socket lives here
     try:
-        server = pgserver.get_server(folder, cleanup_mode="stop")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            server = pgserver.get_server(folder, cleanup_mode="stop")
         uri = server.get_uri()
         with psycopg.connect(uri, autocommit=True) as conn:
             conn.execute("SELECT 1")
