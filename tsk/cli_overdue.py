@@ -37,7 +37,7 @@ def overdue(
     if fmt == "table":
         if listing.rows:
             output.render_table(listing.rows, table_columns(), row_style=lambda r: "red" if r["overdue"] else "yellow")
-        output.console().print(listing.summary())
+        print(listing.summary())
     else:
         output.emit(listing.rows, JSON_COLUMNS(), fmt)
     if fail and listing.overdue:

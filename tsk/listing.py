@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,8 +90,6 @@ def emit_list(rows: list[dict[str, Any]], fmt: str, *, total: int) -> None:
     if fmt == "json":
         print(output.json_text(rows))
     elif fmt == "csv":
-        import sys
-
         flat = [{**r, "customer_name": r["customer"]["name"], "customer_phone": r["customer"]["phone"]} for r in rows]
         output.write_csv(flat, LIST_CSV_KEYS, sys.stdout)
     else:
@@ -100,8 +99,6 @@ def emit_list(rows: list[dict[str, Any]], fmt: str, *, total: int) -> None:
 
 def print_complaint(view: dict[str, Any]) -> None:
     """A complaint for people: its fields, then its history."""
-    from rich.table import Table
-
     from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION
 
     c = view
@@ -131,17 +128,12 @@ def print_complaint(view: dict[str, Any]) -> None:
         ("告知方式 notified via", NOTIFY_VIA.label(c["notified_via"])),
         ("回访 satisfaction", SATISFACTION.label(c["satisfaction"])), ("理由 reason", c["reason"]),
     ]
-    console = output.console()
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
-    for label, value in fields:
-        if value:
-            grid.add_row(label, str(value))
-    console.print(grid)
-    history = Table(title="处理记录 history", title_justify="left")
-    for header in ("时间 at", "操作人 actor", "操作 action", "详情 details"):
-        history.add_column(header)
-    for e in c["events"]:
-        history.add_row(e["at"][:16].replace("T", " "), e["actor"], e["action"], views.describe_event(e))
-    console.print(history)
+    from tsk import textable
+
+    out = sys.stdout
+    shown = [(label, str(value)) for label, value in fields if value]
+    textable.write(out, ["", ""], [list(pair) for pair in shown], no_wrap=[True, False], show_header=False)
+    out.write("\n")
+    history = [[e["at"][:16].replace("T", " "), e["actor"], e["action"], views.describe_event(e)] for e in c["events"]]
+    textable.write(out, ["时间 at", "操作人 actor", "操作 action", "详情 details"], history,
+                   no_wrap=[True, False, True, False], title="处理记录 history")

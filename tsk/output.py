@@ -78,18 +78,19 @@ def render_table(
     row_style: Callable[[dict], str | None] | None = None,
     out: TextIO | None = None,
 ) -> None:
-    from rich import box
-    from rich.table import Table
+    """A table for people (plain text, see `tsk.textable`), Chinese labels via Column.show."""
+    from tsk import textable
 
-    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAVY, caption_justify="left", pad_edge=False)
-    for column in columns:
-        table.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap)  # type: ignore[arg-type]
-    for row in rows:
-        table.add_row(
-            *[(column.show(row.get(column.key)) if column.show else cell(row.get(column.key))) for column in columns],
-            style=row_style(row) if row_style else None,
-        )
-    console(out or sys.stdout).print(table)
+    textable.write(
+        out or sys.stdout,
+        [c.header for c in columns],
+        [[(c.show(row.get(c.key)) if c.show else cell(row.get(c.key))) for c in columns] for row in rows],
+        justify=[c.justify for c in columns],
+        no_wrap=[c.no_wrap for c in columns],
+        styles=[row_style(row) for row in rows] if row_style else None,
+        title=title,
+        caption=caption,
+    )
 
 
 def emit(

@@ -1,0 +1,173 @@
+"""A plain-text table writer for the commands typed many times a day.
+
+Drawing a 50-row table with rich costs ~100 ms and importing it ~25 ms — more than the rest
+of `tsk list` together — so the everyday tables are laid out here: display widths that know
+a Chinese character takes two cells, wrapping of free-text columns when the terminal is too
+narrow, colour by ANSI codes only on a terminal that wants it (NO_COLOR is honoured).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+from unicodedata import combining, east_asian_width
+
+GAP = "   "
+MARGIN = " "
+ANSI = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "bold red": "1;31", "dim": "2"}
+
+
+def width_of(text: str) -> int:
+    """Terminal cells: wide and full-width characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(0 if combining(ch) else 2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, justify: str = "left") -> str:
+    gap = " " * max(0, width - width_of(text))
+    return gap + text if justify == "right" else text + gap
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break text into lines of at most `width` cells, at spaces when there are any."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for word in _words(paragraph):
+            w = width_of(word)
+            if used + w > width and line:
+                lines.append(line.rstrip())
+                line, used = "", 0
+                word = word.lstrip()
+                w = width_of(word)
+            while w > width:  # a word longer than the column is cut by cells
+                head, rest = _cut(word, width)
+                lines.append(head)
+                word, w = rest, width_of(rest)
+            line += word
+            used += w
+        lines.append(line.rstrip())
+    return lines
+
+
+def _words(text: str) -> list[str]:
+    """Space-separated words (with their leading space), each CJK character its own word."""
+    words: list[str] = []
+    current = ""
+    for ch in text:
+        if ch == " " or (not ch.isascii() and east_asian_width(ch) in "WF"):
+            if current:
+                words.append(current)
+            current = ch
+            if ch != " ":
+                words.append(current)
+                current = ""
+        else:
+            current += ch
+    if current:
+        words.append(current)
+    return words
+
+
+def _cut(word: str, width: int) -> tuple[str, str]:
+    used = 0
+    for i, ch in enumerate(word):
+        used += width_of(ch)
+        if used > width:
+            return word[:i], word[i:]
+    return word, ""
+
+
+def terminal_width(out: TextIO) -> int:
+    """COLUMNS, else the terminal's width, else 160 for a pipe or file (not squeezed to 80)."""
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 20:
+        return int(env)
+    try:
+        if out.isatty():
+            return os.get_terminal_size(out.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        pass
+    return 160
+
+
+def wants_colour(out: TextIO) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def write(
+    out: TextIO,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    justify: Sequence[str] | None = None,
+    no_wrap: Sequence[bool] | None = None,
+    styles: Sequence[str | None] | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+    rule: str = "━",
+    show_header: bool = True,
+) -> None:
+    """Write a table: optional title, header, a rule, rows (coloured by style), caption."""
+    count = len(headers)
+    justify = justify or ["left"] * count
+    no_wrap = no_wrap or [False] * count
+    widths = [max([width_of(h) for h in headers[i].split("\n")] if show_header else [0]) for i in range(count)]
+    for row in rows:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], *(width_of(part) for part in value.split("\n")))
+    available = terminal_width(out) - len(MARGIN) - len(GAP) * (count - 1)
+    widths = _fit(widths, [width_of(h) for h in headers], no_wrap, available)
+    total = sum(widths) + len(GAP) * (count - 1)
+    colour = wants_colour(out)
+    lines: list[str] = []
+    if title:
+        lines.append(MARGIN + title)
+    if show_header:
+        lines.extend(_row_lines(list(headers), widths, justify, no_wrap))
+        lines.append(MARGIN + rule * total)
+    for index, row in enumerate(rows):
+        style = styles[index] if styles else None
+        for line in _row_lines(list(row), widths, justify, no_wrap):
+            lines.append(f"\x1b[{ANSI[style]}m{line}\x1b[0m" if colour and style in ANSI else line)
+    if caption:
+        lines.append(MARGIN + caption)
+    out.write("\n".join(lines) + "\n")
+
+
+def _fit(widths: list[int], minimums: list[int], no_wrap: Sequence[bool], available: int) -> list[int]:
+    """Shrink the wrappable columns, widest first, until the table fits (never below their
+    heading or 4 cells); fixed columns keep their width."""
+    widths = list(widths)
+    while sum(widths) > available:
+        candidates = [i for i in range(len(widths)) if not no_wrap[i] and widths[i] > max(4, minimums[i])]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
+def _row_lines(values: list[str], widths: list[int], justify: Sequence[str], no_wrap: Sequence[bool]) -> list[str]:
+    cells = [
+        value.split("\n") if no_wrap[i] else wrap(value, widths[i])
+        for i, value in enumerate(values)
+    ]
+    height = max(len(c) for c in cells) if cells else 1
+    lines = []
+    for n in range(height):
+        parts = [pad(cells[i][n] if n < len(cells[i]) else "", widths[i], justify[i]) for i in range(len(values))]
+        lines.append((MARGIN + GAP.join(parts)).rstrip())
+    return lines
+
+
+def stdout() -> TextIO:
+    return sys.stdout
