@@ -387,5 +387,38 @@ app.add_typer(config_app, name="config")
 app.add_typer(policy_app, name="policy")
 
 
+ROOT_OPTIONS_WITH_VALUE = ("--db", "--as")
+
+
+def invoked_command(argv: list[str]) -> str | None:
+    """The command a command line names, past the root options; None for --help and the like."""
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in ROOT_OPTIONS_WITH_VALUE:
+            index += 2
+        elif arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE:
+            index += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
+
+
+def keep_only(name: str) -> None:
+    """Register only the invoked command: Typer inspects every registered function's
+    signature when it builds the app, ~1 ms each, paid on every run for nothing."""
+    commands = [c for c in app.registered_commands
+                if (c.name or c.callback.__name__.lower().replace("_", "-")) == name]  # type: ignore[union-attr]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if commands or groups:  # an unknown name keeps everything, for Click's "No such command"
+        app.registered_commands = commands
+        app.registered_groups = groups
+
+
 def main() -> None:
+    name = invoked_command(sys.argv[1:])
+    if name is not None:
+        keep_only(name)
     app(prog_name="tsk")
