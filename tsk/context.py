@@ -8,14 +8,16 @@ import json
 import os
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tsk import queries as q
 from tsk.db import Store, open_store, resolve_location
 from tsk.errors import NotFound
 from tsk.schema import ensure_schema
-from tsk.sla import PRESETS, Policy
-from tsk.workdays import Calendar, as_special_days, build_calendar, unpublished_warning
+
+if TYPE_CHECKING:  # loaded on first use: a listing needs neither policies nor the calendar
+    from tsk.sla import Policy
+    from tsk.workdays import Calendar
 
 
 def resolve_actor(option: str | None) -> str:
@@ -54,6 +56,8 @@ class Ledger:
 
     @cached_property
     def calendar(self) -> Calendar:
+        from tsk.workdays import as_special_days, build_calendar, unpublished_warning
+
         corrections = as_special_days(self.store.rows(q.CALENDAR_CORRECTIONS))
         published = [row["year"] for row in self.store.rows(q.PUBLISHED_YEARS)]
         return build_calendar(corrections, published, on_unpublished=lambda year: self.warn(unpublished_warning(year)))
@@ -63,6 +67,8 @@ class Ledger:
 
     def policy(self, name: str, version: int | None = None) -> Policy:
         """A preset, or the newest (or given) version of a policy stored in the ledger."""
+        from tsk.sla import PRESETS, Policy
+
         if name in PRESETS and (version is None or version == PRESETS[name].version):
             return PRESETS[name]
         row = self.store.row(q.POLICY_BY_NAME, {"name": name, "version": version, "any_version": version is None})

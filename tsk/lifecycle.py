@@ -20,12 +20,12 @@ from typing import Any
 from tsk import queries as q
 from tsk import timeutil
 from tsk.context import Ledger
+from tsk.records import REF_PATTERN, load  # noqa: F401 - re-exported for callers
 from tsk.errors import InvalidInput, NotFound, Refused
 from tsk.sla import deadlines, referral_report_due
 from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY,
                        TOP_LEVEL)
 
-REF_PATTERN = re.compile(r"^TS-\d{4}-\d{6}$")
 
 MAX_GROUP_SIZE = 1_000_000
 MAX_AMOUNT = Decimal("1000000000")  # yuan; keeps fen within a 64-bit integer
@@ -159,17 +159,6 @@ def event_time(ledger: Ledger, complaint: Mapping[str, Any], at: str | None) -> 
     if timeutil.to_text(moment) < complaint["received_at"]:
         raise InvalidInput(f"--at {at} is before {complaint['ref']} was received ({complaint['received_at']})")
     return moment
-
-
-def load(ledger: Ledger, ref: str, *, lock: bool = False) -> dict[str, Any]:
-    ref = ref.strip().upper()
-    if not REF_PATTERN.match(ref):
-        raise InvalidInput(f"{ref!r} is not a complaint ref (like TS-2026-000123)")
-    sql = q.COMPLAINT_BY_REF_LOCKED.format(for_update=ledger.store.for_update) if lock else q.COMPLAINT_BY_REF
-    row = ledger.store.row(sql, {"ref": ref})
-    if row is None:
-        raise NotFound(f"no complaint {ref}")
-    return row
 
 
 def require_status(complaint: Mapping[str, Any], action: str, *allowed: str) -> None:

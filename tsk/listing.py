@@ -10,7 +10,7 @@ from typing import Any
 from tsk import output, timeutil, views
 from tsk import queries as q
 from tsk.context import Ledger
-from tsk.lifecycle import append_event, load
+from tsk.records import load
 from tsk.vocab import CATEGORY, STATUS
 
 
@@ -51,6 +51,8 @@ def complaints(ledger: Ledger, filters: Filters, *, limit: int = 0, show_pii: bo
 
 def record_pii_view(ledger: Ledger, rows: list[dict], command: str) -> None:
     """Every unmasked output is an event on the complaint it shows (REQUIREMENTS §6)."""
+    from tsk.lifecycle import append_event
+
     with ledger.store.transaction():
         now = timeutil.now()
         for row in rows:

@@ -3,7 +3,6 @@ or JSON lines for scripts. Tables show Chinese labels; CSV and JSON carry Englis
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -42,6 +41,8 @@ def cell(value: Any) -> str:
 
 
 def write_csv(rows: Iterable[dict], keys: Sequence[str], out: TextIO, *, excel: bool = False) -> int:
+    import csv
+
     if excel:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")

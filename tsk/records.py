@@ -1,0 +1,23 @@
+"""Finding one complaint by its ref: the one place a ref is checked and looked up."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tsk import queries as q
+from tsk.context import Ledger
+from tsk.errors import InvalidInput, NotFound
+
+REF_PATTERN = re.compile(r"^TS-\d{4}-\d{6}$")
+
+
+def load(ledger: Ledger, ref: str, *, lock: bool = False) -> dict[str, Any]:
+    ref = ref.strip().upper()
+    if not REF_PATTERN.match(ref):
+        raise InvalidInput(f"{ref!r} is not a complaint ref (like TS-2026-000123)")
+    sql = q.COMPLAINT_BY_REF_LOCKED.format(for_update=ledger.store.for_update) if lock else q.COMPLAINT_BY_REF
+    row = ledger.store.row(sql, {"ref": ref})
+    if row is None:
+        raise NotFound(f"no complaint {ref}")
+    return row
