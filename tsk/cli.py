@@ -197,7 +197,8 @@ def list_(
     ledger = ledger_of(ctx)
     filters = listing.Filters.parse(status=status, unit=unit, assignee=assignee, category=category, since=since, until=until)
     rows = listing.complaints(ledger, filters, limit=limit, show_pii=show_pii)
-    listing.emit_list(rows, fmt, total=len(rows))
+    total = listing.count(ledger, filters) if limit and len(rows) == limit else len(rows)
+    listing.emit_list(rows, fmt, total=total)
 
 
 @app.command()

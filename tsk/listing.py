@@ -88,6 +88,11 @@ LIST_CSV_KEYS = ("ref", "status", "received_at", "customer_name", "customer_phon
                  "severity", "level", "unit", "assignee", "ack_due", "due", "cap_due", "report_due", "flags")
 
 
+def count(ledger: Ledger, filters: Filters) -> int:
+    where, params = filters.where()
+    return ledger.store.value(q.count_complaints(where), params)
+
+
 def emit_list(rows: list[dict[str, Any]], fmt: str, *, total: int) -> None:
     if fmt == "json":
         print(output.json_text(rows))
@@ -95,7 +100,8 @@ def emit_list(rows: list[dict[str, Any]], fmt: str, *, total: int) -> None:
         flat = [{**r, "customer_name": r["customer"]["name"], "customer_phone": r["customer"]["phone"]} for r in rows]
         output.write_csv(flat, LIST_CSV_KEYS, sys.stdout)
     else:
-        output.render_table(rows, LIST_COLUMNS, caption=f"{total} 件 complaint(s)",
+        shown = f"{total} 件 complaint(s)" if total == len(rows) else f"{len(rows)} / {total} 件 complaint(s) (--limit)"
+        output.render_table(rows, LIST_COLUMNS, caption=shown,
                             row_style=lambda r: "bold red" if "overdue" in r["flags"] else None)
 
 
