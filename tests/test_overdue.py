@@ -283,32 +283,84 @@ def test_check_on_a_future_day_is_a_what_if_that_records_nothing(tsk):
 
 # -- the library -------------------------------------------------------------------------------
 def test_check_handles_any_number_of_lapses_in_batches(tsk):
-    refs = [add(tsk, "2025-09-29 10:00") for _ in range(5)]
+    refs = [add(tsk, "2025-09-29 10:00") for _ in range(6)]
     ledger = open_ledger()
     try:
-        result = overdue.check(ledger, dt.date(2025, 10, 9), batch=2)
-        assert (result.checked, result.newly_overdue, result.escalated, result.still_overdue) == (5, 5, 5, 0)
-        again = overdue.check(ledger, dt.date(2025, 10, 9), batch=2)
-        assert (again.newly_overdue, again.escalated, again.still_overdue) == (0, 0, 5)
+        as_of = dt.date(2025, 11, 5)  # ack 09-30 and resolution 10-27 lapsed: 12 clocks
+        ranges = overdue._ranges(ledger, as_of, 3)  # 4 clocks each: a complaint's clocks are never split
+        assert len(ranges) == 3 and ranges[0][0] == overdue.FIRST_ID and ranges[-1][1] == overdue.LAST_ID
+        assert all(a < b for a, b in ranges) and all(x[1] == y[0] for x, y in zip(ranges, ranges[1:]))
+        dry = overdue.check(ledger, as_of, dry_run=True, batch=3)
+        result = overdue.check(ledger, as_of, batch=3)
+        assert (result.checked, result.newly_overdue, result.escalated, result.still_overdue) == (6, 12, 12, 0)
+        assert (dry.newly_overdue, dry.escalated, dry.still_overdue) == (12, 12, 0)
+        again = overdue.check(ledger, as_of, batch=3)
+        assert (again.newly_overdue, again.escalated, again.still_overdue) == (0, 0, 12)
     finally:
         ledger.close()
-    assert {show(tsk, ref)["level"] for ref in refs} == {2}
+    for ref in refs:
+        view = show(tsk, ref)
+        assert view["level"] == 3
+        assert [e["details"]["clock"] for e in check_events(view)] == ["ack", "resolution"]
+    assert tsk("verify").exit_code == 0
 
 
-def test_a_lapse_stopped_before_its_transaction_is_not_escalated(tsk):
+def test_a_clock_stopped_after_the_ranges_were_cut_is_not_escalated(tsk):
     ref = add(tsk, "2025-10-09 10:00")
     ledger = open_ledger()
     try:
-        (row,) = ledger.store.rows(q.COMPLAINT_BY_REF, {"ref": ref})
-        stale = overdue.Lapse(row["id"], ref, "ack", "2025-10-10", 1)  # read before the officer acked
+        as_of = dt.date(2025, 10, 13)
+        ranges = overdue._ranges(ledger, as_of, overdue.BATCH)  # the ack clock is past due here
         assert tsk(["ack", ref, "--via", "sms", "--at", "2025-10-13 09:00"]).exit_code == 0
-        result = overdue.CheckResult(dt.date(2025, 10, 13), recorded=True)
-        overdue._record(ledger, [stale], dt.date(2025, 10, 13), result)
+        result = overdue.CheckResult(as_of, recorded=True)
+        events = overdue._Events(ledger, as_of)
+        for after, upto in ranges:
+            overdue._record(ledger, after, upto, events, result)  # each range is read in its transaction
         assert (result.newly_overdue, result.escalated) == (0, 0)
         assert ledger.store.value("SELECT count(*) FROM lapse") == 0
     finally:
         ledger.close()
     assert show(tsk, ref)["level"] == 1
+
+
+def test_a_lapse_recorded_meanwhile_fails_its_batch_on_the_key_and_the_batch_is_done_again(tsk, monkeypatch):
+    ref = add(tsk, "2025-09-29 10:00")
+    assert tsk("check --as-of 2025-10-09").exit_code == 3
+    ledger = open_ledger()
+    try:
+        rows, missed = ledger.store.rows, []
+
+        def blind_once(sql, params=()):  # as if a concurrent check recorded it just after this read
+            if sql == q.LAPSES_IN_RANGE and not missed:
+                missed.append(sql)
+                return []
+            return rows(sql, params)
+
+        monkeypatch.setattr(ledger.store, "rows", blind_once)
+        result = overdue.check(ledger, dt.date(2025, 10, 9))
+        assert missed and (result.newly_overdue, result.escalated, result.still_overdue) == (0, 0, 1)
+    finally:
+        ledger.close()
+    view = show(tsk, ref)
+    assert view["level"] == 2 and len(check_events(view)) == 1
+    assert tsk("verify").exit_code == 0
+
+
+def test_check_events_are_exactly_those_append_event_writes(tsk):
+    """The chain link built from parts is lifecycle.event_hash's, whatever the actor's name."""
+    from tsk.lifecycle import event_hash
+
+    ledger = Ledger.open(os.environ["TSK_DB"], '值班 "夜间" \\ officer\t')
+    try:
+        events = overdue._Events(ledger, dt.date(2025, 10, 13))
+        events.start()
+        for level in (2, None):
+            event = events.make(7, "TS-2025-000001", 4, "ab" * 32, "ack", "2025-09-30", level)
+            assert event["hash"] == event_hash("ab" * 32, "TS-2025-000001", event)
+            assert events.exact
+            assert json.loads(event["details"])["working_days_late"] == 4
+    finally:
+        ledger.close()
 
 
 def test_clock_rows_as_a_library(tsk):
@@ -326,12 +378,25 @@ def test_each_clock_query_seeks_its_index(tsk):
     add(tsk, "2025-10-09 10:00")
     ledger = open_ledger()
     try:
-        for with_lapse in (False, True):
-            plan = [r["detail"] for r in ledger.store.rows("EXPLAIN QUERY PLAN " + q.running_clocks(with_lapse=with_lapse),
-                                                           {"before": "2025-10-11"})]
+        for sql, how in ((q.running_clocks(), "INDEX"), (q.clock_ids(), "COVERING INDEX")):
+            plan = [r["detail"] for r in ledger.store.rows("EXPLAIN QUERY PLAN " + sql, {"before": "2025-10-11"})]
             for index in ("ix_complaint_ack_clock", "ix_complaint_resolution_clock", "ix_complaint_cap_clock",
                           "ix_complaint_report_clock"):
-                assert any(d.startswith(f"SEARCH complaint USING INDEX {index} (") for d in plan), plan
+                assert any(d.startswith(f"SEARCH complaint USING {how} {index} (") for d in plan), plan
             assert not any(d.startswith("SCAN") for d in plan), plan
+    finally:
+        ledger.close()
+
+
+def test_check_reads_each_range_by_primary_key(tsk):
+    """`check`'s per-range reads seek the id range; the clock indexes would be read whole each time."""
+    add(tsk, "2025-10-09 10:00")
+    ledger = open_ledger()
+    try:
+        params = {"after": 0, "upto": 10, "before": "2025-10-11"}
+        plan = [r["detail"] for r in ledger.store.rows("EXPLAIN QUERY PLAN " + q.lapsed_in_range(""), params)]
+        assert plan == ["SEARCH complaint USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"], plan
+        plan = [r["detail"] for r in ledger.store.rows("EXPLAIN QUERY PLAN " + q.LAPSES_IN_RANGE, params)]
+        assert len(plan) == 1 and plan[0].startswith("SEARCH lapse USING ") and "(complaint_id>? AND complaint_id<?)" in plan[0], plan
     finally:
         ledger.close()

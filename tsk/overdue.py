@@ -24,35 +24,27 @@ Lateness, as of a day D (Asia/Shanghai):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import hashlib
+import json
+import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from tsk import queries as q
 from tsk import timeutil
 from tsk.context import Ledger
-from tsk.errors import InvalidInput
-from tsk.lifecycle import append_event
+from tsk.errors import InvalidInput, Refused
+from tsk.lifecycle import canonical, event_hash
 from tsk.vocab import CLOCK, TOP_LEVEL
 
 CLOCKS = tuple(q.CLOCK_BRANCHES)  # ack, resolution, cap, report: also the order within a complaint
-CLOCK_COLUMN = {clock: column for clock, (column, _) in q.CLOCK_BRANCHES.items()}
-BATCH = 500  # lapses handled per transaction by `check`: short locks, officers keep working
+BATCH = 1000  # past-due clocks read per transaction by `check`: short locks, officers keep working
 
 
 def parse_as_of(text: str | None) -> dt.date:
     """`--as-of`: a date (default today, Asia/Shanghai)."""
     return timeutil.today() if text is None else timeutil.parse_date(text, what="--as-of")
-
-
-def running_due(complaint: Mapping[str, Any], clock: str) -> str | None:
-    """The due date of `clock` if it is running on this complaint row, else None (mirrors the
-    WHERE clauses of queries.CLOCK_BRANCHES)."""
-    if clock == "report":
-        return complaint["report_due"] if complaint["reported_at"] is None else None
-    if complaint["status"] != "open" or (clock == "ack" and complaint["acked_at"] is not None):
-        return None
-    return complaint[CLOCK_COLUMN[clock]]
 
 
 # -- tsk overdue ---------------------------------------------------------------------------------
@@ -120,15 +112,6 @@ def _flags(r: Mapping[str, Any]) -> list[str]:
 
 
 # -- tsk check -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Lapse:
-    complaint_id: int
-    ref: str
-    clock: str
-    due: str
-    level: int  # as read, before this check
-
-
 @dataclass
 class CheckResult:
     as_of: dt.date
@@ -154,58 +137,185 @@ def check(ledger: Ledger, as_of: dt.date, *, dry_run: bool = False, batch: int =
     A lapse is one clock of one complaint past its due date; the `lapse` table's key
     (complaint, clock, due) makes it happen once, however often or late the check runs: a
     missed week is caught up with one escalation per lapse, and an extension (a new due date)
-    can lapse again. Lapses are handled in short transactions of `batch`; each re-reads the
-    complaint inside the transaction, so a clock an officer stopped meanwhile is skipped and a
-    concurrent check cannot escalate twice. Events are recorded now; lateness is as of `as_of`.
+    can lapse again.
+
+    The work goes by ranges of complaint ids holding about `batch` past-due clocks each (cut
+    from the clock indexes first), one short transaction per range: it reads the range's
+    complaints with a clock past due, locked (SQLite: BEGIN IMMEDIATE; PostgreSQL: FOR UPDATE),
+    and the lapses already recorded there, then writes the new ones with their events. So a
+    clock an officer stopped meanwhile is skipped, a concurrent check cannot escalate twice,
+    and memory holds one range. Events are recorded now; lateness is as of `as_of`.
 
     An `as_of` after today is a what-if, like `dry_run`: nothing is recorded, the counts say
     what would happen (escalating on a date that has not come yet would write history that
-    cannot be undone).
+    cannot be undone). It reads the same ranges without locking them.
     """
     result = CheckResult(as_of, recorded=not dry_run and as_of <= timeutil.today())
     store = ledger.store
     result.checked = store.value(q.COUNT_OPEN) + store.value(q.COUNT_AWAITING_REPORT)
-    new: list[Lapse] = []
-    for r in store.rows(q.running_clocks(with_lapse=True), {"before": as_of.isoformat()}):
-        if r["known"]:
-            result.still_overdue += 1
-        else:
-            new.append(Lapse(r["id"], r["ref"], r["clock"], r["clock_due"], r["level"]))
-    new.sort(key=lambda lapse: (lapse.complaint_id, lapse.due, CLOCKS.index(lapse.clock)))
-    if not result.recorded:
-        levels: dict[int, int] = {}
-        for lapse in new:
-            level = levels.get(lapse.complaint_id, lapse.level)
-            result.newly_overdue += 1
-            if level < TOP_LEVEL:
-                result.escalated += 1
-            levels[lapse.complaint_id] = min(level + 1, TOP_LEVEL)
-        return result
-    for start in range(0, len(new), batch):
-        _record(ledger, new[start:start + batch], as_of, result)
+    events = _Events(ledger, as_of)
+    for after, upto in _ranges(ledger, as_of, batch):
+        _record(ledger, after, upto, events, result)
     return result
 
 
-def _record(ledger: Ledger, lapses: Sequence[Lapse], as_of: dt.date, result: CheckResult) -> None:
+FIRST_ID, LAST_ID = -(2**63), 2**63 - 1  # the ranges cover every possible id, so none is skipped
+
+
+def _ranges(ledger: Ledger, as_of: dt.date, batch: int) -> list[tuple[int, int]]:
+    """(after, upto] id ranges with about `batch` past-due clocks each; a complaint's clocks
+    stay in one range. Only the bounds are kept."""
+    bounds: list[tuple[int, int]] = []
+    after, count, last = FIRST_ID, 0, None
+    for r in ledger.store.stream(q.clock_ids(), {"before": as_of.isoformat()}):
+        if count >= batch and r["id"] != last:
+            bounds.append((after, last))
+            after, count = last, 0
+        count, last = count + 1, r["id"]
+    bounds.append((after, LAST_ID))
+    return bounds
+
+
+def _record(ledger: Ledger, after: int, upto: int, events: _Events, result: CheckResult) -> None:
+    """The range (after, upto] in one transaction (a what-if: read, unlocked). Should a
+    concurrent writer record one of its lapses after all, the lapse key fails the batch, which
+    rolls back and is done once more (it then finds the lapse recorded)."""
+    if not result.recorded:
+        _range(ledger, after, upto, events, result, write=False)
+        return
+    for attempt in (1, 2):
+        counts = CheckResult(result.as_of, recorded=True)
+        try:
+            with ledger.store.transaction():
+                _range(ledger, after, upto, events, counts, write=True)
+        except Exception as exc:
+            if attempt == 2 or not _is_conflict(exc):
+                raise
+            continue
+        result.newly_overdue += counts.newly_overdue
+        result.escalated += counts.escalated
+        result.still_overdue += counts.still_overdue
+        return
+
+
+def _range(ledger: Ledger, after: int, upto: int, events: _Events, counts: CheckResult, *, write: bool) -> None:
+    """Count the lapses of the complaints in (after, upto] and, with `write`, record them: per
+    complaint, its new lapses by due date then clock, each with its event (escalated while below
+    the top level), then the complaint row once, guarded by its event count."""
     store = ledger.store
-    lock = q.COMPLAINT_BY_ID_LOCKED.format(for_update=store.for_update)
-    with store.transaction():
-        for lapse in lapses:
-            c = store.row(lock, {"id": lapse.complaint_id})
-            if c is None or running_due(c, lapse.clock) != lapse.due:
-                continue  # stopped or moved since it was read (acknowledged, closed, extended…)
-            now = timeutil.now()
-            if store.run(q.INSERT_LAPSE, {"complaint_id": c["id"], "clock": lapse.clock, "due": lapse.due,
-                                          "detected_at": timeutil.to_text(now)}) != 1:
-                result.still_overdue += 1  # a concurrent check recorded it first
+    params = {"after": after, "upto": upto, "before": events.as_of.isoformat()}
+    complaints = store.rows(q.lapsed_in_range(store.for_update if write else ""), params)
+    if not complaints:
+        return
+    known = {(r["complaint_id"], r["clock"], r["due"]) for r in store.rows(q.LAPSES_IN_RANGE, params)}
+    events.start()
+    lapses: list[dict[str, Any]] = []
+    written: list[dict[str, Any]] = []
+    updates: list[tuple[str, dict[str, Any]]] = []
+    for c in complaints:
+        cid = c["id"]
+        new = []
+        for i, clock in enumerate(CLOCKS):
+            due = c["lapse_" + clock]
+            if due is None:
                 continue
-            result.newly_overdue += 1
-            late = ledger.calendar.between(dt.date.fromisoformat(lapse.due), as_of)
-            info = {"clock": lapse.clock, "due": lapse.due, "working_days_late": late, "as_of": as_of.isoformat(),
-                    "by": "tsk check"}
-            reason = f"{CLOCK.label(lapse.clock)} {lapse.clock} due {lapse.due} passed ({late} working day(s) late)"
-            if c["level"] < TOP_LEVEL:
-                append_event(ledger, c, "escalated", now, {"level": c["level"] + 1}, reason=reason, **info)
-                result.escalated += 1
+            if (cid, clock, due) in known:
+                counts.still_overdue += 1
             else:
-                append_event(ledger, c, "overdue-recorded", now, reason=reason + "; already at the top level", **info)
+                new.append((due, i, clock))
+        if not new:
+            continue
+        new.sort()  # the events in due-date order, then clock order
+        level, seq, head = c["level"], c["event_count"], c["history_head"]
+        for due, _, clock in new:
+            counts.newly_overdue += 1
+            escalate = level < TOP_LEVEL
+            if escalate:
+                level += 1
+                counts.escalated += 1
+            if write:
+                seq += 1
+                event = events.make(cid, c["ref"], seq, head, clock, due, level if escalate else None)
+                head = event["hash"]
+                written.append(event)
+                lapses.append({"complaint_id": cid, "clock": clock, "due": due, "detected_at": events.now})
+        if write:
+            updates.append((c["ref"], {"level": level, "event_count": seq, "history_head": head, "id": cid,
+                                       "expected_count": c["event_count"]}))
+    if lapses:
+        store.run_many(q.INSERT_LAPSE, lapses)  # its key refuses a lapse recorded twice
+        store.run_many(q.INSERT_EVENT, written)
+        for ref, update in updates:
+            if store.run(q.UPDATE_LAPSED, update) != 1:
+                raise Refused(f"{ref} was changed by someone else at the same moment; try again")
+
+
+def _is_conflict(exc: Exception) -> bool:
+    """A key violation (sqlite3's or SQLAlchemy's IntegrityError): a concurrent check won."""
+    return isinstance(exc, sqlite3.IntegrityError) or type(exc).__name__ == "IntegrityError"
+
+
+_json = json.JSONEncoder(ensure_ascii=False).encode  # a string as `canonical` writes it
+
+
+class _Events:
+    """The events `check` writes, exactly as lifecycle.append_event would (`at` and
+    `recorded_at` both the batch's now), built cheaply: lateness once per due date, details once
+    per clock, due date and level, and the chain link's payload from parts (its JSON text is
+    `canonical`'s; `start` checks one against lifecycle.event_hash per batch, and falls back to
+    it should they ever differ)."""
+
+    def __init__(self, ledger: Ledger, as_of: dt.date) -> None:
+        self.calendar, self.actor, self.as_of = ledger.calendar, ledger.actor, as_of
+        self.late: dict[str, int] = {}
+        self.details: dict[tuple[str, str, int | None], tuple[str, str]] = {}
+        self.exact = True  # the payload from parts is canonical's
+        self.checked = False
+        self.now = ""
+
+    def start(self) -> None:
+        """A new batch: its time, once."""
+        self.now = timeutil.to_text(timeutil.now())
+        self.checked = False
+        self._actor_at = f',"actor":{_json(self.actor)},"at":{_json(self.now)},"details":'
+        self._recorded_at = f',"recorded_at":{_json(self.now)},"ref":'
+
+    def working_days_late(self, due: str) -> int:
+        late = self.late.get(due)
+        if late is None:
+            late = self.late[due] = self.calendar.between(dt.date.fromisoformat(due), self.as_of)
+        return late
+
+    def _details(self, clock: str, due: str, level: int | None) -> tuple[str, str]:
+        """The event's details (escalated to `level`, or recorded at the top level: None) as
+        stored, and as a JSON string inside the hash payload."""
+        key = (clock, due, level)
+        found = self.details.get(key)
+        if found is None:
+            late = self.working_days_late(due)
+            reason = f"{CLOCK.label(clock)} {clock} due {due} passed ({late} working day(s) late)"
+            details: dict[str, Any] = {"clock": clock, "due": due, "working_days_late": late,
+                                       "as_of": self.as_of.isoformat(), "by": "tsk check",
+                                       "reason": reason if level else reason + "; already at the top level"}
+            if level:
+                details["changes"] = {"level": level}
+            text = canonical(details)
+            found = self.details[key] = (text, _json(text))
+        return found
+
+    def make(self, complaint_id: int, ref: str, seq: int, prev_hash: str, clock: str, due: str,
+             level: int | None) -> dict[str, Any]:
+        action = "overdue-recorded" if level is None else "escalated"
+        details, details_json = self._details(clock, due, level)
+        event = {"complaint_id": complaint_id, "seq": seq, "at": self.now, "recorded_at": self.now,
+                 "actor": self.actor, "action": action, "details": details, "prev_hash": prev_hash}
+        if self.exact:
+            payload = (f'{{"action":"{action}"{self._actor_at}{details_json}{self._recorded_at}{_json(ref)}'
+                       f',"seq":{seq}}}')
+            event["hash"] = hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+            if not self.checked:
+                self.checked = True
+                self.exact = event["hash"] == event_hash(prev_hash, ref, event)
+        if not self.exact:
+            event["hash"] = event_hash(prev_hash, ref, event)
+        return event

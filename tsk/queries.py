@@ -216,16 +216,14 @@ CLOCK_BRANCHES = {
 }
 
 
-def clock_select(clock: str, *, with_lapse: bool = False) -> str:
-    """The complaints whose `clock` falls due before :before (`known`: already in lapse)."""
+def clock_select(clock: str) -> str:
+    """The complaints whose `clock` falls due before :before."""
     column, where = CLOCK_BRANCHES[clock]
-    known = (f", EXISTS (SELECT 1 FROM lapse WHERE lapse.complaint_id = complaint.id AND lapse.clock = '{clock}'"
-             f" AND lapse.due = complaint.{column}) AS known") if with_lapse else ""
-    return f"SELECT '{clock}' AS clock, {column} AS clock_due, {CLOCK_COLUMNS}{known} FROM complaint WHERE {where}"
+    return f"SELECT '{clock}' AS clock, {column} AS clock_due, {CLOCK_COLUMNS} FROM complaint WHERE {where}"
 
 
-def running_clocks(*, with_lapse: bool = False) -> str:
-    return "\nUNION ALL\n".join(clock_select(clock, with_lapse=with_lapse) for clock in CLOCK_BRANCHES)
+def running_clocks() -> str:
+    return "\nUNION ALL\n".join(clock_select(clock) for clock in CLOCK_BRANCHES)
 
 
 COUNT_OPEN = "SELECT count(*) FROM complaint WHERE status IN ('open')"
@@ -233,10 +231,8 @@ COUNT_AWAITING_REPORT = """
 SELECT count(*) FROM complaint
 WHERE reported_at IS NULL AND report_due IS NOT NULL AND status IN ('closed', 'rejected', 'withdrawn')
 """
-INSERT_LAPSE = """
-INSERT INTO lapse (complaint_id, clock, due, detected_at) VALUES (:complaint_id, :clock, :due, :detected_at)
-ON CONFLICT (complaint_id, clock, due) DO NOTHING
-"""
+# No ON CONFLICT: a lapse recorded twice fails its batch (and rolls back the escalation).
+INSERT_LAPSE = "INSERT INTO lapse (complaint_id, clock, due, detected_at) VALUES (:complaint_id, :clock, :due, :detected_at)"
 
 # -- export and import ------------------------------------------------------------------------
 def count_complaints(where: str) -> str:
@@ -276,3 +272,28 @@ REF_COUNTERS = "SELECT year, last FROM ref_counter ORDER BY year"
 IMPORT_AUDITS = "SELECT details FROM audit WHERE action = 'import'"
 REFS_BETWEEN = "SELECT ref FROM complaint WHERE ref >= :lo AND ref <= :hi ORDER BY ref"
 COUNT_REFS_BETWEEN = "SELECT count(*) FROM complaint WHERE ref >= :lo AND ref <= :hi"
+
+
+# -- the nightly check, one range of complaint ids per transaction (tsk.overdue.check) -------
+def clock_ids() -> str:
+    """The complaint id of every clock running past due before :before, in id order (one per
+    clock): read from the four clock indexes alone, which hold the id, to cut the ranges."""
+    branches = "\nUNION ALL\n".join(f"SELECT id FROM complaint WHERE {where}" for _, where in CLOCK_BRANCHES.values())
+    return f"SELECT id FROM ({branches}) AS clock_id ORDER BY id"
+
+
+def lapsed_in_range(for_update: str) -> str:
+    """The complaints in (:after, :upto] with a clock running past due before :before, with
+    what a lapse needs: `lapse_<clock>` is the clock's due date, or NULL when it is not running
+    past due (the WHERE of CLOCK_BRANCHES, each once). It seeks the primary key: inside CASE
+    the clock indexes go unused (each would be read whole for every range)."""
+    dues = ", ".join(f"CASE WHEN {where} THEN {column} END AS lapse_{clock}"
+                     for clock, (column, where) in CLOCK_BRANCHES.items())
+    running = " ".join(f"WHEN {where} THEN 1" for _, where in CLOCK_BRANCHES.values())
+    return (f"SELECT id, ref, level, event_count, history_head, {dues} FROM complaint "
+            f"WHERE id > :after AND id <= :upto AND CASE {running} ELSE 0 END = 1 ORDER BY id{for_update}")
+
+
+LAPSES_IN_RANGE = "SELECT complaint_id, clock, due FROM lapse WHERE complaint_id > :after AND complaint_id <= :upto"
+UPDATE_LAPSED = update_complaint(["level", "event_count", "history_head"])
+
