@@ -277,9 +277,11 @@ COUNT_REFS_BETWEEN = "SELECT count(*) FROM complaint WHERE ref >= :lo AND ref <=
 # -- the nightly check, one range of complaint ids per transaction (tsk.overdue.check) -------
 def clock_ids() -> str:
     """The complaint id of every clock running past due before :before, in id order (one per
-    clock): read from the four clock indexes alone, which hold the id, to cut the ranges."""
+    clock): read from the four clock indexes alone, which hold the id, to cut the ranges.
+    `ORDER BY id + 0`: by plain `id`, SQLite with ANALYZE statistics reads the whole table in
+    id order for the open-status branches rather than sort (2 s instead of 0.1 s at 1M)."""
     branches = "\nUNION ALL\n".join(f"SELECT id FROM complaint WHERE {where}" for _, where in CLOCK_BRANCHES.values())
-    return f"SELECT id FROM ({branches}) AS clock_id ORDER BY id"
+    return f"SELECT id FROM ({branches}) AS clock_id ORDER BY id + 0"
 
 
 def lapsed_in_range(for_update: str) -> str:
