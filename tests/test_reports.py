@@ -228,6 +228,61 @@ def test_causes_rectifications_and_compensation_from_closed_complaints(tsk, refs
     assert doc["compensation"] == {"total": 1300.5, "by_unit": {"城东支行": 300.5, "城西支行": 1000.0}}
 
 
+def test_causes_are_grouped_in_the_document_and_listed_one_by_one_in_json(tsk, refs):
+    close = f"close {refs['a9']} {CLOSE} --root-cause 柜员解释不清 --rectification 开展业务培训 --at '2026-07-02 10:00'"
+    assert tsk(close).exit_code == 0
+    assert [c["ref"] for c in report(tsk, "half-year 2026H1")["causes_and_rectifications"]] == [
+        refs["a1"], refs["a3"], refs["a8"], refs["a9"]]
+    run = tsk("report half-year 2026H1 --format md")
+    assert run.exit_code == 0, run.stderr
+    causes = next(t for t in md_tables(run.stdout) if t[0].startswith("| 投诉类别 | 原因分析 |"))
+    assert causes[2:] == [f"| 服务类 | 柜员解释不清 | 开展业务培训 | 2 | {refs['a1']} {refs['a9']} |",
+                          f"| 服务类 | 系统升级延误 | 优化升级公告 | 1 | {refs['a3']} |",
+                          f"| 产品类 | 合同条款未充分提示 | 修订合同提示 | 1 | {refs['a8']} |"]
+    assert "4 件登记了原因分析或整改措施，按类别、原因和整改措施归为 3 类" in run.stdout
+
+
+def test_half_year_json_is_indented_like_every_other_json_output(tsk, refs):
+    for period in ("2026H1", "2030H1"):  # with causes (written apart, in batches) and without
+        run = tsk(f"report half-year {period} --format json")
+        assert run.exit_code == 0, run.stderr
+        assert run.stdout == json.dumps(json.loads(run.stdout), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_half_year_counts_alike_whatever_the_batch_size(tsk, refs, monkeypatch):
+    from tsk import reports
+
+    whole = report(tsk, "half-year 2026H1")
+    for size in (1, 2, 3):  # cells turning hot, and every cell known and hot, within and across batches
+        monkeypatch.setattr(reports, "BATCH", size)
+        assert report(tsk, "half-year 2026H1") == whole
+    assert tsk("config set hotspot_window_days 90").exit_code == 0
+    monkeypatch.setattr(reports, "BATCH", 2)
+    assert {(h["unit"], h["category"]) for h in report(tsk, "half-year 2026H1")["hotspots"]} == {
+        ("营业部", "system"), ("城西支行", "process")}
+
+
+def test_report_queries_read_the_period_through_its_index_without_analyze(refs):
+    """A ledger built by `tsk add` has no statistics: the planner must still range-scan
+    ix_complaint_received, not read every closed complaint through the status index."""
+    from tsk import queries as q
+    from tsk import reports
+
+    vocab = reports.DIMENSIONS["kind"]
+    statements = [q.report_totals([("p0", vocab.expr, "p0")]), q.REPORT_PERIOD_ROWS, q.report_resolution_pairs(),
+                  q.report_resolution_pairs("unit"), q.report_stats("unit"), q.report_breakdown("kind")]
+    params = {**reports.half_year("2026H1").params(), **reports.as_of_params(reports.timeutil.today()), "p0": "complaint"}
+    from contextlib import closing
+
+    with closing(sqlite3.connect(os.environ["TSK_DB"])) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() == (0,)
+        for sql in statements:
+            plan = " / ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert "USING INDEX ix_complaint_received (received_at>? AND received_at<?)" in plan, (sql, plan)
+        plan = " / ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + q.REPORT_PERIOD_ROWS, params))
+        assert "TEMP B-TREE" not in plan  # receipt order from the index itself
+
+
 def test_report_due_dates_of_the_cbrc_and_guangdong(tsk, refs):
     assert report(tsk, "half-year 2026H1")["report_due"] == {"cbrc": "2026-07-30", "gdrcc": "2026-06-15"}
     assert report(tsk, "half-year 2026H2")["report_due"] == {"cbrc": "2027-01-30", "gdrcc": "2026-12-15"}

@@ -120,48 +120,50 @@ def export_complaints(where: str) -> str:
 # -- reports (tsk.reports): counts over the complaints received in [:since, :until) ---------
 # `expr` below is always one of tsk.reports.DIMENSIONS' whitelisted column expressions.
 # SQLite groups by sorting, so the half-year report counts its vocabulary breakdowns in one
-# pass of CASE sums (`report_totals`) rather than one GROUP BY per dimension.
+# pass of filtered counts (`report_totals`) rather than one GROUP BY per dimension, and reads
+# what it counts per unit, category, customer or day once (`REPORT_PERIOD_ROWS`).
+# Every report statement must range-scan ix_complaint_received for its period, ANALYZEd or
+# not: a status condition is written `status || '' = …`, which no index serves, so the
+# planner never reads every closed complaint through ix_complaint_resolution_clock instead.
 RECEIVED_IN = "received_at >= :since AND received_at < :until"
 OVERDUE_AT = ("(status = 'open' OR closed_at >= :as_of_end) AND received_at < :as_of_end AND due < :as_of")
 
 
 def report_totals(pivots) -> str:
     """The half-year totals, plus one count per (alias, expr, parameter) of `pivots`: the
-    complaints whose `expr` equals the value bound to :parameter."""
-    extra = "".join(f",\n  SUM(CASE WHEN {expr} = :{param} THEN 1 ELSE 0 END) AS {alias}" for alias, expr, param in pivots)
+    complaints whose `expr` equals the value bound to :parameter. `COUNT(*) FILTER (WHERE …)`
+    (SQLite 3.30+, PostgreSQL) steps an aggregate only for the rows that match: about half
+    the cost of `SUM(CASE WHEN … THEN 1 ELSE 0 END)` over a period of 200k complaints."""
+    extra = "".join(f",\n  COUNT(*) FILTER (WHERE {expr} = :{param}) AS {alias}" for alias, expr, param in pivots)
     return f"""
 SELECT COUNT(*) AS received,
-  SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected,
-  SUM(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn,
-  SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS resolved,
-  SUM(CASE WHEN status = 'closed' AND substr(closed_at, 1, 10) <= due THEN 1 ELSE 0 END) AS resolved_on_time,
-  SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_now,
-  SUM(CASE WHEN {OVERDUE_AT} THEN 1 ELSE 0 END) AS overdue_open,
-  SUM(CASE WHEN extended_days > 0 THEN 1 ELSE 0 END) AS extended,
-  SUM(CASE WHEN is_group = 1 THEN 1 ELSE 0 END) AS group_count,
-  SUM(CASE WHEN channel = 'regulator' OR referred_by IS NOT NULL THEN 1 ELSE 0 END) AS referred{extra}
+  COUNT(*) FILTER (WHERE status = 'rejected') AS rejected,
+  COUNT(*) FILTER (WHERE status = 'withdrawn') AS withdrawn,
+  COUNT(*) FILTER (WHERE status = 'closed') AS resolved,
+  COUNT(*) FILTER (WHERE status = 'closed' AND substr(closed_at, 1, 10) <= due) AS resolved_on_time,
+  COUNT(*) FILTER (WHERE status = 'open') AS open_now,
+  COUNT(*) FILTER (WHERE {OVERDUE_AT}) AS overdue_open,
+  COUNT(*) FILTER (WHERE extended_days > 0) AS extended,
+  COUNT(*) FILTER (WHERE is_group = 1) AS group_count,
+  COUNT(*) FILTER (WHERE channel = 'regulator' OR referred_by IS NOT NULL) AS referred{extra}
 FROM complaint WHERE {RECEIVED_IN}
 """
 
 
-CAUSES_AND_RECTIFICATIONS = f"""
-SELECT ref, category, root_cause, rectification FROM complaint
-WHERE {RECEIVED_IN} AND status = 'closed' AND (root_cause IS NOT NULL OR rectification IS NOT NULL)
-ORDER BY ref
-"""
-# Per unit and category: complaints, distinct customers (ID number, else phone, else name)
-# and compensation. Gives the unit breakdown, compensation per unit and the hot-spot
-# candidates in one pass; the rolling window is then checked on the candidates in Python.
+# Per unit and category: complaints, distinct customers (ID number, else phone, else name),
+# compensation; per (receipt date, closing date) the closed complaints; the causes and
+# rectifications of the closed ones. One pass in receipt order, so the hot-spot windows are
+# checked as the rows arrive (tsk.reports.PeriodRows). Fewer, wider columns cost less to
+# fetch: `cell` is category TAB unit (a category, a vocabulary key, holds no tab); `days` is
+# the receipt date, followed by the closing date when closed.
 CUSTOMER_KEY = "COALESCE('id:' || customer_id_number, 'tel:' || customer_phone, 'name:' || customer_name)"
-UNIT_CATEGORY_COUNTS = f"""
-SELECT unit, category, COUNT(*) AS complaints, COUNT(DISTINCT {CUSTOMER_KEY}) AS customers,
-  SUM(CASE WHEN compensation_fen IS NOT NULL THEN compensation_fen ELSE 0 END) AS fen
+REPORT_PERIOD_ROWS = f"""
+SELECT category || '\t' || unit AS cell, {CUSTOMER_KEY} AS customer,
+  substr(received_at, 1, 10) || CASE WHEN status = 'closed' THEN substr(closed_at, 1, 10) ELSE '' END AS days,
+  compensation_fen,
+  CASE WHEN status = 'closed' AND (root_cause IS NOT NULL OR rectification IS NOT NULL) THEN ref END AS cause_ref,
+  root_cause, rectification
 FROM complaint WHERE {RECEIVED_IN}
-GROUP BY unit, category
-"""
-HOTSPOT_ARRIVALS = f"""
-SELECT substr(received_at, 1, 10) AS day, {CUSTOMER_KEY} AS customer FROM complaint
-WHERE unit = :unit AND category = :category AND {RECEIVED_IN}
 ORDER BY received_at
 """
 
@@ -177,7 +179,7 @@ def report_resolution_pairs(expr: str | None = None) -> str:
     key = f"{expr} AS key, " if expr else ""
     group = f"{expr}, " if expr else ""
     return (f"SELECT {key}substr(received_at, 1, 10) AS received_day, substr(closed_at, 1, 10) AS closed_day, "
-            f"COUNT(*) AS n FROM complaint WHERE {RECEIVED_IN} AND status = 'closed' "
+            f"COUNT(*) AS n FROM complaint WHERE {RECEIVED_IN} AND status || '' = 'closed' "
             f"GROUP BY {group}substr(received_at, 1, 10), substr(closed_at, 1, 10)")
 
 

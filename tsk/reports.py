@@ -1,9 +1,11 @@
 """Statistics and reports (REQUIREMENTS §5): the half-year report to the regulator, period
 statistics per unit or handler, hot spots and the monthly trend.
 
-Every count is an SQL aggregate over the complaints received in the period, so a ledger of a
-million complaints is never loaded into Python. Working days to resolve are counted once per
-distinct (receipt date, closing date) pair that SQL returns with its count.
+Every count is over the complaints received in the period, read through the period's range of
+ix_complaint_received: SQL aggregates, or (the half-year report's counts per unit, category,
+customer and day) a few narrow columns streamed and counted a batch at a time, so a ledger of
+a million complaints is never loaded into Python whole. Working days to resolve are counted
+once per distinct (receipt date, closing date) pair, never once per complaint.
 
 Definitions (the report prints them too):
 - A complaint belongs to the period in which it was received (Asia/Shanghai); `received`
@@ -24,11 +26,16 @@ Definitions (the report prints them too):
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import json
 import re
+import sqlite3
 import sys
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 from typing import Any, TextIO
 
 from tsk import output, timeutil
@@ -189,50 +196,185 @@ def breakdown(ledger: Ledger, period: Period, dim: Dimension) -> dict[str, int]:
     return dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
 
 
-def hot_window(arrivals: Iterable[dict], threshold: int, window_days: int) -> tuple[str, str] | None:
-    """The first run of complaints within `window_days` consecutive calendar days from at least
-    `threshold` distinct customers: its first and last receipt dates, else None."""
-    inside: deque[tuple[dt.date, str]] = deque()
-    customers: Counter = Counter()
-    for row in arrivals:
-        day = dt.date.fromisoformat(row["day"])
-        inside.append((day, row["customer"]))
-        customers[row["customer"]] += 1
-        while (day - inside[0][0]).days >= window_days:
+class HotWindow:
+    """The rolling window of one unit and category, fed its arrivals in receipt order: the
+    first run within `window_days` consecutive calendar days from `threshold` distinct customers."""
+
+    __slots__ = ("threshold", "window_days", "inside", "customers")
+
+    def __init__(self, threshold: int, window_days: int) -> None:
+        self.threshold, self.window_days = threshold, window_days
+        self.inside: deque[tuple[dt.date, str]] = deque()
+        self.customers: Counter = Counter()
+
+    def add(self, day_text: str, customer: str) -> tuple[str, str] | None:
+        """Take one arrival; once hot, the run's first and last receipt dates."""
+        day = dt.date.fromisoformat(day_text)
+        inside, customers = self.inside, self.customers
+        inside.append((day, customer))
+        customers[customer] += 1
+        while (day - inside[0][0]).days >= self.window_days:
             _, gone = inside.popleft()
             customers[gone] -= 1
             if not customers[gone]:
                 del customers[gone]
-        if len(customers) >= threshold:
+        if len(customers) >= self.threshold:
             return inside[0][0].isoformat(), day.isoformat()
+        return None
+
+
+def hot_window(arrivals: Iterable[dict], threshold: int, window_days: int) -> tuple[str, str] | None:
+    """The first run of complaints within `window_days` consecutive calendar days from at least
+    `threshold` distinct customers: its first and last receipt dates, else None."""
+    window = HotWindow(threshold, window_days)
+    for row in arrivals:
+        if hit := window.add(row["day"], row["customer"]):
+            return hit
     return None
 
 
-def unit_category_counts(ledger: Ledger, period: Period) -> list[dict[str, Any]]:
-    """Per unit and category: complaints, distinct customers, compensation (fen)."""
-    return [{"unit": r["unit"], "category": r["category"], "complaints": _int(r["complaints"]),
-             "customers": _int(r["customers"]), "fen": _int(r["fen"])}
-            for r in ledger.store.rows(q.UNIT_CATEGORY_COUNTS, period.params())]
+BATCH = 4096  # rows fetched and counted at a time
 
 
-def hotspots(ledger: Ledger, period: Period, counts: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Hot spots (热点, 000 十一): candidates narrowed in SQL (enough distinct customers in the
-    whole period), the rolling window checked here, reading each candidate only until it is hot."""
-    threshold = int(ledger.settings["hotspot_threshold"])
-    window = int(ledger.settings["hotspot_window_days"])
-    params = period.params()
-    found = []
-    for cand in counts if counts is not None else unit_category_counts(ledger, period):
-        if cand["customers"] < threshold:
-            continue
-        arrivals = ledger.store.stream(q.HOTSPOT_ARRIVALS, {**params, "unit": cand["unit"], "category": cand["category"]},
-                                       size=64)
-        hit = hot_window(arrivals, threshold, window)
-        getattr(arrivals, "close", lambda: None)()
-        if hit:
-            found.append({k: cand[k] for k in ("unit", "category", "complaints", "customers")})
-    found.sort(key=lambda h: (-h["customers"], -h["complaints"], h["unit"], h["category"]))
-    return found
+def row_batches(store, sql: str, params: dict[str, Any], size: int = BATCH) -> Iterator[Sequence[Sequence[Any]]]:
+    """A query's rows as tuples, `size` at a time. On SQLite straight from the cursor: a dict
+    per row (the store's row factory) would cost more than the counting done with it."""
+    conn = getattr(store, "conn", None)
+    if isinstance(conn, sqlite3.Connection):
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield batch
+        return
+    batch: list[tuple] = []
+    for row in store.stream(sql, params, size):
+        batch.append(tuple(row.values()))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def row_aside(store, sql: str, params: dict[str, Any]) -> Callable[[], dict | None]:
+    """Start one aggregate query; the returned function waits for its row. On a SQLite file it
+    runs on a second connection in a thread (sqlite3 lets go of the GIL while it steps), so
+    it overlaps the work done meanwhile; elsewhere it has run already."""
+    path = getattr(store, "path", None)
+    if not isinstance(getattr(store, "conn", None), sqlite3.Connection) or not path or path == ":memory:":
+        found = store.row(sql, params)
+        return lambda: found
+    import threading
+
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            conn = sqlite3.connect(path, timeout=60.0)
+            try:
+                cursor = conn.execute(sql, params)
+                row = cursor.fetchone()
+                result["row"] = None if row is None else dict(zip([d[0] for d in cursor.description], row))
+            finally:
+                conn.close()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, name="tsk-report-totals", daemon=True)
+    thread.start()
+
+    def wait() -> dict | None:
+        thread.join()
+        if "error" in result:
+            raise result["error"]
+        return result["row"]
+
+    return wait
+
+
+@dataclass
+class PeriodRows:
+    """What the half-year report counts per unit, category, customer or day, read in one pass
+    of the period's complaints in receipt order (`REPORT_PERIOD_ROWS`), a few narrow columns
+    counted a batch at a time (Counter.update runs in C); only the distinct customers and the
+    hot-spot windows take a Python step per complaint."""
+
+    cells: Counter = field(default_factory=Counter)  # (unit, category) -> complaints
+    customers: Counter = field(default_factory=Counter)  # (unit, category) -> distinct customers
+    hot: list = field(default_factory=list)  # (unit, category) of the hot spots
+    fen: Counter = field(default_factory=Counter)  # unit -> compensation in fen
+    pairs: Counter = field(default_factory=Counter)  # (receipt date, closing date) -> closed complaints
+    causes: list = field(default_factory=list)  # {ref, category, root_cause, rectification}, by ref
+
+    @classmethod
+    def read(cls, ledger: Ledger, period: Period, threshold: int, window_days: int) -> PeriodRows:
+        cells: Counter = Counter()  # keyed by `cell`: category TAB unit
+        days: Counter = Counter()
+        fen: Counter = Counter()
+        customers: dict[str, set[str]] = {}
+        watching: dict[str, HotWindow] = {}  # the cells not hot yet
+        hot: list[str] = []
+        causes: list[dict[str, Any]] = []
+        categories: dict[str, str] = {}  # cell -> its category
+        texts: dict[str | None, str | None] = {}  # one copy of each root cause and rectification: they repeat
+        paused = gc.isenabled()  # hundreds of thousands of tuples, strings and dicts, and no cycles
+        gc.disable()
+        try:
+            for batch in row_batches(ledger.store, q.REPORT_PERIOD_ROWS, period.params(), BATCH):
+                where, keys, dates, comp, cause_refs, root_causes, rectifications = zip(*batch)
+                cells.update(where)
+                days.update(dates)
+                if watching or not customers.keys() >= set(where):
+                    for cell, customer, date in zip(where, keys, dates):
+                        seen = customers.get(cell)
+                        if seen is None:
+                            seen = customers[cell] = set()
+                            watching[cell] = HotWindow(threshold, window_days)
+                            categories[cell] = cell.partition("\t")[0]
+                        seen.add(customer)
+                        if cell in watching and watching[cell].add(date[:10], customer):
+                            del watching[cell]
+                            hot.append(cell)
+                else:  # every cell of the batch known and hot already: only its customers
+                    for cell, customer in zip(where, keys):
+                        customers[cell].add(customer)
+                if any(comp):
+                    for cell, amount in zip(where, comp):
+                        if amount:
+                            fen[cell] += amount
+                for ref, cell, root, fix in compress(zip(cause_refs, where, root_causes, rectifications), cause_refs):
+                    causes.append({"ref": ref, "category": categories[cell], "root_cause": texts.setdefault(root, root),
+                                   "rectification": texts.setdefault(fix, fix)})
+            causes.sort(key=itemgetter("ref"))  # refs are unique
+            found = cls(causes=causes)
+        finally:
+            if paused:
+                gc.enable()
+
+        def split(cell: str) -> tuple[str, str]:
+            category, _, unit = cell.partition("\t")
+            return unit, category
+
+        found.cells = Counter({split(cell): n for cell, n in cells.items()})
+        found.customers = Counter({split(cell): len(seen) for cell, seen in customers.items()})
+        found.hot = [split(cell) for cell in hot]
+        for cell, amount in fen.items():
+            found.fen[split(cell)[0]] += amount
+        found.pairs = Counter({(d[:10], d[10:]): n for d, n in days.items() if len(d) > 10})
+        return found
+
+    def durations(self, calendar) -> Durations:
+        resolved = Durations()
+        for (received_day, closed_day), n in self.pairs.items():
+            resolved.add(calendar, received_day, closed_day, n)
+        return resolved
+
+    def hotspots(self) -> list[dict[str, Any]]:
+        found = [{"unit": unit, "category": category, "complaints": self.cells[unit, category],
+                  "customers": self.customers[unit, category]} for unit, category in self.hot]
+        found.sort(key=lambda h: (-h["customers"], -h["complaints"], h["unit"], h["category"]))
+        return found
 
 
 # -- the half-year report ----------------------------------------------------------------------------
@@ -243,9 +385,10 @@ TOTAL_KEYS = ("received", "accepted", "rejected", "withdrawn", "resolved", "reso
 def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = None) -> dict[str, Any]:
     """The JSON document of `tsk report half-year` (CLI.md), plus compensation, report_due, as_of.
 
-    Four passes over the period whatever its size: totals with every vocabulary breakdown;
-    per unit and category; (receipt date, closing date) pairs; causes. Then each hot-spot
-    candidate is read until its window is found."""
+    Two passes over the period's range of ix_complaint_received whatever its size: the totals
+    and every vocabulary breakdown as filtered counts in SQL (on SQLite in a thread of its own,
+    meanwhile); the narrow columns counted per unit, category, customer and day in Python
+    (`PeriodRows`), hot spots included."""
     as_of = as_of or timeutil.today()
     vocab_dims = [DIMENSIONS[o] for o in HALF_YEAR_BY if DIMENSIONS[o].vocab is not None]
     pivots, values = [], {}
@@ -254,7 +397,10 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
             name = f"p{len(pivots)}"
             pivots.append((name, d.expr, name))
             values[name] = key
-    t = ledger.store.row(q.report_totals(pivots), {**period.params(), **as_of_params(as_of), **values}) or {}
+    totals_row = row_aside(ledger.store, q.report_totals(pivots), {**period.params(), **as_of_params(as_of), **values})
+    rows = PeriodRows.read(ledger, period, int(ledger.settings["hotspot_threshold"]),
+                           int(ledger.settings["hotspot_window_days"]))
+    t = totals_row() or {}
     received, rejected = _int(t.get("received")), _int(t.get("rejected"))
     totals = {
         "received": received, "accepted": received - rejected, "rejected": rejected,
@@ -268,25 +414,21 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
         counts = {values[name]: _int(t.get(name)) for name, expr, _ in pivots if expr == d.expr}
         # A value outside the vocabulary (an old import?) is counted by a GROUP BY instead.
         by[d.key] = counts if sum(counts.values()) == received else breakdown(ledger, period, d)
-    cells = unit_category_counts(ledger, period)
     units: Counter = Counter()
-    fen: Counter = Counter()
-    for c in cells:
-        units[c["unit"]] += c["complaints"]
-        fen[c["unit"]] += c["fen"]
+    for (unit, _), n in rows.cells.items():
+        units[unit] += n
     by["unit"] = dict(sorted(units.items(), key=lambda kv: (-kv[1], kv[0])))
     by = {DIMENSIONS[o].key: by[DIMENSIONS[o].key] for o in HALF_YEAR_BY}
-    resolved = durations(ledger, period).get(None, Durations())
-    causes = [dict(r) for r in ledger.store.rows(q.CAUSES_AND_RECTIFICATIONS, period.params())]
+    resolved = rows.durations(ledger.calendar)
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "totals": totals,
         "by": by,
         "resolution_working_days": {"mean": resolved.mean(), "median": resolved.median()},
-        "hotspots": hotspots(ledger, period, cells),
-        "causes_and_rectifications": causes,
-        "compensation": {"total": yuan(sum(fen.values())),
-                         "by_unit": {u: yuan(f) for u, f in sorted(fen.items()) if f}},
+        "hotspots": rows.hotspots(),
+        "causes_and_rectifications": rows.causes,
+        "compensation": {"total": yuan(sum(rows.fen.values())),
+                         "by_unit": {u: yuan(f) for u, f in sorted(rows.fen.items()) if f}},
         "report_due": report_due(period),
         "as_of": as_of.isoformat(),
     }
@@ -392,7 +534,8 @@ TEXT = {
         "hot_rule": "热点：同一被投诉单位、同一类别，{window}日内来自{threshold}名及以上不同客户的投诉。",
         "ref": "编号", "root_cause": "原因分析", "rectification": "整改措施",
         "no_causes": "本期已办结投诉未登记原因分析及整改措施。",
-        "more_causes": "另有 {n} 条，见 --format json。",
+        "causes_summary": "已办结投诉中 {n} 件登记了原因分析或整改措施，按类别、原因和整改措施归为 {g} 类；逐件见 --format json 或 csv。",
+        "more_causes": "另有 {n} 类共 {m} 件未列出，见 --format json。", "examples": "编号（举例）",
         "comp_total": "补偿金额合计（元）", "amount": "补偿金额（元）",
         "no_comp": "本期无补偿。",
         "share_of": {"accepted": "占收到", "rejected": "占收到", "withdrawn": "占收到", "resolved": "占受理",
@@ -429,7 +572,9 @@ TEXT = {
         "hot_rule": "Hot spot: {threshold}+ distinct customers, same unit and category, within {window} days.",
         "ref": "ref", "root_cause": "root cause", "rectification": "rectification",
         "no_causes": "No causes or rectifications recorded on the period's closed complaints.",
-        "more_causes": "{n} more: see --format json.",
+        "causes_summary": "{n} closed complaints record a root cause or rectification: {g} groups of category, cause and "
+        "rectification; each complaint in --format json or csv.",
+        "more_causes": "{n} more groups ({m} complaints): see --format json.", "examples": "example refs",
         "comp_total": "total compensation (yuan)", "amount": "compensation (yuan)", "no_comp": "No compensation.",
         "share_of": {"accepted": "of received", "rejected": "of received", "withdrawn": "of received",
                      "resolved": "of accepted", "resolved_on_time": "of resolved", "open": "of accepted",
@@ -451,7 +596,8 @@ TEXT = {
 SHARE_BASE = {"accepted": "received", "rejected": "received", "withdrawn": "received", "resolved": "accepted",
               "resolved_on_time": "resolved", "open": "accepted", "overdue_open": "accepted",
               "extended": "accepted", "group": "received", "referred": "received"}
-CAUSES_SHOWN = 100  # in the document; JSON has them all
+CAUSES_SHOWN = 100  # groups in the document; JSON and CSV have every complaint
+CAUSE_EXAMPLES = 3  # refs shown per group
 
 
 def percent(part: int, whole: int) -> str:
@@ -475,6 +621,25 @@ class Section:
     rows: list[dict[str, Any]] = field(default_factory=list)
     columns: list[output.Column] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+
+
+def cause_groups(causes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The causes and rectifications as a regulator reads them: one row per (category, root
+    cause, rectification) with how many complaints and the first CAUSE_EXAMPLES refs (the
+    causes come in ref order), the most frequent first."""
+    groups: dict[tuple, dict[str, Any]] = {}
+    for c in causes:
+        key = (c["category"], c["root_cause"], c["rectification"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {"category": key[0], "root_cause": key[1], "rectification": key[2],
+                                   "complaints": 0, "refs": []}
+        group["complaints"] += 1
+        if len(group["refs"]) < CAUSE_EXAMPLES:
+            group["refs"].append(c["ref"])
+    order = {key: i for i, key in enumerate(CATEGORY.keys)}
+    return sorted(groups.values(), key=lambda g: (-g["complaints"], order.get(g["category"], len(order)),
+                                                  str(g["category"]), g["root_cause"] or "", g["rectification"] or ""))
 
 
 def half_year_sections(doc: dict[str, Any], period: Period, lang: str, settings: dict[str, Any]) -> tuple[str, list[str], list[Section]]:
@@ -516,12 +681,18 @@ def half_year_sections(doc: dict[str, Any], period: Period, lang: str, settings:
         output.Column("complaints", T["complaints"], justify=right), output.Column("customers", T["customers"], justify=right),
     ], text=[T["hot_rule"].format(**rule)] if hot else [T["no_hotspots"].format(**rule)]))
     causes = doc["causes_and_rectifications"]
-    shown = [{**c, "category": DIMENSIONS["category"].label(c["category"], lang)} for c in causes[:CAUSES_SHOWN]]
-    more = [T["more_causes"].format(n=len(causes) - CAUSES_SHOWN)] if len(causes) > CAUSES_SHOWN else []
+    groups = cause_groups(causes)
+    shown = [{**g, "category": DIMENSIONS["category"].label(g["category"], lang), "refs": " ".join(g["refs"])}
+             for g in groups[:CAUSES_SHOWN]]
+    text = [T["causes_summary"].format(n=len(causes), g=len(groups))] if causes else [T["no_causes"]]
+    if len(groups) > CAUSES_SHOWN:
+        text.append(T["more_causes"].format(n=len(groups) - CAUSES_SHOWN,
+                                            m=sum(g["complaints"] for g in groups[CAUSES_SHOWN:])))
     sections.append(Section(T["s5"], rows=shown, columns=[
-        output.Column("ref", T["ref"], no_wrap=True), output.Column("category", T["category"]),
-        output.Column("root_cause", T["root_cause"]), output.Column("rectification", T["rectification"]),
-    ], text=more if causes else [T["no_causes"]]))
+        output.Column("category", T["category"]), output.Column("root_cause", T["root_cause"]),
+        output.Column("rectification", T["rectification"]),
+        output.Column("complaints", T["complaints"], justify=right), output.Column("refs", T["examples"]),
+    ], text=text))
     comp = doc["compensation"]
     comp_rows = [{"label": unit, "amount": f"{amount:.2f}"} for unit, amount in comp["by_unit"].items()]
     if comp_rows:
@@ -591,13 +762,45 @@ def half_year_csv(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+CAUSE_KEYS = ("ref", "category", "root_cause", "rectification")
+
+
+def write_json(doc: dict[str, Any], out: TextIO) -> None:
+    """`output.json_text(doc)` byte for byte, with the causes (tens of thousands of objects of
+    one shape, CAUSE_KEYS) formatted here a few thousand at a time: json's indenting encoder is
+    pure Python (~0.7 s for 80k causes) and would hold the whole 14 MB text at once."""
+    from json.encoder import encode_basestring  # the C one, as json.dumps(ensure_ascii=False) uses
+
+    def text(v: str | None) -> str:
+        return "null" if v is None else encode_basestring(v)
+
+    causes = doc["causes_and_rectifications"]
+    marker = "\0causes_and_rectifications\0"
+    head, tail = output.json_text({**doc, "causes_and_rectifications": marker}).split(json.dumps(marker), 1)
+    out.write(head)
+    if not causes:
+        out.write("[]")
+    else:
+        assert tuple(causes[0]) == CAUSE_KEYS, "the causes are formatted by CAUSE_KEYS"
+        out.write("[\n")
+        for start in range(0, len(causes), 4096):
+            if start:
+                out.write(",\n")
+            out.write(",\n".join(
+                f'    {{\n      "ref": {text(c["ref"])},\n      "category": {text(c["category"])},\n'
+                f'      "root_cause": {text(c["root_cause"])},\n      "rectification": {text(c["rectification"])}\n    }}'
+                for c in causes[start:start + 4096]))
+        out.write("\n  ]")
+    out.write(tail + "\n")
+
+
 def emit_half_year(ledger: Ledger, period: Period, fmt: str, lang: str, as_of: dt.date | None, out: TextIO | None = None) -> None:
     if lang not in LANGS:
         raise InvalidInput(f"--lang {lang!r} is not one of: {', '.join(LANGS)}")
     out = out or sys.stdout
     doc = half_year_report(ledger, period, as_of)
     if fmt == "json":
-        out.write(output.json_text(doc) + "\n")
+        write_json(doc, out)
     elif fmt == "csv":
         output.write_csv(half_year_csv(doc, lang), ("section", "key", "label", "value"), out)
     else:
