@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tsk import queries as q
-from tsk import timeutil
+from tsk import timeutil, views
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
 from tsk.lifecycle import canonical, event_hash
@@ -91,24 +91,11 @@ def clock_rows(ledger: Ledger, as_of: dt.date, within: int | None = None) -> Lis
             "state": "overdue" if due < as_of else "due-today" if due == as_of else "due-soon",
             "assignee": r["assignee"], "assignee_unit": r["assignee_unit"], "unit": r["unit"], "level": r["level"],
             "severity": r["severity"], "status": r["status"], "direct": bool(r["direct"]),
-            "customer_name": r["customer_name"], "flags": _flags(r),
+            "customer_name": r["customer_name"], "flags": views.flags(r),
         })
     rows.sort(key=lambda r: (-r["working_days_late"], not r["overdue"], not r["direct"], r["ref"],
                              CLOCKS.index(r["clock"])))
     return Listing(as_of, within, horizon, rows)
-
-
-def _flags(r: Mapping[str, Any]) -> list[str]:
-    out = []
-    if r["is_group"]:
-        out.append("group")
-    if r["severity"] == "major":
-        out.append("major")
-    if r["channel"] == "regulator" or r["referred_by"]:
-        out.append("referred")
-    if r["direct"]:
-        out.append("direct")
-    return out
 
 
 # -- tsk check -----------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ def report_trend(expr: str | None) -> str:
 # `< D`; due within a horizon H is `< H + 1 day`. Keep `status IN (...)`, never `<>`: an
 # inequality cannot seek.
 CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, channel, "
-                 "referred_by, customer_name")
+                 "referred_by, repeat_of, extended_days, reopened, customer_name")
 CLOCK_BRANCHES = {
     "ack": ("ack_due", "status IN ('open') AND acked_at IS NULL AND ack_due < :before"),
     "resolution": ("due", "status IN ('open') AND due < :before"),
