@@ -24,7 +24,6 @@ Lateness, as of a day D (Asia/Shanghai):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -35,7 +34,6 @@ from tsk import queries as q
 from tsk import timeutil, views
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
-from tsk.lifecycle import canonical, event_hash
 from tsk.vocab import CLOCK, TOP_LEVEL
 
 CLOCKS = tuple(q.CLOCK_BRANCHES)  # ack, resolution, cap, report: also the order within a complaint
@@ -286,12 +284,18 @@ class _Events:
                                        "reason": reason if level else reason + "; already at the top level"}
             if level:
                 details["changes"] = {"level": level}
+            from tsk.lifecycle import canonical  # only `check` writes events: `overdue` skips the import
+
             text = canonical(details)
             found = self.details[key] = (text, _json(text))
         return found
 
     def make(self, complaint_id: int, ref: str, seq: int, prev_hash: str, clock: str, due: str,
              level: int | None) -> dict[str, Any]:
+        import hashlib
+
+        from tsk.lifecycle import event_hash
+
         action = "overdue-recorded" if level is None else "escalated"
         details, details_json = self._details(clock, due, level)
         event = {"complaint_id": complaint_id, "seq": seq, "at": self.now, "recorded_at": self.now,

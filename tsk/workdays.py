@@ -18,8 +18,8 @@ import json
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # Years for which the State Council's 放假安排 notice is transcribed in the `holidays`
 # package (its China class cites each notice, 2001 to 2026). A later year is computed on the
@@ -32,9 +32,9 @@ FIRST_YEAR, LAST_YEAR = 1999, 2060
 WEEKDAY_ZH = "一二三四五六日"
 
 
-@dataclass(frozen=True)
-class SpecialDay:
-    """A day that is not an ordinary weekday/weekend: a holiday or a make-up working day."""
+class SpecialDay(NamedTuple):
+    """A day that is not an ordinary weekday/weekend: a holiday or a make-up working day.
+    (A NamedTuple: some two thousand are made on every start that counts days.)"""
 
     day: dt.date
     workday: bool
@@ -50,15 +50,15 @@ def _cache_dir() -> Path:
 def _holidays_fingerprint() -> str:
     """Which `holidays` data is installed, without importing it (importlib.metadata alone
     costs ~15 ms): the location, size and time of its China module."""
-    import hashlib
     from importlib.util import find_spec
+    from zlib import crc32  # not hashlib: loading OpenSSL costs ~5 ms
 
     spec = find_spec("holidays")
     if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a declared dependency
         return "missing"
     china = Path(next(iter(spec.submodule_search_locations))) / "countries" / "china.py"
     stat = china.stat()
-    return hashlib.sha1(f"{china}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    return f"{crc32(str(china).encode()):08x}-{stat.st_size}-{stat.st_mtime_ns}"
 
 
 def _read_package_days() -> list[tuple[str, bool, str]]:
