@@ -165,11 +165,14 @@ def test_each_imported_complaint_has_one_imported_event_with_the_whole_row(tsk, 
     details = json.loads(events[0][2])
     assert details["source"] == "all.csv"
     assert details["changes"]["summary"] == TRICKY and details["changes"]["compensation_fen"] == 1999
-    assert set(details["changes"]) == set(exchange.ROW_COLUMNS)
+    assert set(details["changes"]) <= set(exchange.ROW_COLUMNS)
+    assert None not in details["changes"].values()  # nulls are left out: the replay starts from nothing
     with sqlite3.connect(other) as db:
         db.row_factory = sqlite3.Row
         row = dict(db.execute("SELECT * FROM complaint WHERE ref = ?", (filled[0],)).fetchone())
         event = dict(db.execute("SELECT * FROM event WHERE complaint_id = ?", (row["id"],)).fetchone())
+    assert {c: details["changes"].get(c) for c in exchange.ROW_COLUMNS} == {c: row[c] for c in exchange.ROW_COLUMNS}
+    assert row["customer_email"] is None and "customer_email" not in details["changes"]
     assert event["actor"] == "migrator" and event["prev_hash"] == ""
     assert event["details"] == lifecycle.canonical(details)
     assert event["hash"] == lifecycle.event_hash("", filled[0], event) == row["history_head"]
@@ -412,9 +415,25 @@ def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path):
     assert run.exit_code == 0, run.stderr
     assert count(ledger_path, "complaint") == n and count(ledger_path, "event") == n
     assert indexes(ledger_path) == schema
+    assert count(ledger_path, "sqlite_stat1") > 0  # analysed for the planner
+    with sqlite3.connect(ledger_path) as db:  # written with a rollback journal, WAL again afterwards
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert tsk("verify").stdout.startswith(f"ok: {n} complaint(s), {n} event(s)")
     run = tsk(["export", "--format", "jsonl", "--since", "2025-06-03", "--until", "2025-06-03"])
     assert len(run.lines) == n and json.loads(run.lines[-1])["ref"] == f"TS-2025-{n:06d}"
+
+
+def test_a_ref_twice_far_apart_in_a_large_file_names_both_lines(tsk, tmp_path, ledger_path):
+    tsk("verify")
+    n = exchange.BATCH * 2 + 17
+    big_csv(tmp_path / "dup.csv", n)
+    with open(tmp_path / "dup.csv", "a", encoding="utf-8", newline="") as out:  # record 3 again, as the last
+        csv.writer(out, lineterminator="\n").writerow(["TS-2025-000003", "2025-06-03 09:00", "phone", "service", "card",
+                                                       "other", "客户", "城关支行", "又一次", "", ""])
+    lines = import_fails(tsk, ledger_path, tmp_path / "dup.csv")
+    assert lines == [f"Error: {tmp_path / 'dup.csv'} line {2 * n + 2}, field ref: TS-2025-000003 appears twice in the "
+                     "file (first at line 6)",
+                     f"Error: 1 problem(s) in {tmp_path / 'dup.csv'}; nothing was imported"]
 
 
 # -- the library -------------------------------------------------------------------------------------
@@ -428,15 +447,53 @@ def test_row_columns_are_every_stored_column_but_the_bookkeeping():
 
 def test_imported_event_hash_is_lifecycles_for_awkward_text(ledger_path):
     ledger = Ledger.open(ledger_path, 'actor "q"\n')
-    row = {c: None for c in exchange.ROW_COLUMNS} | {"ref": "TS-2026-000001", "summary": '\\ "引号" \n\t\u2028 😀',
-                                                      "level": 1, "compensation_fen": 5}
+    awkward = '\\ "引号" \n\t\u2028\x01 😀'
+    rows = [{c: None for c in exchange.ROW_COLUMNS} | {"ref": "TS-2026-000001", "summary": awkward, "level": 1,
+                                                       "compensation_fen": 5},
+            {c: None for c in exchange.ROW_COLUMNS} | {"ref": "TS-2026-000002", "ack_due": "2026-01-02", "reason": "0",
+                                                       "compensation_fen": 0, "customer_name": awkward}]
+    columns = {c: ["" if row[c] is None else row[c] for row in rows] for c in exchange.ROW_COLUMNS}  # bind form
     with ledger.store.transaction():
         writer = exchange._Writer(ledger, "/某处/文件, 1.csv", ledger_empty=True)
-        writer.add(dict(row))
-        event = writer.events[0]
-        complaint = writer.complaints[0]
-    assert event["details"] == lifecycle.canonical({"changes": row, "source": "文件, 1.csv"})
-    assert event["hash"] == lifecycle.event_hash("", "TS-2026-000001", event) == complaint["history_head"]
+        details, hashes = writer.hashes(columns["ref"], writer.details(columns))
+    for row, encoded, digest in zip(rows, details, hashes):
+        text = encoded.decode()
+        assert text == lifecycle.canonical({"changes": {c: v for c, v in row.items() if v is not None},
+                                            "source": "文件, 1.csv"})
+        event = {"seq": 1, "at": writer.now, "recorded_at": writer.now, "actor": 'actor "q"\n', "action": "imported",
+                 "details": text}
+        assert digest == lifecycle.event_hash("", row["ref"], event)
+    ledger.close()
+
+
+def test_the_column_checks_give_what_the_record_checks_give(ledger_path):
+    """A CSV batch is checked column by column when it can be; the rows must be those that
+    `_Checker.row` makes one by one, and anything the fast checks cannot decide goes there."""
+    ledger = Ledger.open(ledger_path)
+    checker = exchange._Checker(ledger)
+    header = ["ref", "received_at", "channel", "category", "business_type", "cause", "customer_name", "unit", "summary",
+              "status", "closed_at", "result", "customer_id_number", "customer_phone", "ack_due", "due", "cap_due",
+              "group_size", "severity", "compensation", "conflicts", "policy", "policy_version", "first_handler"]
+    base = ["ts-2026-000001", "2026-08-03T10:00:00+08:00", "电话", "service", "CARD", "other", " 张三 ", "城关支行", "x",
+            "closed", "2026-08-05T10:00:00+08:00", "upheld", "11010519491231002x", "13812345678", "2026-08-04",
+            "2026-08-24", "2026-10-30", "6", "", "19.99", '["王五", " 李四"]', "", "1", ""]
+    reader = exchange._CsvReader.__new__(exchange._CsvReader)
+    reader.header, reader.index = header, {c: i for i, c in enumerate(header)}
+
+    def both(rows):
+        fast = checker.columns.check(reader.index, rows)
+        slow = [checker.row(reader.values(r)) for r in rows]
+        assert fast == {c: ["" if row[c] is None else row[c] for row in slow] for c in exchange.ROW_COLUMNS}
+
+    both([base, [*base[:9], "open", "", "", "", "", *base[14:17], "", "重大", "", "", "cbrc2012", "", "王五"]])
+    for field, value in [("received_at", "2026-08-03 10:00"), ("customer_id_number", "110105194912310021"),
+                         ("ack_due", ""), ("customer_phone", "138-1234-5678"), ("closed_at", ""), ("ref", "TS-26-1"),
+                         ("received_at", "2026-02-30T10:00:00+08:00"), ("channel", "pigeon"), ("group_size", "0")]:
+        row = list(base)
+        row[header.index(field)] = value
+        with pytest.raises((exchange._Slow, exchange._Bad, ValueError)):
+            checker.columns.check(reader.index, [base, row])
+    assert exchange._id_check_ok("11010519491231002X") and not exchange._id_check_ok("110105194912310021")
     ledger.close()
 
 

@@ -2,11 +2,16 @@
 
 Export streams the rows (constant memory on any size of ledger): the columns are
 `views.EXPORT_FIELDS`, in ref order. Import reads exactly that back, validates every row
-and writes all of them or none, in one transaction, in large batches: ids are assigned
-here (from the largest id inside the write transaction) so each batch is two bulk inserts,
-the complaints and their "imported" events, each event carrying the whole row as its
-changes so that `tsk verify` can replay it. An export imported into an empty ledger
-exports again byte for byte the same.
+and writes all of them or none, in one transaction, in batches (never the whole file in
+memory): ids are assigned here (from the largest id inside the write transaction) so each
+batch is two bulk inserts, the complaints and their "imported" events, each event carrying
+the whole row as its changes (nulls left out) so that `tsk verify` can replay it. An export
+imported into an empty ledger exports again byte for byte the same.
+
+Import is built for a million rows: a CSV batch is checked a column at a time (falling back
+to the record-by-record checks, which name each problem's line and field), the events' JSON
+and hashes are built a column at a time, and an import into an empty SQLite ledger writes
+with a rollback journal, builds its indexes at the end and analyses them.
 """
 
 from __future__ import annotations
@@ -14,17 +19,22 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import gc
 import io
 import json
 import os
 import re
+import sqlite3
 import sys
+from array import array
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from hashlib import sha256
-from operator import itemgetter, mul
+from itertools import islice, repeat
+from operator import itemgetter, lshift, methodcaller, mul, or_
 from typing import IO, Any, TextIO
 
 from tsk import output, timeutil, views
@@ -131,9 +141,14 @@ class ImportResult:
 
 # -- import: reading the file ------------------------------------------------------------------
 @dataclass
-class _Record:
-    where: str  # "line 7" or "record 3 (line 9)"
-    values: dict[str, Any]
+class _Batch:
+    """Up to BATCH records in file order. CSV rows come as read (unstripped values by header
+    position, checked column by column); JSON records as cleaned objects, checked one by one."""
+
+    first: int  # the number of its first record in the file, counted from 0
+    lines: list[int]  # the line each record starts on
+    rows: list[list[str]] | None = None
+    objects: list[dict[str, Any]] | None = None
 
 
 class _Source:
@@ -157,6 +172,10 @@ class _Source:
         self.format = "json" if head.startswith(b"[") else "jsonl" if head.startswith(b"{") else "csv"
         self.text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
+    def where(self, number: int, line: int) -> str:
+        """How a problem names record `number` (from 0) that starts on `line`."""
+        return f"record {number + 1} (line {line})" if self.format == "json" else f"line {line}"
+
     def position(self) -> int:
         try:
             return self.raw.tell()
@@ -170,23 +189,40 @@ class _Source:
             self.text.detach()
 
 
-def _csv_records(source: _Source) -> Iterator[_Record]:
-    reader = csv.reader(source.text)
-    header = next(reader, None)
-    if header is None:
-        raise ImportFailed(source.name, [f"{source.name} is empty: expected a header row of export columns"], 1)
-    header = [h.strip() for h in header]
-    _check_columns(source.name, header, "line 1")
-    width = len(header)
-    line = reader.line_num + 1
-    for values in reader:
-        start, line = line, reader.line_num + 1
-        if not values or values == [""]:
-            continue  # a blank line
-        if len(values) != width:
-            yield _Record(f"line {start}", {"": _Bad(None, f"{len(values)} values, the header has {width}")})
-            continue
-        yield _Record(f"line {start}", {k: v.strip() or None for k, v in zip(header, values)})
+class _CsvReader:
+    def __init__(self, source: _Source) -> None:
+        self.reader = csv.reader(source.text)
+        header = next(self.reader, None)
+        if header is None:
+            raise ImportFailed(source.name, [f"{source.name} is empty: expected a header row of export columns"], 1)
+        self.header = [h.strip() for h in header]
+        _check_columns(source.name, self.header, "line 1")
+        self.index = {column: i for i, column in enumerate(self.header)}
+
+    def batches(self) -> Iterator[_Batch]:
+        reader = self.reader
+        line = reader.line_num + 1
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        first = 0
+        for values in reader:
+            start, line = line, reader.line_num + 1
+            if not values or values == [""]:
+                continue  # a blank line
+            rows.append(values)
+            lines.append(start)
+            if len(rows) == BATCH:
+                yield _Batch(first, lines, rows=rows)
+                first += BATCH
+                rows, lines = [], []
+        if rows:
+            yield _Batch(first, lines, rows=rows)
+
+    def values(self, row: list[str]) -> dict[str, Any]:
+        """One row as a record for the record-by-record checks."""
+        if len(row) != len(self.header):
+            return {"": _Bad(None, f"{len(row)} values, the header has {len(self.header)}")}
+        return {k: v.strip() or None for k, v in zip(self.header, row)}
 
 
 def _check_columns(name: str, columns: list[str], where: str) -> None:
@@ -204,7 +240,7 @@ def _check_columns(name: str, columns: list[str], where: str) -> None:
         raise ImportFailed(name, problems, len(problems))
 
 
-def _jsonl_records(source: _Source) -> Iterator[_Record]:
+def _jsonl_records(source: _Source) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, line in enumerate(source.text, start=1):
         if not line.strip():
             continue
@@ -212,16 +248,16 @@ def _jsonl_records(source: _Source) -> Iterator[_Record]:
             value = json.loads(line)
         except ValueError as exc:
             raise ImportFailed(source.name, [f"{source.name} line {number}: not valid JSON: {exc}"], 1) from None
-        yield _object_record(f"line {number}", value)
+        yield number, _object_values(value)
 
 
-def _object_record(where: str, value: Any) -> _Record:
+def _object_values(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        return _Record(where, {"": _Bad(None, f"expected an object of export fields, not {type(value).__name__}")})
+        return {"": _Bad(None, f"expected an object of export fields, not {type(value).__name__}")}
     unknown = [k for k in value if k not in EXPORT_FIELDS]
     if unknown:
-        return _Record(where, {"": _Bad(unknown[0], "not an export field")})
-    return _Record(where, {k: _clean(v) for k, v in value.items()})
+        return {"": _Bad(unknown[0], "not an export field")}
+    return {k: _clean(v) for k, v in value.items()}
 
 
 _NONSPACE = re.compile(r"\S")
@@ -283,7 +319,7 @@ class _JsonArray:
             self.pos = end
             return value
 
-    def records(self) -> Iterator[_Record]:
+    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         if self._peek() != "[":
             raise self._fail("expected a JSON array of complaints")
         self.pos += 1
@@ -295,8 +331,8 @@ class _JsonArray:
                 if self._peek() == "":
                     raise self._fail("the array is not closed with ]")
                 number += 1
-                where = f"record {number} (line {self.line})"
-                yield _object_record(where, self._value())
+                line = self.line
+                yield line, _object_values(self._value())
                 after = self._peek()
                 self.pos += 1
                 if after == "]":
@@ -307,12 +343,11 @@ class _JsonArray:
             raise self._fail("text after the end of the array")
 
 
-def _records(source: _Source) -> Iterator[_Record]:
-    if source.format == "csv":
-        return _csv_records(source)
-    if source.format == "jsonl":
-        return _jsonl_records(source)
-    return _JsonArray(source).records()
+def _object_batches(records: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[_Batch]:
+    first = 0
+    while chunk := list(islice(records, BATCH)):
+        yield _Batch(first, [line for line, _ in chunk], objects=[values for _, values in chunk])
+        first += len(chunk)
 
 
 # -- import: checking one record ------------------------------------------------------------------
@@ -484,6 +519,33 @@ class _Checker:
         self.now = timeutil.to_text(timeutil.now())
         self.policies: dict[tuple[str, int | None], Any] = {}
         self.computed = 0
+        self.columns = _Columns(self)
+
+    def batch(self, batch: _Batch, reader: _CsvReader | None) -> tuple[dict[str, list], list[int], list[tuple[int, _Bad]]]:
+        """The batch's good records as columns in bind form, their positions in the batch, and the
+        problems of the others (position, problem)."""
+        if batch.rows is not None:
+            assert reader is not None
+            try:
+                return self.columns.check(reader.index, batch.rows), list(range(len(batch.rows))), []
+            except (_Slow, _Bad, ValueError):
+                pass  # record by record: the same rows, or the problems named
+            records: Any = map(reader.values, batch.rows)
+        else:
+            records = batch.objects
+        rows, kept, bad = [], [], []
+        for i, values in enumerate(records):
+            try:
+                rows.append(self.row(values))
+            except _Bad as exc:
+                bad.append((i, exc))
+                continue
+            kept.append(i)
+        columns = {}
+        for column in ROW_COLUMNS:
+            values = [row[column] for row in rows]
+            columns[column] = list(map(_NULL_AS_EMPTY.get, values, values))
+        return columns, kept, bad
 
     def policy(self, name: str, version: int | None):
         """The named policy (at the given version): stored and preset ones, looked up once."""
@@ -605,17 +667,285 @@ def _check_lifecycle(row: dict[str, Any]) -> None:
         raise _Bad(field, "missing: a regulator-referred complaint (监管转办) needs referred_by and referral_ref")
 
 
+# -- import: checking a batch of CSV rows column by column ----------------------------------------
+# A million rows pass through here. For a CSV batch every check runs over whole columns with
+# C-level loops (map, set, dict lookups; values of few distinct kinds — vocabularies, dates,
+# numbers, policies — converted once and remembered). When all of the batch passes, the
+# result is the same as `_Checker.row` gives row by row (a test holds them to it); when
+# anything does not (or needs more than these checks), the batch goes through `_Checker.row`,
+# which names the line and field of each problem.
+#
+# Checked batches are columns in "bind form": each a list in file order, with "" for null
+# (text values are never empty: they are stripped, and empty means null).
+
+
+class _Slow(Exception):
+    """The column-by-column checks cannot decide this batch; `_Checker.row` will."""
+
+
+_STORED_TIME = re.compile(r".{10}T.{8}\+08:00", re.DOTALL)  # len 25, T at 10, +08:00: `_time` keeps it if valid
+_PHONE_DIGITS = re.compile(r"[0-9]{5,20}")
+_ID_DIGITS = re.compile(r"[0-9]{17}[0-9X]")
+_ID_CHECK = "10X98765432"
+_CACHE_MAX = 50_000  # distinct values remembered per column
+
+
+def _id_check_ok(text: str) -> bool:
+    # The GB 11643 sum of digit x weight mod 11, with the weights 2^(17-i) mod 11: read as a
+    # base-13 number (13 = 2 mod 11), the 17 digits give the same sum mod 11, times 2.
+    return _ID_CHECK[2 * int(text[:17], 13) % 11] == text[17]
+
+
+def _through(cache: dict, column: Any, convert: Callable[[Any], Any]) -> list:
+    """`column` converted value by value, each distinct value once."""
+    try:
+        return list(map(cache.__getitem__, column))
+    except KeyError:
+        if len(cache) > _CACHE_MAX:
+            cache.clear()
+        for raw in set(column).difference(cache):
+            cache[raw] = convert(raw)
+        return list(map(cache.__getitem__, column))
+
+
+def _all_or_slow(results: Iterator[Any]) -> None:
+    if not all(results):
+        raise _Slow
+
+
+class _Columns:
+    """The conversions of `_Checker.row`, per column, for values as read from a CSV."""
+
+    def __init__(self, checker: _Checker) -> None:
+        self.checker = checker
+        self.caches: dict[str, dict] = {}
+        self.convert: dict[str, Callable[[str], Any]] = {}
+        for field, table, default in _ENUMS:
+            self.convert[field] = self._enum(field, table, default)
+        for field in _DATES:
+            self.convert[field] = self._date
+        self.convert["group_size"] = self._int("group_size", 1, None, 1)
+        self.convert["extended_days"] = self._int("extended_days", 0, None, 0)
+        self.convert["reopened"] = self._int("reopened", 0, None, 0)
+        self.convert["level"] = self._int("level", 1, TOP_LEVEL, -1)  # -1: from the row, below
+        self.convert["is_group"] = self._flag("is_group", -1)  # -1: from the group size, below
+        self.convert["direct"] = self._flag("direct", 0)
+        self.convert["policy"] = self._policy
+        self.fill_handler = {"": checker.actor}
+
+    @staticmethod
+    def _enum(field: str, table: dict[str, str], default: str | None) -> Callable[[str], str]:
+        def convert(raw: str) -> str:
+            value = raw.strip()
+            if not value:
+                if field in REQUIRED:
+                    raise _Slow
+                return default or ""
+            key = table.get(value) or table.get(value.lower())
+            if key is None:
+                raise _Slow
+            return key
+        return convert
+
+    @staticmethod
+    def _date(raw: str) -> str:
+        value = raw.strip()
+        return _date("", value) if value else ""
+
+    @staticmethod
+    def _int(field: str, low: int, high: int | None, default: int) -> Callable[[str], int]:
+        def convert(raw: str) -> int:
+            value = raw.strip()
+            return _int(field, value, low, high) if value else default
+        return convert
+
+    @staticmethod
+    def _flag(field: str, default: int) -> Callable[[str], int]:
+        def convert(raw: str) -> int:
+            value = raw.strip()
+            return _flag(field, value) if value else default
+        return convert
+
+    def _policy(self, raw: tuple[str, str]) -> tuple[str, int]:
+        name, version = raw[0].strip() or self.checker.default_policy, raw[1].strip()
+        policy = self.checker.policy(name, _int("policy_version", version, 1) if version else None)
+        return policy.name, policy.version
+
+    def through(self, field: str, column: Any) -> list:
+        return _through(self.caches.setdefault(field, {}), column, self.convert[field])
+
+    def check(self, index: dict[str, int], rows: list[list[str]]) -> dict[str, list]:
+        """The batch's columns in bind form, or _Slow (or _Bad, ValueError) when this cannot decide."""
+        checker = self.checker
+        if set(map(len, rows)) != {len(index)}:
+            raise _Slow  # a row of another width: its problem is named record by record
+        read = list(zip(*rows))
+        blank = ("",) * len(rows)
+
+        def raw(field: str) -> tuple[str, ...]:
+            at = index.get(field)
+            return blank if at is None else read[at]
+
+        strip = str.strip
+        out: dict[str, list] = {}
+        out["ref"] = refs = list(map(str.upper, map(strip, raw("ref"))))
+        _all_or_slow(map(REF_PATTERN.match, refs))
+        for field, _, _ in _ENUMS:
+            out[field] = self.through(field, raw(field))
+        for field in _TEXTS:
+            out[field] = list(map(strip, raw(field)))
+        for field in ("customer_name", "unit", "summary"):
+            if "" in out[field]:
+                raise _Slow
+        out["first_handler"] = list(map(self.fill_handler.get, out["first_handler"], out["first_handler"]))
+        if checker.units and not checker.units.issuperset(out["unit"]):
+            raise _Slow
+        for field in _TIMES:
+            out[field] = column = list(map(strip, raw(field)))
+            given = list(filter(None, column))
+            _all_or_slow(map(_STORED_TIME.fullmatch, given))
+            deque(map(dt.datetime.fromisoformat, given), maxlen=0)  # ValueError: not a valid time
+        if "" in out["received_at"] or max(out["received_at"]) > checker.now:
+            raise _Slow
+        for field in _DATES:
+            out[field] = self.through(field, raw(field))
+        for field in _CLOCKS:
+            if "" in out[field]:
+                raise _Slow  # deadlines to compute
+        out["customer_phone"] = phones = list(map(strip, raw("customer_phone")))
+        _all_or_slow(map(_PHONE_DIGITS.fullmatch, filter(None, phones)))
+        out["customer_id_number"] = ids = list(map(str.upper, map(strip, raw("customer_id_number"))))
+        given = list(filter(None, ids))
+        _all_or_slow(map(_ID_DIGITS.fullmatch, given))
+        _all_or_slow(map(_id_check_ok, given))
+        out["repeat_of"] = repeats = list(map(str.upper, map(strip, raw("repeat_of"))))
+        _all_or_slow(map(REF_PATTERN.match, filter(None, repeats)))
+        out["conflicts"] = column = list(map(strip, raw("conflicts")))
+        if any(column):
+            out["conflicts"] = [_conflicts(v) if v else "" for v in column]
+        column = list(map(strip, raw("compensation")))
+        out["compensation_fen"] = [_compensation(v) if v else "" for v in column] if any(column) else column
+        for field in ("group_size", "extended_days", "reopened", "direct", "is_group", "level"):
+            out[field] = self.through(field, raw(field))
+        threshold = checker.group_threshold
+        if -1 in out["is_group"]:
+            out["is_group"] = [int(size >= threshold) if flag == -1 else flag
+                               for flag, size in zip(out["is_group"], out["group_size"])]
+        if -1 in out["level"]:
+            out["level"] = [(TOP_LEVEL if group or severity == "major" else 1) if level == -1 else level
+                            for level, group, severity in zip(out["level"], out["is_group"], out["severity"])]
+        for status, closed, result in set(zip(out["status"], map(bool, out["closed_at"]), map(bool, out["result"]))):
+            if status == "open":
+                if closed:
+                    raise _Slow
+            elif not closed or (status == "closed" and not result):
+                raise _Slow
+        if "regulator" in out["channel"] and not all(
+                referred and referral for channel, referred, referral
+                in zip(out["channel"], out["referred_by"], out["referral_ref"]) if channel == "regulator"):
+            raise _Slow
+        policies = self.through("policy", list(zip(raw("policy"), raw("policy_version"))))
+        out["policy"] = list(map(itemgetter(0), policies))
+        out["policy_version"] = list(map(itemgetter(1), policies))
+        return out
+
+
 # -- import: writing ---------------------------------------------------------------------------------
-_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-_STRING = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_STRING = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what json.dumps(ensure_ascii=False) does to text
+_INT_COLUMNS = frozenset({"level", "group_size", "is_group", "direct", "policy_version", "extended_days", "reopened",
+                          "compensation_fen"})
+_SORTED_COLUMNS = tuple(sorted(ROW_COLUMNS))
+# Columns of few distinct values (vocabularies, dates, numbers, units and handlers): encoded once per batch.
+_FEW_VALUES = frozenset({*_VOCABS, *_DATES, *_INT_COLUMNS, "policy", "unit", "assignee", "assignee_unit",
+                         "first_handler", "subject_staff", "referred_by"})
+_NULL_TEXT = {'""': ""}  # the empty text of bind form, encoded: a null
+_NULL_NUMBER = {"": ""}
+_NULL_AS_EMPTY = {None: ""}
+_EMPTY_AS_NULL = {"": None}
+_HEXDIGEST = methodcaller("hexdigest")
+_REF_YEAR, _REF_SERIAL = itemgetter(slice(3, 7)), itemgetter(slice(8, None))  # TS-2026-000123
+_ESCAPE_BACKSLASHES = methodcaller("replace", b"\\", b"\\\\")
+_ESCAPE_QUOTES = methodcaller("replace", b'"', b'\\"')
+ANALYZE_AFTER = 10_000  # imported complaints that make the planner's statistics worth refreshing
+
+
+def _json_members(columns: dict[str, list]) -> list[list[str]]:
+    """Per column in sorted order, `,"column":value` as `lifecycle.canonical` writes it for each
+    row, or "" for a null; columns null in every row are left out."""
+    members = []
+    for column in _SORTED_COLUMNS:
+        values = columns[column]
+        prefix = "," + _STRING(column) + ":"
+        encode = str if column in _INT_COLUMNS else _STRING  # ints as json writes them
+        if column in _FEW_VALUES:
+            distinct = set(values)
+            if distinct != {""}:
+                table = {value: prefix + encode(value) for value in distinct}
+                table[""] = ""
+                members.append(list(map(table.__getitem__, values)))
+            continue
+        nulls = values.count("")
+        if nulls == len(values):
+            continue
+        if nulls:
+            encoded = list(map(encode, values))
+            members.append(list(map((_NULL_NUMBER if encode is str else _NULL_TEXT).get, encoded,
+                                    map(prefix.__add__, encoded))))
+        else:
+            members.append(list(map(prefix.__add__, map(encode, values))))
+    return members
+
+
+class _Refs:
+    """The refs met so far in the file, in little memory: per year, an array indexed by the
+    ref's number holding where it was first met ((record number + 1) << 32 | line; 0: not yet);
+    and the highest number per year."""
+
+    def __init__(self) -> None:
+        self.years: dict[int, array[int]] = {}
+        self.last: dict[int, int] = {}
+
+    def meet(self, refs: list[str], numbers: list[int], lines: list[int]) -> list[tuple[int, int, int]]:
+        """Record the refs; for those met before: (position in `refs`, number, line of the first)."""
+        years = list(map(int, map(_REF_YEAR, refs)))
+        serials = list(map(int, map(_REF_SERIAL, refs)))
+        if len(set(years)) == 1:  # the usual batch: one year, no ref met before, set at C speed
+            year, top = years[0], max(serials)
+            met = self._year(year, top)
+            if len(set(serials)) == len(serials) and not any(map(met.__getitem__, serials)):
+                first_met = map(or_, map(lshift, map((1).__add__, numbers), repeat(32)), lines)
+                deque(map(met.__setitem__, serials, first_met), maxlen=0)
+                if top > self.last.get(year, 0):
+                    self.last[year] = top
+                return []
+        again = []
+        for i, (year, n) in enumerate(zip(years, serials)):
+            met = self._year(year, n)
+            if met[n]:
+                again.append((i, (met[n] >> 32) - 1, met[n] & 0xFFFFFFFF))
+                continue
+            met[n] = (numbers[i] + 1) << 32 | lines[i]
+            if n > self.last.get(year, 0):
+                self.last[year] = n
+        return again
+
+    def _year(self, year: int, n: int) -> array[int]:
+        """The year's array, long enough for number `n`."""
+        met = self.years.get(year)
+        if met is None:
+            met = self.years[year] = array("Q")
+        if n >= len(met):
+            met.frombytes(bytes(8 * (max(n + 1, min(2 * len(met), 1_000_000)) - len(met))))
+        return met
 
 
 class _Writer:
-    """Batches of rows, each written as two bulk inserts; ids assigned here.
+    """Batches of checked columns, each written as two bulk inserts; ids assigned here.
 
-    The "imported" event's details and hash are what `lifecycle.canonical` and
-    `lifecycle.event_hash` give (a test holds them to it), built from parts that are the
-    same for every row of the import.
+    The "imported" event's details are `lifecycle.canonical({"changes": row, "source": name})`
+    of the row without its nulls (a replay starts from nothing, so an absent column is null),
+    and its hash `lifecycle.event_hash("", ref, event)`: both built from JSON pieces made a
+    column at a time (a test holds them to lifecycle's functions).
     """
 
     def __init__(self, ledger: Ledger, source: str, *, ledger_empty: bool) -> None:
@@ -629,61 +959,79 @@ class _Writer:
         if self.store.dialect == "postgresql":
             self.store.run(q.LOCK_COMPLAINTS_FOR_IMPORT)  # no concurrent `add` takes an id meanwhile
         self.next_id = (self.store.value(q.MAX_COMPLAINT_ID) or 0) + 1
-        self.complaint_sql = q.insert_complaint_rows(["id", *ROW_COLUMNS, "event_count", "history_head"])
         self.now = now = timeutil.to_text(timeutil.now())
         self.actor = ledger.actor
-        # canonical({"changes": row, "source": name}) = head + canonical(row) + tail
         self.source = os.path.basename(source)
-        self.details_tail = ',"source":' + _STRING(self.source) + "}"
-        # canonical(event payload), keys sorted: action, actor, at, details, recorded_at, ref, seq
-        self.payload_head = '{"action":"imported","actor":' + _STRING(self.actor) + ',"at":' + _STRING(now) + ',"details":'
-        self.payload_middle = ',"recorded_at":' + _STRING(now) + ',"ref":'
-        self.complaints: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
-        self.counters: dict[int, int] = {}
+        self.details_head = '{"changes":{'
+        self.details_tail = '},"source":' + _STRING(self.source) + "}"
+        # canonical(event payload), keys sorted: action, actor, at, details, recorded_at, ref, seq; as UTF-8
+        self.payload_head = ('{"action":"imported","actor":' + _STRING(self.actor) + ',"at":' + _STRING(now)
+                             + ',"details":"').encode()
+        self.payload_middle = ('",' + '"recorded_at":' + _STRING(now) + ',"ref":').encode()
+        self.payload_tail = b',"seq":1}'
         self.written = 0
+        # Bytes are stored as the same text only in a UTF-8 ledger (as tsk makes them).
+        self.utf8 = self.store.dialect == "sqlite" and self.store.value("PRAGMA encoding") == "UTF-8"
 
-    def add(self, row: dict[str, Any]) -> None:
-        ref = row["ref"]
-        details = '{"changes":' + _ENCODE(row) + self.details_tail
-        payload = self.payload_head + _STRING(details) + self.payload_middle + _STRING(ref) + ',"seq":1}'
-        digest = sha256(payload.encode("utf-8")).hexdigest()  # event_hash("", ref, event)
-        complaint_id = self.next_id
-        self.next_id += 1
-        self.events.append({"complaint_id": complaint_id, "seq": 1, "at": self.now, "recorded_at": self.now,
-                            "actor": self.actor, "action": "imported", "details": details, "prev_hash": "",
-                            "hash": digest})
-        row["id"], row["event_count"], row["history_head"] = complaint_id, 1, digest
-        self.complaints.append(row)
-        year, number = int(ref[3:7]), int(ref[8:])
-        if number > self.counters.get(year, 0):
-            self.counters[year] = number
-        if len(self.complaints) >= BATCH:
-            self.flush()
+    def details(self, columns: dict[str, list]) -> list[str]:
+        members = _json_members(columns)
+        if members and "" not in members[0]:  # every row has the first column: its comma goes
+            members[0] = list(map(itemgetter(slice(1, None)), members[0]))
+            return list(map("".join, zip(repeat(self.details_head), *members, repeat(self.details_tail))))
+        rows = map(itemgetter(slice(1, None)), map("".join, zip(*members)))  # without the first comma
+        return list(map("".join, zip(repeat(self.details_head), rows, repeat(self.details_tail))))
 
-    def flush(self) -> None:
-        if self.may_defer_indexes and len(self.complaints) >= BATCH:
+    def hashes(self, refs: list[str], details: list[str]) -> tuple[list[bytes], list[str]]:
+        """The details as UTF-8, and the events' hashes. The payload holds the details as a JSON
+        string; they contain no control characters (all their text went through _STRING), so
+        escaping them is doubling backslashes and escaping quotes, done here on the UTF-8 bytes."""
+        encoded = list(map(str.encode, details))
+        escaped = map(_ESCAPE_QUOTES, map(_ESCAPE_BACKSLASHES, encoded))
+        payloads = map(b"".join, zip(repeat(self.payload_head), escaped, repeat(self.payload_middle),
+                                     map(str.encode, map(_STRING, refs)), repeat(self.payload_tail)))
+        return encoded, list(map(_HEXDIGEST, map(sha256, payloads)))
+
+    def write(self, columns: dict[str, list]) -> None:
+        refs = columns["ref"]
+        details, hashes = self.hashes(refs, self.details(columns))
+        ids = range(self.next_id, self.next_id + len(refs))
+        self.next_id += len(refs)
+        if self.may_defer_indexes and len(refs) >= BATCH:
             self.may_defer_indexes = False
             for index in self.store.rows(q.SQLITE_SECONDARY_INDEXES):
                 self.store.run(q.drop_index(index["name"]))
                 self.deferred_indexes.append(index["sql"])
-        if self.complaints:
-            self.store.run_many(self.complaint_sql, self.complaints)
-            self.store.run_many(q.INSERT_EVENT, self.events)
-            self.written += len(self.complaints)
-            self.complaints, self.events = [], []
+        values = [columns[column] for column in ROW_COLUMNS]
+        now, actor = repeat(self.now), repeat(self.actor)
+        if self.store.dialect == "sqlite":  # by position, "" for null (binding None is slow in sqlite3)
+            self.store.run_many(q.insert_imported_complaints(ROW_COLUMNS), zip(ids, *values, hashes))  # type: ignore[arg-type]
+            # The details as UTF-8 bytes, stored as text (CAST): sqlite3 need not encode them again.
+            if not self.utf8:
+                details = [d.decode() for d in details]
+            self.store.run_many(q.INSERT_IMPORTED_EVENTS, zip(ids, now, now, actor, details, hashes))  # type: ignore[arg-type]
+        else:
+            names = ("id", *ROW_COLUMNS, "event_count", "history_head")
+            nulls = (list(map(_EMPTY_AS_NULL.get, column, column)) for column in values)
+            self.store.run_many(q.insert_complaint_rows(list(names)),
+                                [dict(zip(names, row)) for row in zip(ids, *nulls, repeat(1), hashes)])
+            self.store.run_many(q.INSERT_EVENT, [
+                {"complaint_id": i, "seq": 1, "at": self.now, "recorded_at": self.now, "actor": self.actor,
+                 "action": "imported", "details": d.decode(), "prev_hash": "", "hash": h}
+                for i, d, h in zip(ids, details, hashes)])
+        self.written += len(refs)
 
-    def finish(self) -> None:
-        self.flush()
+    def finish(self, last_refs: dict[int, int]) -> None:
         for sql in self.deferred_indexes:
             self.store.run(sql)
-        for year, last in sorted(self.counters.items()):
+        if self.written >= ANALYZE_AFTER:  # fresh statistics, so reports pick the right indexes at once
+            self.store.run(q.ANALYZE_COMPLAINTS)
+        for year, last in sorted(last_refs.items()):
             self.store.run(q.RAISE_REF_COUNTER, {"year": year, "last": last})
         # One audit row for the whole import; `verify` reads max_ref: refs up to it may have gaps.
         from tsk.admin import audit
 
         audit(self.ledger, "import", {"source": self.source, "count": self.written,
-                                      "max_ref": {str(year): last for year, last in sorted(self.counters.items())}})
+                                      "max_ref": {str(year): last for year, last in sorted(last_refs.items())}})
         if self.store.dialect == "postgresql" and self.written:
             self.store.value(q.SYNC_COMPLAINT_ID_SEQUENCE)
 
@@ -703,13 +1051,53 @@ def import_file(ledger: Ledger, path: str, *, dry_run: bool = False, stdin: IO[b
     `progress(bytes_read, size)` is called after each batch, when given.
     """
     source = _Source(path, stdin)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived objects and no cycles: the collector would only rescan them
     try:
-        with _writing(ledger, dry_run) as in_transaction:
+        with _bulk_journal(ledger, dry_run), _writing(ledger, dry_run) as in_transaction:
             return _import(ledger, source, dry_run, in_transaction, progress)
     except UnicodeDecodeError:
         raise ImportFailed(source.name, [f"{source.name} is not UTF-8 text (save it as UTF-8, e.g. CSV UTF-8)"], 1) from None
     finally:
+        if collecting:
+            gc.enable()
         source.close()
+
+
+@contextmanager
+def _bulk_journal(ledger: Ledger, dry_run: bool) -> Iterator[None]:
+    """An import into an empty SQLite ledger is written with a rollback journal instead of the WAL.
+
+    Through the WAL every page is written twice (to the log, then checkpointed into the
+    ledger) and the index builds read the new pages back out of the log: twice the time at a
+    million complaints. With a rollback journal the new pages go straight into the file (a
+    failed import is still rolled back, and the journal holds only the few pages that existed).
+    The price: until the import commits, other processes wait to read (the ledger was empty).
+    Only when no other connection has the ledger open; WAL again afterwards (and on every open).
+    """
+    store = ledger.store
+    if dry_run or store.dialect != "sqlite" or store.value(q.ANY_COMPLAINT) is not None:
+        yield
+        return
+    timeout = store.value("PRAGMA busy_timeout")
+    store.run("PRAGMA busy_timeout = 0")  # another connection: give up at once and keep the WAL
+    try:
+        switched = store.value("PRAGMA journal_mode = DELETE") == "delete"
+    except sqlite3.OperationalError:
+        switched = False
+    store.run(f"PRAGMA busy_timeout = {int(timeout)}")
+    if not switched:
+        yield
+        return
+    store.run("PRAGMA synchronous = FULL")  # NORMAL is safe with a WAL, not quite with a rollback journal
+    try:
+        yield
+    finally:
+        store.run("PRAGMA synchronous = NORMAL")
+        try:
+            store.value("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            pass  # busy: the next open of the ledger sets it
 
 
 @contextmanager
@@ -728,48 +1116,48 @@ def _import(ledger: Ledger, source: _Source, dry_run: bool, write: bool,
     writer = _Writer(ledger, source.name, ledger_empty=ledger_empty) if write else None
     problems: list[tuple[int, str]] = []  # (record number, message): the first ones in file order
     total_problems = 0
-    seen: dict[str, str] = {}  # ref -> where it was first seen in the file
-    pending: list[tuple[int, str, dict[str, Any]]] = []  # rows whose refs are not yet checked against the ledger
+    met = _Refs()
     count = 0
 
-    def problem(number: int, where: str, field: str | None, message: str) -> None:
+    def problem(number: int, line: int, field: str | None, message: str) -> None:
         nonlocal total_problems
         total_problems += 1
+        where = source.where(number, line)
         problems.append((number, f"{source.name} {where}" + (f", field {field}" if field else "") + f": {message}"))
         if len(problems) > 4 * MAX_REPORTED:
             problems.sort()
             del problems[MAX_REPORTED:]
 
-    def settle() -> None:
-        """Check the pending refs against the ledger, then hand the rows to the writer."""
-        known = set() if ledger_empty else _known_refs(ledger, [row["ref"] for _, _, row in pending])
-        for number, where, row in pending:
-            if row["ref"] in known:
-                problem(number, where, "ref", f"{row['ref']} is already in the ledger")
-            elif writer is not None and not total_problems:
-                writer.add(row)
-        pending.clear()
+    reader = None
+    if source.format == "csv":
+        reader = _CsvReader(source)
+        batches = reader.batches()
+    else:
+        batches = _object_batches(_jsonl_records(source) if source.format == "jsonl" else _JsonArray(source).records())
+    for batch in batches:
+        columns, kept, bad = checker.batch(batch, reader)
+        for i, exc in bad:
+            problem(batch.first + i, batch.lines[i], exc.field, exc.message)
+        refs = columns["ref"]
+        numbers = [batch.first + i for i in kept]
+        lines = [batch.lines[i] for i in kept]
+        again = met.meet(refs, numbers, lines)
+        for i, number, line in again:
+            problem(numbers[i], lines[i], "ref",
+                    f"{refs[i]} appears twice in the file (first at {source.where(number, line)})")
+        if not ledger_empty:
+            doubled = {i for i, _, _ in again}
+            known = _known_refs(ledger, [ref for i, ref in enumerate(refs) if i not in doubled])
+            for i, ref in enumerate(refs):
+                if ref in known and i not in doubled:
+                    problem(numbers[i], lines[i], "ref", f"{ref} is already in the ledger")
+        count += len(refs) - len(again)
+        if writer is not None and not total_problems:
+            writer.write(columns)
         if progress is not None:
             progress(source.position(), source.size)
-
-    for number, record in enumerate(_records(source)):
-        try:
-            row = checker.row(record.values)
-        except _Bad as bad:
-            problem(number, record.where, bad.field, bad.message)
-            continue
-        ref = row["ref"]
-        if ref in seen:
-            problem(number, record.where, "ref", f"{ref} appears twice in the file (first at {seen[ref]})")
-            continue
-        seen[ref] = record.where
-        pending.append((number, record.where, row))
-        count += 1
-        if len(pending) >= BATCH:
-            settle()
-    settle()
     if total_problems:
         raise ImportFailed(source.name, [message for _, message in sorted(problems)[:MAX_REPORTED]], total_problems)
     if writer is not None:
-        writer.finish()
+        writer.finish(met.last)
     return ImportResult(count, checker.computed, dry_run, source.name)

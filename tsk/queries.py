@@ -301,3 +301,19 @@ def lapsed_in_range(for_update: str) -> str:
 LAPSES_IN_RANGE = "SELECT complaint_id, clock, due FROM lapse WHERE complaint_id > :after AND complaint_id <= :upto"
 UPDATE_LAPSED = update_complaint(["level", "event_count", "history_head"])
 
+
+# -- import into SQLite: bulk inserts bound by position, "" for null -------------------------
+def insert_imported_complaints(columns) -> str:
+    """INSERT for executemany of (id, *columns, history_head); binding None is slow in sqlite3, so a
+    null comes as "" (never a stored value: text is stripped and empty means null)."""
+    values = ", ".join("NULLIF(?, '')" for _ in columns)
+    return f"INSERT INTO complaint (id, {', '.join(columns)}, event_count, history_head) VALUES (?, {values}, 1, ?)"
+
+
+# The details come as UTF-8 bytes (the ledger's encoding): CAST stores them as the same text.
+INSERT_IMPORTED_EVENTS = """
+INSERT INTO event (complaint_id, seq, at, recorded_at, actor, action, details, prev_hash, hash)
+VALUES (?, 1, ?, ?, ?, 'imported', CAST(? AS TEXT), '', ?)
+"""
+# After a large import: fresh statistics for the planner (SQLite and PostgreSQL alike).
+ANALYZE_COMPLAINTS = "ANALYZE complaint"
