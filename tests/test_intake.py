@@ -6,13 +6,14 @@ unchanged. Expected dates are literal (checked against `chinese_calendar`), neve
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from tsk import lifecycle
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
+
+from helpers import one_error_line, snapshot
 
 # A Monday in August 2026: every clock (60 working days) stays inside 2026's published year.
 RECEIVED = "2026-08-03 10:00"
@@ -57,23 +58,6 @@ def show(tsk, ref: str) -> dict:
     run = tsk(["show", ref, "--format", "json"])
     assert run.exit_code == 0, run.stderr
     return json.loads(run.stdout)
-
-
-def snapshot(path: str) -> tuple:
-    with sqlite3.connect(path) as conn:
-        return (
-            conn.execute("SELECT * FROM complaint ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM event ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM ref_counter ORDER BY year").fetchall(),
-        )
-
-
-def one_error_line(run) -> str:
-    assert "Traceback" not in run.stderr + run.stdout
-    lines = [line for line in run.stderr.splitlines() if line.strip() and not line.startswith("Warning:")]
-    assert len(lines) == 1, run.stderr
-    assert lines[0].startswith("Error:"), run.stderr
-    return lines[0]
 
 
 # -- every field ------------------------------------------------------------------------------

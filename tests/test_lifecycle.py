@@ -6,13 +6,14 @@ corrections reaching open complaints. Expected dates are literal."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from tsk import lifecycle, timeutil
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, NotFound, Refused
+
+from helpers import one_error_line, snapshot
 
 RECEIVED = "2026-08-03 10:00"  # Monday; ack due 08-04, due 08-24, cap 10-30
 ID_A = "11010519491231002X"
@@ -37,22 +38,6 @@ def ok(tsk, argv: list[str]):
     run = tsk(argv)
     assert run.exit_code == 0, run.stderr
     return run
-
-
-def snapshot(path: str) -> tuple:
-    with sqlite3.connect(path) as conn:
-        return (
-            conn.execute("SELECT * FROM complaint ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM event ORDER BY id").fetchall(),
-        )
-
-
-def one_error_line(run) -> str:
-    assert "Traceback" not in run.stderr + run.stdout
-    lines = [line for line in run.stderr.splitlines() if line.strip() and not line.startswith("Warning:")]
-    assert len(lines) == 1, run.stderr
-    assert lines[0].startswith("Error:"), run.stderr
-    return lines[0]
 
 
 def refused(tsk, ledger_path, argv: list[str], code: int) -> str:
