@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from tsk import integrity, lifecycle
+from tsk import integrity, lifecycle, records
 from tsk.context import Ledger
 
 BASE = ["--customer", "张三", "--channel", "phone", "--category", "service",
@@ -100,7 +100,7 @@ def test_record_is_the_replay_of_its_events(ledger_path, tsk):
     ledger = Ledger.open(ledger_path, "officer")
     try:
         for ref in refs:
-            complaint = lifecycle.load(ledger, ref)
+            complaint = records.load(ledger, ref)
             events = ledger.store.rows("SELECT * FROM event WHERE complaint_id = :id ORDER BY seq", {"id": complaint["id"]})
             state: dict = {}
             for e in events:

@@ -4,10 +4,8 @@ into `Error: …` on stderr and the exit codes of CLI.md; no traceback reaches t
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import sys
-from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer

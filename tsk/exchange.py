@@ -41,7 +41,8 @@ from tsk import output, timeutil, views
 from tsk import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, NotFound, TskError
-from tsk.lifecycle import REF_PATTERN, canonical, check_id_number, check_phone
+from tsk.lifecycle import canonical, check_id_number, check_phone
+from tsk.records import REF_PATTERN
 from tsk.views import EXPORT_FIELDS
 from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY,
                        STATUS, TOP_LEVEL, Vocab)

@@ -263,7 +263,7 @@ def to_html(form: Form) -> str:
 
 def render(ledger: Ledger, ref: str, form: str, fmt: str = "md", show_pii: bool = False) -> str:
     """`tsk show REF --form handling|supervision [--format md|html]`: the filled form as text."""
-    from tsk.lifecycle import load
+    from tsk.records import load
 
     kind = FORMS.get(form.strip().lower())
     if kind is None:

@@ -20,8 +20,8 @@ from typing import Any
 from tsk import queries as q
 from tsk import timeutil
 from tsk.context import Ledger
-from tsk.records import REF_PATTERN, load  # noqa: F401 - re-exported for callers
-from tsk.errors import InvalidInput, NotFound, Refused
+from tsk.records import load
+from tsk.errors import InvalidInput, Refused
 from tsk.sla import deadlines, referral_report_due
 from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY,
                        TOP_LEVEL)

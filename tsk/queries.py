@@ -69,8 +69,6 @@ SELECT * FROM complaint
 WHERE reported_at IS NULL AND report_due >= :day AND received_at < :day_end
 ORDER BY id
 """
-ALL_COMPLAINTS = "SELECT * FROM complaint ORDER BY id"
-ALL_EVENTS = "SELECT * FROM event ORDER BY complaint_id, seq"
 
 
 def insert_complaint(columns: list[str]) -> str:

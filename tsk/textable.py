@@ -9,7 +9,6 @@ narrow, colour by ANSI codes only on a terminal that wants it (NO_COLOR is honou
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from typing import TextIO
 from unicodedata import combining, east_asian_width
@@ -168,6 +167,3 @@ def _row_lines(values: list[str], widths: list[int], justify: Sequence[str], no_
         lines.append((MARGIN + GAP.join(parts)).rstrip())
     return lines
 
-
-def stdout() -> TextIO:
-    return sys.stdout
