@@ -40,7 +40,7 @@ def set_calendar_days(ledger: Ledger, days: list[dt.date], *, workday: bool | No
     Year). Closed complaints keep the deadlines they were judged by. Returns the number of
     complaints whose deadlines moved.
     """
-    from tsk.lifecycle import recompute_open_deadlines
+    from tsk.lifecycle import recompute_running_deadlines
 
     with ledger.store.transaction():
         for day in days:
@@ -52,7 +52,7 @@ def set_calendar_days(ledger: Ledger, days: list[dt.date], *, workday: bool | No
             audit(ledger, "calendar-set", {"day": day.isoformat(), "workday": workday, "note": note})
         ledger.reload_calendar()
         names = ", ".join(d.isoformat() for d in days)
-        return recompute_open_deadlines(ledger, min(days), max(days), reason=f"calendar correction {names}")
+        return recompute_running_deadlines(ledger, min(days), max(days), reason=f"calendar correction {names}")
 
 
 def mark_published(ledger: Ledger, year: int, note: str | None) -> None:

@@ -488,7 +488,7 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict
     return _change(ledger, ref, at, work)
 
 
-def recompute_open_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *, reason: str) -> int:
+def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *, reason: str) -> int:
     """After calendar corrections between `first` and `last`, move the running clocks they
     affect (in the caller's transaction).
 
