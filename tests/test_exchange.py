@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from tsk import exchange, lifecycle, views
+from tsk import baseline, exchange, lifecycle, views
 from tsk.context import Ledger
 
 RECEIVED = "2026-08-03 10:00"
@@ -156,29 +156,72 @@ def test_an_export_imported_into_an_empty_ledger_exports_again_byte_for_byte(tsk
     assert tsk(["--db", other, "verify"]).stdout.startswith("ok: 4 complaint(s), 4 event(s)")
 
 
-def test_each_imported_complaint_has_one_imported_event_with_the_whole_row(tsk, tmp_path, ledger_path, filled):
+def test_each_imported_complaint_has_one_imported_event_holding_the_rows_digest(tsk, tmp_path, ledger_path, filled):
     export_bytes(tsk, tmp_path, "--show-pii", name="all.csv")
     other = str(tmp_path / "other.db")
     assert tsk(["--db", other, "--as", "migrator", "import", str(tmp_path / "all.csv")]).exit_code == 0
     events = events_of(other, filled[0])
     assert [(seq, action) for seq, action, _ in events] == [(1, "imported")]
     details = json.loads(events[0][2])
-    assert details["source"] == "all.csv"
-    assert details["changes"]["summary"] == TRICKY and details["changes"]["compensation_fen"] == 1999
-    assert set(details["changes"]) <= set(exchange.ROW_COLUMNS)
-    assert None not in details["changes"].values()  # nulls are left out: the replay starts from nothing
+    assert sorted(details) == ["baseline", "source"] and details["source"] == "all.csv"
     with sqlite3.connect(other) as db:
         db.row_factory = sqlite3.Row
         row = dict(db.execute("SELECT * FROM complaint WHERE ref = ?", (filled[0],)).fetchone())
         event = dict(db.execute("SELECT * FROM event WHERE complaint_id = ?", (row["id"],)).fetchone())
-    assert {c: details["changes"].get(c) for c in exchange.ROW_COLUMNS} == {c: row[c] for c in exchange.ROW_COLUMNS}
-    assert row["customer_email"] is None and "customer_email" not in details["changes"]
+    assert row["summary"] == TRICKY and row["compensation_fen"] == 1999 and row["customer_email"] is None
+    assert details["baseline"] == baseline.digest(row)
     assert event["actor"] == "migrator" and event["prev_hash"] == ""
     assert event["details"] == lifecycle.canonical(details)
     assert event["hash"] == lifecycle.event_hash("", filled[0], event) == row["history_head"]
-    # The history goes on from there like any other.
+    # The history goes on from there like any other, each change saying what it replaced.
     assert tsk(["--db", other, "reopen", filled[0], "--reason", "申诉"]).exit_code == 0
+    reopened = json.loads(events_of(other, filled[0])[1][2])
+    assert reopened["was"]["status"] == row["status"] and reopened["changes"]["status"] == "open"
     assert tsk(["--db", other, "verify"]).exit_code == 0
+
+
+def tamper(ledger_file: str, sql: str, *params) -> None:
+    with sqlite3.connect(ledger_file) as db:
+        db.execute(sql, params)
+
+
+@pytest.fixture
+def imported(tsk, tmp_path, filled) -> str:
+    """A ledger of the four complaints imported, the first then reopened and reassigned."""
+    export_bytes(tsk, tmp_path, "--show-pii", name="all.csv")
+    other = str(tmp_path / "other.db")
+    assert tsk(["--db", other, "import", str(tmp_path / "all.csv")]).exit_code == 0
+    assert tsk(["--db", other, "reopen", filled[0], "--reason", "申诉"]).exit_code == 0
+    assert tsk(["--db", other, "assign", filled[0], "--to", "王五", "--unit", "个人金融部"]).exit_code == 0
+    assert tsk(["--db", other, "verify"]).stdout.startswith("ok: 4 complaint(s), 6 event(s)")
+    return other
+
+
+@pytest.mark.parametrize("column, value, named", [
+    ("summary", "改过的", "differs from the record as imported"),  # no later event changed it
+    ("customer_phone", "13900000000", "differs from the record as imported"),
+    ("status", "closed", "differs from its history in status"),  # the reopen changed it
+    ("assignee", "赵六", "differs from its history in assignee"),
+])
+def test_verify_finds_an_imported_row_edited_behind_tsks_back(tsk, imported, filled, column, value, named):
+    tamper(imported, f"UPDATE complaint SET {column} = ? WHERE ref = ?", value, filled[0])
+    run = tsk(["--db", imported, "verify"])
+    assert run.exit_code != 0
+    assert f"{filled[0]}: stored record {named}" in run.stdout + run.stderr
+    assert filled[1] not in run.stdout + run.stderr
+
+
+def test_verify_finds_an_imported_baseline_or_a_replaced_value_rewritten(tsk, imported, filled):
+    with sqlite3.connect(imported) as db:
+        cid = db.execute("SELECT id FROM complaint WHERE ref = ?", (filled[0],)).fetchone()[0]
+        details = json.loads(db.execute("SELECT details FROM event WHERE complaint_id = ? AND seq = 2", (cid,)).fetchone()[0])
+    details["was"]["status"] = "rejected"
+    tamper(imported, "UPDATE event SET details = ? WHERE complaint_id = ? AND seq = 2", lifecycle.canonical(details), cid)
+    run = tsk(["--db", imported, "verify"])
+    assert run.exit_code != 0
+    out = run.stdout + run.stderr
+    assert f"{filled[0]} event 2 (reopened): altered after it was recorded" in out
+    assert f"{filled[0]}: stored record differs from the record as imported" in out
 
 
 def test_import_continues_the_ref_sequence_and_keeps_existing_complaints(tsk, tmp_path, filled):
@@ -445,7 +488,7 @@ def test_row_columns_are_every_stored_column_but_the_bookkeeping():
     assert len(exchange.ROW_COLUMNS) == len(stored)
 
 
-def test_imported_event_hash_is_lifecycles_for_awkward_text(ledger_path):
+def test_imported_events_and_digests_are_lifecycles_and_baselines_for_awkward_text(ledger_path):
     ledger = Ledger.open(ledger_path, 'actor "q"\n')
     awkward = '\\ "引号" \n\t\u2028\x01 😀'
     rows = [{c: None for c in exchange.ROW_COLUMNS} | {"ref": "TS-2026-000001", "summary": awkward, "level": 1,
@@ -453,17 +496,37 @@ def test_imported_event_hash_is_lifecycles_for_awkward_text(ledger_path):
             {c: None for c in exchange.ROW_COLUMNS} | {"ref": "TS-2026-000002", "ack_due": "2026-01-02", "reason": "0",
                                                        "compensation_fen": 0, "customer_name": awkward}]
     columns = {c: ["" if row[c] is None else row[c] for row in rows] for c in exchange.ROW_COLUMNS}  # bind form
+    digests = baseline.digests(columns)
+    assert digests == [baseline.digest(row) for row in rows]
+    assert len(set(digests)) == 2
     with ledger.store.transaction():
         writer = exchange._Writer(ledger, "/某处/文件, 1.csv", ledger_empty=True)
-        details, hashes = writer.hashes(columns["ref"], writer.details(columns))
-    for row, encoded, digest in zip(rows, details, hashes):
-        text = encoded.decode()
-        assert text == lifecycle.canonical({"changes": {c: v for c, v in row.items() if v is not None},
-                                            "source": "文件, 1.csv"})
+        details, hashes = writer.events(columns["ref"], digests)
+    for row, text, digest, link in zip(rows, details, digests, hashes):
+        assert text == lifecycle.canonical({"baseline": digest, "source": "文件, 1.csv"})
         event = {"seq": 1, "at": writer.now, "recorded_at": writer.now, "actor": 'actor "q"\n', "action": "imported",
                  "details": text}
-        assert digest == lifecycle.event_hash("", row["ref"], event)
+        assert link == lifecycle.event_hash("", row["ref"], event)
     ledger.close()
+
+
+def test_the_baseline_columns_are_the_stored_columns():
+    """A new column must be thought about: imported rows would carry it outside their digest."""
+    assert sorted(baseline.BASELINE_COLUMNS) == sorted(exchange.ROW_COLUMNS)
+    from tsk.models import Complaint
+
+    integers = {c.name for c in Complaint.__table__.columns if c.type.python_type is int} - {"id", "event_count"}
+    assert baseline.NUMERIC_COLUMNS == integers
+
+
+def test_a_nul_character_is_refused_with_its_line_and_field(tsk, tmp_path, exported):
+    header, rows = exported[0], exported[1:]
+    rows[2][header.index("demand")] = "前\x00后"  # the third record starts on line 6: the first spans 3 lines
+    path = tmp_path / "nul.csv"
+    write_csv(path, [header, *rows])
+    lines = import_fails(tsk, str(tmp_path / "other.db"), path)
+    assert lines == [f"Error: {path} line 6, field demand: contains a NUL character",
+                     f"Error: 1 problem(s) in {path}; nothing was imported"]
 
 
 def test_the_column_checks_give_what_the_record_checks_give(ledger_path):

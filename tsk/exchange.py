@@ -4,13 +4,13 @@ Export streams the rows (constant memory on any size of ledger): the columns are
 `views.EXPORT_FIELDS`, in ref order. Import reads exactly that back, validates every row
 and writes all of them or none, in one transaction, in batches (never the whole file in
 memory): ids are assigned here (from the largest id inside the write transaction) so each
-batch is two bulk inserts, the complaints and their "imported" events, each event carrying
-the whole row as its changes (nulls left out) so that `tsk verify` can replay it. An export
-imported into an empty ledger exports again byte for byte the same.
+batch is two bulk inserts, the complaints and their "imported" events. The event holds a
+digest of the row as imported (`tsk.baseline`), not a copy of it, and `tsk verify` proves the
+row against it. An export imported into an empty ledger exports again byte for byte the same.
 
 Import is built for a million rows: a CSV batch is checked a column at a time (falling back
-to the record-by-record checks, which name each problem's line and field), the events' JSON
-and hashes are built a column at a time, and an import into an empty SQLite ledger writes
+to the record-by-record checks, which name each problem's line and field), the digests and
+event hashes are built a batch at a time, and an import into an empty SQLite ledger writes
 with a rollback journal, builds its indexes at the end and analyses them.
 """
 
@@ -37,11 +37,11 @@ from itertools import islice, repeat
 from operator import itemgetter, lshift, methodcaller, mul, or_
 from typing import IO, Any, TextIO
 
-from tsk import output, timeutil, views
+from tsk import baseline, output, timeutil, views
 from tsk import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, NotFound, TskError
-from tsk.lifecycle import canonical, check_id_number, check_phone
+from tsk.lifecycle import canonical, check_id_number, check_phone, event_hash
 from tsk.records import REF_PATTERN
 from tsk.views import EXPORT_FIELDS
 from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY,
@@ -377,6 +377,7 @@ _TIMES = ("received_at", "acked_at", "reported_at", "closed_at")
 _DATES = ("ack_due", "due", "cap_due", "report_due")
 _CLOCKS = ("ack_due", "due", "cap_due")
 _FLAGS = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
+_HAS_NUL = methodcaller("__contains__", "\x00")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -570,6 +571,9 @@ class _Checker:
     def row(self, values: dict[str, Any]) -> dict[str, Any]:
         if "" in values:  # the reader already found the record unusable
             raise values[""]
+        for field, value in values.items():
+            if value.__class__ is str and "\x00" in value:  # never text; and the baseline digest joins by NUL
+                raise _Bad(field, "contains a NUL character")
         get = values.get
         for field in REQUIRED:
             if get(field) is None:
@@ -781,6 +785,8 @@ class _Columns:
         if set(map(len, rows)) != {len(index)}:
             raise _Slow  # a row of another width: its problem is named record by record
         read = list(zip(*rows))
+        if any(map(_HAS_NUL, map("".join, read))):
+            raise _Slow
         blank = ("",) * len(rows)
 
         def raw(field: str) -> tuple[str, ...]:
@@ -853,48 +859,12 @@ class _Columns:
 
 # -- import: writing ---------------------------------------------------------------------------------
 _STRING = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what json.dumps(ensure_ascii=False) does to text
-_INT_COLUMNS = frozenset({"level", "group_size", "is_group", "direct", "policy_version", "extended_days", "reopened",
-                          "compensation_fen"})
-_SORTED_COLUMNS = tuple(sorted(ROW_COLUMNS))
-# Columns of few distinct values (vocabularies, dates, numbers, units and handlers): encoded once per batch.
-_FEW_VALUES = frozenset({*_VOCABS, *_DATES, *_INT_COLUMNS, "policy", "unit", "assignee", "assignee_unit",
-                         "first_handler", "subject_staff", "referred_by"})
-_NULL_TEXT = {'""': ""}  # the empty text of bind form, encoded: a null
-_NULL_NUMBER = {"": ""}
-_NULL_AS_EMPTY = {None: ""}
-_EMPTY_AS_NULL = {"": None}
 _HEXDIGEST = methodcaller("hexdigest")
+_UTF8 = methodcaller("encode", "utf-8")
+_EMPTY_AS_NULL = {"": None}
+_NULL_AS_EMPTY = {None: ""}
 _REF_YEAR, _REF_SERIAL = itemgetter(slice(3, 7)), itemgetter(slice(8, None))  # TS-2026-000123
-_ESCAPE_BACKSLASHES = methodcaller("replace", b"\\", b"\\\\")
-_ESCAPE_QUOTES = methodcaller("replace", b'"', b'\\"')
 ANALYZE_AFTER = 10_000  # imported complaints that make the planner's statistics worth refreshing
-
-
-def _json_members(columns: dict[str, list]) -> list[list[str]]:
-    """Per column in sorted order, `,"column":value` as `lifecycle.canonical` writes it for each
-    row, or "" for a null; columns null in every row are left out."""
-    members = []
-    for column in _SORTED_COLUMNS:
-        values = columns[column]
-        prefix = "," + _STRING(column) + ":"
-        encode = str if column in _INT_COLUMNS else _STRING  # ints as json writes them
-        if column in _FEW_VALUES:
-            distinct = set(values)
-            if distinct != {""}:
-                table = {value: prefix + encode(value) for value in distinct}
-                table[""] = ""
-                members.append(list(map(table.__getitem__, values)))
-            continue
-        nulls = values.count("")
-        if nulls == len(values):
-            continue
-        if nulls:
-            encoded = list(map(encode, values))
-            members.append(list(map((_NULL_NUMBER if encode is str else _NULL_TEXT).get, encoded,
-                                    map(prefix.__add__, encoded))))
-        else:
-            members.append(list(map(prefix.__add__, map(encode, values))))
-    return members
 
 
 class _Refs:
@@ -943,10 +913,11 @@ class _Refs:
 class _Writer:
     """Batches of checked columns, each written as two bulk inserts; ids assigned here.
 
-    The "imported" event's details are `lifecycle.canonical({"changes": row, "source": name})`
-    of the row without its nulls (a replay starts from nothing, so an absent column is null),
-    and its hash `lifecycle.event_hash("", ref, event)`: both built from JSON pieces made a
-    column at a time (a test holds them to lifecycle's functions).
+    Each complaint's history starts with one "imported" event whose details are
+    `canonical({"baseline": baseline.digest(row), "source": file name})` and whose hash is
+    `lifecycle.event_hash("", ref, event)`: both built from pieces a batch at a time (the
+    first of every batch is held to lifecycle's function, and a test holds the digests to
+    `baseline.digest`).
     """
 
     def __init__(self, ledger: Ledger, source: str, *, ledger_empty: bool) -> None:
@@ -963,38 +934,38 @@ class _Writer:
         self.now = now = timeutil.to_text(timeutil.now())
         self.actor = ledger.actor
         self.source = os.path.basename(source)
-        self.details_head = '{"changes":{'
-        self.details_tail = '},"source":' + _STRING(self.source) + "}"
-        # canonical(event payload), keys sorted: action, actor, at, details, recorded_at, ref, seq; as UTF-8
-        self.payload_head = ('{"action":"imported","actor":' + _STRING(self.actor) + ',"at":' + _STRING(now)
-                             + ',"details":"').encode()
-        self.payload_middle = ('",' + '"recorded_at":' + _STRING(now) + ',"ref":').encode()
-        self.payload_tail = b',"seq":1}'
+        # The details around the digest (keys sorted, as canonical writes them)...
+        self.details_head = '{"' + baseline.KEY + '":"'
+        self.details_tail = '","source":' + _STRING(self.source) + "}"
+        # ...and canonical(event payload) around the digest and the ref (keys sorted: action, actor,
+        # at, details, recorded_at, ref, seq), the details in it as a JSON string: a digest and a
+        # ref (TS-2026-000123) need no escaping, the pieces around them are escaped once here.
+        escape = _STRING
+        self.payload_head = ('{"action":"imported","actor":' + escape(self.actor) + ',"at":' + escape(now)
+                             + ',"details":' + escape(self.details_head)[:-1])
+        self.payload_middle = escape(self.details_tail)[1:] + ',"recorded_at":' + escape(now) + ',"ref":"'
+        self.payload_tail = '","seq":1}'
+        self.checked = False
         self.written = 0
-        # Bytes are stored as the same text only in a UTF-8 ledger (as tsk makes them).
-        self.utf8 = self.store.dialect == "sqlite" and self.store.value("PRAGMA encoding") == "UTF-8"
 
-    def details(self, columns: dict[str, list]) -> list[str]:
-        members = _json_members(columns)
-        if members and "" not in members[0]:  # every row has the first column: its comma goes
-            members[0] = list(map(itemgetter(slice(1, None)), members[0]))
-            return list(map("".join, zip(repeat(self.details_head), *members, repeat(self.details_tail))))
-        rows = map(itemgetter(slice(1, None)), map("".join, zip(*members)))  # without the first comma
-        return list(map("".join, zip(repeat(self.details_head), rows, repeat(self.details_tail))))
-
-    def hashes(self, refs: list[str], details: list[str]) -> tuple[list[bytes], list[str]]:
-        """The details as UTF-8, and the events' hashes. The payload holds the details as a JSON
-        string; they contain no control characters (all their text went through _STRING), so
-        escaping them is doubling backslashes and escaping quotes, done here on the UTF-8 bytes."""
-        encoded = list(map(str.encode, details))
-        escaped = map(_ESCAPE_QUOTES, map(_ESCAPE_BACKSLASHES, encoded))
-        payloads = map(b"".join, zip(repeat(self.payload_head), escaped, repeat(self.payload_middle),
-                                     map(str.encode, map(_STRING, refs)), repeat(self.payload_tail)))
-        return encoded, list(map(_HEXDIGEST, map(sha256, payloads)))
+    def events(self, refs: list[str], digests: list[str]) -> tuple[list[str], list[str]]:
+        """The imported events' details and hashes."""
+        details = list(map("".join, zip(repeat(self.details_head), digests, repeat(self.details_tail))))
+        payloads = map("".join, zip(repeat(self.payload_head), digests, repeat(self.payload_middle), refs,
+                                    repeat(self.payload_tail)))
+        hashes = list(map(_HEXDIGEST, map(sha256, map(_UTF8, payloads))))
+        if not self.checked and refs:  # the pieces are lifecycle's canonical JSON, or nothing is written
+            self.checked = True
+            event = {"seq": 1, "at": self.now, "recorded_at": self.now, "actor": self.actor, "action": "imported",
+                     "details": details[0]}
+            if details[0] != canonical({baseline.KEY: digests[0], "source": self.source}) \
+                    or hashes[0] != event_hash("", refs[0], event):
+                raise AssertionError("the imported event's pieces differ from lifecycle's canonical JSON")
+        return details, hashes
 
     def write(self, columns: dict[str, list]) -> None:
         refs = columns["ref"]
-        details, hashes = self.hashes(refs, self.details(columns))
+        details, hashes = self.events(refs, baseline.digests(columns))
         ids = range(self.next_id, self.next_id + len(refs))
         self.next_id += len(refs)
         if self.may_defer_indexes and len(refs) >= BATCH:
@@ -1006,9 +977,6 @@ class _Writer:
         now, actor = repeat(self.now), repeat(self.actor)
         if self.store.dialect == "sqlite":  # by position, "" for null (binding None is slow in sqlite3)
             self.store.run_many(q.insert_imported_complaints(ROW_COLUMNS), zip(ids, *values, hashes))  # type: ignore[arg-type]
-            # The details as UTF-8 bytes, stored as text (CAST): sqlite3 need not encode them again.
-            if not self.utf8:
-                details = [d.decode() for d in details]
             self.store.run_many(q.INSERT_IMPORTED_EVENTS, zip(ids, now, now, actor, details, hashes))  # type: ignore[arg-type]
         else:
             names = ("id", *ROW_COLUMNS, "event_count", "history_head")
@@ -1017,7 +985,7 @@ class _Writer:
                                 [dict(zip(names, row)) for row in zip(ids, *nulls, repeat(1), hashes)])
             self.store.run_many(q.INSERT_EVENT, [
                 {"complaint_id": i, "seq": 1, "at": self.now, "recorded_at": self.now, "actor": self.actor,
-                 "action": "imported", "details": d.decode(), "prev_hash": "", "hash": h}
+                 "action": "imported", "details": d, "prev_hash": "", "hash": h}
                 for i, d, h in zip(ids, details, hashes)])
         self.written += len(refs)
 

@@ -2,7 +2,10 @@
 
 For each complaint: events numbered 1..n without gaps, each hash recomputed from its
 content and the hash before it, the last one equal to the head kept on the complaint row,
-and the row's columns equal to the replay of the events' changes. Any edit or deletion of
+and the row's columns equal to the replay of the events' changes (each event's record of
+what it replaced agreeing with the replay so far). An imported complaint's first event holds
+only a digest of the row as imported (`tsk.baseline`): its row is rewound instead, undoing
+every later change, and must come back to that digest. Any edit or deletion of
 an event, or an edit of a complaint row behind tsk's back, shows up as a named problem.
 
 Someone able to write the file could recompute every hash; the ledger digest that verify
@@ -17,6 +20,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tsk import baseline
 from tsk import queries as q
 from tsk.context import Ledger
 from tsk.lifecycle import BOOKKEEPING, event_hash
@@ -84,8 +88,9 @@ def _check(complaint: dict, history: list[dict]) -> list[str]:
     problems = []
     prev = ""
     state: dict = {}
+    details_of: list[dict] = []
     for expected_seq, event in enumerate(history, start=1):
-        name = f"{ref} event {event['seq']} ({event['action']})"
+        name = _name(ref, event)
         if event["seq"] != expected_seq:
             problems.append(f"{ref}: event {expected_seq} is missing")
             break
@@ -95,13 +100,51 @@ def _check(complaint: dict, history: list[dict]) -> list[str]:
             problems.append(f"{name}: altered after it was recorded")
         prev = event["hash"]
         try:
-            state.update(json.loads(event["details"]).get("changes", {}))
+            details = json.loads(event["details"])
         except ValueError:
             problems.append(f"{name}: details are not readable")
+            details = {}
+        details_of.append(details)
+        if baseline.KEY in details_of[0]:
+            continue  # an imported baseline: checked by rewinding, below
+        was = details.get("was")
+        if was is not None and any(state.get(k) != v for k, v in was.items()):
+            problems.append(f"{name}: says it replaced values the history before it does not have")
+        state.update(details.get("changes", {}))
     if len(history) != complaint["event_count"] or prev != complaint["history_head"]:
         problems.append(f"{ref}: history has {len(history)} event(s), the record expects {complaint['event_count']} "
                         f"ending in {complaint['history_head'][:12] or '-'}: events were deleted or added")
+    if details_of and baseline.KEY in details_of[0]:
+        problems.extend(_check_baseline(complaint, history, details_of))
+        return problems
     differing = sorted(k for k in complaint if k not in BOOKKEEPING and state.get(k) != complaint[k])
     if differing:
         problems.append(f"{ref}: stored record differs from its history in {', '.join(differing)}")
     return problems
+
+
+def _check_baseline(complaint: dict, history: list[dict], details_of: list[dict]) -> list[str]:
+    """An imported complaint: undo every later change on the stored row, newest first (each
+    column must hold what its last change set), and the result must be the imported row."""
+    ref = complaint["ref"]
+    state = {k: v for k, v in complaint.items() if k not in BOOKKEEPING}
+    differing: set[str] = set()
+    unknown: list[str] = []
+    for event, details in zip(reversed(history[1:]), reversed(details_of[1:])):
+        changes, was = details.get("changes", {}), details.get("was", {})
+        for column, value in changes.items():
+            if state.get(column) != value:
+                differing.add(column)
+            if column not in was:
+                unknown.append(f"{_name(ref, event)}: does not say what it replaced in {column}")
+            state[column] = was.get(column)
+    problems = unknown
+    if differing:
+        problems.append(f"{ref}: stored record differs from its history in {', '.join(sorted(differing))}")
+    if baseline.digest(state) != details_of[0][baseline.KEY]:
+        problems.append(f"{ref}: stored record differs from the record as imported (in a field no later event changed)")
+    return problems
+
+
+def _name(ref: str, event: dict) -> str:
+    return f"{ref} event {event['seq']} ({event['action']})"

@@ -1,8 +1,9 @@
 """The complaint lifecycle: every change to a complaint, each one transaction that writes
 the change and the event explaining it.
 
-Every event carries the exact column changes it made (`details.changes`), and is chained by
-hash to the one before it; the complaint row keeps the newest hash. So the stored record is
+Every event carries the exact column changes it made (`details.changes`) and, after the first,
+the values they replaced (`details.was`), and is chained by hash to the one before it; the
+complaint row keeps the newest hash. So the stored record is
 always the replay of its history, and `tsk verify` can prove it (see `tsk.integrity`).
 """
 
@@ -74,6 +75,8 @@ def append_event(
     details = {k: v for k, v in info.items() if v is not None}
     if changes:
         details["changes"] = changes
+        if complaint["event_count"]:  # what it replaced: lets `verify` rewind to an imported baseline
+            details["was"] = {column: complaint[column] for column in changes}
     seq = complaint["event_count"] + 1
     event = {
         "complaint_id": complaint["id"],

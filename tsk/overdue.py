@@ -283,6 +283,7 @@ class _Events:
                                        "reason": reason if level else reason + "; already at the top level"}
             if level:
                 details["changes"] = {"level": level}
+                details["was"] = {"level": level - 1}  # an escalation is one level up
             from tsk.lifecycle import canonical  # only `check` writes events: `overdue` skips the import
 
             text = canonical(details)

@@ -308,10 +308,9 @@ def insert_imported_complaints(columns) -> str:
     return f"INSERT INTO complaint (id, {', '.join(columns)}, event_count, history_head) VALUES (?, {values}, 1, ?)"
 
 
-# The details come as UTF-8 bytes (the ledger's encoding): CAST stores them as the same text.
 INSERT_IMPORTED_EVENTS = """
 INSERT INTO event (complaint_id, seq, at, recorded_at, actor, action, details, prev_hash, hash)
-VALUES (?, 1, ?, ?, ?, 'imported', CAST(? AS TEXT), '', ?)
+VALUES (?, 1, ?, ?, ?, 'imported', ?, '', ?)
 """
 # After a large import: fresh statistics for the planner (SQLite and PostgreSQL alike).
 ANALYZE_COMPLAINTS = "ANALYZE complaint"

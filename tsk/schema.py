@@ -31,9 +31,17 @@ def _v2_list_order_index(store: Store) -> None:
     store.run(LIST_ORDER_INDEX)
 
 
+def _v3_history_format(store: Store) -> None:
+    """No table changes: from v3 an imported complaint's first event holds a digest of the row
+    (tsk.baseline) and later events record the values they replace. The version row alone
+    keeps an older tsk, which would misread such a history, from opening the ledger."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", None),
     Migration(2, "index for list order: status, direct first, soonest due, ref", _v2_list_order_index),
+    Migration(3, "history: imported complaints keep a baseline digest; changes record what they replaced",
+              _v3_history_format),
 )
 
 CURRENT_VERSION = MIGRATIONS[-1].version

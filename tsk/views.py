@@ -36,14 +36,14 @@ def mask_id(number: str | None) -> str | None:
 
 
 def masked_details(details_json: str) -> dict[str, Any]:
-    """An event's details with the customer's phone and ID number masked in its changes."""
+    """An event's details with the customer's phone and ID number masked in its changes (new and old values)."""
     details = json.loads(details_json)
-    changes = details.get("changes")
-    if changes:
-        if "customer_phone" in changes:
-            changes["customer_phone"] = mask_phone(changes["customer_phone"])
-        if "customer_id_number" in changes:
-            changes["customer_id_number"] = mask_id(changes["customer_id_number"])
+    for values in (details.get("changes"), details.get("was")):
+        if values:
+            if "customer_phone" in values:
+                values["customer_phone"] = mask_phone(values["customer_phone"])
+            if "customer_id_number" in values:
+                values["customer_id_number"] = mask_id(values["customer_id_number"])
     return details
 
 
@@ -153,6 +153,9 @@ def flags_label(values: list[str]) -> str:
 
 # Changes that only repeat the event's own time, and bookkeeping not worth a reader's eye.
 _QUIET_CHANGES = {"acked_at", "closed_at", "reported_at", "event_count", "history_head"}
+# Details for the machine: the changes are listed after the rest, what they replaced and an
+# import's baseline digest are in `show --format json`.
+_NOT_DESCRIBED = {"changes", "was", "baseline"}
 
 
 def describe_event(event: Mapping[str, Any]) -> str:
@@ -160,7 +163,7 @@ def describe_event(event: Mapping[str, Any]) -> str:
     details = event["details"]
     parts = []
     for key, value in details.items():
-        if key == "changes":
+        if key in _NOT_DESCRIBED:
             continue
         if isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())
