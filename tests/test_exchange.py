@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+from types import SimpleNamespace
 
 import pytest
 
@@ -56,6 +58,26 @@ def events_of(ledger_file: str, ref: str) -> list[tuple]:
     with sqlite3.connect(ledger_file) as db:
         return db.execute("SELECT e.seq, e.action, e.details FROM event e JOIN complaint c ON c.id = e.complaint_id "
                           "WHERE c.ref = ? ORDER BY seq", (ref,)).fetchall()
+
+
+@pytest.fixture(params=["in-process", "aside"])
+def checking(request, monkeypatch):
+    """Imports checked in this process, and (whatever the file's size) by a second process
+    while this one writes (exchange._checked_aside, used for big files on two cores)."""
+    forks: list[int] = []
+    if request.param == "aside":
+        fork = os.fork
+
+        def counted_fork() -> int:
+            pid = fork()
+            if pid:
+                forks.append(pid)
+            return pid
+
+        monkeypatch.setattr(exchange, "ASIDE_BYTES", 0)
+        monkeypatch.setattr(exchange.os, "cpu_count", lambda: 2)
+        monkeypatch.setattr(exchange.os, "fork", counted_fork)
+    return SimpleNamespace(mode=request.param, forks=forks)
 
 
 def count(ledger_file: str, table: str) -> int:
@@ -144,7 +166,7 @@ def test_unmasked_export_is_recorded_once_as_an_audit_row(tsk, ledger_path, fill
 # -- round trip ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("args", [[], ["--excel"], ["--format", "json"], ["--format", "jsonl"]],
                          ids=["csv", "excel", "json", "jsonl"])
-def test_an_export_imported_into_an_empty_ledger_exports_again_byte_for_byte(tsk, tmp_path, filled, args):
+def test_an_export_imported_into_an_empty_ledger_exports_again_byte_for_byte(tsk, tmp_path, filled, args, checking):
     first = export_bytes(tsk, tmp_path, "--show-pii", *args, name="first")
     other = str(tmp_path / "other.db")
     run = tsk(["--db", other, "import", str(tmp_path / "first")])
@@ -224,7 +246,7 @@ def test_verify_finds_an_imported_baseline_or_a_replaced_value_rewritten(tsk, im
     assert f"{filled[0]}: stored record differs from the record as imported" in out
 
 
-def test_import_continues_the_ref_sequence_and_keeps_existing_complaints(tsk, tmp_path, filled):
+def test_import_continues_the_ref_sequence_and_keeps_existing_complaints(tsk, tmp_path, filled, checking):
     data = export_bytes(tsk, tmp_path, "--show-pii", "--format", "jsonl")
     records = [json.loads(line) for line in data.decode().splitlines()]
     records[0]["ref"] = "TS-2026-000120"
@@ -241,7 +263,7 @@ def test_import_continues_the_ref_sequence_and_keeps_existing_complaints(tsk, tm
     assert tsk(["--db", other, "verify"]).exit_code == 0
 
 
-def test_import_reads_standard_input(tsk, tmp_path, filled):
+def test_import_reads_standard_input(tsk, tmp_path, filled, checking):
     data = export_bytes(tsk, tmp_path, "--show-pii", "--excel")
     other = str(tmp_path / "other.db")
     run = tsk(["--db", other, "import", "-"], input=data.decode("utf-8"))
@@ -262,7 +284,7 @@ def test_dry_run_checks_everything_and_writes_nothing(tsk, tmp_path, filled):
 MINIMAL_HEADER = "ref,received_at,channel,category,business_type,cause,customer_name,unit,summary,severity,group_size\n"
 
 
-def test_open_complaints_without_deadlines_get_those_add_would_give(tsk, tmp_path):
+def test_open_complaints_without_deadlines_get_those_add_would_give(tsk, tmp_path, checking):
     expected = json.loads(tsk(["add", *BASE, "--summary", "x", "--severity", "major", "--format", "json"]).stdout)
     plain = json.loads(tsk(["add", *BASE, "--summary", "y", "--format", "json"]).stdout)
     source = tmp_path / "minimal.csv"
@@ -328,7 +350,31 @@ def test_a_bad_value_names_the_file_line_and_field(tsk, tmp_path, exported):
     assert lines[-1] == f"Error: 1 problem(s) in {path}; nothing was imported"
 
 
-def test_every_problem_is_listed_with_its_line(tsk, tmp_path, exported):
+def test_lines_are_counted_across_crlf_blank_lines_and_breaks_inside_values(tsk, tmp_path, exported, checking):
+    header, rows = exported[0], exported[1:]
+    rows[0][header.index("demand")] = "一\r\n二\r三\n四"  # three more lines, as a text editor would count them
+    rows[2][header.index("channel")] = "tel"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerow(rows[0])  # line 2, spanning 2 + 3 lines of the summary's and the demand's breaks
+    out.write("\r\n")  # a blank line
+    for row in rows[1:]:
+        writer.writerow(row)
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(out.getvalue().encode("utf-8"))
+    with open(path, newline="", encoding="utf-8") as text:  # where each record starts, read line by line
+        reader, starts, line = csv.reader(text), [], 1
+        for values in reader:
+            if values:
+                starts.append(line)
+            line = reader.line_num + 1
+    assert starts[:3] == [1, 2, 9]  # the header; the first record spans 2 + 3 + 1 lines, then the blank one
+    lines = import_fails(tsk, str(tmp_path / "other.db"), path)
+    assert lines[0].startswith(f"Error: {path} line {starts[3]}, field channel: 'tel' is not one of")
+
+
+def test_every_problem_is_listed_with_its_line(tsk, tmp_path, exported, checking):
     header, rows = exported[0], exported[1:]
     col = header.index
     rows[0][col("received_at")] = "2026-13-40"
@@ -350,7 +396,7 @@ def test_every_problem_is_listed_with_its_line(tsk, tmp_path, exported):
     ]
 
 
-def test_duplicate_refs_in_the_file_and_in_the_ledger_are_refused(tsk, tmp_path, ledger_path, exported):
+def test_duplicate_refs_in_the_file_and_in_the_ledger_are_refused(tsk, tmp_path, ledger_path, exported, checking):
     header, rows = exported[0], exported[1:]
     path = tmp_path / "dup.csv"
     write_csv(path, [header, rows[1], rows[1]])
@@ -375,7 +421,7 @@ def test_a_masked_export_cannot_be_imported(tsk, tmp_path, filled):
     assert count(str(other), "complaint") == 0
 
 
-def test_json_problems_name_the_record_and_its_line(tsk, tmp_path, filled):
+def test_json_problems_name_the_record_and_its_line(tsk, tmp_path, filled, checking):
     data = json.loads(export_bytes(tsk, tmp_path, "--show-pii", "--format", "json"))
     data[2]["severity"] = "catastrophic"
     data[3]["group_size"] = 0
@@ -393,7 +439,7 @@ def test_json_problems_name_the_record_and_its_line(tsk, tmp_path, filled):
     assert count(str(other), "complaint") == 0
 
 
-def test_malformed_files_are_refused_with_the_line(tsk, tmp_path):
+def test_malformed_files_are_refused_with_the_line(tsk, tmp_path, checking):
     cases = {
         "broken.json": ('[\n  {"ref": "TS-2026-000001"},\n  {"ref": \n', "line 4: not valid JSON"),
         "unclosed.json": ('[\n  {"ref": "TS-2026-000001"}\n', "line 3: expected , or ] after record 1"),
@@ -414,7 +460,7 @@ def test_malformed_files_are_refused_with_the_line(tsk, tmp_path):
     assert tsk(["import", str(tmp_path / "missing.csv")]).stderr.startswith("Error: cannot read")
 
 
-def test_unknown_policy_and_inconsistent_lifecycle_are_refused(tsk, tmp_path):
+def test_unknown_policy_and_inconsistent_lifecycle_are_refused(tsk, tmp_path, checking):
     header = MINIMAL_HEADER.strip() + ",policy,status,closed_at,result\n"
     row = "TS-2026-0000{n},2026-08-03,phone,service,card,other,张三,城关支行,x,,,{policy},{status},{closed},{result}\n"
     path = tmp_path / "bad.csv"
@@ -445,7 +491,7 @@ def indexes(ledger_file: str) -> list[str]:
         return sorted(r[0] for r in db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
 
 
-def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path):
+def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path, checking):
     tsk("verify")  # create the ledger
     schema = indexes(ledger_path)
     n = exchange.BATCH * 2 + 17
@@ -456,6 +502,7 @@ def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path):
     big_csv(tmp_path / "good.csv", n)
     run = tsk(["import", str(tmp_path / "good.csv")])
     assert run.exit_code == 0, run.stderr
+    assert len(checking.forks) == (2 if checking.mode == "aside" else 0)  # the bad file and the good one
     assert count(ledger_path, "complaint") == n and count(ledger_path, "event") == n
     assert indexes(ledger_path) == schema
     assert count(ledger_path, "sqlite_stat1") > 0  # analysed for the planner
@@ -466,7 +513,7 @@ def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path):
     assert len(run.lines) == n and json.loads(run.lines[-1])["ref"] == f"TS-2025-{n:06d}"
 
 
-def test_a_ref_twice_far_apart_in_a_large_file_names_both_lines(tsk, tmp_path, ledger_path):
+def test_a_ref_twice_far_apart_in_a_large_file_names_both_lines(tsk, tmp_path, ledger_path, checking):
     tsk("verify")
     n = exchange.BATCH * 2 + 17
     big_csv(tmp_path / "dup.csv", n)
@@ -519,7 +566,7 @@ def test_the_baseline_columns_are_the_stored_columns():
     assert baseline.NUMERIC_COLUMNS == integers
 
 
-def test_a_nul_character_is_refused_with_its_line_and_field(tsk, tmp_path, exported):
+def test_a_nul_character_is_refused_with_its_line_and_field(tsk, tmp_path, exported, checking):
     header, rows = exported[0], exported[1:]
     rows[2][header.index("demand")] = "前\x00后"  # the third record starts on line 6: the first spans 3 lines
     path = tmp_path / "nul.csv"
@@ -544,18 +591,19 @@ def test_the_column_checks_give_what_the_record_checks_give(ledger_path):
     reader.header, reader.index = header, {c: i for i, c in enumerate(header)}
 
     def both(rows):
-        fast = checker.columns.check(reader.index, rows)
+        fast = checker.columns.check(reader.index, rows, nul_seen=True)
         slow = [checker.row(reader.values(r)) for r in rows]
         assert fast == {c: ["" if row[c] is None else row[c] for row in slow] for c in exchange.ROW_COLUMNS}
 
     both([base, [*base[:9], "open", "", "", "", "", *base[14:17], "", "重大", "", "", "cbrc2012", "", "王五"]])
     for field, value in [("received_at", "2026-08-03 10:00"), ("customer_id_number", "110105194912310021"),
                          ("ack_due", ""), ("customer_phone", "138-1234-5678"), ("closed_at", ""), ("ref", "TS-26-1"),
-                         ("received_at", "2026-02-30T10:00:00+08:00"), ("channel", "pigeon"), ("group_size", "0")]:
+                         ("received_at", "2026-02-30T10:00:00+08:00"), ("channel", "pigeon"), ("group_size", "0"),
+                         ("summary", "a\x00b")]:
         row = list(base)
         row[header.index(field)] = value
         with pytest.raises((exchange._Slow, exchange._Bad, ValueError)):
-            checker.columns.check(reader.index, [base, row])
+            checker.columns.check(reader.index, [base, row], nul_seen=True)
     assert exchange._id_check_ok("11010519491231002X") and not exchange._id_check_ok("110105194912310021")
     ledger.close()
 

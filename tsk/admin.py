@@ -103,6 +103,7 @@ def add_policy(ledger: Ledger, policy: Policy) -> None:
         ledger.store.run(q.INSERT_POLICY, {"name": policy.name, "version": policy.version, "definition": definition,
                                            "actor": ledger.actor, "recorded_at": timeutil.to_text(timeutil.now())})
         audit(ledger, "policy-add", {"name": policy.name, "version": policy.version})
+    ledger.reload_policies()
 
 
 def policies(ledger: Ledger) -> list[Policy]:

@@ -23,7 +23,9 @@ import gc
 import io
 import json
 import os
+import pickle
 import re
+import signal
 import sqlite3
 import sys
 from array import array
@@ -117,10 +119,14 @@ class ImportFailed(TskError):
     """The file has problems; nothing was written. `problems` lists the first of them."""
 
     def __init__(self, source: str, problems: list[str], total: int) -> None:
+        self.source = source
         self.problems = problems
         self.total = total
         more = f" (the first {len(problems)} shown)" if total > len(problems) else ""
         super().__init__(f"{total} problem(s) in {source}{more}; nothing was imported")
+
+    def __reduce__(self):  # sent back by the checking process (_checked_aside)
+        return ImportFailed, (self.source, self.problems, self.total)
 
 
 class _Bad(Exception):
@@ -130,6 +136,9 @@ class _Bad(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
+
+    def __reduce__(self):  # sent back by the checking process (_checked_aside)
+        return _Bad, (self.field, self.message)
 
 
 @dataclass
@@ -171,7 +180,8 @@ class _Source:
         self.raw = raw
         head = raw.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
         self.format = "json" if head.startswith(b"[") else "jsonl" if head.startswith(b"{") else "csv"
-        self.text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        self.watch = _NulWatch(raw)
+        self.text = io.TextIOWrapper(self.watch, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
 
     def where(self, number: int, line: int) -> str:
         """How a problem names record `number` (from 0) that starts on `line`."""
@@ -190,6 +200,47 @@ class _Source:
             self.text.detach()
 
 
+class _NulWatch:
+    """The binary file as the text layer reads it, noting whether a NUL byte went by: UTF-8
+    text holds one only as the byte 0, so CSV batches are searched for it value by value only
+    once one has been seen (a search of every batch cost more than parsing the CSV)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.seen = False
+
+    def read1(self, size: int = -1) -> bytes:
+        data = self.raw.read1(size)  # type: ignore[attr-defined]
+        if b"\x00" in data:
+            self.seen = True
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self.raw.read(size)
+        if b"\x00" in data:
+            self.seen = True
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
+
+    @property
+    def closed(self) -> bool:
+        return self.raw.closed
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.raw.close()
+
+
 class _CsvReader:
     def __init__(self, source: _Source) -> None:
         self.reader = csv.reader(source.text)
@@ -199,31 +250,41 @@ class _CsvReader:
         self.header = [h.strip() for h in header]
         _check_columns(source.name, self.header, "line 1")
         self.index = {column: i for i, column in enumerate(self.header)}
+        self.read_lines = self.reader.line_num
+        self.source = source
 
     def batches(self) -> Iterator[_Batch]:
+        """Up to BATCH rows at a time, read at C speed; the line each starts on is worked out
+        afterwards, and only row by row when some record spans several lines."""
         reader = self.reader
-        line = reader.line_num + 1
-        rows: list[list[str]] = []
-        lines: list[int] = []
         first = 0
-        for values in reader:
-            start, line = line, reader.line_num + 1
-            if not values or values == [""]:
-                continue  # a blank line
-            rows.append(values)
-            lines.append(start)
-            if len(rows) == BATCH:
-                yield _Batch(first, lines, rows=rows)
-                first += BATCH
-                rows, lines = [], []
-        if rows:
-            yield _Batch(first, lines, rows=rows)
+        while chunk := list(islice(reader, BATCH)):
+            start, end = self.read_lines + 1, reader.line_num
+            self.read_lines = end
+            if end - start + 1 == len(chunk):  # a line per row: the usual file
+                lines: list[int] = list(range(start, end + 1))
+            else:
+                lines = []
+                for values in chunk:
+                    lines.append(start)
+                    start += 1 + sum(map(_line_breaks, values))
+            if [] in chunk or [""] in chunk:  # blank lines
+                kept = [i for i, values in enumerate(chunk) if values and values != [""]]
+                chunk, lines = [chunk[i] for i in kept], [lines[i] for i in kept]
+            if chunk:
+                yield _Batch(first, lines, rows=chunk)
+                first += len(chunk)
 
     def values(self, row: list[str]) -> dict[str, Any]:
         """One row as a record for the record-by-record checks."""
         if len(row) != len(self.header):
             return {"": _Bad(None, f"{len(row)} values, the header has {len(self.header)}")}
         return {k: v.strip() or None for k, v in zip(self.header, row)}
+
+
+def _line_breaks(value: str) -> int:
+    """Line breaks inside a value, as the text layer splits lines: at \\n, \\r\\n or \\r."""
+    return value.count("\n") + value.count("\r") - value.count("\r\n") if "\n" in value or "\r" in value else 0
 
 
 def _check_columns(name: str, columns: list[str], where: str) -> None:
@@ -523,13 +584,20 @@ class _Checker:
         self.computed = 0
         self.columns = _Columns(self)
 
+    def preload(self) -> None:
+        """Read from the ledger now what checking may need later (policies, the calendar):
+        checking may go on in a process that must not touch the database."""
+        self.ledger.stored_policies  # noqa: B018 - cached on the ledger
+        self.ledger.calendar  # noqa: B018
+
     def batch(self, batch: _Batch, reader: _CsvReader | None) -> tuple[dict[str, list], list[int], list[tuple[int, _Bad]]]:
         """The batch's good records as columns in bind form, their positions in the batch, and the
         problems of the others (position, problem)."""
         if batch.rows is not None:
             assert reader is not None
             try:
-                return self.columns.check(reader.index, batch.rows), list(range(len(batch.rows))), []
+                return (self.columns.check(reader.index, batch.rows, nul_seen=reader.source.watch.seen),
+                        list(range(len(batch.rows))), [])
             except (_Slow, _Bad, ValueError):
                 pass  # record by record: the same rows, or the problems named
             records: Any = map(reader.values, batch.rows)
@@ -779,13 +847,13 @@ class _Columns:
     def through(self, field: str, column: Any) -> list:
         return _through(self.caches.setdefault(field, {}), column, self.convert[field])
 
-    def check(self, index: dict[str, int], rows: list[list[str]]) -> dict[str, list]:
+    def check(self, index: dict[str, int], rows: list[list[str]], *, nul_seen: bool) -> dict[str, list]:
         """The batch's columns in bind form, or _Slow (or _Bad, ValueError) when this cannot decide."""
         checker = self.checker
         if set(map(len, rows)) != {len(index)}:
             raise _Slow  # a row of another width: its problem is named record by record
         read = list(zip(*rows))
-        if any(map(_HAS_NUL, map("".join, read))):
+        if nul_seen and any(map(_HAS_NUL, map("".join, read))):
             raise _Slow
         blank = ("",) * len(rows)
 
@@ -963,9 +1031,9 @@ class _Writer:
                 raise AssertionError("the imported event's pieces differ from lifecycle's canonical JSON")
         return details, hashes
 
-    def write(self, columns: dict[str, list]) -> None:
+    def write(self, columns: dict[str, list], details: list[str], hashes: list[str]) -> None:
+        """Write a batch with its events (from `events`)."""
         refs = columns["ref"]
-        details, hashes = self.events(refs, baseline.digests(columns))
         ids = range(self.next_id, self.next_id + len(refs))
         self.next_id += len(refs)
         if self.may_defer_indexes and len(refs) >= BATCH:
@@ -1078,6 +1146,90 @@ def _writing(ledger: Ledger, dry_run: bool) -> Iterator[bool]:
             yield True
 
 
+@dataclass
+class _Checked:
+    """A batch as checked, ready to write: its good records as columns in bind form, their
+    positions in the batch, the problems of the others, and (when it has none and is to be
+    written) the imported events' details and hashes."""
+
+    first: int
+    lines: list[int]
+    columns: dict[str, list]
+    kept: list[int]
+    bad: list[tuple[int, _Bad]]
+    events: tuple[list[str], list[str]] | None
+    position: int  # bytes of the file read so far
+
+
+@dataclass
+class _Finished:
+    computed: int  # open complaints whose deadlines were computed
+
+
+@dataclass
+class _Stopped:
+    error: BaseException
+
+
+def _checked(checker: _Checker, batches: Iterator[_Batch], reader: _CsvReader | None, writer: _Writer | None,
+             source: _Source) -> Iterator[_Checked | _Finished]:
+    """Each batch checked (and its events made), then the count of computed deadlines."""
+    for batch in batches:
+        columns, kept, bad = checker.batch(batch, reader)
+        events = writer.events(columns["ref"], baseline.digests(columns)) if writer is not None and not bad else None
+        yield _Checked(batch.first, batch.lines, columns, kept, bad, events, source.position())
+    yield _Finished(checker.computed)
+
+
+def _checked_aside(work: Iterator[_Checked | _Finished]) -> Iterator[_Checked | _Finished]:
+    """`work` done by a second process, its results read back here as they come: on two cores
+    reading and checking a big file then takes no longer than writing it (SQLite's writing
+    holds this process, and threads would share one interpreter lock). The second process is
+    forked after everything it needs is loaded (settings, policies, calendar) and never
+    touches the database; it leaves with os._exit, running none of this process's cleanup."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            with open(write_end, "wb", buffering=1 << 20) as out:
+                try:
+                    for item in work:
+                        pickle.dump(item, out, pickle.HIGHEST_PROTOCOL)
+                except BaseException as exc:  # noqa: BLE001 - whatever stops it is reported by the parent
+                    try:
+                        pickle.dump(_Stopped(exc), out, pickle.HIGHEST_PROTOCOL)
+                    except Exception:  # noqa: BLE001 - an exception that cannot be sent: its text
+                        pickle.dump(_Stopped(TskError(f"{type(exc).__name__}: {exc}")), out, pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    finished = False
+    try:
+        with open(read_end, "rb", buffering=1 << 20) as results:
+            while not finished:
+                try:
+                    item = pickle.load(results)
+                except EOFError:
+                    raise TskError("the import's checking process stopped unexpectedly; nothing was imported") from None
+                if isinstance(item, _Stopped):
+                    raise item.error
+                finished = isinstance(item, _Finished)
+                yield item
+    finally:
+        if not finished:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        os.waitpid(pid, 0)
+
+
+# A file at least this large is checked by a second process while this one writes, when the
+# machine has a second core (below it, starting the process costs more than it saves).
+ASIDE_BYTES = 8 << 20
+
+
 def _import(ledger: Ledger, source: _Source, dry_run: bool, write: bool,
             progress: Callable[[int, int | None], None] | None) -> ImportResult:
     checker = _Checker(ledger)
@@ -1086,7 +1238,7 @@ def _import(ledger: Ledger, source: _Source, dry_run: bool, write: bool,
     problems: list[tuple[int, str]] = []  # (record number, message): the first ones in file order
     total_problems = 0
     met = _Refs()
-    count = 0
+    count = computed = 0
 
     def problem(number: int, line: int, field: str | None, message: str) -> None:
         nonlocal total_problems
@@ -1103,13 +1255,19 @@ def _import(ledger: Ledger, source: _Source, dry_run: bool, write: bool,
         batches = reader.batches()
     else:
         batches = _object_batches(_jsonl_records(source) if source.format == "jsonl" else _JsonArray(source).records())
-    for batch in batches:
-        columns, kept, bad = checker.batch(batch, reader)
-        for i, exc in bad:
-            problem(batch.first + i, batch.lines[i], exc.field, exc.message)
-        refs = columns["ref"]
-        numbers = [batch.first + i for i in kept]
-        lines = [batch.lines[i] for i in kept]
+    work = _checked(checker, batches, reader, writer, source)
+    if writer is not None and (source.size or 0) >= ASIDE_BYTES and (os.cpu_count() or 1) > 1:
+        checker.preload()
+        work = _checked_aside(work)
+    for item in work:
+        if isinstance(item, _Finished):
+            computed = item.computed
+            break
+        for i, exc in item.bad:
+            problem(item.first + i, item.lines[i], exc.field, exc.message)
+        refs = item.columns["ref"]
+        numbers = [item.first + i for i in item.kept]
+        lines = [item.lines[i] for i in item.kept]
         again = met.meet(refs, numbers, lines)
         for i, number, line in again:
             problem(numbers[i], lines[i], "ref",
@@ -1121,12 +1279,12 @@ def _import(ledger: Ledger, source: _Source, dry_run: bool, write: bool,
                 if ref in known and i not in doubled:
                     problem(numbers[i], lines[i], "ref", f"{ref} is already in the ledger")
         count += len(refs) - len(again)
-        if writer is not None and not total_problems:
-            writer.write(columns)
+        if writer is not None and not total_problems and item.events is not None:
+            writer.write(item.columns, *item.events)
         if progress is not None:
-            progress(source.position(), source.size)
+            progress(item.position, source.size)
     if total_problems:
         raise ImportFailed(source.name, [message for _, message in sorted(problems)[:MAX_REPORTED]], total_problems)
     if writer is not None:
         writer.finish(met.last)
-    return ImportResult(count, checker.computed, dry_run, source.name)
+    return ImportResult(count, computed, dry_run, source.name)

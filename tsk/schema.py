@@ -37,11 +37,24 @@ def _v3_history_format(store: Store) -> None:
     keeps an older tsk, which would misread such a history, from opening the ledger."""
 
 
+def _v4_running_clock_indexes(store: Store) -> None:
+    """The clock indexes hold only running clocks (tsk.queries.CLOCK_RUNNING), as the models define them."""
+    from tsk.queries import CLOCK_RUNNING
+
+    names = {f"ix_complaint_{clock}_clock" for clock in CLOCK_RUNNING}
+    for name in sorted(names):
+        store.run(f"DROP INDEX IF EXISTS {name}")
+    for statement in schema_ddl(store.dialect):
+        if statement.startswith("CREATE INDEX") and statement.split()[2] in names:
+            store.run(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", None),
     Migration(2, "index for list order: status, direct first, soonest due, ref", _v2_list_order_index),
     Migration(3, "history: imported complaints keep a baseline digest; changes record what they replaced",
               _v3_history_format),
+    Migration(4, "clock indexes hold only running clocks (open, unacknowledged, unreported)", _v4_running_clock_indexes),
 )
 
 CURRENT_VERSION = MIGRATIONS[-1].version
