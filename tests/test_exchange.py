@@ -621,3 +621,18 @@ def test_export_csv_writes_what_the_output_layer_writes(ledger_path, filled, exc
         output.write_csv([dict(r) for r in records], views.EXPORT_FIELDS, expected, excel=excel)
         assert exchange.write_csv([dict(r) for r in records], got, excel=excel) == 4
         assert got.getvalue() == expected.getvalue()
+
+
+def test_a_checked_batch_crosses_between_processes_unchanged():
+    import pickle
+
+    columns = {c: ["", "文本\n两行", "x"] for c in exchange.ROW_COLUMNS} | {"level": [1, 3, ""], "compensation_fen": ["", 0, 5]}
+    batch = exchange._Checked(10, [2, 4, 7], columns, [0, 1, 3], [(2, exchange._Bad("channel", "不对"))],
+                              (["{}", "{}", "{}"], ["a", "b", "c"]), 1234)
+    back = pickle.loads(pickle.dumps(batch))
+    (at, problem), = back.bad
+    assert (at, problem.field, problem.message) == (2, "channel", "不对")
+    back.bad = batch.bad  # exceptions compare by identity
+    assert back == batch
+    empty = exchange._Checked(0, [], {c: [] for c in exchange.ROW_COLUMNS}, [], [], None, 0)
+    assert pickle.loads(pickle.dumps(empty)) == empty

@@ -438,7 +438,8 @@ _TIMES = ("received_at", "acked_at", "reported_at", "closed_at")
 _DATES = ("ack_due", "due", "cap_due", "report_due")
 _CLOCKS = ("ack_due", "due", "cap_due")
 _FLAGS = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
-_HAS_NUL = methodcaller("__contains__", "\x00")
+_NUL = "\x00"
+_HAS_NUL = methodcaller("__contains__", _NUL)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -1159,6 +1160,26 @@ class _Checked:
     bad: list[tuple[int, _Bad]]
     events: tuple[list[str], list[str]] | None
     position: int  # bytes of the file read so far
+
+    # Sent between processes with each text column as one NUL-joined string (imported text
+    # holds no NUL): a third of the cost of pickling the values one by one.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["columns"] = {c: v if c in baseline.NUMERIC_COLUMNS else _NUL.join(v) for c, v in self.columns.items()}
+        if self.events is not None:
+            state["events"] = tuple(map(_NUL.join, self.events))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        rows = len(state["kept"])
+        split = methodcaller("split", _NUL) if rows else lambda text: []
+        columns = state["columns"] = {c: v if c in baseline.NUMERIC_COLUMNS else split(v)
+                                      for c, v in state["columns"].items()}
+        if state["events"] is not None:
+            state["events"] = tuple(map(split, state["events"]))
+        if any(len(values) != rows for values in columns.values()):
+            raise TskError("the import's checking process sent a malformed batch; nothing was imported")
+        self.__dict__.update(state)
 
 
 @dataclass
