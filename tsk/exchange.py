@@ -805,6 +805,8 @@ class _Columns:
         self.convert["is_group"] = self._flag("is_group", -1)  # -1: from the group size, below
         self.convert["direct"] = self._flag("direct", 0)
         self.convert["policy"] = self._policy
+        self.convert["conflicts"] = self._optional(_conflicts)
+        self.convert["compensation"] = self._optional(_compensation)
         self.fill_handler = {"": checker.actor}
 
     @staticmethod
@@ -832,6 +834,13 @@ class _Columns:
             value = raw.strip()
             return _int(field, value, low, high) if value else default
         return convert
+
+    @staticmethod
+    def _optional(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+        def optional(raw: str) -> Any:
+            value = raw.strip()
+            return convert(value) if value else ""
+        return optional
 
     @staticmethod
     def _flag(field: str, default: int) -> Callable[[str], int]:
@@ -896,11 +905,8 @@ class _Columns:
         _all_or_slow(map(_id_check_ok, given))
         out["repeat_of"] = repeats = list(map(str.upper, map(strip, raw("repeat_of"))))
         _all_or_slow(map(REF_PATTERN.match, filter(None, repeats)))
-        out["conflicts"] = column = list(map(strip, raw("conflicts")))
-        if any(column):
-            out["conflicts"] = [_conflicts(v) if v else "" for v in column]
-        column = list(map(strip, raw("compensation")))
-        out["compensation_fen"] = [_compensation(v) if v else "" for v in column] if any(column) else column
+        out["conflicts"] = self.through("conflicts", raw("conflicts"))
+        out["compensation_fen"] = self.through("compensation", raw("compensation"))
         for field in ("group_size", "extended_days", "reopened", "direct", "is_group", "level"):
             out[field] = self.through(field, raw(field))
         threshold = checker.group_threshold
@@ -920,9 +926,14 @@ class _Columns:
                 referred and referral for channel, referred, referral
                 in zip(out["channel"], out["referred_by"], out["referral_ref"]) if channel == "regulator"):
             raise _Slow
-        policies = self.through("policy", list(zip(raw("policy"), raw("policy_version"))))
-        out["policy"] = list(map(itemgetter(0), policies))
-        out["policy_version"] = list(map(itemgetter(1), policies))
+        names, versions = raw("policy"), raw("policy_version")
+        if names.count(names[0]) == len(names) and versions.count(versions[0]) == len(versions):  # the usual file
+            name, version = self.convert["policy"]((names[0], versions[0]))
+            out["policy"], out["policy_version"] = [name] * len(names), [version] * len(names)
+        else:
+            policies = self.through("policy", list(zip(names, versions)))
+            out["policy"] = list(map(itemgetter(0), policies))
+            out["policy_version"] = list(map(itemgetter(1), policies))
         return out
 
 
