@@ -101,6 +101,106 @@ def test_resolution_and_cap_clocks_are_listed_when_past(tsk):
                                                     (ref, "cap", "2025-12-29", 1)]
 
 
+IMPORT_HEADER = "ref,received_at,channel,category,business_type,cause,customer_name,unit,summary,direct,ack_due,due,cap_due\n"
+
+
+def import_clocks(tsk, tmp_path, complaints) -> None:
+    """Open complaints carrying their own dates, as an import keeps them (on a day off too):
+    (ref, direct, ack_due and due, cap_due) each."""
+    source = tmp_path / "dated.csv"
+    source.write_text(IMPORT_HEADER + "".join(
+        f"{ref},2025-09-01 10:00,phone,service,card,other,张三,城关支行,x,{int(direct)},{due},{due},{cap}\n"
+        for ref, direct, due, cap in complaints), encoding="utf-8")
+    run = tsk(["import", str(source)])
+    assert run.exit_code == 0, run.stderr
+
+
+def test_a_friday_deadline_and_the_weekend_after_it_are_ordered_as_one(tsk, tmp_path):
+    """Seen on Sunday 10-19, deadlines of Friday, Saturday and Sunday are all 0 working days
+    late: the past-due ones first, direct before plain, then by ref, whatever their due dates."""
+    import_clocks(tsk, tmp_path, [
+        ("TS-2025-000001", False, "2025-10-19", "2026-03-02"),  # due today (a Sunday)
+        ("TS-2025-000002", False, "2025-10-17", "2026-03-02"),  # Friday
+        ("TS-2025-000003", True, "2025-10-18", "2026-03-02"),  # Saturday, 越级
+        ("TS-2025-000004", False, "2025-10-16", "2026-03-02"),  # Thursday: 1 working day late
+        ("TS-2025-000005", True, "2025-10-19", "2026-03-02"),  # due today, 越级
+    ])
+    got = [(r["ref"][-1], r["clock"], r["working_days_late"], r["state"])
+           for r in rows(tsk, "--as-of", "2025-10-19", "--within", "0")]
+    assert got == [
+        ("4", "ack", 1, "overdue"), ("4", "resolution", 1, "overdue"),
+        ("3", "ack", 0, "overdue"), ("3", "resolution", 0, "overdue"),
+        ("2", "ack", 0, "overdue"), ("2", "resolution", 0, "overdue"),
+        ("5", "ack", 0, "due-today"), ("5", "resolution", 0, "due-today"),
+        ("1", "ack", 0, "due-today"), ("1", "resolution", 0, "due-today")]
+
+
+def backlog(tsk, tmp_path, count: int) -> None:
+    """`count` open complaints with deadlines scattered over most of a year, days off
+    included, about 30% direct: many runs of due dates as late as each other."""
+    import random
+
+    pick = random.Random(7)
+    start = dt.date(2025, 1, 1)
+    complaints = []
+    for n in range(1, count + 1):
+        due = start + dt.timedelta(days=pick.randrange(300))
+        cap = due + dt.timedelta(days=pick.randrange(200))
+        complaints.append((f"TS-2024-{n:06d}", pick.random() < 0.3, due.isoformat(), cap.isoformat()))
+    pick.shuffle(complaints)  # ids in no useful order
+    import_clocks(tsk, tmp_path, complaints)
+
+
+def urgency(row: dict) -> tuple:
+    """The order clock_rows documents, applied to the whole listing at once."""
+    return (-row["working_days_late"], not row["overdue"], not row["direct"], row["ref"],
+            ("ack", "resolution", "cap", "report").index(row["clock"]))
+
+
+def test_a_streamed_listing_is_in_the_documented_order_in_every_format(tsk, tmp_path, monkeypatch):
+    """A long listing, read in due-date order and sorted one run of equally late dates at a
+    time, is the whole listing sorted at once; the JSON array written a few rows at a time
+    is json.dumps of that list; the table spilled to disk beyond a few rows is the table
+    laid out in memory; CSV has the same rows in the same order."""
+    from tsk import output, textable
+
+    backlog(tsk, tmp_path, 120)
+    args = ["overdue", "--as-of", "2025-10-20", "--within", "20"]
+    monkeypatch.setattr(output, "JSON_CHUNK", 7)
+    run = tsk([*args, "--format", "json"])
+    assert run.exit_code == 0, run.stderr
+    listing = json.loads(run.stdout)
+    assert len(listing) > 200 and len({r["working_days_late"] for r in listing}) > 20
+    runs = {}
+    for r in listing:
+        runs.setdefault(r["working_days_late"], set()).add(r["due"])
+    assert sum(len(dues) > 1 for dues in runs.values()) > 10  # due dates that share their lateness
+    assert listing == sorted(listing, key=urgency)
+    assert run.stdout == output.json_text(listing) + "\n"
+
+    csv = tsk([*args, "--format", "csv"]).stdout.splitlines()
+    assert [line.split(",")[:4] for line in csv[1:]] == [
+        [r["ref"], r["clock"], r["due"], str(r["working_days_late"])] for r in listing]
+
+    monkeypatch.setattr(textable, "SPOOL_ROWS", 10**6)
+    in_memory = tsk(args)
+    monkeypatch.setattr(textable, "SPOOL_ROWS", 7)
+    spilled = tsk(args)
+    assert spilled.exit_code == in_memory.exit_code == 0
+    assert spilled.stdout == in_memory.stdout
+    refs = [line.split()[0] for line in spilled.lines[2:-1]]
+    assert refs == [r["ref"] for r in listing]
+    overdue = sum(r["overdue"] for r in listing)
+    assert spilled.lines[-1] == f"{overdue} overdue, {len(listing) - overdue} due within 20 working day(s) as of 2025-10-20"
+
+
+def test_an_empty_listing_is_an_empty_json_array_and_a_csv_header(tsk):
+    assert tsk("overdue --as-of 2025-10-10 --format json").stdout == "[]\n"
+    assert tsk("overdue --as-of 2025-10-10 --format csv").lines == [",".join(
+        ("ref", "clock", "due", "working_days_late", "overdue", "state", "assignee", "assignee_unit", "unit", "level",
+         "severity", "status", "direct", "customer_name", "flags"))]
+
+
 # -- which clocks run --------------------------------------------------------------------------
 def test_an_acknowledged_complaint_has_no_ack_clock(tsk):
     ref = add(tsk, "2025-10-09 10:00")
@@ -368,10 +468,12 @@ def test_clock_rows_as_a_library(tsk):
     ledger = open_ledger()
     try:
         listing = overdue.clock_rows(ledger, dt.date(2025, 10, 11))
+        read = [(r["ref"], r["clock"], r["working_days_late"]) for r in listing.rows]  # a stream: read while open
     finally:
         ledger.close()
-    assert [(r["ref"], r["clock"], r["working_days_late"]) for r in listing.rows] == [(ref, "ack", 1)]
+    assert read == [(ref, "ack", 1)]
     assert (listing.overdue, listing.due_soon) == (1, 0)
+    assert listing.summary() == "1 overdue as of 2025-10-11"
 
 
 # sqlite_stat1 of the bench's 1M ledger after ANALYZE (tsk import runs it after a large import)
@@ -398,6 +500,9 @@ def test_each_clock_query_seeks_its_index(tsk, stats):
                           "ix_complaint_report_clock"):
                 assert any(d.startswith(f"SEARCH complaint USING {how} {index} (") for d in plan), plan
             assert not any(d.startswith("SCAN complaint") for d in plan), plan
+        # `overdue` streams: its clocks come merged in due-date order from the indexes, unsorted
+        plan = [r["detail"] for r in ledger.store.rows("EXPLAIN QUERY PLAN " + q.running_clocks(), {"before": "2025-10-11"})]
+        assert "MERGE (UNION ALL)" in plan and not any("TEMP B-TREE" in d for d in plan), plan
     finally:
         ledger.close()
 

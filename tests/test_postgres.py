@@ -171,6 +171,9 @@ def test_overdue_check_and_reports_run_on_postgresql(tsk, pg):
     add(tsk, "--summary", "y", "--severity", "major")
     overdue = json.loads(ok(tsk(["overdue", "--as-of", "2026-09-30", "--format", "json"])).stdout)
     assert {row["ref"] for row in overdue} == {"TS-2026-000001", "TS-2026-000002"}
+    # read in due-date order from the server, most urgent first as on SQLite
+    assert [(r["ref"][-1], r["clock"]) for r in overdue] == [("1", "ack"), ("2", "ack"), ("2", "report"),
+                                                             ("1", "resolution"), ("2", "resolution")]
     first = tsk(["check", "--as-of", "2026-09-30"])
     assert first.exit_code == 3, first.stderr
     assert tsk(["check", "--as-of", "2026-09-30"]).exit_code == 3

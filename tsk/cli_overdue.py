@@ -33,10 +33,10 @@ def overdue(
 
     output.check_format(fmt, ("table", "csv", "json"))
     day = lib.parse_as_of(as_of)
-    listing = lib.clock_rows(ledger_of(ctx), day, within)
+    listing = lib.clock_rows(ledger_of(ctx), day, within)  # a stream: written as it is read
     if fmt == "table":
-        if listing.rows:
-            output.render_table(listing.rows, table_columns(), row_style=lambda r: "red" if r["overdue"] else "yellow")
+        output.render_table(listing.rows, table_columns(), row_style=lambda r: "red" if r["overdue"] else "yellow",
+                            skip_empty=True)
         print(listing.summary())
     else:
         output.emit(listing.rows, JSON_COLUMNS(), fmt)

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from tsk.errors import InvalidInput
 
 FORMATS = ("table", "csv", "json", "jsonl", "md")
+JSON_CHUNK = 1000  # rows laid out at once when a JSON list is written as a stream
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,20 @@ def json_text(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+def write_json_list(rows: Iterable[dict], keys: Sequence[str], out: TextIO) -> None:
+    """`json_text([{key: row.get(key) for key in keys} for row in rows]) + "\\n"`, byte for byte,
+    written JSON_CHUNK rows at a time (so `rows` may be a stream): each chunk is laid out as a
+    list by json_text, its brackets traded for the separators between chunks."""
+    from itertools import islice
+
+    objects = ({key: row.get(key) for key in keys} for row in rows)
+    opening = "[\n"
+    while batch := list(islice(objects, JSON_CHUNK)):
+        out.write(opening + json_text(batch)[2:-2])  # "[\n" … "\n]" dropped
+        opening = ",\n"
+    out.write("[]\n" if opening == "[\n" else "\n]\n")
+
+
 def console(file: TextIO | None = None, *, stderr: bool = False):
     """A rich console; piped output is laid out 160 wide rather than squeezed to 80."""
     import os
@@ -71,31 +86,40 @@ def console(file: TextIO | None = None, *, stderr: bool = False):
 
 
 def render_table(
-    rows: Sequence[dict],
+    rows: Iterable[dict],
     columns: Sequence[Column],
     *,
     title: str | None = None,
     caption: str | None = None,
     row_style: Callable[[dict], str | None] | None = None,
     out: TextIO | None = None,
+    skip_empty: bool = False,
 ) -> None:
-    """A table for people (plain text, see `tsk.textable`), Chinese labels via Column.show."""
+    """A table for people (plain text, see `tsk.textable`), Chinese labels via Column.show.
+    `rows` may be a stream, read once; with `skip_empty`, nothing is printed when it is empty."""
     from tsk import textable
 
+    styles = None
+    if row_style:  # a row's cells and style from one pass: tee holds just the row in between
+        from itertools import tee
+
+        rows, styled = tee(rows)
+        styles = map(row_style, styled)
     textable.write(
         out or sys.stdout,
         [c.header for c in columns],
-        [[(c.show(row.get(c.key)) if c.show else cell(row.get(c.key))) for c in columns] for row in rows],
+        ([(c.show(row.get(c.key)) if c.show else cell(row.get(c.key))) for c in columns] for row in rows),
         justify=[c.justify for c in columns],
         no_wrap=[c.no_wrap for c in columns],
-        styles=[row_style(row) for row in rows] if row_style else None,
+        styles=styles,
         title=title,
         caption=caption,
+        skip_empty=skip_empty,
     )
 
 
 def emit(
-    rows: Sequence[dict],
+    rows: Iterable[dict],
     columns: Sequence[Column],
     fmt: str,
     *,
@@ -104,7 +128,8 @@ def emit(
     row_style: Callable[[dict], str | None] | None = None,
     out: TextIO | None = None,
 ) -> None:
-    """Print rows as a table, CSV (header + keys), JSON (one list) or JSON lines."""
+    """Print rows as a table, CSV (header + keys), JSON (one list) or JSON lines; `rows` may
+    be a stream, read once (every format but md writes as it reads)."""
     stream = out or sys.stdout
     keys = [c.key for c in columns]
     if fmt == "table":
@@ -112,7 +137,7 @@ def emit(
     elif fmt == "csv":
         write_csv(rows, keys, stream)
     elif fmt == "json":
-        stream.write(json_text([{k: row.get(k) for k in keys} for row in rows]) + "\n")
+        write_json_list(rows, keys, stream)
     elif fmt == "jsonl":
         for row in rows:
             stream.write(json.dumps({k: row.get(k) for k in keys}, ensure_ascii=False) + "\n")
@@ -122,7 +147,7 @@ def emit(
         raise InvalidInput(f"unknown format {fmt}")
 
 
-def markdown_table(rows: Sequence[dict], columns: Sequence[Column]) -> str:
+def markdown_table(rows: Iterable[dict], columns: Sequence[Column]) -> str:
     def esc(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", "<br>")
 

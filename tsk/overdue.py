@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,20 +46,26 @@ def parse_as_of(text: str | None) -> dt.date:
 
 
 # -- tsk overdue ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
 class Listing:
-    as_of: dt.date
-    within: int | None
-    horizon: dt.date | None  # the last due date of the due-soon rows
-    rows: list[dict[str, Any]]
+    """The clocks of `clock_rows`, most urgent first. `rows` is an iterator over the ledger,
+    read once and while it is open (a backlog of 200k late clocks is never all in memory);
+    `overdue` and `due_soon` count the rows read so far, so `summary()` is complete once
+    `rows` has been read through."""
 
-    @property
-    def overdue(self) -> int:
-        return sum(1 for r in self.rows if r["overdue"])
+    def __init__(self, as_of: dt.date, within: int | None, horizon: dt.date | None,
+                 rows: Iterable[dict[str, Any]]) -> None:
+        self.as_of, self.within = as_of, within
+        self.horizon = horizon  # the last due date of the due-soon rows
+        self.overdue = self.due_soon = 0
+        self.rows: Iterator[dict[str, Any]] = self._counted(rows)
 
-    @property
-    def due_soon(self) -> int:
-        return len(self.rows) - self.overdue
+    def _counted(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for row in rows:
+            if row["overdue"]:
+                self.overdue += 1
+            else:
+                self.due_soon += 1
+            yield row
 
     def summary(self) -> str:
         text = f"{self.overdue} overdue"
@@ -78,21 +85,42 @@ def clock_rows(ledger: Ledger, as_of: dt.date, within: int | None = None) -> Lis
     if within is not None:
         horizon = as_of if within == 0 else ledger.calendar.shift(as_of, within)
     before = (horizon or as_of - dt.timedelta(days=1)) + dt.timedelta(days=1)
+    return Listing(as_of, within, horizon, _most_urgent_first(ledger, as_of, before))
+
+
+def _urgency(row: dict[str, Any]) -> tuple:
+    return (-row["working_days_late"], not row["overdue"], not row["direct"], row["ref"], CLOCKS.index(row["clock"]))
+
+
+def _most_urgent_first(ledger: Ledger, as_of: dt.date, before: dt.date) -> Iterator[dict[str, Any]]:
+    """The clocks read in due-date order (SQLite merges it from the clock indexes, no sort).
+    Lateness never grows with the due date, so only a run of due dates as many working days
+    late (a Friday deadline and the weekend after it) is sorted here: memory holds one such
+    run, not the listing."""
     calendar = ledger.calendar
-    rows = []
-    for r in ledger.store.rows(q.running_clocks(), {"before": before.isoformat()}):
-        due = dt.date.fromisoformat(r["clock_due"])
-        rows.append({
-            "ref": r["ref"], "clock": r["clock"], "due": r["clock_due"],
-            "working_days_late": calendar.between(due, as_of), "overdue": due < as_of,
-            "state": "overdue" if due < as_of else "due-today" if due == as_of else "due-soon",
+    group: list[dict[str, Any]] = []
+    due_text, late, is_overdue, state = None, None, False, ""
+    for r in ledger.store.stream(q.running_clocks(), {"before": before.isoformat()}):
+        if r["clock_due"] != due_text:  # lateness once per due date
+            due_text = r["clock_due"]
+            due = dt.date.fromisoformat(due_text)
+            now_late = calendar.between(due, as_of)
+            if now_late != late:
+                group.sort(key=_urgency)
+                yield from group
+                group = []
+                late = now_late
+            is_overdue = due < as_of
+            state = "overdue" if is_overdue else "due-today" if due == as_of else "due-soon"
+        group.append({
+            "ref": r["ref"], "clock": r["clock"], "due": due_text,
+            "working_days_late": late, "overdue": is_overdue, "state": state,
             "assignee": r["assignee"], "assignee_unit": r["assignee_unit"], "unit": r["unit"], "level": r["level"],
             "severity": r["severity"], "status": r["status"], "direct": bool(r["direct"]),
             "customer_name": r["customer_name"], "flags": views.flags(r),
         })
-    rows.sort(key=lambda r: (-r["working_days_late"], not r["overdue"], not r["direct"], r["ref"],
-                             CLOCKS.index(r["clock"])))
-    return Listing(as_of, within, horizon, rows)
+    group.sort(key=_urgency)
+    yield from group
 
 
 # -- tsk check -----------------------------------------------------------------------------------

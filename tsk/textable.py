@@ -9,12 +9,14 @@ narrow, colour by ANSI codes only on a terminal that wants it (NO_COLOR is honou
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
+from typing import IO, TextIO
 from unicodedata import combining, east_asian_width
 
 GAP = "   "
 MARGIN = " "
+SPOOL_ROWS = 2000  # rows a table holds in memory while measuring; beyond, they wait in a temporary file
 ANSI = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "bold red": "1;31", "dim": "2"}
 
 
@@ -105,41 +107,87 @@ def wants_colour(out: TextIO) -> bool:
 def write(
     out: TextIO,
     headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
+    rows: Iterable[Sequence[str]],
     *,
     justify: Sequence[str] | None = None,
     no_wrap: Sequence[bool] | None = None,
-    styles: Sequence[str | None] | None = None,
+    styles: Iterable[str | None] | None = None,
     title: str | None = None,
     caption: str | None = None,
     rule: str = "━",
     show_header: bool = True,
+    skip_empty: bool = False,
 ) -> None:
-    """Write a table: optional title, header, a rule, rows (coloured by style), caption."""
+    """Write a table: optional title, header, a rule, rows (coloured by style), caption.
+
+    `rows` (and `styles`, one per row) may be any iterable, read once. The widths need every
+    row before the first line is written, so the rows are kept as they are measured, those
+    beyond SPOOL_ROWS in a temporary file: a table of 200k rows does not sit in memory.
+    With `skip_empty`, an empty table writes nothing, not even its header."""
     count = len(headers)
     justify = justify or ["left"] * count
     no_wrap = no_wrap or [False] * count
     widths = [max([width_of(h) for h in headers[i].split("\n")] if show_header else [0]) for i in range(count)]
-    for row in rows:
+    spool = _Spool()
+    for row, style in zip(rows, repeat(None) if styles is None else styles):
         for i, value in enumerate(row):
             widths[i] = max(widths[i], *(width_of(part) for part in value.split("\n")))
+        spool.append((row, style))
+    if skip_empty and not spool.count:
+        return
     available = terminal_width(out) - len(MARGIN) - len(GAP) * (count - 1)
     widths = _fit(widths, [width_of(h) for h in headers], no_wrap, available)
     total = sum(widths) + len(GAP) * (count - 1)
     colour = wants_colour(out)
     lines: list[str] = []
+    written = False
     if title:
         lines.append(MARGIN + title)
     if show_header:
         lines.extend(_row_lines(list(headers), widths, justify, no_wrap))
         lines.append(MARGIN + rule * total)
-    for index, row in enumerate(rows):
-        style = styles[index] if styles else None
+    for row, style in spool:
         for line in _row_lines(list(row), widths, justify, no_wrap):
             lines.append(f"\x1b[{ANSI[style]}m{line}\x1b[0m" if colour and style in ANSI else line)
+        if len(lines) >= SPOOL_ROWS:  # written as it goes
+            out.write("\n".join(lines) + "\n")
+            lines, written = [], True
     if caption:
         lines.append(MARGIN + caption)
-    out.write("\n".join(lines) + "\n")
+    if lines or not written:
+        out.write("\n".join(lines) + "\n")
+
+
+class _Spool:
+    """Rows in order: up to SPOOL_ROWS in memory, earlier ones pickled in chunks to an unnamed
+    temporary file (owner-only, gone when closed); read back once."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.kept: list = []
+        self.file: IO[bytes] | None = None
+
+    def append(self, item) -> None:
+        self.count += 1
+        self.kept.append(item)
+        if len(self.kept) >= SPOOL_ROWS:
+            import pickle
+            import tempfile  # only for a long table: start-up time is measured
+
+            if self.file is None:
+                self.file = tempfile.TemporaryFile()
+            pickle.dump(self.kept, self.file, pickle.HIGHEST_PROTOCOL)
+            self.kept = []
+
+    def __iter__(self) -> Iterator:
+        if self.file is not None:
+            import pickle
+
+            with self.file:
+                self.file.seek(0)
+                for _ in range(self.count // SPOOL_ROWS):
+                    yield from pickle.load(self.file)
+        yield from self.kept
 
 
 def _fit(widths: list[int], minimums: list[int], no_wrap: Sequence[bool], available: int) -> list[int]:
