@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tsk import baseline, exchange, lifecycle, views
+from tsk import baseline, exchange, import_check, import_read, import_write, lifecycle, views
 from tsk.context import Ledger
 
 RECEIVED = "2026-08-03 10:00"
@@ -494,7 +494,7 @@ def indexes(ledger_file: str) -> list[str]:
 def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path, checking):
     tsk("verify")  # create the ledger
     schema = indexes(ledger_path)
-    n = exchange.BATCH * 2 + 17
+    n = import_read.BATCH * 2 + 17
     big_csv(tmp_path / "bad.csv", n, bad_last=True)
     lines = import_fails(tsk, ledger_path, tmp_path / "bad.csv")
     assert lines[0].startswith(f"Error: {tmp_path / 'bad.csv'} line {2 * n}, field channel: 'pigeon'")
@@ -515,7 +515,7 @@ def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path, checking):
 
 def test_a_ref_twice_far_apart_in_a_large_file_names_both_lines(tsk, tmp_path, ledger_path, checking):
     tsk("verify")
-    n = exchange.BATCH * 2 + 17
+    n = import_read.BATCH * 2 + 17
     big_csv(tmp_path / "dup.csv", n)
     with open(tmp_path / "dup.csv", "a", encoding="utf-8", newline="") as out:  # record 3 again, as the last
         csv.writer(out, lineterminator="\n").writerow(["TS-2025-000003", "2025-06-03 09:00", "phone", "service", "card",
@@ -531,23 +531,23 @@ def test_row_columns_are_every_stored_column_but_the_bookkeeping():
     from tsk.models import Complaint
 
     stored = {c.name for c in Complaint.__table__.columns} - set(lifecycle.BOOKKEEPING)
-    assert set(exchange.ROW_COLUMNS) == stored
-    assert len(exchange.ROW_COLUMNS) == len(stored)
+    assert set(import_check.ROW_COLUMNS) == stored
+    assert len(import_check.ROW_COLUMNS) == len(stored)
 
 
 def test_imported_events_and_digests_are_lifecycles_and_baselines_for_awkward_text(ledger_path):
     ledger = Ledger.open(ledger_path, 'actor "q"\n')
     awkward = '\\ "引号" \n\t\u2028\x01 😀'
-    rows = [{c: None for c in exchange.ROW_COLUMNS} | {"ref": "TS-2026-000001", "summary": awkward, "level": 1,
+    rows = [{c: None for c in import_check.ROW_COLUMNS} | {"ref": "TS-2026-000001", "summary": awkward, "level": 1,
                                                        "compensation_fen": 5},
-            {c: None for c in exchange.ROW_COLUMNS} | {"ref": "TS-2026-000002", "ack_due": "2026-01-02", "reason": "0",
+            {c: None for c in import_check.ROW_COLUMNS} | {"ref": "TS-2026-000002", "ack_due": "2026-01-02", "reason": "0",
                                                        "compensation_fen": 0, "customer_name": awkward}]
-    columns = {c: ["" if row[c] is None else row[c] for row in rows] for c in exchange.ROW_COLUMNS}  # bind form
+    columns = {c: ["" if row[c] is None else row[c] for row in rows] for c in import_check.ROW_COLUMNS}  # bind form
     digests = baseline.digests(columns)
     assert digests == [baseline.digest(row) for row in rows]
     assert len(set(digests)) == 2
     with ledger.store.transaction():
-        writer = exchange._Writer(ledger, "/某处/文件, 1.csv", ledger_empty=True)
+        writer = import_write.Writer(ledger, "/某处/文件, 1.csv", ledger_empty=True)
         details, hashes = writer.events(columns["ref"], digests)
     for row, text, digest, link in zip(rows, details, digests, hashes):
         assert text == lifecycle.canonical({"baseline": digest, "source": "文件, 1.csv"})
@@ -559,7 +559,7 @@ def test_imported_events_and_digests_are_lifecycles_and_baselines_for_awkward_te
 
 def test_the_baseline_columns_are_the_stored_columns():
     """A new column must be thought about: imported rows would carry it outside their digest."""
-    assert sorted(baseline.BASELINE_COLUMNS) == sorted(exchange.ROW_COLUMNS)
+    assert sorted(baseline.BASELINE_COLUMNS) == sorted(import_check.ROW_COLUMNS)
     from tsk.models import Complaint
 
     integers = {c.name for c in Complaint.__table__.columns if c.type.python_type is int} - {"id", "event_count"}
@@ -578,22 +578,22 @@ def test_a_nul_character_is_refused_with_its_line_and_field(tsk, tmp_path, expor
 
 def test_the_column_checks_give_what_the_record_checks_give(ledger_path):
     """A CSV batch is checked column by column when it can be; the rows must be those that
-    `_Checker.row` makes one by one, and anything the fast checks cannot decide goes there."""
+    `Checker.row` makes one by one, and anything the fast checks cannot decide goes there."""
     ledger = Ledger.open(ledger_path)
-    checker = exchange._Checker(ledger)
+    checker = import_check.Checker(ledger)
     header = ["ref", "received_at", "channel", "category", "business_type", "cause", "customer_name", "unit", "summary",
               "status", "closed_at", "result", "customer_id_number", "customer_phone", "ack_due", "due", "cap_due",
               "group_size", "severity", "compensation", "conflicts", "policy", "policy_version", "first_handler"]
     base = ["ts-2026-000001", "2026-08-03T10:00:00+08:00", "电话", "service", "CARD", "other", " 张三 ", "城关支行", "x",
             "closed", "2026-08-05T10:00:00+08:00", "upheld", "11010519491231002x", "13812345678", "2026-08-04",
             "2026-08-24", "2026-10-30", "6", "", "19.99", '["王五", " 李四"]', "", "1", ""]
-    reader = exchange._CsvReader.__new__(exchange._CsvReader)
+    reader = import_read.CsvReader.__new__(import_read.CsvReader)
     reader.header, reader.index = header, {c: i for i, c in enumerate(header)}
 
     def both(rows):
         fast = checker.columns.check(reader.index, rows, nul_seen=True)
         slow = [checker.row(reader.values(r)) for r in rows]
-        assert fast == {c: ["" if row[c] is None else row[c] for row in slow] for c in exchange.ROW_COLUMNS}
+        assert fast == {c: ["" if row[c] is None else row[c] for row in slow] for c in import_check.ROW_COLUMNS}
 
     both([base, [*base[:9], "open", "", "", "", "", *base[14:17], "", "重大", "", "", "cbrc2012", "", "王五"]])
     for field, value in [("received_at", "2026-08-03 10:00"), ("customer_id_number", "110105194912310021"),
@@ -602,9 +602,9 @@ def test_the_column_checks_give_what_the_record_checks_give(ledger_path):
                          ("summary", "a\x00b")]:
         row = list(base)
         row[header.index(field)] = value
-        with pytest.raises((exchange._Slow, exchange._Bad, ValueError)):
+        with pytest.raises((import_check.Slow, import_read.Bad, ValueError)):
             checker.columns.check(reader.index, [base, row], nul_seen=True)
-    assert exchange._id_check_ok("11010519491231002X") and not exchange._id_check_ok("110105194912310021")
+    assert import_check.id_check_ok("11010519491231002X") and not import_check.id_check_ok("110105194912310021")
     ledger.close()
 
 
@@ -626,13 +626,13 @@ def test_export_csv_writes_what_the_output_layer_writes(ledger_path, filled, exc
 def test_a_checked_batch_crosses_between_processes_unchanged():
     import pickle
 
-    columns = {c: ["", "文本\n两行", "x"] for c in exchange.ROW_COLUMNS} | {"level": [1, 3, ""], "compensation_fen": ["", 0, 5]}
-    batch = exchange._Checked(10, [2, 4, 7], columns, [0, 1, 3], [(2, exchange._Bad("channel", "不对"))],
+    columns = {c: ["", "文本\n两行", "x"] for c in import_check.ROW_COLUMNS} | {"level": [1, 3, ""], "compensation_fen": ["", 0, 5]}
+    batch = exchange._Checked(10, [2, 4, 7], columns, [0, 1, 3], [(2, import_read.Bad("channel", "不对"))],
                               (["{}", "{}", "{}"], ["a", "b", "c"]), 1234)
     back = pickle.loads(pickle.dumps(batch))
     (at, problem), = back.bad
     assert (at, problem.field, problem.message) == (2, "channel", "不对")
     back.bad = batch.bad  # exceptions compare by identity
     assert back == batch
-    empty = exchange._Checked(0, [], {c: [] for c in exchange.ROW_COLUMNS}, [], [], None, 0)
+    empty = exchange._Checked(0, [], {c: [] for c in import_check.ROW_COLUMNS}, [], [], None, 0)
     assert pickle.loads(pickle.dumps(empty)) == empty

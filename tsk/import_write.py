@@ -1,0 +1,177 @@
+"""Writing the checked batches of `tsk import`: ids assigned here, each batch two bulk inserts
+(the complaints, and their "imported" events holding the rows' baseline digests), refs met
+so far remembered in little memory."""
+
+from __future__ import annotations
+
+import json
+import os
+from array import array
+from collections import deque
+from hashlib import sha256
+from itertools import repeat
+from operator import itemgetter, lshift, methodcaller, or_
+
+from tsk import baseline, timeutil
+from tsk import queries as q
+from tsk.context import Ledger
+from tsk.import_check import ROW_COLUMNS
+from tsk.import_read import BATCH
+from tsk.lifecycle import canonical, event_hash
+
+
+# -- import: writing ---------------------------------------------------------------------------------
+_STRING = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what json.dumps(ensure_ascii=False) does to text
+_HEXDIGEST = methodcaller("hexdigest")
+_UTF8 = methodcaller("encode", "utf-8")
+_EMPTY_AS_NULL = {"": None}
+_REF_YEAR, _REF_SERIAL = itemgetter(slice(3, 7)), itemgetter(slice(8, None))  # TS-2026-000123
+ANALYZE_AFTER = 10_000  # imported complaints that make the planner's statistics worth refreshing
+
+
+class Refs:
+    """The refs met so far in the file, in little memory: per year, an array indexed by the
+    ref's number holding where it was first met ((record number + 1) << 32 | line; 0: not yet);
+    and the highest number per year."""
+
+    def __init__(self) -> None:
+        self.years: dict[int, array[int]] = {}
+        self.last: dict[int, int] = {}
+
+    def meet(self, refs: list[str], numbers: list[int], lines: list[int]) -> list[tuple[int, int, int]]:
+        """Record the refs; for those met before: (position in `refs`, number, line of the first)."""
+        years = list(map(int, map(_REF_YEAR, refs)))
+        serials = list(map(int, map(_REF_SERIAL, refs)))
+        if len(set(years)) == 1:  # the usual batch: one year, no ref met before, set at C speed
+            year, top = years[0], max(serials)
+            met = self._year(year, top)
+            if len(set(serials)) == len(serials) and not any(map(met.__getitem__, serials)):
+                first_met = map(or_, map(lshift, map((1).__add__, numbers), repeat(32)), lines)
+                deque(map(met.__setitem__, serials, first_met), maxlen=0)
+                if top > self.last.get(year, 0):
+                    self.last[year] = top
+                return []
+        again = []
+        for i, (year, n) in enumerate(zip(years, serials)):
+            met = self._year(year, n)
+            if met[n]:
+                again.append((i, (met[n] >> 32) - 1, met[n] & 0xFFFFFFFF))
+                continue
+            met[n] = (numbers[i] + 1) << 32 | lines[i]
+            if n > self.last.get(year, 0):
+                self.last[year] = n
+        return again
+
+    def _year(self, year: int, n: int) -> array[int]:
+        """The year's array, long enough for number `n`."""
+        met = self.years.get(year)
+        if met is None:
+            met = self.years[year] = array("Q")
+        if n >= len(met):
+            met.frombytes(bytes(8 * (max(n + 1, min(2 * len(met), 1_000_000)) - len(met))))
+        return met
+
+
+class Writer:
+    """Batches of checked columns, each written as two bulk inserts; ids assigned here.
+
+    Each complaint's history starts with one "imported" event whose details are
+    `canonical({"baseline": baseline.digest(row), "source": file name})` and whose hash is
+    `lifecycle.event_hash("", ref, event)`: both built from pieces a batch at a time (the
+    first of every batch is held to lifecycle's function, and a test holds the digests to
+    `baseline.digest`).
+    """
+
+    def __init__(self, ledger: Ledger, source: str, *, ledger_empty: bool) -> None:
+        self.ledger = ledger
+        self.store = ledger.store
+        # A large import into an empty SQLite ledger builds its secondary indexes once at the
+        # end (sorted, several times faster than row by row); in the same transaction, so a
+        # failed import leaves them as they were.
+        self.may_defer_indexes = ledger_empty and self.store.dialect == "sqlite"
+        self.deferred_indexes: list[str] = []
+        if self.store.dialect == "postgresql":
+            self.store.run(q.LOCK_COMPLAINTS_FOR_IMPORT)  # no concurrent `add` takes an id meanwhile
+        self.next_id = (self.store.value(q.MAX_COMPLAINT_ID) or 0) + 1
+        self.now = now = timeutil.to_text(timeutil.now())
+        self.actor = ledger.actor
+        self.source = os.path.basename(source)
+        # The details around the digest (keys sorted, as canonical writes them)...
+        self.details_head = '{"' + baseline.KEY + '":"'
+        self.details_tail = '","source":' + _STRING(self.source) + "}"
+        # ...and canonical(event payload) around the digest and the ref (keys sorted: action, actor,
+        # at, details, recorded_at, ref, seq), the details in it as a JSON string: a digest and a
+        # ref (TS-2026-000123) need no escaping, the pieces around them are escaped once here.
+        escape = _STRING
+        self.payload_head = ('{"action":"imported","actor":' + escape(self.actor) + ',"at":' + escape(now)
+                             + ',"details":' + escape(self.details_head)[:-1])
+        self.payload_middle = escape(self.details_tail)[1:] + ',"recorded_at":' + escape(now) + ',"ref":"'
+        self.payload_tail = '","seq":1}'
+        self.checked = False
+        self.written = 0
+
+    def events(self, refs: list[str], digests: list[str]) -> tuple[list[str], list[str]]:
+        """The imported events' details and hashes."""
+        details = list(map("".join, zip(repeat(self.details_head), digests, repeat(self.details_tail))))
+        payloads = map("".join, zip(repeat(self.payload_head), digests, repeat(self.payload_middle), refs,
+                                    repeat(self.payload_tail)))
+        hashes = list(map(_HEXDIGEST, map(sha256, map(_UTF8, payloads))))
+        if not self.checked and refs:  # the pieces are lifecycle's canonical JSON, or nothing is written
+            self.checked = True
+            event = {"seq": 1, "at": self.now, "recorded_at": self.now, "actor": self.actor, "action": "imported",
+                     "details": details[0]}
+            if details[0] != canonical({baseline.KEY: digests[0], "source": self.source}) \
+                    or hashes[0] != event_hash("", refs[0], event):
+                raise AssertionError("the imported event's pieces differ from lifecycle's canonical JSON")
+        return details, hashes
+
+    def write(self, columns: dict[str, list], details: list[str], hashes: list[str]) -> None:
+        """Write a batch with its events (from `events`)."""
+        refs = columns["ref"]
+        ids = range(self.next_id, self.next_id + len(refs))
+        self.next_id += len(refs)
+        if self.may_defer_indexes and len(refs) >= BATCH:
+            self.may_defer_indexes = False
+            for index in self.store.rows(q.SQLITE_SECONDARY_INDEXES):
+                self.store.run(q.drop_index(index["name"]))
+                self.deferred_indexes.append(index["sql"])
+        values = [columns[column] for column in ROW_COLUMNS]
+        now, actor = repeat(self.now), repeat(self.actor)
+        if self.store.dialect == "sqlite":  # by position, "" for null (binding None is slow in sqlite3)
+            self.store.run_many(q.insert_imported_complaints(ROW_COLUMNS), zip(ids, *values, hashes))  # type: ignore[arg-type]
+            self.store.run_many(q.INSERT_IMPORTED_EVENTS, zip(ids, now, now, actor, details, hashes))  # type: ignore[arg-type]
+        else:
+            names = ("id", *ROW_COLUMNS, "event_count", "history_head")
+            nulls = (list(map(_EMPTY_AS_NULL.get, column, column)) for column in values)
+            self.store.run_many(q.insert_complaint_rows(list(names)),
+                                [dict(zip(names, row)) for row in zip(ids, *nulls, repeat(1), hashes)])
+            self.store.run_many(q.INSERT_EVENT, [
+                {"complaint_id": i, "seq": 1, "at": self.now, "recorded_at": self.now, "actor": self.actor,
+                 "action": "imported", "details": d, "prev_hash": "", "hash": h}
+                for i, d, h in zip(ids, details, hashes)])
+        self.written += len(refs)
+
+    def finish(self, last_refs: dict[int, int]) -> None:
+        for sql in self.deferred_indexes:
+            self.store.run(sql)
+        if self.written >= ANALYZE_AFTER:  # fresh statistics, so reports pick the right indexes at once
+            self.store.run(q.ANALYZE_COMPLAINTS)
+        for year, last in sorted(last_refs.items()):
+            self.store.run(q.RAISE_REF_COUNTER, {"year": year, "last": last})
+        # One audit row for the whole import; `verify` reads max_ref: refs up to it may have gaps.
+        from tsk.admin import audit
+
+        audit(self.ledger, "import", {"source": self.source, "count": self.written,
+                                      "max_ref": {str(year): last for year, last in sorted(last_refs.items())}})
+        if self.store.dialect == "postgresql" and self.written:
+            self.store.value(q.SYNC_COMPLAINT_ID_SEQUENCE)
+
+
+def known_refs(ledger: Ledger, refs: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(refs), 500):
+        chunk = refs[start:start + 500]
+        found.update(r["ref"] for r in ledger.store.rows(q.refs_in(len(chunk)), {f"r{i}": r for i, r in enumerate(chunk)}))
+    return found
+
+
