@@ -147,6 +147,8 @@ def test_the_upgraded_ledger_has_the_schema_of_a_new_one(tsk, v1_ledger, tmp_pat
     assert [(t, n) for t, n, _ in upgraded] == [(t, n) for t, n, _ in new]
     indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
     assert dump(v1_ledger, indexes) == dump(fresh, indexes)
+    assert dump(v1_ledger, "SELECT sql FROM sqlite_master WHERE name = 'ix_complaint_resolution_clock'") == [
+        ("CREATE INDEX ix_complaint_resolution_clock ON complaint (status, due) WHERE status = 'open'",)]  # v4
 
 
 def test_the_list_reads_the_new_index_in_order(tsk, v1_ledger):
