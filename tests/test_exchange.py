@@ -8,9 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
-from types import SimpleNamespace
 
 import pytest
 
@@ -58,26 +56,6 @@ def events_of(ledger_file: str, ref: str) -> list[tuple]:
     with sqlite3.connect(ledger_file) as db:
         return db.execute("SELECT e.seq, e.action, e.details FROM event e JOIN complaint c ON c.id = e.complaint_id "
                           "WHERE c.ref = ? ORDER BY seq", (ref,)).fetchall()
-
-
-@pytest.fixture(params=["in-process", "aside"])
-def checking(request, monkeypatch):
-    """Imports checked in this process, and (whatever the file's size) by a second process
-    while this one writes (exchange._checked_aside, used for big files on two cores)."""
-    forks: list[int] = []
-    if request.param == "aside":
-        fork = os.fork
-
-        def counted_fork() -> int:
-            pid = fork()
-            if pid:
-                forks.append(pid)
-            return pid
-
-        monkeypatch.setattr(exchange, "ASIDE_BYTES", 0)
-        monkeypatch.setattr(exchange.os, "cpu_count", lambda: 2)
-        monkeypatch.setattr(exchange.os, "fork", counted_fork)
-    return SimpleNamespace(mode=request.param, forks=forks)
 
 
 def count(ledger_file: str, table: str) -> int:
@@ -166,7 +144,7 @@ def test_unmasked_export_is_recorded_once_as_an_audit_row(tsk, ledger_path, fill
 # -- round trip ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("args", [[], ["--excel"], ["--format", "json"], ["--format", "jsonl"]],
                          ids=["csv", "excel", "json", "jsonl"])
-def test_an_export_imported_into_an_empty_ledger_exports_again_byte_for_byte(tsk, tmp_path, filled, args, checking):
+def test_an_export_imported_into_an_empty_ledger_exports_again_byte_for_byte(tsk, tmp_path, filled, args):
     first = export_bytes(tsk, tmp_path, "--show-pii", *args, name="first")
     other = str(tmp_path / "other.db")
     run = tsk(["--db", other, "import", str(tmp_path / "first")])
@@ -246,7 +224,7 @@ def test_verify_finds_an_imported_baseline_or_a_replaced_value_rewritten(tsk, im
     assert f"{filled[0]}: stored record differs from the record as imported" in out
 
 
-def test_import_continues_the_ref_sequence_and_keeps_existing_complaints(tsk, tmp_path, filled, checking):
+def test_import_continues_the_ref_sequence_and_keeps_existing_complaints(tsk, tmp_path, filled):
     data = export_bytes(tsk, tmp_path, "--show-pii", "--format", "jsonl")
     records = [json.loads(line) for line in data.decode().splitlines()]
     records[0]["ref"] = "TS-2026-000120"
@@ -263,7 +241,7 @@ def test_import_continues_the_ref_sequence_and_keeps_existing_complaints(tsk, tm
     assert tsk(["--db", other, "verify"]).exit_code == 0
 
 
-def test_import_reads_standard_input(tsk, tmp_path, filled, checking):
+def test_import_reads_standard_input(tsk, tmp_path, filled):
     data = export_bytes(tsk, tmp_path, "--show-pii", "--excel")
     other = str(tmp_path / "other.db")
     run = tsk(["--db", other, "import", "-"], input=data.decode("utf-8"))
@@ -284,7 +262,7 @@ def test_dry_run_checks_everything_and_writes_nothing(tsk, tmp_path, filled):
 MINIMAL_HEADER = "ref,received_at,channel,category,business_type,cause,customer_name,unit,summary,severity,group_size\n"
 
 
-def test_open_complaints_without_deadlines_get_those_add_would_give(tsk, tmp_path, checking):
+def test_open_complaints_without_deadlines_get_those_add_would_give(tsk, tmp_path):
     expected = json.loads(tsk(["add", *BASE, "--summary", "x", "--severity", "major", "--format", "json"]).stdout)
     plain = json.loads(tsk(["add", *BASE, "--summary", "y", "--format", "json"]).stdout)
     source = tmp_path / "minimal.csv"
@@ -350,7 +328,7 @@ def test_a_bad_value_names_the_file_line_and_field(tsk, tmp_path, exported):
     assert lines[-1] == f"Error: 1 problem(s) in {path}; nothing was imported"
 
 
-def test_lines_are_counted_across_crlf_blank_lines_and_breaks_inside_values(tsk, tmp_path, exported, checking):
+def test_lines_are_counted_across_crlf_blank_lines_and_breaks_inside_values(tsk, tmp_path, exported):
     header, rows = exported[0], exported[1:]
     rows[0][header.index("demand")] = "一\r\n二\r三\n四"  # three more lines, as a text editor would count them
     rows[2][header.index("channel")] = "tel"
@@ -374,7 +352,7 @@ def test_lines_are_counted_across_crlf_blank_lines_and_breaks_inside_values(tsk,
     assert lines[0].startswith(f"Error: {path} line {starts[3]}, field channel: 'tel' is not one of")
 
 
-def test_every_problem_is_listed_with_its_line(tsk, tmp_path, exported, checking):
+def test_every_problem_is_listed_with_its_line(tsk, tmp_path, exported):
     header, rows = exported[0], exported[1:]
     col = header.index
     rows[0][col("received_at")] = "2026-13-40"
@@ -396,7 +374,7 @@ def test_every_problem_is_listed_with_its_line(tsk, tmp_path, exported, checking
     ]
 
 
-def test_duplicate_refs_in_the_file_and_in_the_ledger_are_refused(tsk, tmp_path, ledger_path, exported, checking):
+def test_duplicate_refs_in_the_file_and_in_the_ledger_are_refused(tsk, tmp_path, ledger_path, exported):
     header, rows = exported[0], exported[1:]
     path = tmp_path / "dup.csv"
     write_csv(path, [header, rows[1], rows[1]])
@@ -421,7 +399,7 @@ def test_a_masked_export_cannot_be_imported(tsk, tmp_path, filled):
     assert count(str(other), "complaint") == 0
 
 
-def test_json_problems_name_the_record_and_its_line(tsk, tmp_path, filled, checking):
+def test_json_problems_name_the_record_and_its_line(tsk, tmp_path, filled):
     data = json.loads(export_bytes(tsk, tmp_path, "--show-pii", "--format", "json"))
     data[2]["severity"] = "catastrophic"
     data[3]["group_size"] = 0
@@ -439,7 +417,7 @@ def test_json_problems_name_the_record_and_its_line(tsk, tmp_path, filled, check
     assert count(str(other), "complaint") == 0
 
 
-def test_malformed_files_are_refused_with_the_line(tsk, tmp_path, checking):
+def test_malformed_files_are_refused_with_the_line(tsk, tmp_path):
     cases = {
         "broken.json": ('[\n  {"ref": "TS-2026-000001"},\n  {"ref": \n', "line 4: not valid JSON"),
         "unclosed.json": ('[\n  {"ref": "TS-2026-000001"}\n', "line 3: expected , or ] after record 1"),
@@ -460,7 +438,7 @@ def test_malformed_files_are_refused_with_the_line(tsk, tmp_path, checking):
     assert tsk(["import", str(tmp_path / "missing.csv")]).stderr.startswith("Error: cannot read")
 
 
-def test_unknown_policy_and_inconsistent_lifecycle_are_refused(tsk, tmp_path, checking):
+def test_unknown_policy_and_inconsistent_lifecycle_are_refused(tsk, tmp_path):
     header = MINIMAL_HEADER.strip() + ",policy,status,closed_at,result\n"
     row = "TS-2026-0000{n},2026-08-03,phone,service,card,other,张三,城关支行,x,,,{policy},{status},{closed},{result}\n"
     path = tmp_path / "bad.csv"
@@ -491,7 +469,7 @@ def indexes(ledger_file: str) -> list[str]:
         return sorted(r[0] for r in db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
 
 
-def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path, checking):
+def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path):
     tsk("verify")  # create the ledger
     schema = indexes(ledger_path)
     n = import_read.BATCH * 2 + 17
@@ -502,7 +480,6 @@ def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path, checking):
     big_csv(tmp_path / "good.csv", n)
     run = tsk(["import", str(tmp_path / "good.csv")])
     assert run.exit_code == 0, run.stderr
-    assert len(checking.forks) == (2 if checking.mode == "aside" else 0)  # the bad file and the good one
     assert count(ledger_path, "complaint") == n and count(ledger_path, "event") == n
     assert indexes(ledger_path) == schema
     assert count(ledger_path, "sqlite_stat1") > 0  # analysed for the planner
@@ -513,7 +490,7 @@ def test_a_large_import_is_all_or_nothing(tsk, tmp_path, ledger_path, checking):
     assert len(run.lines) == n and json.loads(run.lines[-1])["ref"] == f"TS-2025-{n:06d}"
 
 
-def test_a_ref_twice_far_apart_in_a_large_file_names_both_lines(tsk, tmp_path, ledger_path, checking):
+def test_a_ref_twice_far_apart_in_a_large_file_names_both_lines(tsk, tmp_path, ledger_path):
     tsk("verify")
     n = import_read.BATCH * 2 + 17
     big_csv(tmp_path / "dup.csv", n)
@@ -566,7 +543,7 @@ def test_the_baseline_columns_are_the_stored_columns():
     assert baseline.NUMERIC_COLUMNS == integers
 
 
-def test_a_nul_character_is_refused_with_its_line_and_field(tsk, tmp_path, exported, checking):
+def test_a_nul_character_is_refused_with_its_line_and_field(tsk, tmp_path, exported):
     header, rows = exported[0], exported[1:]
     rows[2][header.index("demand")] = "前\x00后"  # the third record starts on line 6: the first spans 3 lines
     path = tmp_path / "nul.csv"
@@ -622,17 +599,3 @@ def test_export_csv_writes_what_the_output_layer_writes(ledger_path, filled, exc
         assert exchange.write_csv([dict(r) for r in records], got, excel=excel) == 4
         assert got.getvalue() == expected.getvalue()
 
-
-def test_a_checked_batch_crosses_between_processes_unchanged():
-    import pickle
-
-    columns = {c: ["", "文本\n两行", "x"] for c in import_check.ROW_COLUMNS} | {"level": [1, 3, ""], "compensation_fen": ["", 0, 5]}
-    batch = exchange._Checked(10, [2, 4, 7], columns, [0, 1, 3], [(2, import_read.Bad("channel", "不对"))],
-                              (["{}", "{}", "{}"], ["a", "b", "c"]), 1234)
-    back = pickle.loads(pickle.dumps(batch))
-    (at, problem), = back.bad
-    assert (at, problem.field, problem.message) == (2, "channel", "不对")
-    back.bad = batch.bad  # exceptions compare by identity
-    assert back == batch
-    empty = exchange._Checked(0, [], {c: [] for c in import_check.ROW_COLUMNS}, [], [], None, 0)
-    assert pickle.loads(pickle.dumps(empty)) == empty

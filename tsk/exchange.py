@@ -6,8 +6,7 @@ and writes all of them or none, in one transaction, in batches (never the whole 
 memory). Its stages have their own modules: `tsk.import_read` (the file, in batches of
 records with their lines), `tsk.import_check` (each record, or a CSV batch a column at a time)
 and `tsk.import_write` (ids, bulk inserts, the "imported" events holding each row's digest,
-`tsk.baseline`); this module runs them, on a big file with the reading and checking in a
-second process. An export imported into an empty ledger exports again byte for byte the same.
+`tsk.baseline`); this module runs them. An export imported into an empty ledger exports again byte for byte the same.
 
 An import into an empty SQLite ledger writes with a rollback journal, builds its indexes at
 the end and analyses them: a million rows are a matter of a minute or less.
@@ -19,23 +18,19 @@ import csv
 import dataclasses
 import gc
 import json
-import os
-import pickle
-import signal
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from operator import itemgetter, methodcaller
-from typing import IO, Any, TextIO
+from operator import itemgetter
+from typing import IO, TextIO
 
-from tsk import baseline, output, views
+from tsk import output, views
 from tsk import queries as q
 from tsk.context import Ledger
-from tsk.errors import InvalidInput, TskError
+from tsk.errors import InvalidInput
 from tsk.import_check import Checker
-from tsk.import_read import (NUL, Bad, Batch, CsvReader, ImportFailed, JsonArray, Source, jsonl_records,
-                             object_batches)
+from tsk.import_read import (CsvReader, ImportFailed, JsonArray, Source, jsonl_records, object_batches)
 from tsk.import_write import Refs, Writer, known_refs
 from tsk.views import EXPORT_FIELDS
 
@@ -171,110 +166,6 @@ def _writing(ledger: Ledger, dry_run: bool) -> Iterator[bool]:
             yield True
 
 
-@dataclass
-class _Checked:
-    """A batch as checked, ready to write: its good records as columns in bind form, their
-    positions in the batch, the problems of the others, and (when it has none and is to be
-    written) the imported events' details and hashes."""
-
-    first: int
-    lines: list[int]
-    columns: dict[str, list]
-    kept: list[int]
-    bad: list[tuple[int, Bad]]
-    events: tuple[list[str], list[str]] | None
-    position: int  # bytes of the file read so far
-
-    # Sent between processes with each text column as one NUL-joined string (imported text
-    # holds no NUL): a third of the cost of pickling the values one by one.
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["columns"] = {c: v if c in baseline.NUMERIC_COLUMNS else NUL.join(v) for c, v in self.columns.items()}
-        if self.events is not None:
-            state["events"] = tuple(map(NUL.join, self.events))
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        rows = len(state["kept"])
-        split = methodcaller("split", NUL) if rows else lambda text: []
-        columns = state["columns"] = {c: v if c in baseline.NUMERIC_COLUMNS else split(v)
-                                      for c, v in state["columns"].items()}
-        if state["events"] is not None:
-            state["events"] = tuple(map(split, state["events"]))
-        if any(len(values) != rows for values in columns.values()):
-            raise TskError("the import's checking process sent a malformed batch; nothing was imported")
-        self.__dict__.update(state)
-
-
-@dataclass
-class _Finished:
-    computed: int  # open complaints whose deadlines were computed
-
-
-@dataclass
-class _Stopped:
-    error: BaseException
-
-
-def _checked(checker: Checker, batches: Iterator[Batch], reader: CsvReader | None, writer: Writer | None,
-             source: Source) -> Iterator[_Checked | _Finished]:
-    """Each batch checked (and its events made), then the count of computed deadlines."""
-    for batch in batches:
-        columns, kept, bad = checker.batch(batch, reader)
-        events = writer.events(columns["ref"], baseline.digests(columns)) if writer is not None and not bad else None
-        yield _Checked(batch.first, batch.lines, columns, kept, bad, events, source.position())
-    yield _Finished(checker.computed)
-
-
-def _checked_aside(work: Iterator[_Checked | _Finished]) -> Iterator[_Checked | _Finished]:
-    """`work` done by a second process, its results read back here as they come: on two cores
-    reading and checking a big file then takes no longer than writing it (SQLite's writing
-    holds this process, and threads would share one interpreter lock). The second process is
-    forked after everything it needs is loaded (settings, policies, calendar) and never
-    touches the database; it leaves with os._exit, running none of this process's cleanup."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        try:
-            with open(write_end, "wb", buffering=1 << 20) as out:
-                try:
-                    for item in work:
-                        pickle.dump(item, out, pickle.HIGHEST_PROTOCOL)
-                except BaseException as exc:  # noqa: BLE001 - whatever stops it is reported by the parent
-                    try:
-                        pickle.dump(_Stopped(exc), out, pickle.HIGHEST_PROTOCOL)
-                    except Exception:  # noqa: BLE001 - an exception that cannot be sent: its text
-                        pickle.dump(_Stopped(TskError(f"{type(exc).__name__}: {exc}")), out, pickle.HIGHEST_PROTOCOL)
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    finished = False
-    try:
-        with open(read_end, "rb", buffering=1 << 20) as results:
-            while not finished:
-                try:
-                    item = pickle.load(results)
-                except EOFError:
-                    raise TskError("the import's checking process stopped unexpectedly; nothing was imported") from None
-                if isinstance(item, _Stopped):
-                    raise item.error
-                finished = isinstance(item, _Finished)
-                yield item
-    finally:
-        if not finished:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        os.waitpid(pid, 0)
-
-
-# A file at least this large is checked by a second process while this one writes, when the
-# machine has a second core (below it, starting the process costs more than it saves).
-ASIDE_BYTES = 8 << 20
-
-
 def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
             progress: Callable[[int, int | None], None] | None) -> ImportResult:
     checker = Checker(ledger)
@@ -283,7 +174,7 @@ def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
     problems: list[tuple[int, str]] = []  # (record number, message): the first ones in file order
     total_problems = 0
     met = Refs()
-    count = computed = 0
+    count = 0
 
     def problem(number: int, line: int, field: str | None, message: str) -> None:
         nonlocal total_problems
@@ -300,19 +191,13 @@ def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
         batches = reader.batches()
     else:
         batches = object_batches(jsonl_records(source) if source.format == "jsonl" else JsonArray(source).records())
-    work = _checked(checker, batches, reader, writer, source)
-    if writer is not None and (source.size or 0) >= ASIDE_BYTES and (os.cpu_count() or 1) > 1:
-        checker.preload()
-        work = _checked_aside(work)
-    for item in work:
-        if isinstance(item, _Finished):
-            computed = item.computed
-            break
-        for i, exc in item.bad:
-            problem(item.first + i, item.lines[i], exc.field, exc.message)
-        refs = item.columns["ref"]
-        numbers = [item.first + i for i in item.kept]
-        lines = [item.lines[i] for i in item.kept]
+    for batch in batches:
+        columns, kept, bad = checker.batch(batch, reader)
+        for i, exc in bad:
+            problem(batch.first + i, batch.lines[i], exc.field, exc.message)
+        refs = columns["ref"]
+        numbers = [batch.first + i for i in kept]
+        lines = [batch.lines[i] for i in kept]
         again = met.meet(refs, numbers, lines)
         for i, number, line in again:
             problem(numbers[i], lines[i], "ref",
@@ -324,12 +209,12 @@ def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
                 if ref in known and i not in doubled:
                     problem(numbers[i], lines[i], "ref", f"{ref} is already in the ledger")
         count += len(refs) - len(again)
-        if writer is not None and not total_problems and item.events is not None:
-            writer.write(item.columns, *item.events)
+        if writer is not None and not total_problems:
+            writer.write(columns)
         if progress is not None:
-            progress(item.position, source.size)
+            progress(source.position(), source.size)
     if total_problems:
         raise ImportFailed(source.name, [message for _, message in sorted(problems)[:MAX_REPORTED]], total_problems)
     if writer is not None:
         writer.finish(met.last)
-    return ImportResult(count, computed, dry_run, source.name)
+    return ImportResult(count, checker.computed, dry_run, source.name)

@@ -196,12 +196,6 @@ class Checker:
         self.computed = 0
         self.columns = _Columns(self)
 
-    def preload(self) -> None:
-        """Read from the ledger now what checking may need later (policies, the calendar):
-        checking may go on in a process that must not touch the database."""
-        self.ledger.stored_policies  # noqa: B018 - cached on the ledger
-        self.ledger.calendar  # noqa: B018
-
     def batch(self, batch: Batch, reader: CsvReader | None) -> tuple[dict[str, list], list[int], list[tuple[int, Bad]]]:
         """The batch's good records as columns in bind form, their positions in the batch, and the
         problems of the others (position, problem)."""

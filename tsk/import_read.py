@@ -21,7 +21,7 @@ from tsk.views import EXPORT_FIELDS
 BATCH = 5000
 # What `tsk add` needs, plus the ref and the time of receipt.
 REQUIRED = ("ref", "received_at", "channel", "category", "business_type", "cause", "customer_name", "unit", "summary")
-NUL = "\x00"  # never in imported text (refused): a separator for the digest and between processes
+NUL = "\x00"  # never in imported text (refused): the baseline digest joins values with it
 
 
 # -- import: problems ------------------------------------------------------------------------
@@ -35,9 +35,6 @@ class ImportFailed(TskError):
         more = f" (the first {len(problems)} shown)" if total > len(problems) else ""
         super().__init__(f"{total} problem(s) in {source}{more}; nothing was imported")
 
-    def __reduce__(self):  # sent back by the checking process (_checked_aside)
-        return ImportFailed, (self.source, self.problems, self.total)
-
 
 class Bad(Exception):
     """One field of one record is wrong."""
@@ -47,8 +44,6 @@ class Bad(Exception):
         self.field = field
         self.message = message
 
-    def __reduce__(self):  # sent back by the checking process (_checked_aside)
-        return Bad, (self.field, self.message)
 
 def _clean(value: Any) -> Any:
     if value.__class__ is str:

@@ -125,9 +125,9 @@ class Writer:
                 raise AssertionError("the imported event's pieces differ from lifecycle's canonical JSON")
         return details, hashes
 
-    def write(self, columns: dict[str, list], details: list[str], hashes: list[str]) -> None:
-        """Write a batch with its events (from `events`)."""
+    def write(self, columns: dict[str, list]) -> None:
         refs = columns["ref"]
+        details, hashes = self.events(refs, baseline.digests(columns))
         ids = range(self.next_id, self.next_id + len(refs))
         self.next_id += len(refs)
         if self.may_defer_indexes and len(refs) >= BATCH:
