@@ -240,7 +240,7 @@ def hot_window(arrivals: Iterable[dict], threshold: int, window_days: int) -> tu
     return None
 
 
-BATCH = 4096  # rows fetched and counted at a time
+BATCH = 1024  # rows fetched and counted at a time: a batch stays in the CPU cache while counted
 
 
 @contextmanager
@@ -256,26 +256,16 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def row_batches(store, sql: str, params: dict[str, Any], size: int = BATCH, *,
-                raw_text: bool = False) -> Iterator[Sequence[Sequence[Any]]]:
+def row_batches(store, sql: str, params: dict[str, Any], size: int = BATCH) -> Iterator[Sequence[Sequence[Any]]]:
     """A query's rows as tuples, `size` at a time. On SQLite straight from the cursor: a dict
-    per row (the store's row factory) would cost more than the counting done with it. With
-    `raw_text`, SQLite's texts come as their UTF-8 bytes (the connection's text factory, put
-    back when the rows are done; the caller uses the store for nothing else meanwhile):
-    decoding every value costs more than decoding the few distinct ones that are shown."""
+    per row (the store's row factory) would cost more than the counting done with it."""
     conn = getattr(store, "conn", None)
     if isinstance(conn, sqlite3.Connection):
         cursor = conn.cursor()
         cursor.row_factory = None
-        text_factory = conn.text_factory
-        if raw_text:
-            conn.text_factory = bytes
-        try:
-            cursor.execute(sql, params)
-            while batch := cursor.fetchmany(size):
-                yield batch
-        finally:
-            conn.text_factory = text_factory
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield batch
         return
     batch: list[tuple] = []
     for row in store.stream(sql, params, size):
@@ -285,11 +275,6 @@ def row_batches(store, sql: str, params: dict[str, Any], size: int = BATCH, *,
             batch = []
     if batch:
         yield batch
-
-
-def as_text(value: Any) -> Any:
-    """A text read raw (UTF-8 bytes, `row_batches(raw_text=True)` on SQLite) as str."""
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def row_aside(store, sql: str, params: dict[str, Any]) -> Callable[[], dict | None]:
@@ -365,10 +350,9 @@ class Causes(Sequence):
 class PeriodRows:
     """What the half-year report counts per unit, category, customer or day, read in one pass
     of the period's complaints in receipt order (`REPORT_PERIOD_ROWS`), a few narrow columns
-    counted a batch at a time (Counter.update, compress and list.extend run in C). The texts
-    stay raw (bytes on SQLite) while counted, and only the distinct ones shown are decoded.
-    A Python step per complaint is taken only for its customer (a set per cell) and, while
-    the cell is not hot yet, its hot-spot window."""
+    counted a batch at a time (Counter.update, compress and list.extend run in C): a Python
+    step per complaint is taken only for its customer (a set per cell) and, while the cell
+    is not hot yet, its hot-spot window."""
 
     cells: Counter = field(default_factory=Counter)  # (unit, category) -> complaints
     customers: Counter = field(default_factory=Counter)  # (unit, category) -> distinct customers
@@ -382,15 +366,16 @@ class PeriodRows:
         cells: Counter = Counter()  # keyed by `cell`: category TAB unit
         days: Counter = Counter()
         fen: Counter = Counter()
-        customers: dict[Any, set] = {}
-        watching: dict[Any, HotWindow] = {}  # the cells not hot yet
-        hot: list = []
-        refs: list = []  # the causes, one column each: ref, cell, root cause, rectification
-        cause_cells: list = []
-        roots: list = []
-        fixes: list = []
+        customers: dict[str, set[str]] = {}
+        watching: dict[str, HotWindow] = {}  # the cells not hot yet
+        hot: list[str] = []
+        refs: list[str] = []  # the causes, a column each: ref, cell, root cause, rectification
+        cause_cells: list[str] = []
+        roots: list[str | None] = []
+        fixes: list[str | None] = []
+        texts: dict[str | None, str | None] = {}  # one copy of each root cause and rectification: they repeat
         with gc_paused():
-            for batch in row_batches(ledger.store, q.REPORT_PERIOD_ROWS, period.params(), BATCH, raw_text=True):
+            for batch in row_batches(ledger.store, q.REPORT_PERIOD_ROWS, period.params(), BATCH):
                 where, keys, dates, comp, cause_refs, root_causes, rectifications = zip(*batch)
                 cells.update(where)
                 days.update(dates)
@@ -401,7 +386,7 @@ class PeriodRows:
                             seen = customers[cell] = set()
                             watching[cell] = HotWindow(threshold, window_days)
                         seen.add(customer)
-                        if cell in watching and watching[cell].add(as_text(date[:10]), customer):
+                        if cell in watching and watching[cell].add(date[:10], customer):
                             del watching[cell]
                             hot.append(cell)
                 else:  # every cell of the batch known and hot already: only its customers
@@ -411,17 +396,16 @@ class PeriodRows:
                     fen[cell] += amount
                 refs += compress(cause_refs, cause_refs)
                 cause_cells += compress(where, cause_refs)
-                roots += compress(root_causes, cause_refs)
-                fixes += compress(rectifications, cause_refs)
+                picked = list(compress(root_causes, cause_refs))
+                roots += map(texts.setdefault, picked, picked)
+                picked = list(compress(rectifications, cause_refs))
+                fixes += map(texts.setdefault, picked, picked)
         where_of = {cell: (unit, category) for cell in cells  # cell -> (unit, category)
-                    for category, _, unit in [as_text(cell).partition("\t")]}
+                    for category, _, unit in [cell.partition("\t")]}
         category_of = {cell: category for cell, (_, category) in where_of.items()}
-        texts = {raw: as_text(raw) for raw in {*roots, *fixes}}  # one str of each: they repeat
-        causes = [list(map(bytes.decode, refs)) if refs and isinstance(refs[0], bytes) else refs,
-                  list(map(category_of.__getitem__, cause_cells)),
-                  list(map(texts.__getitem__, roots)), list(map(texts.__getitem__, fixes))]
-        if any(map(gt, causes[0], islice(causes[0], 1, None))):  # not received in ref order
-            order = sorted(range(len(refs)), key=causes[0].__getitem__)  # refs are unique
+        causes = [refs, list(map(category_of.__getitem__, cause_cells)), roots, fixes]
+        if any(map(gt, refs, islice(refs, 1, None))):  # not received in ref order
+            order = sorted(range(len(refs)), key=refs.__getitem__)  # refs are unique
             causes = [list(map(column.__getitem__, order)) for column in causes]
         rows = cls(causes=Causes(*causes))
         rows.cells = Counter({where_of[cell]: n for cell, n in cells.items()})
@@ -429,15 +413,19 @@ class PeriodRows:
         rows.hot = [where_of[cell] for cell in hot]
         for cell, amount in fen.items():
             rows.fen[where_of[cell][0]] += amount
-        for d, n in days.items():
-            if len(d) > 10:
-                rows.pairs[as_text(d[:10]), as_text(d[10:])] = n
+        rows.pairs = Counter({(d[:10], d[10:]): n for d, n in days.items() if len(d) > 10})
         return rows
 
     def durations(self, calendar) -> Durations:
+        """Working days per (receipt, closing) pair, as the difference of the two days' counts
+        from one day (`Calendar.between` is additive): one count per distinct day, thousands
+        of pairs fewer."""
+        days = {day for pair in self.pairs for day in pair}
+        first = dt.date.fromisoformat(min(days)) if days else None
+        count = {day: calendar.between(first, dt.date.fromisoformat(day)) for day in sorted(days)}
         resolved = Durations()
         for (received_day, closed_day), n in self.pairs.items():
-            resolved.add(calendar, received_day, closed_day, n)
+            resolved.counts[count[closed_day] - count[received_day]] += n
         return resolved
 
     def hotspots(self) -> list[dict[str, Any]]:
