@@ -265,6 +265,29 @@ def test_half_year_json_is_indented_like_every_other_json_output(tsk, refs):
         assert run.stdout == json.dumps(json.loads(run.stdout), ensure_ascii=False, indent=2) + "\n"
 
 
+def test_half_year_json_is_the_same_written_as_bytes_or_as_text(refs):
+    """The causes go to a UTF-8 stream's buffer as bytes; a text-only stream gets the same text."""
+    import io
+
+    from tsk import reports
+    from tsk.context import Ledger
+
+    ledger = Ledger.open(os.environ["TSK_DB"], "officer")
+    try:
+        doc = reports.half_year_report(ledger, reports.half_year("2026H1"))
+    finally:
+        ledger.store.close()
+    expected = json.dumps({**doc, "causes_and_rectifications": list(doc["causes_and_rectifications"])},
+                          ensure_ascii=False, indent=2) + "\n"
+    text = io.StringIO()
+    reports.write_json(doc, text)
+    raw = io.BytesIO()
+    wrapped = io.TextIOWrapper(raw, encoding="utf-8")
+    reports.write_json(doc, wrapped)
+    wrapped.flush()
+    assert text.getvalue() == raw.getvalue().decode() == expected
+
+
 def test_half_year_counts_alike_whatever_the_batch_size(tsk, refs, monkeypatch):
     from tsk import reports
 

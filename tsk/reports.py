@@ -25,6 +25,7 @@ Definitions (the report prints them too):
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import gc
 import json
@@ -35,7 +36,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import compress, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import gt, itemgetter
 from typing import Any, TextIO
 
@@ -844,8 +845,9 @@ def write_json(doc: dict[str, Any], out: TextIO) -> None:
     """`output.json_text(doc)` byte for byte, with the causes (tens of thousands of objects of
     one shape, CAUSE_KEYS) formatted here from their columns a few thousand at a time: json's
     indenting encoder is pure Python (~0.7 s for 80k causes) and would hold the whole 14 MB
-    text at once. Their category, root cause and rectification repeat: each distinct three is
-    formatted once, and the causes joined by map and join, not a Python step each."""
+    text at once. A cause's category, root cause and rectification repeat, so each distinct
+    three is formatted and encoded once and the causes are joined as UTF-8 bytes: encoding
+    14 MB of text that is mostly the same few lines costs more than the rest of the writing."""
     from json.encoder import encode_basestring  # the C one, as json.dumps(ensure_ascii=False) uses
 
     def text(v: str | None) -> str:
@@ -854,22 +856,26 @@ def write_json(doc: dict[str, Any], out: TextIO) -> None:
     causes: Causes = doc["causes_and_rectifications"]
     marker = "\0causes_and_rectifications\0"
     head, tail = output.json_text({**doc, "causes_and_rectifications": marker}).split(json.dumps(marker), 1)
-    out.write(head)
     if not causes:
-        out.write("[]")
+        out.write(f"{head}[]{tail}\n")
+        return
+    threes = list(zip(causes.categories, causes.root_causes, causes.rectifications))
+    ends = {three: (f',\n      "category": {text(three[0])},\n      "root_cause": {text(three[1])},\n'
+                    f'      "rectification": {text(three[2])}\n    }}').encode() for three in set(threes)}
+    out.write(head + "[\n")
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None and codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8":
+        out.flush()  # what was written as text goes first
+        write = buffer.write
     else:
-        threes = list(zip(causes.categories, causes.root_causes, causes.rectifications))
-        ends = {three: (f',\n      "category": {text(three[0])},\n      "root_cause": {text(three[1])},\n'
-                        f'      "rectification": {text(three[2])}\n    }}') for three in set(threes)}
-        out.write("[\n")
-        for start in range(0, len(causes), 4096):
-            if start:
-                out.write(",\n")
-            out.write(",\n".join(map("".join, zip(repeat('    {\n      "ref": '),  # a ref is never null
-                                                   map(encode_basestring, causes.refs[start:start + 4096]),
-                                                   map(ends.__getitem__, threes[start:start + 4096])))))
-        out.write("\n  ]")
-    out.write(tail + "\n")
+        def write(data: bytes) -> None:
+            out.write(data.decode())
+    lead = b',\n    {\n      "ref": '  # a ref is never null; no comma before the first
+    for start in range(0, len(causes), 4096):
+        refs = "\0".join(map(encode_basestring, causes.refs[start:start + 4096])).encode().split(b"\0")
+        part = b"".join(chain.from_iterable(zip(repeat(lead), refs, map(ends.__getitem__, threes[start:start + 4096]))))
+        write(part[2:] if start == 0 else part)
+    out.write(f"\n  ]{tail}\n")
 
 
 def emit_half_year(ledger: Ledger, period: Period, fmt: str, lang: str, as_of: dt.date | None, out: TextIO | None = None) -> None:
