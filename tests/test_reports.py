@@ -242,11 +242,50 @@ def test_causes_are_grouped_in_the_document_and_listed_one_by_one_in_json(tsk, r
     assert "4 件登记了原因分析或整改措施，按类别、原因和整改措施归为 3 类" in run.stdout
 
 
+def test_causes_are_listed_in_ref_order_when_refs_are_not_in_receipt_order(tsk, refs):
+    # Registered last (the highest ref) but received first: the causes still go by ref.
+    run = tsk(f"add --received '2026-01-02 09:00' --customer 晚登记 --phone 13500000001 --channel phone "
+              + BASE.format(bt="card", cause="service-quality", unit="城东支行", cat="service"))
+    assert run.exit_code == 0, run.stderr
+    late = run.stdout.split()[0]
+    assert tsk(f"close {late} {CLOSE} --root-cause 系统升级延误 --rectification 优化升级公告 --at '2026-01-06 10:00'").exit_code == 0
+    doc = report(tsk, "half-year 2026H1")
+    assert [c["ref"] for c in doc["causes_and_rectifications"]] == [refs["a1"], refs["a3"], refs["a8"], late]
+    assert doc["causes_and_rectifications"][-1] == {"ref": late, "category": "service", "root_cause": "系统升级延误",
+                                                    "rectification": "优化升级公告"}
+    run = tsk("report half-year 2026H1 --format md")
+    causes = next(t for t in md_tables(run.stdout) if t[0].startswith("| 投诉类别 | 原因分析 |"))
+    assert causes[2] == f"| 服务类 | 系统升级延误 | 优化升级公告 | 2 | {refs['a3']} {late} |"
+
+
 def test_half_year_json_is_indented_like_every_other_json_output(tsk, refs):
     for period in ("2026H1", "2030H1"):  # with causes (written apart, in batches) and without
         run = tsk(f"report half-year {period} --format json")
         assert run.exit_code == 0, run.stderr
         assert run.stdout == json.dumps(json.loads(run.stdout), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_half_year_json_is_the_same_written_as_bytes_or_as_text(refs):
+    """The causes go to a UTF-8 stream's buffer as bytes; a text-only stream gets the same text."""
+    import io
+
+    from tsk import reports
+    from tsk.context import Ledger
+
+    ledger = Ledger.open(os.environ["TSK_DB"], "officer")
+    try:
+        doc = reports.half_year_report(ledger, reports.half_year("2026H1"))
+    finally:
+        ledger.store.close()
+    expected = json.dumps({**doc, "causes_and_rectifications": list(doc["causes_and_rectifications"])},
+                          ensure_ascii=False, indent=2) + "\n"
+    text = io.StringIO()
+    reports.write_json(doc, text)
+    raw = io.BytesIO()
+    wrapped = io.TextIOWrapper(raw, encoding="utf-8")
+    reports.write_json(doc, wrapped)
+    wrapped.flush()
+    assert text.getvalue() == raw.getvalue().decode() == expected
 
 
 def test_half_year_counts_alike_whatever_the_batch_size(tsk, refs, monkeypatch):

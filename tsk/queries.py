@@ -147,8 +147,10 @@ FROM complaint WHERE {RECEIVED_IN}
 # rectifications of the closed ones. One pass in receipt order, so the hot-spot windows are
 # checked as the rows arrive (tsk.reports.PeriodRows). Fewer, wider columns cost less to
 # fetch: `cell` is category TAB unit (a category, a vocabulary key, holds no tab); `days` is
-# the receipt date, followed by the closing date when closed.
-CUSTOMER_KEY = "COALESCE('id:' || customer_id_number, 'tel:' || customer_phone, 'name:' || customer_name)"
+# the receipt date, followed by the closing date when closed. A customer is known by ID
+# number, else 'tel:' phone, else 'name:' name; an ID number (17 digits and a digit or X)
+# needs no prefix to stay apart from the others, and most customers have one.
+CUSTOMER_KEY = "COALESCE(customer_id_number, 'tel:' || customer_phone, 'name:' || customer_name)"
 REPORT_PERIOD_ROWS = f"""
 SELECT category || '\t' || unit AS cell, {CUSTOMER_KEY} AS customer,
   substr(received_at, 1, 10) || CASE WHEN status = 'closed' THEN substr(closed_at, 1, 10) ELSE '' END AS days,

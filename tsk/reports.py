@@ -25,6 +25,7 @@ Definitions (the report prints them too):
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import gc
 import json
@@ -33,9 +34,10 @@ import sqlite3
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import itemgetter
+from itertools import chain, compress, islice, repeat
+from operator import gt, itemgetter
 from typing import Any, TextIO
 
 from tsk import output, timeutil
@@ -191,9 +193,15 @@ def breakdown(ledger: Ledger, period: Period, dim: Dimension) -> dict[str, int]:
     """Counts per value: a vocabulary's every key in its order (zeros included), else by count."""
     found = {row["key"]: _int(row["n"]) for row in ledger.store.rows(q.report_breakdown(dim.expr), period.params())}
     if dim.vocab is not None:
-        ordered = {key: found.pop(key, 0) for key in dim.vocab.keys}
-        return {**ordered, **dict(sorted(found.items(), key=lambda kv: str(kv[0])))}
+        return vocabulary_order(dim, found)
     return dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+
+
+def vocabulary_order(dim: Dimension, counts: dict[Any, int]) -> dict[Any, int]:
+    """A vocabulary's every key in its order (zeros included), then any other value found."""
+    found = dict(counts)
+    ordered = {key: found.pop(key, 0) for key in dim.vocab.keys}  # type: ignore[union-attr]
+    return {**ordered, **dict(sorted(found.items(), key=lambda kv: str(kv[0])))}
 
 
 class HotWindow:
@@ -233,7 +241,20 @@ def hot_window(arrivals: Iterable[dict], threshold: int, window_days: int) -> tu
     return None
 
 
-BATCH = 4096  # rows fetched and counted at a time
+BATCH = 1024  # rows fetched and counted at a time: a batch stays in the CPU cache while counted
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile: a report holds hundreds of thousands of
+    tuples, strings and dicts and makes no cycles, and each collection would walk them all."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def row_batches(store, sql: str, params: dict[str, Any], size: int = BATCH) -> Iterator[Sequence[Sequence[Any]]]:
@@ -293,19 +314,53 @@ def row_aside(store, sql: str, params: dict[str, Any]) -> Callable[[], dict | No
     return wait
 
 
+CAUSE_KEYS = ("ref", "category", "root_cause", "rectification")
+
+
+class Causes(Sequence):
+    """The causes and rectifications of a period's closed complaints, in ref order: read as a
+    list of {ref, category, root_cause, rectification} (CAUSE_KEYS), held as one column per
+    key. Building tens of thousands of dicts costs more than the writers spend on them, so
+    they write from the columns (`rows()`); a dict is made only for whoever asks for one."""
+
+    __slots__ = ("refs", "categories", "root_causes", "rectifications")
+
+    def __init__(self, refs: Sequence[str] = (), categories: Sequence[str] = (),
+                 root_causes: Sequence[str | None] = (), rectifications: Sequence[str | None] = ()) -> None:
+        self.refs, self.categories = refs, categories
+        self.root_causes, self.rectifications = root_causes, rectifications
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return dict(zip(CAUSE_KEYS, (self.refs[index], self.categories[index], self.root_causes[index],
+                                     self.rectifications[index])))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def rows(self) -> Iterator[tuple[str, str, str | None, str | None]]:
+        """(ref, category, root cause, rectification) of each, in ref order."""
+        return zip(self.refs, self.categories, self.root_causes, self.rectifications)
+
+
 @dataclass
 class PeriodRows:
     """What the half-year report counts per unit, category, customer or day, read in one pass
     of the period's complaints in receipt order (`REPORT_PERIOD_ROWS`), a few narrow columns
-    counted a batch at a time (Counter.update runs in C); only the distinct customers and the
-    hot-spot windows take a Python step per complaint."""
+    counted a batch at a time (Counter.update, compress and list.extend run in C): a Python
+    step per complaint is taken only for its customer (a set per cell) and, while the cell
+    is not hot yet, its hot-spot window."""
 
     cells: Counter = field(default_factory=Counter)  # (unit, category) -> complaints
     customers: Counter = field(default_factory=Counter)  # (unit, category) -> distinct customers
     hot: list = field(default_factory=list)  # (unit, category) of the hot spots
     fen: Counter = field(default_factory=Counter)  # unit -> compensation in fen
     pairs: Counter = field(default_factory=Counter)  # (receipt date, closing date) -> closed complaints
-    causes: list = field(default_factory=list)  # {ref, category, root_cause, rectification}, by ref
+    causes: Causes = field(default_factory=Causes)  # {ref, category, root_cause, rectification}, by ref
 
     @classmethod
     def read(cls, ledger: Ledger, period: Period, threshold: int, window_days: int) -> PeriodRows:
@@ -315,12 +370,12 @@ class PeriodRows:
         customers: dict[str, set[str]] = {}
         watching: dict[str, HotWindow] = {}  # the cells not hot yet
         hot: list[str] = []
-        causes: list[dict[str, Any]] = []
-        categories: dict[str, str] = {}  # cell -> its category
+        refs: list[str] = []  # the causes, a column each: ref, cell, root cause, rectification
+        cause_cells: list[str] = []
+        roots: list[str | None] = []
+        fixes: list[str | None] = []
         texts: dict[str | None, str | None] = {}  # one copy of each root cause and rectification: they repeat
-        paused = gc.isenabled()  # hundreds of thousands of tuples, strings and dicts, and no cycles
-        gc.disable()
-        try:
+        with gc_paused():
             for batch in row_batches(ledger.store, q.REPORT_PERIOD_ROWS, period.params(), BATCH):
                 where, keys, dates, comp, cause_refs, root_causes, rectifications = zip(*batch)
                 cells.update(where)
@@ -331,7 +386,6 @@ class PeriodRows:
                         if seen is None:
                             seen = customers[cell] = set()
                             watching[cell] = HotWindow(threshold, window_days)
-                            categories[cell] = cell.partition("\t")[0]
                         seen.add(customer)
                         if cell in watching and watching[cell].add(date[:10], customer):
                             del watching[cell]
@@ -339,35 +393,40 @@ class PeriodRows:
                 else:  # every cell of the batch known and hot already: only its customers
                     for cell, customer in zip(where, keys):
                         customers[cell].add(customer)
-                if any(comp):
-                    for cell, amount in zip(where, comp):
-                        if amount:
-                            fen[cell] += amount
-                for ref, cell, root, fix in compress(zip(cause_refs, where, root_causes, rectifications), cause_refs):
-                    causes.append({"ref": ref, "category": categories[cell], "root_cause": texts.setdefault(root, root),
-                                   "rectification": texts.setdefault(fix, fix)})
-            causes.sort(key=itemgetter("ref"))  # refs are unique
-            found = cls(causes=causes)
-        finally:
-            if paused:
-                gc.enable()
-
-        def split(cell: str) -> tuple[str, str]:
-            category, _, unit = cell.partition("\t")
-            return unit, category
-
-        found.cells = Counter({split(cell): n for cell, n in cells.items()})
-        found.customers = Counter({split(cell): len(seen) for cell, seen in customers.items()})
-        found.hot = [split(cell) for cell in hot]
+                for cell, amount in compress(zip(where, comp), comp):
+                    fen[cell] += amount
+                refs += compress(cause_refs, cause_refs)
+                cause_cells += compress(where, cause_refs)
+                picked = list(compress(root_causes, cause_refs))
+                roots += map(texts.setdefault, picked, picked)
+                picked = list(compress(rectifications, cause_refs))
+                fixes += map(texts.setdefault, picked, picked)
+        where_of = {cell: (unit, category) for cell in cells  # cell -> (unit, category)
+                    for category, _, unit in [cell.partition("\t")]}
+        category_of = {cell: category for cell, (_, category) in where_of.items()}
+        causes = [refs, list(map(category_of.__getitem__, cause_cells)), roots, fixes]
+        if any(map(gt, refs, islice(refs, 1, None))):  # not received in ref order
+            order = sorted(range(len(refs)), key=refs.__getitem__)  # refs are unique
+            causes = [list(map(column.__getitem__, order)) for column in causes]
+        rows = cls(causes=Causes(*causes))
+        rows.cells = Counter({where_of[cell]: n for cell, n in cells.items()})
+        rows.customers = Counter({where_of[cell]: len(seen) for cell, seen in customers.items()})
+        rows.hot = [where_of[cell] for cell in hot]
         for cell, amount in fen.items():
-            found.fen[split(cell)[0]] += amount
-        found.pairs = Counter({(d[:10], d[10:]): n for d, n in days.items() if len(d) > 10})
-        return found
+            rows.fen[where_of[cell][0]] += amount
+        rows.pairs = Counter({(d[:10], d[10:]): n for d, n in days.items() if len(d) > 10})
+        return rows
 
     def durations(self, calendar) -> Durations:
+        """Working days per (receipt, closing) pair, as the difference of the two days' counts
+        from one day (`Calendar.between` is additive): one count per distinct day, thousands
+        of pairs fewer."""
+        days = {day for pair in self.pairs for day in pair}
+        first = dt.date.fromisoformat(min(days)) if days else None
+        count = {day: calendar.between(first, dt.date.fromisoformat(day)) for day in sorted(days)}
         resolved = Durations()
         for (received_day, closed_day), n in self.pairs.items():
-            resolved.add(calendar, received_day, closed_day, n)
+            resolved.counts[count[closed_day] - count[received_day]] += n
         return resolved
 
     def hotspots(self) -> list[dict[str, Any]]:
@@ -390,7 +449,8 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
     meanwhile); the narrow columns counted per unit, category, customer and day in Python
     (`PeriodRows`), hot spots included."""
     as_of = as_of or timeutil.today()
-    vocab_dims = [DIMENSIONS[o] for o in HALF_YEAR_BY if DIMENSIONS[o].vocab is not None]
+    # Category and unit are counted per cell by PeriodRows; the other vocabularies in SQL.
+    vocab_dims = [DIMENSIONS[o] for o in HALF_YEAR_BY if DIMENSIONS[o].vocab is not None and o != "category"]
     pivots, values = [], {}
     for d in vocab_dims:
         for key in d.vocab.keys:  # type: ignore[union-attr]
@@ -415,9 +475,12 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
         # A value outside the vocabulary (an old import?) is counted by a GROUP BY instead.
         by[d.key] = counts if sum(counts.values()) == received else breakdown(ledger, period, d)
     units: Counter = Counter()
-    for (unit, _), n in rows.cells.items():
+    categories: Counter = Counter()
+    for (unit, category), n in rows.cells.items():
         units[unit] += n
+        categories[category] += n
     by["unit"] = dict(sorted(units.items(), key=lambda kv: (-kv[1], kv[0])))
+    by["category"] = vocabulary_order(DIMENSIONS["category"], categories)
     by = {DIMENSIONS[o].key: by[DIMENSIONS[o].key] for o in HALF_YEAR_BY}
     resolved = rows.durations(ledger.calendar)
     return {
@@ -623,23 +686,27 @@ class Section:
     text: list[str] = field(default_factory=list)
 
 
-def cause_groups(causes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def cause_groups(causes: Causes) -> list[dict[str, Any]]:
     """The causes and rectifications as a regulator reads them: one row per (category, root
     cause, rectification) with how many complaints and the first CAUSE_EXAMPLES refs (the
     causes come in ref order), the most frequent first."""
-    groups: dict[tuple, dict[str, Any]] = {}
-    for c in causes:
-        key = (c["category"], c["root_cause"], c["rectification"])
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = {"category": key[0], "root_cause": key[1], "rectification": key[2],
-                                   "complaints": 0, "refs": []}
-        group["complaints"] += 1
-        if len(group["refs"]) < CAUSE_EXAMPLES:
-            group["refs"].append(c["ref"])
+    keys = list(zip(causes.categories, causes.root_causes, causes.rectifications))
+    counts = Counter(keys)
+    refs: dict[tuple, list[str]] = {key: [] for key in counts}
+    wanting = len(refs)  # groups still short of their examples: stop reading once none is
+    for key, ref in zip(keys, causes.refs):
+        examples = refs[key]
+        if len(examples) < CAUSE_EXAMPLES:
+            examples.append(ref)
+            if len(examples) == min(CAUSE_EXAMPLES, counts[key]):
+                wanting -= 1
+                if not wanting:
+                    break
+    groups = [{"category": key[0], "root_cause": key[1], "rectification": key[2], "complaints": n, "refs": refs[key]}
+              for key, n in counts.items()]
     order = {key: i for i, key in enumerate(CATEGORY.keys)}
-    return sorted(groups.values(), key=lambda g: (-g["complaints"], order.get(g["category"], len(order)),
-                                                  str(g["category"]), g["root_cause"] or "", g["rectification"] or ""))
+    return sorted(groups, key=lambda g: (-g["complaints"], order.get(g["category"], len(order)),
+                                         str(g["category"]), g["root_cause"] or "", g["rectification"] or ""))
 
 
 def half_year_sections(doc: dict[str, Any], period: Period, lang: str, settings: dict[str, Any]) -> tuple[str, list[str], list[Section]]:
@@ -716,19 +783,31 @@ def write_markdown(title: str, preamble: Sequence[str], sections: Sequence[Secti
 
 
 def write_tables(title: str, preamble: Sequence[str], sections: Sequence[Section], out: TextIO) -> None:
-    from rich.text import Text
+    """The tables by `tsk.textable`, the lines around them written as they are (headings in
+    bold on a terminal that wants colour): importing rich costs ~50 ms. Only a line wider
+    than the terminal goes through rich, to wrap as it always has."""
+    from tsk import textable
 
-    con = output.console(out)
-    con.print(Text(title, style="bold"))
+    width, colour = textable.terminal_width(out), textable.wants_colour(out)
+
+    def say(text: str, bold: bool = False) -> None:
+        if textable.width_of(text) > width:
+            from rich.text import Text
+
+            output.console(out).print(Text(text, style="bold" if bold else ""))
+        else:
+            out.write(f"\x1b[1m{text}\x1b[0m\n" if bold and colour else text + "\n")
+
+    say(title, bold=True)
     for line in preamble:
-        con.print(Text(line))
+        say(line)
     for s in sections:
-        con.print()
-        con.print(Text(s.heading, style="bold"))
+        out.write("\n")
+        say(s.heading, bold=True)
         if s.rows:
             output.render_table(s.rows, s.columns, out=out)
         for line in s.text:
-            con.print(Text(line))
+            say(line)
 
 
 def half_year_csv(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
@@ -752,60 +831,66 @@ def half_year_csv(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         label = f"{h['unit']} {DIMENSIONS['category'].label(h['category'], lang)}"
         rows.append({"section": "hotspots.complaints", "key": key, "label": label, "value": h["complaints"]})
         rows.append({"section": "hotspots.customers", "key": key, "label": label, "value": h["customers"]})
-    for c in doc["causes_and_rectifications"]:
-        label = DIMENSIONS["category"].label(c["category"], lang)
-        rows.append({"section": "root_cause", "key": c["ref"], "label": label, "value": c["root_cause"]})
-        rows.append({"section": "rectification", "key": c["ref"], "label": label, "value": c["rectification"]})
+    labels = {key: DIMENSIONS["category"].label(key, lang) for key in set(doc["causes_and_rectifications"].categories)}
+    for ref, category, root_cause, rectification in doc["causes_and_rectifications"].rows():
+        rows.append({"section": "root_cause", "key": ref, "label": labels[category], "value": root_cause})
+        rows.append({"section": "rectification", "key": ref, "label": labels[category], "value": rectification})
     rows.append({"section": "compensation", "key": "total", "label": T["comp_total"], "value": doc["compensation"]["total"]})
     rows += [{"section": "compensation.by_unit", "key": u, "label": u, "value": v}
              for u, v in doc["compensation"]["by_unit"].items()]
     return rows
 
 
-CAUSE_KEYS = ("ref", "category", "root_cause", "rectification")
-
-
 def write_json(doc: dict[str, Any], out: TextIO) -> None:
     """`output.json_text(doc)` byte for byte, with the causes (tens of thousands of objects of
-    one shape, CAUSE_KEYS) formatted here a few thousand at a time: json's indenting encoder is
-    pure Python (~0.7 s for 80k causes) and would hold the whole 14 MB text at once."""
+    one shape, CAUSE_KEYS) formatted here from their columns a few thousand at a time: json's
+    indenting encoder is pure Python (~0.7 s for 80k causes) and would hold the whole 14 MB
+    text at once. A cause's category, root cause and rectification repeat, so each distinct
+    three is formatted and encoded once and the causes are joined as UTF-8 bytes: encoding
+    14 MB of text that is mostly the same few lines costs more than the rest of the writing."""
     from json.encoder import encode_basestring  # the C one, as json.dumps(ensure_ascii=False) uses
 
     def text(v: str | None) -> str:
         return "null" if v is None else encode_basestring(v)
 
-    causes = doc["causes_and_rectifications"]
+    causes: Causes = doc["causes_and_rectifications"]
     marker = "\0causes_and_rectifications\0"
     head, tail = output.json_text({**doc, "causes_and_rectifications": marker}).split(json.dumps(marker), 1)
-    out.write(head)
     if not causes:
-        out.write("[]")
+        out.write(f"{head}[]{tail}\n")
+        return
+    threes = list(zip(causes.categories, causes.root_causes, causes.rectifications))
+    ends = {three: (f',\n      "category": {text(three[0])},\n      "root_cause": {text(three[1])},\n'
+                    f'      "rectification": {text(three[2])}\n    }}').encode() for three in set(threes)}
+    out.write(head + "[\n")
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None and codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8":
+        out.flush()  # what was written as text goes first
+        write = buffer.write
     else:
-        assert tuple(causes[0]) == CAUSE_KEYS, "the causes are formatted by CAUSE_KEYS"
-        out.write("[\n")
-        for start in range(0, len(causes), 4096):
-            if start:
-                out.write(",\n")
-            out.write(",\n".join(
-                f'    {{\n      "ref": {text(c["ref"])},\n      "category": {text(c["category"])},\n'
-                f'      "root_cause": {text(c["root_cause"])},\n      "rectification": {text(c["rectification"])}\n    }}'
-                for c in causes[start:start + 4096]))
-        out.write("\n  ]")
-    out.write(tail + "\n")
+        def write(data: bytes) -> None:
+            out.write(data.decode())
+    lead = b',\n    {\n      "ref": '  # a ref is never null; no comma before the first
+    for start in range(0, len(causes), 4096):
+        refs = "\0".join(map(encode_basestring, causes.refs[start:start + 4096])).encode().split(b"\0")
+        part = b"".join(chain.from_iterable(zip(repeat(lead), refs, map(ends.__getitem__, threes[start:start + 4096]))))
+        write(part[2:] if start == 0 else part)
+    out.write(f"\n  ]{tail}\n")
 
 
 def emit_half_year(ledger: Ledger, period: Period, fmt: str, lang: str, as_of: dt.date | None, out: TextIO | None = None) -> None:
     if lang not in LANGS:
         raise InvalidInput(f"--lang {lang!r} is not one of: {', '.join(LANGS)}")
     out = out or sys.stdout
-    doc = half_year_report(ledger, period, as_of)
-    if fmt == "json":
-        write_json(doc, out)
-    elif fmt == "csv":
-        output.write_csv(half_year_csv(doc, lang), ("section", "key", "label", "value"), out)
-    else:
-        title, preamble, sections = half_year_sections(doc, period, lang, ledger.settings)
-        (write_markdown if fmt == "md" else write_tables)(title, preamble, sections, out)
+    with gc_paused():
+        doc = half_year_report(ledger, period, as_of)
+        if fmt == "json":
+            write_json(doc, out)
+        elif fmt == "csv":
+            output.write_csv(half_year_csv(doc, lang), ("section", "key", "label", "value"), out)
+        else:
+            title, preamble, sections = half_year_sections(doc, period, lang, ledger.settings)
+            (write_markdown if fmt == "md" else write_tables)(title, preamble, sections, out)
 
 
 def stats_columns(dim: Dimension, lang: str, *, table: bool) -> list[output.Column]:
