@@ -318,12 +318,18 @@ def write_csv(path, rows) -> None:
         csv.writer(out, lineterminator="\n").writerows(rows)
 
 
-def test_a_bad_value_names_the_file_line_and_field(tsk, tmp_path, exported):
+def import_with_third_record(tsk, tmp_path, exported, field: str, value: str) -> tuple[str, list[str]]:
+    """The export with the third record's `field` set to `value`, imported into a new ledger:
+    the file, and the refusal's lines. The third record starts on line 6: the first spans 3."""
     header, rows = exported[0], exported[1:]
-    rows[2][header.index("channel")] = "tel"  # the third record starts on line 6: the first spans 3 lines
+    rows[2][header.index(field)] = value
     path = tmp_path / "bad.csv"
     write_csv(path, [header, *rows])
-    lines = import_fails(tsk, str(tmp_path / "other.db"), path)
+    return str(path), import_fails(tsk, str(tmp_path / "other.db"), path)
+
+
+def test_a_bad_value_names_the_file_line_and_field(tsk, tmp_path, exported):
+    path, lines = import_with_third_record(tsk, tmp_path, exported, "channel", "tel")
     assert lines[0].startswith(f"Error: {path} line 6, field channel: 'tel' is not one of: phone (电话), in-person (现场)")
     assert lines[-1] == f"Error: 1 problem(s) in {path}; nothing was imported"
 
@@ -544,11 +550,7 @@ def test_the_baseline_columns_are_the_stored_columns():
 
 
 def test_a_nul_character_is_refused_with_its_line_and_field(tsk, tmp_path, exported):
-    header, rows = exported[0], exported[1:]
-    rows[2][header.index("demand")] = "前\x00后"  # the third record starts on line 6: the first spans 3 lines
-    path = tmp_path / "nul.csv"
-    write_csv(path, [header, *rows])
-    lines = import_fails(tsk, str(tmp_path / "other.db"), path)
+    path, lines = import_with_third_record(tsk, tmp_path, exported, "demand", "前\x00后")
     assert lines == [f"Error: {path} line 6, field demand: contains a NUL character",
                      f"Error: 1 problem(s) in {path}; nothing was imported"]
 

@@ -486,15 +486,20 @@ STATS_1M = [("ix_complaint_ack_clock", "723 723 723 181"), ("ix_complaint_assign
             ("sqlite_autoindex_complaint_1", "1000000 1")]
 
 
+def plan_as_if_1m(ledger) -> None:
+    """Give the planner the statistics of the 1M ledger."""
+    ledger.store.conn.execute("ANALYZE")
+    ledger.store.conn.executemany("UPDATE sqlite_stat1 SET stat = ? WHERE idx = ?", [(s, i) for i, s in STATS_1M])
+    ledger.store.conn.execute("ANALYZE sqlite_schema")  # load them
+
+
 @pytest.mark.parametrize("stats", [False, True], ids=["no-statistics", "1M-statistics"])
 def test_each_clock_query_seeks_its_index(tsk, stats):
     add(tsk, "2025-10-09 10:00")
     ledger = open_ledger()
     try:
         if stats:
-            ledger.store.conn.execute("ANALYZE")
-            ledger.store.conn.executemany("UPDATE sqlite_stat1 SET stat = ? WHERE idx = ?", [(s, i) for i, s in STATS_1M])
-            ledger.store.conn.execute("ANALYZE sqlite_schema")  # load them
+            plan_as_if_1m(ledger)
         for sql, how in ((q.running_clocks(), "INDEX"), (q.clock_ids(), "COVERING INDEX")):
             plan = [r["detail"] for r in ledger.store.rows("EXPLAIN QUERY PLAN " + sql, {"before": "2025-10-11"})]
             for index in ("ix_complaint_ack_clock", "ix_complaint_resolution_clock", "ix_complaint_cap_clock",
@@ -515,9 +520,7 @@ def test_check_reads_each_range_by_primary_key(tsk, stats):
     ledger = open_ledger()
     try:
         if stats:
-            ledger.store.conn.execute("ANALYZE")
-            ledger.store.conn.executemany("UPDATE sqlite_stat1 SET stat = ? WHERE idx = ?", [(s, i) for i, s in STATS_1M])
-            ledger.store.conn.execute("ANALYZE sqlite_schema")
+            plan_as_if_1m(ledger)
         params = {"after": 0, "upto": 10, "before": "2025-10-11"}
         plan = [r["detail"] for r in ledger.store.rows("EXPLAIN QUERY PLAN " + q.lapsed_in_range(""), params)]
         assert plan == ["SEARCH complaint USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"], plan
