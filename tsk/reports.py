@@ -445,11 +445,10 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
     """The JSON document of `tsk report half-year` (CLI.md), plus compensation, report_due, as_of.
 
     Two passes over the period's range of ix_complaint_received whatever its size: the totals
-    and every vocabulary breakdown as filtered counts in SQL (on SQLite in a thread of its own,
-    meanwhile); the narrow columns counted per unit, category, customer and day in Python
-    (`PeriodRows`), hot spots included."""
+    and the vocabulary breakdowns but category as filtered counts in SQL (on SQLite in a thread
+    of its own, meanwhile); the narrow columns counted per unit, category, customer and day in
+    Python (`PeriodRows`), hot spots included. Category and unit come from its per-cell counts."""
     as_of = as_of or timeutil.today()
-    # Category and unit are counted per cell by PeriodRows; the other vocabularies in SQL.
     vocab_dims = [DIMENSIONS[o] for o in HALF_YEAR_BY if DIMENSIONS[o].vocab is not None and o != "category"]
     pivots, values = [], {}
     for d in vocab_dims:
