@@ -244,7 +244,7 @@ def test_causes_are_grouped_in_the_document_and_listed_one_by_one_in_json(tsk, r
 
 def test_causes_are_listed_in_ref_order_when_refs_are_not_in_receipt_order(tsk, refs):
     # Registered last (the highest ref) but received first: the causes still go by ref.
-    run = tsk(f"add --received '2026-01-02 09:00' --customer 晚登记 --phone 13500000001 --channel phone "
+    run = tsk("add --received '2026-01-02 09:00' --customer 晚登记 --phone 13500000001 --channel phone "
               + BASE.format(bt="card", cause="service-quality", unit="城东支行", cat="service"))
     assert run.exit_code == 0, run.stderr
     late = run.stdout.split()[0]

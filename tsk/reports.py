@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, compress, islice, repeat
-from operator import gt, itemgetter
+from operator import gt
 from typing import Any, TextIO
 
 from tsk import output, timeutil
