@@ -68,7 +68,7 @@ class Ledger:
     @cached_property
     def stored_policies(self) -> dict[str, dict[int, str]]:
         """Every policy stored in the ledger: name -> version -> definition (JSON). A handful
-        of rows, read at once: an import resolves policies from here in its checking process."""
+        of rows, read at once: an import resolves every row's policy from here."""
         stored: dict[str, dict[int, str]] = {}
         for row in self.store.rows(q.POLICY_DEFINITIONS):
             stored.setdefault(row["name"], {})[row["version"]] = row["definition"]

@@ -246,7 +246,7 @@ class Checker:
         if "" in values:  # the reader already found the record unusable
             raise values[""]
         for field, value in values.items():
-            if value.__class__ is str and "\x00" in value:  # never text; and the baseline digest joins by NUL
+            if value.__class__ is str and NUL in value:  # never text; and the baseline digest joins by NUL
                 raise Bad(field, "contains a NUL character")
         get = values.get
         for field in REQUIRED:

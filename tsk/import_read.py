@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any
 
+from tsk import baseline
 from tsk.errors import TskError
 from tsk.views import EXPORT_FIELDS
 
 BATCH = 5000
 # What `tsk add` needs, plus the ref and the time of receipt.
 REQUIRED = ("ref", "received_at", "channel", "category", "business_type", "cause", "customer_name", "unit", "summary")
-NUL = "\x00"  # never in imported text (refused): the baseline digest joins values with it
+NUL = baseline.SEPARATOR  # never in imported text (refused): the baseline digest joins values with it
+_NUL_BYTE = NUL.encode()
 
 
 # -- import: problems ------------------------------------------------------------------------
@@ -113,13 +115,13 @@ class _NulWatch:
 
     def read1(self, size: int = -1) -> bytes:
         data = self.raw.read1(size)  # type: ignore[attr-defined]
-        if b"\x00" in data:
+        if _NUL_BYTE in data:
             self.seen = True
         return data
 
     def read(self, size: int | None = -1) -> bytes:
         data = self.raw.read(size)
-        if b"\x00" in data:
+        if _NUL_BYTE in data:
             self.seen = True
         return data
 
