@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tsk import output, timeutil, views
 from tsk import queries as q
@@ -14,8 +13,7 @@ from tsk.records import load
 from tsk.vocab import CATEGORY, STATUS
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     statuses: tuple[str, ...] | None
     unit: str | None = None
     assignee: str | None = None

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tsk import timeutil
 from tsk.db import Store
 from tsk.errors import TskError
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(NamedTuple):
     version: int
     description: str
     upgrade: Callable[[Store], None] | None  # None: the initial schema, made from the models

@@ -205,7 +205,9 @@ def _fit(widths: list[int], minimums: list[int], no_wrap: Sequence[bool], availa
 
 def _row_lines(values: list[str], widths: list[int], justify: Sequence[str], no_wrap: Sequence[bool]) -> list[str]:
     cells = [
-        value.split("\n") if no_wrap[i] else wrap(value, widths[i])
+        value.split("\n") if no_wrap[i]
+        else [value.rstrip()] if "\n" not in value and width_of(value) <= widths[i]  # what wrap() returns, sooner
+        else wrap(value, widths[i])
         for i, value in enumerate(values)
     ]
     height = max(len(c) for c in cells) if cells else 1

@@ -6,13 +6,12 @@ field, so a new channel or cause is added here and nowhere else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tsk.errors import InvalidInput
 
 
-@dataclass(frozen=True)
-class Vocab:
+class Vocab(NamedTuple):
     field: str
     entries: tuple[tuple[str, str], ...]  # (key, label), in display order
 
