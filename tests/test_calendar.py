@@ -457,3 +457,22 @@ def test_explain_with_unknown_unit_is_bad_usage(tsk):
     run = tsk("calendar explain 2025-09-30 15 --unit fortnights")
     assert run.exit_code == 2
     one_error_line(run)
+
+
+def test_the_package_days_cache_round_trips_and_a_cut_short_file_is_rebuilt(tmp_path, monkeypatch):
+    from tsk import workdays
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh = workdays.package_days()  # no cache yet: read from `holidays`, then written
+    (cache,) = (tmp_path / "tsk").glob("cn-holidays-*.tsv")
+    text = cache.read_text(encoding="utf-8")
+    assert "2025-10-01\t0\t" in text and "2026-02-14\t1\t调休上班\n" in text and text.endswith("\nend")
+
+    read_from_package = []
+    real = workdays._read_package_days
+    monkeypatch.setattr(workdays, "_read_package_days", lambda: read_from_package.append(1) or real())
+    assert workdays.package_days() == fresh and read_from_package == []  # from the cache alone
+
+    cache.write_text(text[: len(text) // 2], encoding="utf-8")  # a copy cut short: never trusted
+    assert workdays.package_days() == fresh and read_from_package == [1]
+    assert cache.read_text(encoding="utf-8") == text

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import getpass
-import json
 import os
 from collections.abc import Callable
 from functools import cached_property
@@ -26,6 +24,8 @@ def resolve_actor(option: str | None) -> str:
         return option
     if os.environ.get("TSK_USER"):
         return os.environ["TSK_USER"]
+    import getpass  # only when neither is set: importing it costs ~1 ms
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -33,9 +33,9 @@ def resolve_actor(option: str | None) -> str:
 
 
 class Ledger:
-    def __init__(self, store: Store, actor: str, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(self, store: Store, actor: str | None = None, warn: Callable[[str], None] | None = None) -> None:
         self.store = store
-        self.actor = actor
+        self._actor_option = actor
         self.warnings: list[str] = []
         self._warn = warn or self.warnings.append
 
@@ -43,7 +43,13 @@ class Ledger:
     def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None) -> Ledger:
         store = open_store(resolve_location(location))
         ensure_schema(store)
-        return cls(store, resolve_actor(actor), warn)
+        return cls(store, actor, warn)
+
+    @cached_property
+    def actor(self) -> str:
+        """Who is recorded on the events written (`resolve_actor`): found when first needed,
+        so the commands that only read never look up the login name."""
+        return resolve_actor(self._actor_option)
 
     def warn(self, message: str) -> None:
         self._warn(message)
@@ -89,6 +95,8 @@ class Ledger:
             known = sorted({*PRESETS, *self.stored_policies})
             wanted = name if version is None else f"{name} v{version}"
             raise NotFound(f"no policy {wanted!r} (known: {', '.join(known)})")
+        import json
+
         return Policy.from_mapping(json.loads(definition), origin=f"policy {name}")
 
     def close(self) -> None:

@@ -24,10 +24,8 @@ Lateness, as of a day D (Asia/Shanghai):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from tsk import queries as q
@@ -124,14 +122,17 @@ def _most_urgent_first(ledger: Ledger, as_of: dt.date, before: dt.date) -> Itera
 
 
 # -- tsk check -----------------------------------------------------------------------------------
-@dataclass
 class CheckResult:
-    as_of: dt.date
-    recorded: bool  # False: a what-if (future --as-of or --dry-run), nothing written
-    checked: int = 0  # complaints with a running clock: open, or awaiting a regulator report
-    newly_overdue: int = 0  # lapses found for the first time (one per complaint, clock and due date)
-    escalated: int = 0  # escalations made for them (not for complaints already at the top level)
-    still_overdue: int = 0  # lapses recorded by an earlier check, still running
+    """What a check found and did. (A plain class: `tsk overdue` imports this module, and a
+    dataclass would cost it ~2 ms of start-up.)"""
+
+    def __init__(self, as_of: dt.date, recorded: bool) -> None:
+        self.as_of = as_of
+        self.recorded = recorded  # False: a what-if (future --as-of or --dry-run), nothing written
+        self.checked = 0  # complaints with a running clock: open, or awaiting a regulator report
+        self.newly_overdue = 0  # lapses found for the first time (one per complaint, clock and due date)
+        self.escalated = 0  # escalations made for them (not for complaints already at the top level)
+        self.still_overdue = 0  # lapses recorded by an earlier check, still running
 
     @property
     def overdue(self) -> int:
@@ -267,7 +268,6 @@ def _is_conflict(exc: Exception) -> bool:
     return isinstance(exc, sqlite3.IntegrityError) or type(exc).__name__ == "IntegrityError"
 
 
-_json = json.JSONEncoder(ensure_ascii=False).encode  # a string as `canonical` writes it
 
 
 class _Events:
@@ -284,13 +284,16 @@ class _Events:
         self.exact = True  # the payload from parts is canonical's
         self.checked = False
         self.now = ""
+        from json import JSONEncoder  # here, not at the top: `tsk overdue` writes a table without it
+
+        self._json = JSONEncoder(ensure_ascii=False).encode  # a string as `canonical` writes it
 
     def start(self) -> None:
         """A new batch: its time, once."""
         self.now = timeutil.to_text(timeutil.now())
         self.checked = False
-        self._actor_at = f',"actor":{_json(self.actor)},"at":{_json(self.now)},"details":'
-        self._recorded_at = f',"recorded_at":{_json(self.now)},"ref":'
+        self._actor_at = f',"actor":{self._json(self.actor)},"at":{self._json(self.now)},"details":'
+        self._recorded_at = f',"recorded_at":{self._json(self.now)},"ref":'
 
     def working_days_late(self, due: str) -> int:
         late = self.late.get(due)
@@ -315,7 +318,7 @@ class _Events:
             from tsk.lifecycle import canonical  # only `check` writes events: `overdue` skips the import
 
             text = canonical(details)
-            found = self.details[key] = (text, _json(text))
+            found = self.details[key] = (text, self._json(text))
         return found
 
     def make(self, complaint_id: int, ref: str, seq: int, prev_hash: str, clock: str, due: str,
@@ -329,7 +332,7 @@ class _Events:
         event = {"complaint_id": complaint_id, "seq": seq, "at": self.now, "recorded_at": self.now,
                  "actor": self.actor, "action": action, "details": details, "prev_hash": prev_hash}
         if self.exact:
-            payload = (f'{{"action":"{action}"{self._actor_at}{details_json}{self._recorded_at}{_json(ref)}'
+            payload = (f'{{"action":"{action}"{self._actor_at}{details_json}{self._recorded_at}{self._json(ref)}'
                        f',"seq":{seq}}}')
             event["hash"] = hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
             if not self.checked:

@@ -8,7 +8,6 @@ a migration that does the same to existing ledgers, and bump nothing else.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -95,6 +94,8 @@ def schema_ddl(dialect_name: str) -> list[str]:
 
 
 def _create(store: Store) -> None:
+    import json
+
     from tsk.settings import DEFAULTS
 
     for statement in schema_ddl(store.dialect):

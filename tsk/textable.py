@@ -20,11 +20,23 @@ SPOOL_ROWS = 2000  # rows a table holds in memory while measuring; beyond, they 
 ANSI = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "bold red": "1;31", "dim": "2"}
 
 
+class _ExtraCells(dict):
+    """Character -> cells beyond one: 1 for wide and full-width, -1 for combining marks, else
+    0; looked up once per distinct character, then summed at C speed."""
+
+    def __missing__(self, ch: str) -> int:
+        extra = self[ch] = -1 if combining(ch) else 1 if east_asian_width(ch) in "WF" else 0
+        return extra
+
+
+_EXTRA_CELLS = _ExtraCells()
+
+
 def width_of(text: str) -> int:
     """Terminal cells: wide and full-width characters take two, combining marks none."""
     if text.isascii():
         return len(text)
-    return sum(0 if combining(ch) else 2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + sum(map(_EXTRA_CELLS.__getitem__, text))
 
 
 def pad(text: str, width: int, justify: str = "left") -> str:

@@ -3,7 +3,8 @@
 Weekends are off; statutory holidays are off; weekend make-up days (调休上班) are on. The
 days that differ from "Monday to Friday" come from the `holidays` package, then from local
 corrections stored in the ledger, which win. The package's days are read once per package
-version and cached as JSON, so commands that only shift a date never import `holidays`.
+version and cached as tab-separated text (read without importing `json`), so commands that
+only shift a date never import `holidays`.
 
 Counting rules (REQUIREMENTS §3):
 - `shift(d, n)`: the n-th working day after d; d itself is never counted.
@@ -14,7 +15,6 @@ Counting rules (REQUIREMENTS §3):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
@@ -73,16 +73,21 @@ def _read_package_days() -> list[tuple[str, bool, str]]:
 
 
 def package_days() -> list[SpecialDay]:
-    """The package's special days, from the per-version cache when there is one."""
-    path = _cache_dir() / f"cn-holidays-{_holidays_fingerprint()}-{FIRST_YEAR}-{LAST_YEAR}.json"
+    """The package's special days, from the per-version cache when there is one: a line per
+    day, `2026-10-01<TAB>0<TAB>国庆节` (1: a make-up working day), ending in a line `end`."""
+    path = _cache_dir() / f"cn-holidays-{_holidays_fingerprint()}-{FIRST_YEAR}-{LAST_YEAR}.tsv"
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
+        *lines, last = path.read_text(encoding="utf-8").split("\n")
+        if last != "end":
+            raise ValueError("cut short")
+        rows = [(day, workday == "1", name) for day, workday, name in (line.split("\t") for line in lines)]
     except (OSError, ValueError):
         rows = _read_package_days()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            tmp.write_text("".join(f"{day}\t{int(workday)}\t{name}\n" for day, workday, name in rows) + "end",
+                           encoding="utf-8")
             os.replace(tmp, path)  # atomic: concurrent processes never read half a file
         except OSError:
             pass  # a read-only home still computes correctly, only slower
