@@ -6,9 +6,12 @@ side by side with the reference commands, run in the same session.
 
 What it does:
 1. installs tsk NON-editable into bench/.venv-bench (created on first use with
-   `python3 -m venv` + `pip install .`; refreshed with `pip install --no-deps --force-reinstall .`
-   on every run, so the figures are those of the working tree as it is now). An editable
-   install adds a path-hook finder to every start-up; the bench measures what users install.
+   `python3 -m venv` + `pip install .`; refreshed with `pip install .` (the pinned
+   dependencies) then `pip install --no-deps --force-reinstall .` on every run, so the
+   figures are those of the working tree as it is now). An editable install adds a path-hook
+   finder to every start-up; the bench measures what users install. The minimal Typer app
+   runs on the typer tsk installs, and once more on the newest typer (bench/.venv-typer-newest,
+   `pip install typer`): the issue's reference figure, and what the pin in pyproject.toml saves.
 2. generates ledgers with bench/generate.py (cached in bench/out/, keyed by size and seed):
    the per-command ledger, the import/report ledger, and a check ledger with a 10% stalled
    backlog (~100k newly overdue complaints at 1M, and no lapse recorded yet);
@@ -45,6 +48,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 OUT = BENCH / "out"
 VENV = BENCH / ".venv-bench"
+NEWEST_TYPER_VENV = BENCH / ".venv-typer-newest"  # the minimal Typer app on the newest typer
 CHINA = dt.timezone(dt.timedelta(hours=8))
 RSS_LIMIT_MB = 150
 
@@ -162,10 +166,26 @@ def ensure_venv(python: str | None, install: bool) -> Path:
         subprocess.run([str(py), "-m", "pip", "install", "-q", str(REPO)], check=True)
     elif install:
         print(f"reinstalling tsk from {REPO} into {VENV} (non-editable)", file=sys.stderr)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", str(REPO)], check=True,  # dependencies as pinned now
+                       stdout=subprocess.DEVNULL)
         subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(REPO)], check=True,
                        stdout=subprocess.DEVNULL)
     if not python and (install or not (VENV / "tsk-source.txt").exists()):
         (VENV / "tsk-source.txt").write_text(git_state(), encoding="utf-8")
+    return py
+
+
+def newest_typer_python() -> Path | None:
+    """An interpreter with the newest typer from the package index (created on first use), or
+    None when it cannot be installed."""
+    py = NEWEST_TYPER_VENV / "bin" / "python"
+    if not py.exists():
+        print(f"creating {NEWEST_TYPER_VENV} (python3 -m venv; pip install typer)", file=sys.stderr)
+        made = subprocess.run([sys.executable, "-m", "venv", str(NEWEST_TYPER_VENV)]).returncode == 0 and \
+            subprocess.run([str(py), "-m", "pip", "install", "-q", "typer"], stdout=subprocess.DEVNULL).returncode == 0
+        if not made:
+            shutil.rmtree(NEWEST_TYPER_VENV, ignore_errors=True)
+            return None
     return py
 
 
@@ -360,6 +380,10 @@ def main(argv: list[str] | None = None) -> int:
               [str(py), "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM "
                "complaint WHERE status = 'open' AND due < ?\", (sys.argv[2],)).fetchone()[0])", str(small_db), today])
         Q("minimal Typer app, one option", "", [str(py), str(BENCH / "min_typer.py"), "--name", "张三"])
+        newest = newest_typer_python()
+        if newest is not None:
+            label = f"minimal Typer app, newest typer {version_of([str(newest), '-c', 'import typer; print(typer.__version__)'])}"
+            Q(label, "", [str(newest), str(BENCH / "min_typer.py"), "--name", "张三"])
 
     # -- per-command on the small ledger ---------------------------------------------------------
     if "commands" in groups and has_import:
@@ -449,6 +473,7 @@ def print_report(results, notes, S, L, env, base_env, load_before, load_after, t
     typer_ = by.get(("minimal Typer app, one option", ""))
     sqlite_imp = by.get(("sqlite3 CLI .import --csv (fresh table)", L))
     tw = [r for r in results if r.name.startswith("task +OVERDUE") and r.times]
+    newest_typer = next((r for r in results if r.name.startswith("minimal Typer app, newest typer") and r.times), None)
 
     def target(r: Result) -> str:
         parts = []
@@ -457,6 +482,8 @@ def print_report(results, notes, S, L, env, base_env, load_before, load_after, t
             if typer_ and typer_.times:
                 ratio = m / typer_.median
                 parts.append(f"{ratio:.2f}× Typer (≤1.2: {verdict(ratio, 1.2)}; CPU {cpu_ratio(r, typer_):.2f}×)")
+            if newest_typer:
+                parts.append(f"{m / newest_typer.median:.2f}× the app on the newest typer")
             for t in tw:
                 faster = t.median / m
                 which = "pending" if "every task" in t.name else "mirror"

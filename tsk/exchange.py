@@ -15,7 +15,6 @@ the end and analyses them: a million rows are a matter of a minute or less.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import gc
 import json
 import sqlite3
@@ -53,7 +52,7 @@ def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: 
         from tsk.admin import audit
 
         count = ledger.store.value(q.count_complaints(where), params)
-        details = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(filters).items()}
+        details = {k: list(v) if isinstance(v, tuple) else v for k, v in filters._asdict().items()}
         audit(ledger, "export-pii", {**details, "format": fmt, "count": count})
     rows = (views.export_record(row, show_pii=show_pii) for row in ledger.store.stream(q.export_complaints(where), params))
     if fmt == "csv":
