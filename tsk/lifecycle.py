@@ -13,10 +13,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 from tsk import queries as q
 from tsk import timeutil
@@ -29,7 +27,7 @@ from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA
 
 
 MAX_GROUP_SIZE = 1_000_000
-MAX_AMOUNT = Decimal("1000000000")  # yuan; keeps fen within a 64-bit integer
+MAX_AMOUNT = 1_000_000_000  # yuan; keeps fen within a 64-bit integer
 
 # Columns an event may not set directly: the bookkeeping of the history itself.
 BOOKKEEPING = ("id", "event_count", "history_head")
@@ -142,6 +140,8 @@ def parse_amount(text: str | None) -> int | None:
     """Compensation in yuan (up to fen) as an integer number of fen."""
     if text is None or str(text).strip() == "":
         return None
+    from decimal import Decimal, InvalidOperation  # here: `tsk add` and the rest of the module need no decimals
+
     try:
         amount = Decimal(str(text).strip().replace(",", ""))
     except InvalidOperation:
@@ -170,8 +170,7 @@ def require_status(complaint: Mapping[str, Any], action: str, *allowed: str) -> 
 
 
 # -- intake ----------------------------------------------------------------------------------
-@dataclass
-class Intake:
+class Intake(NamedTuple):
     """What `tsk add` records (REQUIREMENTS §1). Enumerations as given: key or label."""
 
     customer: str
@@ -189,7 +188,7 @@ class Intake:
     address: str | None = None
     group_size: int = 1
     subject_staff: str | None = None
-    conflicts: list[str] = field(default_factory=list)
+    conflicts: Sequence[str] = ()
     demand: str | None = None
     received: str | None = None
     policy: str | None = None
@@ -198,8 +197,7 @@ class Intake:
     direct: bool = False
 
 
-@dataclass
-class Registered:
+class Registered(NamedTuple):
     complaint: dict[str, Any]
     repeat_of: str | None
 
@@ -409,8 +407,7 @@ def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = No
     return _change(ledger, ref, at, work)
 
 
-@dataclass
-class Outcome:
+class Outcome(NamedTuple):
     result: str
     resolution: str
     notified_via: str

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from tsk.errors import InvalidInput
 from tsk.workdays import Calendar
@@ -47,8 +47,7 @@ UNITS = {
 UNIT_ZH = {"working_days": "个工作日", "calendar_days": "日", "months": "个月", "hours": "小时"}
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     amount: int
     unit: str  # working_days | calendar_days | months | hours
 
@@ -92,8 +91,7 @@ class Period:
 CLOCK_NAMES = ("ack", "resolution", "cap", "report", "referral_report")
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     name: str
     version: int
     title: str
@@ -105,7 +103,7 @@ class Policy:
     referral_report: Period  # regulator-referred: report the result after closing
     resolution_from: str = "receipt"  # or "ack": counted from the ack deadline (gdrcc2008)
     # (conditions, clock overrides): e.g. ({"kind": "inquiry"}, {"resolution": 24 hours})
-    overrides: tuple[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Period], ...]], ...] = field(default=())
+    overrides: tuple[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Period], ...]], ...] = ()
 
     def for_case(self, *, kind: str, severity: str) -> Policy:
         """This policy with the overrides that match the complaint applied."""
@@ -113,7 +111,7 @@ class Policy:
         result = self
         for conditions, clocks in self.overrides:
             if all(facts.get(key) == value for key, value in conditions):
-                result = replace(result, **dict(clocks))
+                result = result._replace(**dict(clocks))
         return result
 
     @classmethod
@@ -220,8 +218,7 @@ PRESETS: dict[str, Policy] = {
 DEFAULT_POLICY = "cbrc2012"
 
 
-@dataclass(frozen=True)
-class Deadlines:
+class Deadlines(NamedTuple):
     ack_due: dt.date
     due: dt.date
     cap_due: dt.date
