@@ -12,7 +12,13 @@ import sqlite3
 
 import pytest
 
-from tsk import baseline, exchange, import_check, import_read, import_write, lifecycle, views
+from tsk import lifecycle, views
+from tsk.exchange import baseline
+from tsk.exchange import export
+from tsk.exchange import imports
+from tsk.exchange import check as import_check
+from tsk.exchange import read as import_read
+from tsk.exchange import write as import_write
 from tsk.context import Ledger
 
 RECEIVED = "2026-08-03 10:00"
@@ -511,7 +517,7 @@ def test_a_ref_twice_far_apart_in_a_large_file_names_both_lines(tsk, tmp_path, l
 
 # -- the library -------------------------------------------------------------------------------------
 def test_row_columns_are_every_stored_column_but_the_bookkeeping():
-    from tsk.models import Complaint
+    from tsk.store.models import Complaint
 
     stored = {c.name for c in Complaint.__table__.columns} - set(lifecycle.BOOKKEEPING)
     assert set(import_check.ROW_COLUMNS) == stored
@@ -543,7 +549,7 @@ def test_imported_events_and_digests_are_lifecycles_and_baselines_for_awkward_te
 def test_the_baseline_columns_are_the_stored_columns():
     """A new column must be thought about: imported rows would carry it outside their digest."""
     assert sorted(baseline.BASELINE_COLUMNS) == sorted(import_check.ROW_COLUMNS)
-    from tsk.models import Complaint
+    from tsk.store.models import Complaint
 
     integers = {c.name for c in Complaint.__table__.columns if c.type.python_type is int} - {"id", "event_count"}
     assert baseline.NUMERIC_COLUMNS == integers
@@ -589,7 +595,7 @@ def test_the_column_checks_give_what_the_record_checks_give(ledger_path):
 
 @pytest.mark.parametrize("excel", [False, True])
 def test_export_csv_writes_what_the_output_layer_writes(ledger_path, filled, excel):
-    from tsk import output
+    from tsk.render import output
 
     ledger = Ledger.open(ledger_path)
     rows = ledger.store.rows("SELECT * FROM complaint ORDER BY ref")
@@ -598,6 +604,6 @@ def test_export_csv_writes_what_the_output_layer_writes(ledger_path, filled, exc
         records = [views.export_record(r, show_pii=show_pii) for r in rows]
         expected, got = io.StringIO(), io.StringIO()
         output.write_csv([dict(r) for r in records], views.EXPORT_FIELDS, expected, excel=excel)
-        assert exchange.write_csv([dict(r) for r in records], got, excel=excel) == 4
+        assert export.write_csv([dict(r) for r in records], got, excel=excel) == 4
         assert got.getvalue() == expected.getvalue()
 

@@ -9,9 +9,10 @@ import sqlite3
 
 import pytest
 
-from tsk import lifecycle, schema
+from tsk import lifecycle
+from tsk.store import schema
 
-# The SQLite schema of v1 (commit 883c66f), as `tsk.schema.schema_ddl("sqlite")` wrote it then.
+# The SQLite schema of v1 (commit 883c66f), as `tsk.store.schema.schema_ddl("sqlite")` wrote it then.
 SCHEMA_V1 = """
 CREATE TABLE audit (
 	id INTEGER NOT NULL, at VARCHAR(25) NOT NULL, actor VARCHAR NOT NULL, action VARCHAR(24) NOT NULL,
@@ -153,7 +154,7 @@ def test_the_upgraded_ledger_has_the_schema_of_a_new_one(tsk, v1_ledger, tmp_pat
 
 def test_the_list_reads_the_new_index_in_order(tsk, v1_ledger):
     tsk("verify")
-    from tsk.queries import list_complaints
+    from tsk.store.queries import list_complaints
 
     sql = list_complaints(" WHERE status IN ('open')", 0)
     plan = " ".join(row[3] for row in dump(v1_ledger, "EXPLAIN QUERY PLAN " + sql))

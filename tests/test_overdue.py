@@ -14,7 +14,7 @@ import os
 import pytest
 
 from tsk import overdue, timeutil
-from tsk import queries as q
+from tsk.store import queries as q
 from tsk.context import Ledger
 
 BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
@@ -162,7 +162,8 @@ def test_a_streamed_listing_is_in_the_documented_order_in_every_format(tsk, tmp_
     time, is the whole listing sorted at once; the JSON array written a few rows at a time
     is json.dumps of that list; the table spilled to disk beyond a few rows is the table
     laid out in memory; CSV has the same rows in the same order."""
-    from tsk import output, textable
+    from tsk.render import output
+    from tsk.render import textable
 
     backlog(tsk, tmp_path, 120)
     args = ["overdue", "--as-of", "2025-10-20", "--within", "20"]

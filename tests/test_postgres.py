@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tsk import schema, views
+from tsk import views
+from tsk.store import schema
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
 

@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from tsk import queries as q
+from tsk.store import queries as q
 from tsk import settings as settings_mod
 from tsk import timeutil
 from tsk.context import Ledger

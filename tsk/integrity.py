@@ -4,7 +4,7 @@ For each complaint: events numbered 1..n without gaps, each hash recomputed from
 content and the hash before it, the last one equal to the head kept on the complaint row,
 and the row's columns equal to the replay of the events' changes (each event's record of
 what it replaced agreeing with the replay so far). An imported complaint's first event holds
-only a digest of the row as imported (`tsk.baseline`): its row is rewound instead, undoing
+only a digest of the row as imported (`tsk.exchange.baseline`): its row is rewound instead, undoing
 every later change, and must come back to that digest. Any edit or deletion of
 an event, or an edit of a complaint row behind tsk's back, shows up as a named problem.
 
@@ -20,8 +20,8 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from tsk import baseline
-from tsk import queries as q
+from tsk.exchange import baseline
+from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.lifecycle import BOOKKEEPING, event_hash
 

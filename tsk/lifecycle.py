@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from tsk import queries as q
+from tsk.store import queries as q
 from tsk import timeutil
 from tsk.context import Ledger
 from tsk.records import load

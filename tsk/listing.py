@@ -6,8 +6,9 @@ import datetime as dt
 import sys
 from typing import Any, NamedTuple
 
-from tsk import output, timeutil, views
-from tsk import queries as q
+from tsk import timeutil, views
+from tsk.render import output
+from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.records import load
 from tsk.vocab import CATEGORY, STATUS
@@ -134,7 +135,7 @@ def print_complaint(view: dict[str, Any]) -> None:
         ("告知方式 notified via", NOTIFY_VIA.label(c["notified_via"])),
         ("回访 satisfaction", SATISFACTION.label(c["satisfaction"])), ("理由 reason", c["reason"]),
     ]
-    from tsk import textable
+    from tsk.render import textable
 
     out = sys.stdout
     shown = [(label, str(value)) for label, value in fields if value]

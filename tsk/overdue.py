@@ -28,7 +28,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from tsk import queries as q
+from tsk.store import queries as q
 from tsk import timeutil, views
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tsk import queries as q
+from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, NotFound
 

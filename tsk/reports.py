@@ -40,8 +40,9 @@ from itertools import chain, compress, islice, repeat
 from operator import gt
 from typing import Any, TextIO
 
-from tsk import output, timeutil
-from tsk import queries as q
+from tsk import timeutil
+from tsk.render import output
+from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
 from tsk.vocab import BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, SEVERITY, Vocab
@@ -782,10 +783,10 @@ def write_markdown(title: str, preamble: Sequence[str], sections: Sequence[Secti
 
 
 def write_tables(title: str, preamble: Sequence[str], sections: Sequence[Section], out: TextIO) -> None:
-    """The tables by `tsk.textable`, the lines around them written as they are (headings in
+    """The tables by `tsk.render.textable`, the lines around them written as they are (headings in
     bold on a terminal that wants colour): importing rich costs ~50 ms. Only a line wider
     than the terminal goes through rich, to wrap as it always has."""
-    from tsk import textable
+    from tsk.render import textable
 
     width, colour = textable.terminal_width(out), textable.wants_colour(out)
 

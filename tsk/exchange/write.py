@@ -12,11 +12,12 @@ from hashlib import sha256
 from itertools import repeat
 from operator import itemgetter, lshift, methodcaller, or_
 
-from tsk import baseline, timeutil
-from tsk import queries as q
+from tsk import timeutil
+from tsk.exchange import baseline
+from tsk.store import queries as q
 from tsk.context import Ledger
-from tsk.import_check import ROW_COLUMNS
-from tsk.import_read import BATCH
+from tsk.exchange.check import ROW_COLUMNS
+from tsk.exchange.read import BATCH
 from tsk.lifecycle import canonical, event_hash
 
 

@@ -197,14 +197,14 @@ def report_trend(expr: str | None) -> str:
 
 
 # -- overdue clocks and the nightly check (tsk.overdue) -------------------------------------
-# One seekable SELECT per running clock, each on its own index (tsk.models), in one UNION ALL.
+# One seekable SELECT per running clock, each on its own index (tsk.store.models), in one UNION ALL.
 # A clock runs while: ack — open and not acknowledged; resolution and cap — open; report —
 # not yet reported (whatever the status). `:before` is exclusive: past due as of day D is
 # `< D`; due within a horizon H is `< H + 1 day`. Keep `status IN (...)`, never `<>`: an
 # inequality cannot seek.
 CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, channel, "
                  "referred_by, repeat_of, extended_days, reopened, customer_name")
-# While each clock runs, and the partial index (tsk.models) holding only its running clocks:
+# While each clock runs, and the partial index (tsk.store.models) holding only its running clocks:
 # a few per cent of a ledger, where a full index would hold every complaint ever closed. A
 # query uses such an index only when its WHERE repeats the index's condition, so both are
 # written from here.

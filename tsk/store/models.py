@@ -1,8 +1,8 @@
 """The ledger's tables, as SQLModel models: the one definition of the schema.
 
 New ledgers are created from these models (SQLite and PostgreSQL alike); older ledgers are
-brought up to them by the ordered migrations in `tsk.schema`. Commands then read and write
-with the SQL of `tsk.queries`, which names these same columns.
+brought up to them by the ordered migrations in `tsk.store.schema`. Commands then read and write
+with the SQL of `tsk.store.queries`, which names these same columns.
 
 Portability choices: times are ISO 8601 text with +08:00 and dates are `YYYY-MM-DD` text
 (they compare as strings, and export byte for byte); flags are 0/1 integers; money is an
@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from tsk.queries import CLOCK_RUNNING
+from tsk.store.queries import CLOCK_RUNNING
 
 
 def _running(clock: str) -> dict:

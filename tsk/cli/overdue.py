@@ -7,18 +7,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from tsk.cli_common import EXIT_OVERDUE, FormatOption, ledger_of
+from tsk.cli.common import EXIT_OVERDUE, FormatOption, ledger_of
+
+app = typer.Typer()
 
 AsOfOption = Annotated[Optional[str], typer.Option(
     "--as-of", help="Count lateness as of this date (default today, Asia/Shanghai); a future date is a what-if.")]
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the tsk app."""
-    app.command("overdue")(overdue)
-    app.command("check")(check)
-
-
+@app.command("overdue")
 def overdue(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -28,7 +25,7 @@ def overdue(
     fmt: FormatOption = "table",
 ) -> None:
     """Past-due clocks (ack, resolution, cap, regulator report), most urgent first; due today is not late."""
-    from tsk import output
+    from tsk.render import output
     from tsk import overdue as lib
 
     output.check_format(fmt, ("table", "csv", "json"))
@@ -44,6 +41,7 @@ def overdue(
         raise typer.Exit(EXIT_OVERDUE)
 
 
+@app.command("check")
 def check(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -64,8 +62,8 @@ def check(
 STATE_ZH = {"overdue": "逾期", "due-today": "今日到期", "due-soon": "即将到期"}
 
 
-def JSON_COLUMNS():  # noqa: N802 - a constant built on first use (keeps tsk.output out of start-up)
-    from tsk.output import Column
+def JSON_COLUMNS():  # noqa: N802 - a constant built on first use (keeps tsk.render.output out of start-up)
+    from tsk.render.output import Column
 
     keys = ("ref", "clock", "due", "working_days_late", "overdue", "state", "assignee", "assignee_unit", "unit", "level",
             "severity", "status", "direct", "customer_name", "flags")
@@ -77,7 +75,7 @@ def table_columns():
     (red overdue, yellow due soon) for terminals without colour. The level is a bare number to
     leave room for units and handlers at 100 columns."""
     from tsk import views
-    from tsk.output import Column
+    from tsk.render.output import Column
     from tsk.vocab import CLOCK
 
     return [

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tsk import timeutil, views
-from tsk import queries as q
+from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
 from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, LEVEL, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS

@@ -16,7 +16,7 @@ from typing import Any
 from tsk import timeutil
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, NotFound
-from tsk.import_read import NUL, REQUIRED, Bad, Batch, CsvReader
+from tsk.exchange.read import NUL, REQUIRED, Bad, Batch, CsvReader
 from tsk.lifecycle import canonical, check_id_number, check_phone
 from tsk.records import REF_PATTERN
 from tsk.views import EXPORT_FIELDS

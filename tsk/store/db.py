@@ -2,7 +2,7 @@
 
 SQLite runs on the standard library's `sqlite3` (importing SQLAlchemy alone costs ~0.3 s,
 more than a whole `tsk overdue`); PostgreSQL runs through SQLAlchemy and psycopg 3. Both take
-the same SQL text with `:name` parameters, written once in `tsk.queries`.
+the same SQL text with `:name` parameters, written once in `tsk.store.queries`.
 """
 
 from __future__ import annotations

@@ -94,9 +94,9 @@ def render_table(
     out: TextIO | None = None,
     skip_empty: bool = False,
 ) -> None:
-    """A table for people (plain text, see `tsk.textable`), Chinese labels via Column.show.
+    """A table for people (plain text, see `tsk.render.textable`), Chinese labels via Column.show.
     `rows` may be a stream, read once; with `skip_empty`, nothing is printed when it is empty."""
-    from tsk import textable
+    from tsk.render import textable
 
     styles = None
     if row_style:  # a row's cells and style from one pass: tee holds just the row in between

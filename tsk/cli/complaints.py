@@ -1,82 +1,18 @@
-"""The command line: thin Typer commands over the library. Each parses its options, calls
-one function of the core, and prints. `TskGroup.main` is the one place that turns errors
-into `Error: …` on stderr and the exit codes of CLI.md; no traceback reaches the user."""
+"""The commands of a complaint's life: `add`, `list`, `show`, every change (ack … reopen) and
+`verify`. Thin: each parses its options, calls one function of the core and prints."""
 
 from __future__ import annotations
 
-import sqlite3
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperGroup
 
-from tsk import cli_exchange, cli_overdue, cli_reports, timeutil
-from tsk.cli_admin import calendar_app, config_app, policy_app
-from tsk.cli_common import AtOption, FormatOption, State, err, ledger_of
+from tsk import timeutil
+from tsk.cli.common import AtOption, FormatOption, err, ledger_of
 from tsk.errors import InvalidInput, TskError
 
-class TskGroup(TyperGroup):
-    """Runs the command and maps every failure to one stderr line and an exit code."""
-
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
-        try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
-        except TskError as exc:
-            err(f"Error: {exc}")
-            sys.exit(exc.exit_code)
-        except sqlite3.Error as exc:
-            err(f"Error: ledger database: {exc}")
-            sys.exit(1)
-        except Exception as exc:  # Typer's Click errors, and server-database errors
-            exit_code = getattr(exc, "exit_code", None)
-            if type(exc).__name__ == "NoArgsIsHelpError":
-                exc.show()  # type: ignore[attr-defined]
-                sys.exit(exit_code or 2)
-            if exit_code is not None and hasattr(exc, "format_message"):
-                err(f"Error: {exc.format_message()}")  # type: ignore[attr-defined]
-                sys.exit(exit_code)
-            if type(exc).__module__.startswith("sqlalchemy"):
-                err(f"Error: database: {str(exc).splitlines()[0]}")
-                sys.exit(1)
-            if type(exc).__name__ == "Abort":
-                err("Error: aborted")
-                sys.exit(1)
-            raise
-        except KeyboardInterrupt:
-            err("Error: interrupted")
-            sys.exit(130)
-        if standalone_mode:
-            sys.exit(result if isinstance(result, int) else 0)
-        return result
-
-
-app = typer.Typer(
-    cls=TskGroup,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    help="tsk — the customer-complaint ledger (客户投诉处理台账).",
-)
-
-
-def version_callback(value: bool) -> None:
-    if value:
-        from tsk import __version__
-
-        print(f"tsk {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def root(
-    ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option("--db", help="Ledger file path or postgresql:// URL (else $TSK_DB, else ~/.local/share/tsk/ledger.db).")] = None,
-    as_: Annotated[Optional[str], typer.Option("--as", help="Actor recorded on every event (else $TSK_USER, else the login name).")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")] = False,
-) -> None:
-    ctx.obj = State(db, as_)
+app = typer.Typer()
 
 
 # -- recording complaints -------------------------------------------------------------------
@@ -147,7 +83,8 @@ def add(
     fmt: FormatOption = "table",
 ) -> None:
     """Record a complaint; prints its ref and deadlines."""
-    from tsk import lifecycle, output, views
+    from tsk import lifecycle, views
+    from tsk.render import output
 
     output.check_format(fmt, ("table", "json"))
     values = {"customer": customer, "channel": channel, "category": category, "business_type": business_type,
@@ -189,7 +126,8 @@ def list_(
     fmt: FormatOption = "table",
 ) -> None:
     """Complaints, direct (越级) first, then soonest due."""
-    from tsk import listing, output
+    from tsk import listing
+    from tsk.render import output
 
     output.check_format(fmt, ("table", "csv", "json"))
     ledger = ledger_of(ctx)
@@ -208,11 +146,12 @@ def show(
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID number (recorded).")] = False,
 ) -> None:
     """One complaint with its whole history."""
-    from tsk import listing, output
+    from tsk import listing
+    from tsk.render import output
 
     ledger = ledger_of(ctx)
     if form is not None:
-        from tsk import forms
+        from tsk.render import forms
 
         output.check_format(fmt, ("table", "md", "html"))
         print(forms.render(ledger, ref, form, "html" if fmt == "html" else "md", show_pii=show_pii))
@@ -376,48 +315,3 @@ def verify(ctx: typer.Context) -> None:
     print(f"ledger digest {report.digest}")
 
 
-# The order of `tsk --help`: the complaint's life above, then the daily lists, reports, data
-# exchange, and the ledger's own settings.
-cli_overdue.register(app)
-cli_reports.register(app)
-cli_exchange.register(app)
-app.add_typer(calendar_app, name="calendar")
-app.add_typer(config_app, name="config")
-app.add_typer(policy_app, name="policy")
-
-
-ROOT_OPTIONS_WITH_VALUE = ("--db", "--as")
-
-
-def invoked_command(argv: list[str]) -> str | None:
-    """The command a command line names, past the root options; None for --help and the like."""
-    index = 0
-    while index < len(argv):
-        arg = argv[index]
-        if arg in ROOT_OPTIONS_WITH_VALUE:
-            index += 2
-        elif arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE:
-            index += 1
-        elif arg.startswith("-"):
-            return None
-        else:
-            return arg
-    return None
-
-
-def keep_only(name: str) -> None:
-    """Register only the invoked command: Typer inspects every registered function's
-    signature when it builds the app, ~1 ms each, paid on every run for nothing."""
-    commands = [c for c in app.registered_commands
-                if (c.name or c.callback.__name__.lower().replace("_", "-")) == name]  # type: ignore[union-attr]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if commands or groups:  # an unknown name keeps everything, for Click's "No such command"
-        app.registered_commands = commands
-        app.registered_groups = groups
-
-
-def main() -> None:
-    name = invoked_command(sys.argv[1:])
-    if name is not None:
-        keep_only(name)
-    app(prog_name="tsk")

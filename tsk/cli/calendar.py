@@ -1,4 +1,4 @@
-"""Commands over the ledger as a whole: the calendar, settings and policies."""
+"""`tsk calendar …`: working days of the mainland-China calendar and the ledger's corrections."""
 
 from __future__ import annotations
 
@@ -9,34 +9,31 @@ from typing import Annotated, Optional
 import typer
 
 from tsk import timeutil
-from tsk.cli_common import FormatOption, ledger_of
+from tsk.cli.common import FormatOption, ledger_of
 from tsk.errors import InvalidInput
 
-calendar_app = typer.Typer(no_args_is_help=True, help="Working days of the mainland-China calendar.")
-config_app = typer.Typer(help="Ledger settings.", invoke_without_command=True)
-policy_app = typer.Typer(no_args_is_help=True, help="Deadline policies.")
+app = typer.Typer(no_args_is_help=True, help="Working days of the mainland-China calendar.")
 
 
-# -- calendar -------------------------------------------------------------------------------
-@calendar_app.command("shift")
+@app.command("shift")
 def calendar_shift(ctx: typer.Context, date: str, n: Annotated[int, typer.Argument(help="Working days (negative: before).")]) -> None:
     """Print the date N working days after DATE (DATE itself not counted)."""
     print(ledger_of(ctx).calendar.shift(timeutil.parse_date(date), n).isoformat())
 
 
-@calendar_app.command("between")
+@app.command("between")
 def calendar_between(ctx: typer.Context, start: str, end: str) -> None:
     """Print the number of working days after START up to and including END."""
     print(ledger_of(ctx).calendar.between(timeutil.parse_date(start), timeutil.parse_date(end)))
 
 
-@calendar_app.command("is-workday")
+@app.command("is-workday")
 def calendar_is_workday(ctx: typer.Context, date: str) -> None:
     """Print yes or no."""
     print("yes" if ledger_of(ctx).calendar.is_workday(timeutil.parse_date(date)) else "no")
 
 
-@calendar_app.command("explain")
+@app.command("explain")
 def calendar_explain(
     ctx: typer.Context,
     date: str,
@@ -45,7 +42,8 @@ def calendar_explain(
     fmt: FormatOption = "table",
 ) -> None:
     """Show day by day how a period of N units after DATE is counted, and why days are skipped."""
-    from tsk import output, sla
+    from tsk import sla
+    from tsk.render import output
 
     output.check_format(fmt, ("table", "csv", "json"))
     ledger = ledger_of(ctx)
@@ -62,7 +60,7 @@ def calendar_explain(
                 caption=f"到期日 due: {due.isoformat()}")
 
 
-@calendar_app.command("set")
+@app.command("set")
 def calendar_set(
     ctx: typer.Context,
     dates: Annotated[list[str], typer.Argument(metavar="DATE...", help="One or more dates.")],
@@ -83,7 +81,7 @@ def calendar_set(
     print(f"deadlines moved on {moved} open complaint(s)")
 
 
-@calendar_app.command("unset")
+@app.command("unset")
 def calendar_unset(ctx: typer.Context, dates: Annotated[list[str], typer.Argument(metavar="DATE...")]) -> None:
     """Remove local corrections: the days follow the published calendar again."""
     from tsk import admin
@@ -95,7 +93,7 @@ def calendar_unset(ctx: typer.Context, dates: Annotated[list[str], typer.Argumen
     print(f"deadlines moved on {moved} open complaint(s)")
 
 
-@calendar_app.command("publish")
+@app.command("publish")
 def calendar_publish(ctx: typer.Context, year: int, note: Annotated[Optional[str], typer.Option(help="The notice, e.g. 国办发明电〔2026〕…")] = None) -> None:
     """Mark YEAR's official schedule as entered locally (stops the unpublished-year warning)."""
     from tsk import admin
@@ -104,10 +102,10 @@ def calendar_publish(ctx: typer.Context, year: int, note: Annotated[Optional[str
     print(f"{year}: official schedule entered locally")
 
 
-@calendar_app.command("show")
+@app.command("show")
 def calendar_show(ctx: typer.Context, year: int, fmt: FormatOption = "table") -> None:
     """The year's holidays and make-up working days, with their names."""
-    from tsk import output
+    from tsk.render import output
 
     output.check_format(fmt, ("table", "csv", "json"))
     calendar = ledger_of(ctx).calendar
@@ -123,89 +121,5 @@ def calendar_show(ctx: typer.Context, year: int, fmt: FormatOption = "table") ->
     output.emit(rows, columns, fmt, title=f"{year} 年节假日与调休",
                 caption=None if published else f"{year}: 未知官方放假安排，按法定节日推定 (no published schedule)",
                 row_style=lambda r: "green" if r["workday"] else None)
-
-
-# -- config -----------------------------------------------------------------------------------
-@config_app.callback()
-def config_root(ctx: typer.Context) -> None:
-    """Show the ledger's settings (or `config set KEY VALUE`)."""
-    if ctx.invoked_subcommand is None:
-        config_show(ctx)
-
-
-@config_app.command("show")
-def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
-    """Every setting, its value and what it means."""
-    from tsk import output
-    from tsk.settings import DESCRIPTIONS
-
-    output.check_format(fmt, ("table", "csv", "json"))
-    values = ledger_of(ctx).settings
-    if fmt == "json":
-        print(output.json_text(values))
-        return
-    rows = [{"key": k, "value": ",".join(v) if isinstance(v, list) else v, "meaning": DESCRIPTIONS[k]} for k, v in values.items()]
-    output.emit(rows, [output.Column("key", "设置"), output.Column("value", "值"), output.Column("meaning", "含义")], fmt)
-
-
-@config_app.command("get")
-def config_get(ctx: typer.Context, key: str) -> None:
-    """Print one setting."""
-    from tsk.errors import NotFound
-
-    values = ledger_of(ctx).settings
-    if key not in values:
-        raise NotFound(f"no setting {key!r} (settings: {', '.join(values)})")
-    value = values[key]
-    print(",".join(value) if isinstance(value, list) else value)
-
-
-@config_app.command("set")
-def config_set(ctx: typer.Context, key: str, value: str) -> None:
-    """Change one setting (units: a comma-separated list)."""
-    from tsk import admin
-
-    new = admin.set_setting(ledger_of(ctx), key, value)
-    print(f"{key} = {','.join(new) if isinstance(new, list) else new}")
-
-
-# -- policies ---------------------------------------------------------------------------------
-@policy_app.command("list")
-def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
-    """The presets and the bank's own policies, with their clocks."""
-    from tsk import admin, output
-
-    output.check_format(fmt, ("table", "csv", "json"))
-    ledger = ledger_of(ctx)
-    default = ledger.settings["default_policy"]
-    rows = [
-        {"name": p.name, "version": p.version, "default": p.name == default, "ack": str(p.ack),
-         "resolution": str(p.resolution) + ("" if p.resolution_from == "receipt" else " after ack"),
-         "cap": str(p.cap), "report": str(p.report), "referral_report": str(p.referral_report), "title": p.title}
-        for p in admin.policies(ledger)
-    ]
-    columns = [output.Column("name", "名称"), output.Column("version", "版本", justify="right"),
-               output.Column("default", "默认", show=lambda v: "✓" if v else ""), output.Column("ack", "受理告知"),
-               output.Column("resolution", "处理时限"), output.Column("cap", "最长时限"), output.Column("report", "报告监管"),
-               output.Column("referral_report", "转办结果报告"), output.Column("title", "说明")]
-    output.emit(rows, columns, fmt)
-
-
-@policy_app.command("show")
-def policy_show(ctx: typer.Context, name: str, version: Annotated[Optional[int], typer.Option(help="A stored version; default the newest.")] = None) -> None:
-    """A policy's full definition as JSON (the form `policy add` reads)."""
-    from tsk import output
-
-    print(output.json_text(ledger_of(ctx).policy(name, version).to_mapping()))
-
-
-@policy_app.command("add")
-def policy_add(ctx: typer.Context, file: Path) -> None:
-    """Store a bank's own policy from a TOML or JSON file."""
-    from tsk import admin
-
-    policy = admin.load_policy_file(file)
-    admin.add_policy(ledger_of(ctx), policy)
-    print(f"policy {policy.name} v{policy.version}: ack {policy.ack}, resolution {policy.resolution}, cap {policy.cap}")
 
 

@@ -8,15 +8,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from tsk.cli_common import FormatOption, ledger_of
+from tsk.cli.common import FormatOption, ledger_of
 
-report_app = typer.Typer(no_args_is_help=True, help="Statistics and reports (投诉统计分析).")
+app = typer.Typer(no_args_is_help=True, help="Statistics and reports (投诉统计分析).")
 
 LangOption = Annotated[str, typer.Option("--lang", help="zh (Chinese headings, default) or en.")]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Count overdue complaints as of this date.")]
 
 
-@report_app.command("half-year")
+@app.command("half-year")
 def half_year(
     ctx: typer.Context,
     period: Annotated[str, typer.Argument(help="2026H1 (Jan–Jun) or 2026H2 (Jul–Dec).")],
@@ -28,7 +28,8 @@ def half_year(
 
     Counts the complaints received in the half-year; overdue ones as of --as-of (default today).
     """
-    from tsk import output, reports, timeutil
+    from tsk import reports, timeutil
+    from tsk.render import output
 
     output.check_format(fmt, ("table", "csv", "json", "md"))
     chosen = reports.half_year(period)
@@ -36,7 +37,7 @@ def half_year(
     reports.emit_half_year(ledger_of(ctx), chosen, fmt, lang, day)
 
 
-@report_app.command("stats")
+@app.command("stats")
 def stats(
     ctx: typer.Context,
     since: Annotated[Optional[str], typer.Option(help="Received on or after this date (default 1 January).")] = None,
@@ -50,7 +51,8 @@ def stats(
 
     Overdue = still open at --as-of (default --until, or today if earlier) and past its due date.
     """
-    from tsk import output, reports, timeutil
+    from tsk import reports, timeutil
+    from tsk.render import output
     from tsk.errors import InvalidInput
 
     output.check_format(fmt, ("table", "csv", "json"))
@@ -61,7 +63,7 @@ def stats(
     reports.emit_stats(ledger_of(ctx), period, reports.dimension(by), fmt, lang, day)
 
 
-@report_app.command("trend")
+@app.command("trend")
 def trend(
     ctx: typer.Context,
     months: Annotated[int, typer.Option(help="How many months, ending with the current one.")] = 12,
@@ -71,7 +73,8 @@ def trend(
     lang: LangOption = "zh",
 ) -> None:
     """Complaints received per month, as a bar chart in the terminal."""
-    from tsk import output, reports, timeutil
+    from tsk import reports, timeutil
+    from tsk.render import output
     from tsk.errors import InvalidInput
 
     output.check_format(fmt, ("table", "csv", "json"))
@@ -83,7 +86,3 @@ def trend(
     last = timeutil.parse_date(until, what="--until") if until else None
     reports.emit_trend(ledger_of(ctx), months, dim, fmt, lang, last)
 
-
-def register(app: typer.Typer) -> None:
-    """Add `tsk report` to the tsk app."""
-    app.add_typer(report_app, name="report")

@@ -1,6 +1,6 @@
 """Creating a new ledger, and upgrading an older one in place.
 
-A new ledger gets the tables of `tsk.models` as they are now. An older ledger is brought up
+A new ledger gets the tables of `tsk.store.models` as they are now. An older ledger is brought up
 by the ordered migrations below, each in the same transaction as its version row, so a
 ledger is never left half-upgraded. Adding a column or table means: change the model, append
 a migration that does the same to existing ledgers, and bump nothing else.
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from tsk import timeutil
-from tsk.db import Store
+from tsk.store.db import Store
 from tsk.errors import TskError
 
 
@@ -31,13 +31,13 @@ def _v2_list_order_index(store: Store) -> None:
 
 def _v3_history_format(store: Store) -> None:
     """No table changes: from v3 an imported complaint's first event holds a digest of the row
-    (tsk.baseline) and later events record the values they replace. The version row alone
+    (tsk.exchange.baseline) and later events record the values they replace. The version row alone
     keeps an older tsk, which would misread such a history, from opening the ledger."""
 
 
 def _v4_running_clock_indexes(store: Store) -> None:
-    """The clock indexes hold only running clocks (tsk.queries.CLOCK_RUNNING), as the models define them."""
-    from tsk.queries import CLOCK_RUNNING
+    """The clock indexes hold only running clocks (tsk.store.queries.CLOCK_RUNNING), as the models define them."""
+    from tsk.store.queries import CLOCK_RUNNING
 
     names = {f"ix_complaint_{clock}_clock" for clock in CLOCK_RUNNING}
     for name in sorted(names):
@@ -83,7 +83,7 @@ def schema_ddl(dialect_name: str) -> list[str]:
     from sqlalchemy.dialects import postgresql, sqlite
     from sqlalchemy.schema import CreateIndex, CreateTable
 
-    from tsk.models import SQLModel
+    from tsk.store.models import SQLModel
 
     dialect = sqlite.dialect() if dialect_name == "sqlite" else postgresql.dialect()
     statements = []

@@ -1,12 +1,9 @@
-"""`tsk export` and `tsk import`: every field of every complaint, as CSV, JSON or JSON lines.
-
-Export streams the rows (constant memory on any size of ledger): the columns are
-`views.EXPORT_FIELDS`, in ref order. Import reads exactly that back, validates every row
+"""`tsk import`: reads back exactly what `tsk export` writes, validates every row
 and writes all of them or none, in one transaction, in batches (never the whole file in
-memory). Its stages have their own modules: `tsk.import_read` (the file, in batches of
-records with their lines), `tsk.import_check` (each record, or a CSV batch a column at a time)
-and `tsk.import_write` (ids, bulk inserts, the "imported" events holding each row's digest,
-`tsk.baseline`); this module runs them. An export imported into an empty ledger exports again byte for byte the same.
+memory). Its stages have their own modules: `tsk.exchange.read` (the file, in batches of
+records with their lines), `tsk.exchange.check` (each record, or a CSV batch a column at a time)
+and `tsk.exchange.write` (ids, bulk inserts, the "imported" events holding each row's digest,
+`tsk.exchange.baseline`); this module runs them. An export imported into an empty ledger exports again byte for byte the same.
 
 An import into an empty SQLite ledger writes with a rollback journal, builds its indexes at
 the end and analyses them: a million rows are a matter of a minute or less.
@@ -24,70 +21,17 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import IO, TextIO
 
-from tsk import output, views
-from tsk import queries as q
+from tsk import views
+from tsk.render import output
+from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
-from tsk.import_check import Checker
-from tsk.import_read import (CsvReader, ImportFailed, JsonArray, Source, jsonl_records, object_batches)
-from tsk.import_write import Refs, Writer, known_refs
+from tsk.exchange.check import Checker
+from tsk.exchange.read import (CsvReader, ImportFailed, JsonArray, Source, jsonl_records, object_batches)
+from tsk.exchange.write import Refs, Writer, known_refs
 from tsk.views import EXPORT_FIELDS
 
-EXPORT_FORMATS = ("csv", "json", "jsonl")
 MAX_REPORTED = 20  # problems listed one per line; the rest are counted
-
-
-# -- export ------------------------------------------------------------------------------------
-def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: bool = False,
-           excel: bool = False) -> int:
-    """Write the complaints `filters` selects to `out`; returns how many.
-
-    An unmasked export is recorded first (one audit row with the filters and the count).
-    """
-    output.check_format(fmt, EXPORT_FORMATS)
-    if excel and fmt != "csv":
-        raise InvalidInput("--excel applies to CSV only")
-    where, params = filters.where()
-    if show_pii:
-        from tsk.admin import audit
-
-        count = ledger.store.value(q.count_complaints(where), params)
-        details = {k: list(v) if isinstance(v, tuple) else v for k, v in filters._asdict().items()}
-        audit(ledger, "export-pii", {**details, "format": fmt, "count": count})
-    rows = (views.export_record(row, show_pii=show_pii) for row in ledger.store.stream(q.export_complaints(where), params))
-    if fmt == "csv":
-        return write_csv(rows, out, excel=excel)
-    count = 0
-    if fmt == "jsonl":
-        for record in rows:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
-        return count
-    # One JSON document, streamed: one object per line inside the array.
-    out.write("[")
-    for record in rows:
-        out.write(",\n  " if count else "\n  ")
-        out.write(json.dumps(record, ensure_ascii=False))
-        count += 1
-    out.write("\n]\n" if count else "]\n")
-    return count
-
-
-def write_csv(records, out: TextIO, *, excel: bool = False) -> int:
-    """`output.write_csv(records, EXPORT_FIELDS, out, excel=excel)`, byte for byte, at twice
-    its speed: export values are text, numbers or null (which csv writes as `output.cell`
-    does) but for the flags, joined here."""
-    if excel:
-        out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")
-    writer.writerow(EXPORT_FIELDS)
-    pick = itemgetter(*EXPORT_FIELDS)
-    count = 0
-    for record in records:
-        record["flags"] = ";".join(record["flags"])
-        writer.writerow(pick(record))
-        count += 1
-    return count
 
 
 # -- import ----------------------------------------------------------------------------------------

@@ -1,0 +1,149 @@
+"""The command line: thin Typer commands over the library. Each parses its options, calls
+one function of the core, and prints. `TskGroup.main` is the one place that turns errors
+into `Error: …` on stderr and the exit codes of CLI.md; no traceback reaches the user."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from typer.models import TyperInfo
+
+from tsk.cli import calendar as cli_calendar
+from tsk.cli import complaints
+from tsk.cli import config as cli_config
+from tsk.cli import exchange as cli_exchange
+from tsk.cli import overdue as cli_overdue
+from tsk.cli import policy as cli_policy
+from tsk.cli import reports as cli_reports
+from tsk.cli.common import State, err
+from tsk.errors import TskError
+
+class TskGroup(TyperGroup):
+    """Runs the command and maps every failure to one stderr line and an exit code."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except TskError as exc:
+            err(f"Error: {exc}")
+            sys.exit(exc.exit_code)
+        except sqlite3.Error as exc:
+            err(f"Error: ledger database: {exc}")
+            sys.exit(1)
+        except Exception as exc:  # Typer's Click errors, and server-database errors
+            exit_code = getattr(exc, "exit_code", None)
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(exit_code or 2)
+            if exit_code is not None and hasattr(exc, "format_message"):
+                err(f"Error: {exc.format_message()}")  # type: ignore[attr-defined]
+                sys.exit(exit_code)
+            if type(exc).__module__.startswith("sqlalchemy"):
+                err(f"Error: database: {str(exc).splitlines()[0]}")
+                sys.exit(1)
+            if type(exc).__name__ == "Abort":
+                err("Error: aborted")
+                sys.exit(1)
+            raise
+        except KeyboardInterrupt:
+            err("Error: interrupted")
+            sys.exit(130)
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+app = typer.Typer(
+    cls=TskGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="tsk — the customer-complaint ledger (客户投诉处理台账).",
+)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        from tsk import __version__
+
+        print(f"tsk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[Optional[str], typer.Option("--db", help="Ledger file path or postgresql:// URL (else $TSK_DB, else ~/.local/share/tsk/ledger.db).")] = None,
+    as_: Annotated[Optional[str], typer.Option("--as", help="Actor recorded on every event (else $TSK_USER, else the login name).")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    ctx.obj = State(db, as_)
+
+
+# The order of `tsk --help`: the complaint's life above, then the daily lists, reports, data
+# exchange, and the ledger's own settings.
+# Every command module is a Typer app of its own: the top-level commands merged in (no name),
+# the groups under theirs.
+app.add_typer(complaints.app)
+app.add_typer(cli_overdue.app)
+app.add_typer(cli_exchange.app)
+app.add_typer(cli_reports.app, name="report")
+app.add_typer(cli_calendar.app, name="calendar")
+app.add_typer(cli_config.app, name="config")
+app.add_typer(cli_policy.app, name="policy")
+
+
+ROOT_OPTIONS_WITH_VALUE = ("--db", "--as")
+
+
+def invoked_command(argv: list[str]) -> str | None:
+    """The command a command line names, past the root options; None for --help and the like."""
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in ROOT_OPTIONS_WITH_VALUE:
+            index += 2
+        elif arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE:
+            index += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
+
+
+def command_name(info) -> str:
+    """A command's name as Typer gives it: its own, else the function's, with dashes."""
+    return info.name or info.callback.__name__.lower().replace("_", "-")
+
+
+def only(name: str) -> list[TyperInfo]:
+    """The registered group (or the merged module) holding command `name`, and nothing else:
+    Typer inspects every registered function's signature when it builds the app, ~1 ms
+    each, paid on every run for nothing. Empty for an unknown name."""
+    kept = []
+    for group in app.registered_groups:
+        if group.name is not None:
+            if group.name == name:
+                kept.append(group)
+            continue
+        commands = [c for c in group.typer_instance.registered_commands if command_name(c) == name]  # type: ignore[union-attr]
+        if commands:
+            module = typer.Typer()
+            module.registered_commands = commands
+            kept.append(TyperInfo(module))
+    return kept
+
+
+def main() -> None:
+    name = invoked_command(sys.argv[1:])
+    groups = only(name) if name is not None else []
+    if groups:  # an unknown name keeps everything, for Click's "No such command"
+        app.registered_groups = groups
+    app(prog_name="tsk")

@@ -1,0 +1,60 @@
+"""`tsk config …`: the ledger's settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from tsk import timeutil
+from tsk.cli.common import FormatOption, ledger_of
+from tsk.errors import InvalidInput
+
+app = typer.Typer(help="Ledger settings.", invoke_without_command=True)
+
+
+@app.callback()
+def config_root(ctx: typer.Context) -> None:
+    """Show the ledger's settings (or `config set KEY VALUE`)."""
+    if ctx.invoked_subcommand is None:
+        config_show(ctx)
+
+
+@app.command("show")
+def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
+    """Every setting, its value and what it means."""
+    from tsk.render import output
+    from tsk.settings import DESCRIPTIONS
+
+    output.check_format(fmt, ("table", "csv", "json"))
+    values = ledger_of(ctx).settings
+    if fmt == "json":
+        print(output.json_text(values))
+        return
+    rows = [{"key": k, "value": ",".join(v) if isinstance(v, list) else v, "meaning": DESCRIPTIONS[k]} for k, v in values.items()]
+    output.emit(rows, [output.Column("key", "设置"), output.Column("value", "值"), output.Column("meaning", "含义")], fmt)
+
+
+@app.command("get")
+def config_get(ctx: typer.Context, key: str) -> None:
+    """Print one setting."""
+    from tsk.errors import NotFound
+
+    values = ledger_of(ctx).settings
+    if key not in values:
+        raise NotFound(f"no setting {key!r} (settings: {', '.join(values)})")
+    value = values[key]
+    print(",".join(value) if isinstance(value, list) else value)
+
+
+@app.command("set")
+def config_set(ctx: typer.Context, key: str, value: str) -> None:
+    """Change one setting (units: a comma-separated list)."""
+    from tsk import admin
+
+    new = admin.set_setting(ledger_of(ctx), key, value)
+    print(f"{key} = {','.join(new) if isinstance(new, list) else new}")
+
+

@@ -1,0 +1,122 @@
+"""`tsk export` and `tsk import`: thin commands over `tsk.exchange` (imported when run)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Optional, TextIO
+
+import typer
+
+from tsk.cli.common import err, ledger_of
+
+app = typer.Typer()
+
+PROGRESS_MIN_BYTES = 8 << 20  # a bar only for files that take a while
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """UTF-8 text with no newline translation: a file (owner-only: it names customers) or stdout."""
+    if path and path != "-":
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except OSError as exc:
+            from tsk.errors import TskError
+
+            raise TskError(f"cannot write {path}: {exc.strerror}") from None
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        return
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=False)
+    try:
+        yield out
+        out.flush()
+    except BrokenPipeError:  # `tsk export | head`: the reader has had enough
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        try:
+            out.detach()
+        except (ValueError, BrokenPipeError):
+            pass
+
+
+@app.command("export")
+def export_(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (default), json or jsonl.")] = "csv",
+    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded); needed for a lossless import.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel and WPS: UTF-8 with BOM, CRLF line ends.")] = False,
+    status: Annotated[str, typer.Option(help="open, closed, rejected, withdrawn or all (default).")] = "all",
+    unit: Annotated[Optional[str], typer.Option(help="Only this unit.")] = None,
+    assignee: Annotated[Optional[str], typer.Option(help="Only this handler.")] = None,
+    category: Annotated[Optional[str], typer.Option(help="Only this category.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Received on or after this date.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Received on or before this date.")] = None,
+    output_path: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (default: standard output).")] = None,
+) -> None:
+    """Every field of every complaint, in ref order, for scripts and spreadsheets."""
+    from tsk import listing
+    from tsk.exchange import export
+    from tsk.render import output
+
+    output.check_format(fmt, export.EXPORT_FORMATS)
+    filters = listing.Filters.parse(status=status, unit=unit, assignee=assignee, category=category,
+                                    since=since, until=until)
+    ledger = ledger_of(ctx)
+    with _output(output_path) as out:
+        count = export.export(ledger, filters, out, fmt=fmt, show_pii=show_pii, excel=excel)
+    if output_path and output_path != "-":
+        err(f"exported {count} complaint(s) to {output_path}" + ("" if show_pii else " (phone and ID numbers masked)"))
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV, JSON or JSON-lines export; - for standard input.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing.")] = False,
+) -> None:
+    """Load an export: every row is checked first; all are written, or none."""
+    from tsk.exchange import imports
+
+    ledger = ledger_of(ctx)
+    try:
+        with _progress(file) as progress:
+            result = imports.import_file(ledger, file, dry_run=dry_run, progress=progress)
+    except imports.ImportFailed as failed:
+        for problem in failed.problems:
+            err(f"Error: {problem}")
+        raise
+    if result.dry_run:
+        print(f"dry run: {result.count} complaint(s) in {result.source} would be imported; nothing was written")
+    else:
+        print(f"imported {result.count} complaint(s) from {result.source}"
+              + (f"; deadlines computed for {result.computed_deadlines} open complaint(s)"
+                 if result.computed_deadlines else ""))
+
+
+@contextmanager
+def _progress(file: str):
+    """A rich progress bar on a terminal's stderr, for large files only; else no callback."""
+    try:
+        size = os.path.getsize(file) if file != "-" else 0
+    except OSError:
+        size = 0
+    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("import", total=size)
+        yield lambda done, total: bar.update(task, completed=done)

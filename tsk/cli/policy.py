@@ -1,0 +1,57 @@
+"""`tsk policy …`: the deadline policies, built in and stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from tsk import timeutil
+from tsk.cli.common import FormatOption, ledger_of
+from tsk.errors import InvalidInput
+
+app = typer.Typer(no_args_is_help=True, help="Deadline policies.")
+
+
+@app.command("list")
+def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
+    """The presets and the bank's own policies, with their clocks."""
+    from tsk import admin
+    from tsk.render import output
+
+    output.check_format(fmt, ("table", "csv", "json"))
+    ledger = ledger_of(ctx)
+    default = ledger.settings["default_policy"]
+    rows = [
+        {"name": p.name, "version": p.version, "default": p.name == default, "ack": str(p.ack),
+         "resolution": str(p.resolution) + ("" if p.resolution_from == "receipt" else " after ack"),
+         "cap": str(p.cap), "report": str(p.report), "referral_report": str(p.referral_report), "title": p.title}
+        for p in admin.policies(ledger)
+    ]
+    columns = [output.Column("name", "名称"), output.Column("version", "版本", justify="right"),
+               output.Column("default", "默认", show=lambda v: "✓" if v else ""), output.Column("ack", "受理告知"),
+               output.Column("resolution", "处理时限"), output.Column("cap", "最长时限"), output.Column("report", "报告监管"),
+               output.Column("referral_report", "转办结果报告"), output.Column("title", "说明")]
+    output.emit(rows, columns, fmt)
+
+
+@app.command("show")
+def policy_show(ctx: typer.Context, name: str, version: Annotated[Optional[int], typer.Option(help="A stored version; default the newest.")] = None) -> None:
+    """A policy's full definition as JSON (the form `policy add` reads)."""
+    from tsk.render import output
+
+    print(output.json_text(ledger_of(ctx).policy(name, version).to_mapping()))
+
+
+@app.command("add")
+def policy_add(ctx: typer.Context, file: Path) -> None:
+    """Store a bank's own policy from a TOML or JSON file."""
+    from tsk import admin
+
+    policy = admin.load_policy_file(file)
+    admin.add_policy(ledger_of(ctx), policy)
+    print(f"policy {policy.name} v{policy.version}: ack {policy.ack}, resolution {policy.resolution}, cap {policy.cap}")
+
+

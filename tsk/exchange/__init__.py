@@ -1,0 +1,1 @@
+"""Export and import: every field of every complaint as CSV, JSON or JSON lines."""
