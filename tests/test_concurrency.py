@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.concurrency
+
 WORKERS = 4
 PER_WORKER = 15
 EXISTING = 5

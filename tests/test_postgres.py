@@ -23,6 +23,8 @@ import pytest
 from tsk import views
 from tsk.store import schema
 
+pytestmark = pytest.mark.postgres
+
 psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
 
 RECEIVED = "2026-08-03 10:00"  # a Monday; every clock stays inside 2026's published calendar
