@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from tsk.errors import InvalidInput, NotFound
 
-DEFAULTS: dict[str, Any] = {
-    "default_policy": "cbrc2012",
-    "group_threshold": 5,  # complainants at or above which a complaint is a group complaint
-    "hotspot_threshold": 3,  # distinct customers, same unit and category, within the window
-    "hotspot_window_days": 30,
-    "repeat_window_days": 365,  # a decision this recent makes a new complaint a likely repeat
-    "units": [],  # the units complaints may name; empty means any
-}
+class Setting(NamedTuple):
+    key: str
+    default: Any
+    meaning: str  # shown by `tsk config show`
+    parse: Callable[[str, str], Any]  # (key, text given to `config set`) -> the value stored
 
-DESCRIPTIONS = {
-    "default_policy": "deadline policy for new complaints (see `tsk policy list`)",
-    "group_threshold": "group complaint (群体性投诉) at this many complainants or more",
-    "hotspot_threshold": "hot spot (热点) at this many distinct customers",
-    "hotspot_window_days": "hot-spot window in calendar days",
-    "repeat_window_days": "a decision within this many days makes a new complaint a repeat",
-    "units": "units complaints may name, comma-separated (empty: any)",
-}
+
+def _text(key: str, text: str) -> str:
+    return text.strip()
 
 
 def _positive_int(key: str, text: str) -> int:
@@ -44,24 +36,27 @@ def _units(key: str, text: str) -> list[str]:
     return units
 
 
-PARSERS: dict[str, Callable[[str, str], Any]] = {
-    "default_policy": lambda key, text: text.strip(),
-    "group_threshold": _positive_int,
-    "hotspot_threshold": _positive_int,
-    "hotspot_window_days": _positive_int,
-    "repeat_window_days": _positive_int,
-    "units": _units,
-}
+# Every setting, once. A ledger stores only what `tsk config set` changed; the rest is the
+# default here, so a new default reaches every ledger that never set it.
+SETTINGS = {s.key: s for s in (
+    Setting("default_policy", "cbrc2012", "deadline policy for new complaints (see `tsk policy list`)", _text),
+    Setting("group_threshold", 5, "group complaint (群体性投诉) at this many complainants or more", _positive_int),
+    Setting("hotspot_threshold", 3, "hot spot (热点) at this many distinct customers", _positive_int),
+    Setting("hotspot_window_days", 30, "hot-spot window in calendar days", _positive_int),
+    Setting("repeat_window_days", 365, "a decision within this many days makes a new complaint a repeat",
+            _positive_int),
+    Setting("units", [], "units complaints may name, comma-separated (empty: any)", _units),
+)}
 
 
 def parse(key: str, text: str) -> Any:
-    if key not in PARSERS:
-        raise NotFound(f"no setting {key!r} (settings: {', '.join(DEFAULTS)})")
-    return PARSERS[key](key, text)
+    if key not in SETTINGS:
+        raise NotFound(f"no setting {key!r} (settings: {', '.join(SETTINGS)})")
+    return SETTINGS[key].parse(key, text)
 
 
 def load(store) -> dict[str, Any]:
-    values = dict(DEFAULTS)
+    values = {key: setting.default for key, setting in SETTINGS.items()}
     for row in store.rows("SELECT key, value FROM setting"):
         values[row["key"]] = json.loads(row["value"])
     return values

@@ -26,14 +26,14 @@ def config_root(ctx: typer.Context) -> None:
 def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """Every setting, its value and what it means."""
     from tsk.render import output
-    from tsk.settings import DESCRIPTIONS
+    from tsk.settings import SETTINGS
 
     output.check_format(fmt, ("table", "csv", "json"))
     values = ledger_of(ctx).settings
     if fmt == "json":
         print(output.json_text(values))
         return
-    rows = [{"key": k, "value": ",".join(v) if isinstance(v, list) else v, "meaning": DESCRIPTIONS[k]} for k, v in values.items()]
+    rows = [{"key": k, "value": ",".join(v) if isinstance(v, list) else v, "meaning": SETTINGS[k].meaning} for k, v in values.items()]
     output.emit(rows, [output.Column("key", "设置"), output.Column("value", "值"), output.Column("meaning", "含义")], fmt)
 
 

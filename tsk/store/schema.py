@@ -94,18 +94,10 @@ def schema_ddl(dialect_name: str) -> list[str]:
 
 
 def _create(store: Store) -> None:
-    import json
-
-    from tsk.settings import DEFAULTS
-
     for statement in schema_ddl(store.dialect):
         store.run(statement)
     for migration in MIGRATIONS:
         _mark(store, migration)
-    store.run_many(
-        "INSERT INTO setting (key, value) VALUES (:key, :value)",
-        [{"key": key, "value": json.dumps(value, ensure_ascii=False)} for key, value in DEFAULTS.items()],
-    )
 
 
 def _mark(store: Store, migration: Migration) -> None:
