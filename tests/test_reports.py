@@ -266,11 +266,12 @@ def test_half_year_json_is_indented_like_every_other_json_output(tsk, refs):
 
 
 def test_half_year_json_is_the_same_written_as_bytes_or_as_text(refs):
-    """The causes go to a UTF-8 stream's buffer as bytes; a text-only stream gets the same text."""
+    """A UTF-8 stream and a text-only stream get the same text: json.dumps of the document."""
     import io
 
     from tsk import reports
     from tsk.context import Ledger
+    from tsk.render import reports as shown
 
     ledger = Ledger.open(os.environ["TSK_DB"], "officer")
     try:
@@ -280,10 +281,10 @@ def test_half_year_json_is_the_same_written_as_bytes_or_as_text(refs):
     expected = json.dumps({**doc, "causes_and_rectifications": list(doc["causes_and_rectifications"])},
                           ensure_ascii=False, indent=2) + "\n"
     text = io.StringIO()
-    reports.write_json(doc, text)
+    shown.write_json(doc, text)
     raw = io.BytesIO()
     wrapped = io.TextIOWrapper(raw, encoding="utf-8")
-    reports.write_json(doc, wrapped)
+    shown.write_json(doc, wrapped)
     wrapped.flush()
     assert text.getvalue() == raw.getvalue().decode() == expected
 
