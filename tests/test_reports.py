@@ -305,8 +305,8 @@ def test_half_year_counts_alike_whatever_the_batch_size(tsk, refs, monkeypatch):
 def test_report_queries_read_the_period_through_its_index_without_analyze(refs):
     """A ledger built by `tsk add` has no statistics: the planner must still range-scan
     ix_complaint_received, not read every closed complaint through the status index."""
-    from tsk.store import queries as q
     from tsk import reports
+    from tsk.store import queries as q
 
     vocab = reports.DIMENSIONS["kind"]
     statements = [q.report_totals([("p0", vocab.expr, "p0")]), q.REPORT_PERIOD_ROWS, q.report_resolution_pairs(),

@@ -7,9 +7,9 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from tsk import timeutil, views
-from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.records import load
+from tsk.store import queries as q
 from tsk.vocab import CATEGORY, STATUS
 
 

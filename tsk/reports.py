@@ -39,9 +39,9 @@ from operator import gt
 from typing import Any
 
 from tsk import timeutil
-from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
+from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, SEVERITY, Vocab
 
 LANGS = ("zh", "en")

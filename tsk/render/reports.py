@@ -14,8 +14,21 @@ from typing import Any, TextIO
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
 from tsk.render import output
-from tsk.reports import (DIMENSIONS, HALF_YEAR_BY, LANGS, TOTAL_KEYS, Causes, Dimension, Period, gc_paused,
-                         half_year_report, stats, stats_as_of, stats_total, trend)
+from tsk.reports import (
+    DIMENSIONS,
+    HALF_YEAR_BY,
+    LANGS,
+    TOTAL_KEYS,
+    Causes,
+    Dimension,
+    Period,
+    gc_paused,
+    half_year_report,
+    stats,
+    stats_as_of,
+    stats_total,
+    trend,
+)
 from tsk.vocab import CATEGORY
 
 # -- the half-year report: one document for people (table or Markdown), or CSV/JSON for scripts ---
