@@ -215,9 +215,6 @@ PRESETS: dict[str, Policy] = {
     )
 }
 
-DEFAULT_POLICY = "cbrc2012"
-
-
 class Deadlines(NamedTuple):
     ack_due: dt.date
     due: dt.date
