@@ -1,5 +1,5 @@
-"""Statistics and reports (REQUIREMENTS §5): the half-year report, period statistics, hot spots
-and the trend chart, over a ledger built through the CLI with literal 2026 dates.
+"""Statistics and reports (docs/rules.md, Reports): the half-year report, period statistics, hot
+spots and the trend chart, over a ledger built through the CLI with literal 2026 dates.
 
 The 2026 calendar behind the expected working days: Spring Festival 16–23 February off with
 make-up Saturdays 14 and 28 February; Qingming 4–6 April; Labour Day 1–5 May with make-up

@@ -40,9 +40,10 @@ WORDS: dict[str, Any] = {
     "period": ("报告期间：{start} 至 {end}（北京时间，按受理时间归属）",
                "Period: {start} to {end} (China time, by date received)"),
     "as_of": ("统计截至：{as_of}", "As of: {as_of}"),
-    "due": ("报送期限：银行业监管机构 {cbrc} 前（银监发〔2012〕13号 十六）；"
-            "省联社及当地监管部门 {gdrcc} 前（广东农信《客户投诉处理指引》第二十三条）",
-            "Due: regulator (CBRC 2012 No. 13, 16) by {cbrc}; Guangdong RCC (guideline art. 23) by {gdrcc}"),
+    "due": ("报送期限：银行业监管机构 {cbrc} 前（银监发〔2012〕13号 第十六条）；"
+            "省联社及当地监管部门 {gdrcc} 前（粤农信联发〔2008〕250号 第二十三条）",
+            "Due: regulator (CBRC 2012 No. 13, art. 16) by {cbrc}; "
+            "Guangdong RCC (guideline 2008 No. 250, art. 23) by {gdrcc}"),
     "s1": ("一、总体情况", "1. Overview"),
     "s2": ("二、分类统计", "2. Breakdowns"),
     "s3": ("三、处理时效", "3. Time to resolve"),
