@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tsk import timeutil, views
-from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
+from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, LEVEL, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS
 
 FORMS = {"handling": "handling", "处理表": "handling", "客户投诉处理表": "handling", "1": "handling",
