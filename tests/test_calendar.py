@@ -1,5 +1,5 @@
-"""The working-day calendar (REQUIREMENTS §3): literal published dates, the counting rules,
-their edges, unpublished years, local corrections, and a cross-check against
+"""The working-day calendar (docs/rules.md, Working days): literal published dates, the counting
+rules, their edges, unpublished years, local corrections, and a cross-check against
 `chinese_calendar`. Every expected date below was read off the State Council's 放假安排
 notices (and checked against `chinese_calendar`), never computed by tsk itself."""
 

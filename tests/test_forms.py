@@ -1,5 +1,6 @@
-"""The printable forms of 004: 附表1 客户投诉处理表 and 附表2 客户投诉处理督办表, filled from the
-record and its history; Markdown by default, standalone printable HTML on request."""
+"""The printable forms of the Guangdong guideline (粤农信联发〔2008〕250号): 附表1 客户投诉处理表 and
+附表2 客户投诉处理督办表, filled from the record and its history; Markdown by default, standalone
+printable HTML on request."""
 
 from __future__ import annotations
 

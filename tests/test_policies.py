@@ -1,4 +1,4 @@
-"""Deadline policies (REQUIREMENTS §3): the presets' deadlines for fixed receipts, a bank's
+"""Deadline policies (docs/rules.md, Deadlines): the presets' deadlines for fixed receipts, a bank's
 own policy file (examples/policies/national2020.toml), bad policy files, and settings."""
 
 from __future__ import annotations

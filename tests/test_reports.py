@@ -1,5 +1,5 @@
-"""Statistics and reports (REQUIREMENTS §5): the half-year report, period statistics, hot spots
-and the trend chart, over a ledger built through the CLI with literal 2026 dates.
+"""Statistics and reports (docs/rules.md, Reports): the half-year report, period statistics, hot
+spots and the trend chart, over a ledger built through the CLI with literal 2026 dates.
 
 The 2026 calendar behind the expected working days: Spring Festival 16–23 February off with
 make-up Saturdays 14 and 28 February; Qingming 4–6 April; Labour Day 1–5 May with make-up
@@ -266,11 +266,12 @@ def test_half_year_json_is_indented_like_every_other_json_output(tsk, refs):
 
 
 def test_half_year_json_is_the_same_written_as_bytes_or_as_text(refs):
-    """The causes go to a UTF-8 stream's buffer as bytes; a text-only stream gets the same text."""
+    """A UTF-8 stream and a text-only stream get the same text: json.dumps of the document."""
     import io
 
     from tsk import reports
     from tsk.context import Ledger
+    from tsk.render import reports as shown
 
     ledger = Ledger.open(os.environ["TSK_DB"], "officer")
     try:
@@ -280,10 +281,10 @@ def test_half_year_json_is_the_same_written_as_bytes_or_as_text(refs):
     expected = json.dumps({**doc, "causes_and_rectifications": list(doc["causes_and_rectifications"])},
                           ensure_ascii=False, indent=2) + "\n"
     text = io.StringIO()
-    reports.write_json(doc, text)
+    shown.write_json(doc, text)
     raw = io.BytesIO()
     wrapped = io.TextIOWrapper(raw, encoding="utf-8")
-    reports.write_json(doc, wrapped)
+    shown.write_json(doc, wrapped)
     wrapped.flush()
     assert text.getvalue() == raw.getvalue().decode() == expected
 
@@ -304,8 +305,8 @@ def test_half_year_counts_alike_whatever_the_batch_size(tsk, refs, monkeypatch):
 def test_report_queries_read_the_period_through_its_index_without_analyze(refs):
     """A ledger built by `tsk add` has no statistics: the planner must still range-scan
     ix_complaint_received, not read every closed complaint through the status index."""
-    from tsk.store import queries as q
     from tsk import reports
+    from tsk.store import queries as q
 
     vocab = reports.DIMENSIONS["kind"]
     statements = [q.report_totals([("p0", vocab.expr, "p0")]), q.REPORT_PERIOD_ROWS, q.report_resolution_pairs(),

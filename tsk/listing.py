@@ -1,16 +1,15 @@
-"""Reading complaints: `list`, `show` and what they print. Unmasked output is recorded."""
+"""Reading complaints for `list` and `show` (printed by `tsk.render.complaints`). Unmasked
+output is recorded."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from typing import Any, NamedTuple
 
 from tsk import timeutil, views
-from tsk.render import output
-from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.records import load
+from tsk.store import queries as q
 from tsk.vocab import CATEGORY, STATUS
 
 
@@ -49,7 +48,7 @@ def complaints(ledger: Ledger, filters: Filters, *, limit: int = 0, show_pii: bo
 
 
 def record_pii_view(ledger: Ledger, rows: list[dict], command: str) -> None:
-    """Every unmasked output is an event on the complaint it shows (REQUIREMENTS §6)."""
+    """Every unmasked output is an event on the complaint it shows (docs/rules.md, PII)."""
     from tsk.lifecycle import append_event
 
     with ledger.store.transaction():
@@ -68,79 +67,6 @@ def complaint_with_history(ledger: Ledger, ref: str, *, show_pii: bool) -> dict[
     return views.complaint_json(complaint, show_pii=show_pii, today=timeutil.today(), events=events)
 
 
-LIST_COLUMNS = [
-    output.Column("ref", "编号", no_wrap=True),
-    output.Column("status", "状态", views.status_label, no_wrap=True),
-    output.Column("received_at", "受理日期", lambda v: v[:10], no_wrap=True),
-    output.Column("customer", "客户", lambda v: v["name"]),
-    output.Column("category", "类别", views.category_label),
-    output.Column("severity", "程度", views.severity_label),
-    output.Column("level", "级别", justify="right"),
-    output.Column("unit", "被投诉单位"),
-    output.Column("assignee", "处理人"),
-    output.Column("due", "到期日", no_wrap=True),
-    output.Column("flags", "标记", views.flags_label),
-]
-
-# CSV of `list`: flat columns for spreadsheets (export has every field).
-LIST_CSV_KEYS = ("ref", "status", "received_at", "customer_name", "customer_phone", "kind", "channel", "category",
-                 "severity", "level", "unit", "assignee", "ack_due", "due", "cap_due", "report_due", "flags")
-
-
 def count(ledger: Ledger, filters: Filters) -> int:
     where, params = filters.where()
     return ledger.store.value(q.count_complaints(where), params)
-
-
-def emit_list(rows: list[dict[str, Any]], fmt: str, *, total: int) -> None:
-    if fmt == "json":
-        print(output.json_text(rows))
-    elif fmt == "csv":
-        flat = [{**r, "customer_name": r["customer"]["name"], "customer_phone": r["customer"]["phone"]} for r in rows]
-        output.write_csv(flat, LIST_CSV_KEYS, sys.stdout)
-    else:
-        shown = f"{total} 件 complaint(s)" if total == len(rows) else f"{len(rows)} / {total} 件 complaint(s) (--limit)"
-        output.render_table(rows, LIST_COLUMNS, caption=shown,
-                            row_style=lambda r: "bold red" if "overdue" in r["flags"] else None)
-
-
-def print_complaint(view: dict[str, Any]) -> None:
-    """A complaint for people: its fields, then its history."""
-    from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION
-
-    c = view
-    fields = [
-        ("编号 ref", c["ref"]), ("状态 status", views.status_label(c["status"])),
-        ("标记 flags", views.flags_label(c["flags"])),
-        ("受理时间 received", c["received_at"]), ("类型 kind", KIND.label(c["kind"])),
-        ("渠道 channel", CHANNEL.label(c["channel"])), ("类别 category", views.category_label(c["category"])),
-        ("业务类型 business", BUSINESS_TYPE.label(c["business_type"])), ("原因 cause", CAUSE.label(c["cause"])),
-        ("程度 severity", views.severity_label(c["severity"])), ("级别 level", views.level_label(c["level"])),
-        ("客户 customer", " ".join(x for x in (c["customer"]["name"], c["customer"]["phone"], c["customer"]["id_number"]) if x)),
-        ("人数 group size", str(c["group_size"])), ("被投诉单位 unit", c["unit"]),
-        ("被投诉人 subject staff", c["subject_staff"]), ("首问 first handler", c["first_handler"]),
-        ("处理人 assignee", " ".join(x for x in (c["assignee"], c["assignee_unit"]) if x)),
-        ("转办 referral", " ".join(x for x in (c["referred_by"], c["referral_ref"]) if x)),
-        ("重复 repeat of", c["repeat_of"]),
-        ("投诉内容 summary", c["summary"]), ("诉求 demand", c["demand"]),
-        ("时限规则 policy", f"{c['policy']} v{c['policy_version']}"),
-        ("受理告知 ack due", c["ack_due"] + (f" (done {c['acked_at'][:16]})" if c["acked_at"] else "")),
-        ("处理时限 due", c["due"] + (f" (+{c['extended_days']} 工作日延期)" if c["extended_days"] else "")),
-        ("最长时限 cap", c["cap_due"]),
-        ("报告监管 report due", (c["report_due"] or "") + (f" (done {c['reported_at'][:16]})" if c["reported_at"] else "")),
-        ("办结 closed", c["closed_at"]), ("结果 result", RESULT.label(c["result"])),
-        ("处理情况 resolution", c["resolution"]),
-        ("补偿 compensation", None if c["compensation"] is None else f"{c['compensation']:.2f} 元"),
-        ("原因分析 root cause", c["root_cause"]), ("整改措施 rectification", c["rectification"]),
-        ("告知方式 notified via", NOTIFY_VIA.label(c["notified_via"])),
-        ("回访 satisfaction", SATISFACTION.label(c["satisfaction"])), ("理由 reason", c["reason"]),
-    ]
-    from tsk.render import textable
-
-    out = sys.stdout
-    shown = [(label, str(value)) for label, value in fields if value]
-    textable.write(out, ["", ""], [list(pair) for pair in shown], no_wrap=[True, False], show_header=False)
-    out.write("\n")
-    history = [[e["at"][:16].replace("T", " "), e["actor"], e["action"], views.describe_event(e)] for e in c["events"]]
-    textable.write(out, ["时间 at", "操作人 actor", "操作 action", "详情 details"], history,
-                   no_wrap=[True, False, True, False], title="处理记录 history")

@@ -1,16 +1,18 @@
 """Deadline policies (处理时限) as data, and the deadlines they give a complaint.
 
 A policy names four clocks, each a period from a starting point:
-- `ack`: the customer told of acceptance, time limit and contact (受理告知, 000 七);
+- `ack`: the customer told of acceptance, time limit and contact (受理告知, 银监发〔2012〕13号
+  第七条);
 - `resolution`: the handling limit (处理时限), from receipt or from the ack deadline;
 - `cap`: the longest the handling may take with every extension (最长不得超过);
-- `report`: report to the regulator — at intake for group/major complaints (000 十五), and
-  after closing for regulator-referred ones (004 第十八条(二)).
+- `report`: report to the regulator — at intake for group/major complaints (银监发〔2012〕13号
+  第十五条), and after closing for regulator-referred ones (粤农信联发〔2008〕250号 第十八条(二)).
 
 Periods are in working days, calendar days, calendar months or hours. A period that is not
-in working days and ends on a day off moves to the next working day (REQUIREMENTS §3), so no
-deadline ever falls on a day off. The presets below are the seeds' rules; a bank adds its
-own from a TOML or JSON file (`tsk policy add FILE`) without touching code.
+in working days and ends on a day off moves to the next working day, so no deadline ever
+falls on a day off (docs/rules.md, Working days). The presets below are the two notices' rules
+(docs/rules.md, Deadlines); a bank adds its own from a TOML or JSON file (`tsk policy add
+FILE`) without touching code.
 """
 
 from __future__ import annotations
@@ -214,9 +216,6 @@ PRESETS: dict[str, Policy] = {
         ),
     )
 }
-
-DEFAULT_POLICY = "cbrc2012"
-
 
 class Deadlines(NamedTuple):
     ack_due: dt.date

@@ -77,11 +77,6 @@ def from_text(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def date_of(text: str) -> dt.date:
-    """The China date of a stored time."""
-    return dt.date.fromisoformat(text[:10])
-
-
 def start_of(day: dt.date) -> str:
     """The stored text of 00:00 on `day`, for range queries on stored times."""
     return to_text(dt.datetime.combine(day, dt.time(), CHINA))

@@ -127,14 +127,14 @@ def list_(
 ) -> None:
     """Complaints, direct (越级) first, then soonest due."""
     from tsk import listing
-    from tsk.render import output
+    from tsk.render import complaints, output
 
     output.check_format(fmt, ("table", "csv", "json"))
     ledger = ledger_of(ctx)
     filters = listing.Filters.parse(status=status, unit=unit, assignee=assignee, category=category, since=since, until=until)
     rows = listing.complaints(ledger, filters, limit=limit, show_pii=show_pii)
     total = listing.count(ledger, filters) if limit and len(rows) == limit else len(rows)
-    listing.emit_list(rows, fmt, total=total)
+    complaints.emit_list(rows, fmt, total=total)
 
 
 @app.command()
@@ -147,7 +147,7 @@ def show(
 ) -> None:
     """One complaint with its whole history."""
     from tsk import listing
-    from tsk.render import output
+    from tsk.render import complaints, output
 
     ledger = ledger_of(ctx)
     if form is not None:
@@ -161,7 +161,7 @@ def show(
     if fmt == "json":
         print(output.json_text(view))
     else:
-        listing.print_complaint(view)
+        complaints.print_complaint(view)
 
 
 # -- changing complaints ---------------------------------------------------------------------

@@ -29,12 +29,12 @@ def half_year(
     Counts the complaints received in the half-year; overdue ones as of --as-of (default today).
     """
     from tsk import reports, timeutil
-    from tsk.render import output
+    from tsk.render import output, reports as shown
 
     output.check_format(fmt, ("table", "csv", "json", "md"))
     chosen = reports.half_year(period)
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
-    reports.emit_half_year(ledger_of(ctx), chosen, fmt, lang, day)
+    shown.emit_half_year(ledger_of(ctx), chosen, fmt, lang, day)
 
 
 @app.command("stats")
@@ -52,7 +52,7 @@ def stats(
     Overdue = still open at --as-of (default --until, or today if earlier) and past its due date.
     """
     from tsk import reports, timeutil
-    from tsk.render import output
+    from tsk.render import output, reports as shown
     from tsk.errors import InvalidInput
 
     output.check_format(fmt, ("table", "csv", "json"))
@@ -60,7 +60,7 @@ def stats(
         raise InvalidInput(f"--lang {lang!r} is not one of: {', '.join(reports.LANGS)}")
     period = reports.date_range(since, until)
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
-    reports.emit_stats(ledger_of(ctx), period, reports.dimension(by), fmt, lang, day)
+    shown.emit_stats(ledger_of(ctx), period, reports.dimension(by), fmt, lang, day)
 
 
 @app.command("trend")
@@ -74,7 +74,7 @@ def trend(
 ) -> None:
     """Complaints received per month, as a bar chart in the terminal."""
     from tsk import reports, timeutil
-    from tsk.render import output
+    from tsk.render import output, reports as shown
     from tsk.errors import InvalidInput
 
     output.check_format(fmt, ("table", "csv", "json"))
@@ -84,5 +84,5 @@ def trend(
     if dim is not None and dim.option == "month":
         raise InvalidInput("--by month is what the chart already shows; choose another dimension")
     last = timeutil.parse_date(until, what="--until") if until else None
-    reports.emit_trend(ledger_of(ctx), months, dim, fmt, lang, last)
+    shown.emit_trend(ledger_of(ctx), months, dim, fmt, lang, last)
 

@@ -1,7 +1,7 @@
-"""The printable forms of the Guangdong RCC guideline (004): 附表1 客户投诉处理表 (handling
-form) and 附表2 客户投诉处理督办表 (supervision form), filled from a complaint and its history.
+"""The printable forms of the Guangdong RCC guideline (粤农信联发〔2008〕250号): 附表1 客户投诉处理表
+(handling form) and 附表2 客户投诉处理督办表 (supervision form), filled from a complaint and its history.
 
-The seed gives only the forms' titles; their fields follow what 004 第十七条/第十八条 ask each
+The guideline gives only the forms' titles; their fields follow what its 第十七条/第十八条 ask each
 form to carry (the complaint, the handling, its result and the customer's view; for the
 supervision form what is supervised, by when, and the feedback), with signature lines to
 sign on paper. Markdown by default; `html` is a standalone page ready to print (A4).
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tsk import timeutil, views
-from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
+from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, LEVEL, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS
 
 FORMS = {"handling": "handling", "处理表": "handling", "客户投诉处理表": "handling", "1": "handling",
@@ -143,7 +143,7 @@ def _complaint(c: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def handling_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> Form:
-    """附表1 客户投诉处理表 (004 第十七条(一)(三), 第十八条(一))."""
+    """附表1 客户投诉处理表 (粤农信联发〔2008〕250号 第十七条(一)(三), 第十八条(一))."""
     received = [("编号", c["ref"]), ("受理时间", _time(c["received_at"])), ("受理渠道", CHANNEL.label(c["channel"])),
                 ("转办机关及文号", _join(c["referred_by"], c["referral_ref"])), ("首问负责人", c["first_handler"])]
     handling = [("处理人", _join(c["assignee"], c["assignee_unit"])),
@@ -154,12 +154,12 @@ def handling_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> Form
                 ("四、处理时限", handling), ("五、处理情况及结果", _outcome(c))],
         history=_history(events),
         signatures=["经办人（签字）", "负责人（签字）", "受理部门（盖章）"],
-        note="不能立即解决或答复的，应在“处理情况”中说明原因，当天报联社客户投诉受理部门（004 第十七条、第十八条）。",
+        note="不能立即解决或答复的，应在“处理情况”中说明原因，当天报联社客户投诉受理部门（粤农信联发〔2008〕250号 第十七条、第十八条）。",
     )
 
 
 def supervision_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> Form:
-    """附表2 客户投诉处理督办表 (004 第十七条(二)(四), 第十八条)."""
+    """附表2 客户投诉处理督办表 (粤农信联发〔2008〕250号 第十七条(二)(四), 第十八条)."""
     referred = c["channel"] == "regulator" or c["referred_by"]
     ask = f"请{c['unit']}于 {c['due']} 前完成对客户投诉的处理和答复，并将处理结果书面反馈受理部门"
     if referred:
@@ -184,7 +184,7 @@ def supervision_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> F
                 ("四、督办要求及期限", demand), ("五、办理情况反馈", feedback)],
         history=_history(events),
         signatures=["督办人（签字）", "受理部门负责人（签字）", "被督办单位负责人（签字）"],
-        note="受理部门应在接到《客户投诉处理表》的 2 个工作日内出具本表；涉及单位应在接到本表的 7 个工作日内完成处理和答复（004 第十八条）。",
+        note="受理部门应在接到《客户投诉处理表》的 2 个工作日内出具本表；涉及单位应在接到本表的 7 个工作日内完成处理和答复（粤农信联发〔2008〕250号 第十八条）。",
     )
 
 

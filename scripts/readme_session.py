@@ -1,0 +1,113 @@
+"""Replay the README's example session and write (or check) what each command prints.
+
+    python scripts/readme_session.py          # rewrite the session blocks of README.md
+    python scripts/readme_session.py --check  # exit 1, with a diff, if README.md is stale
+
+The session is every ```text block under "## A session": lines `$ tsk …` are commands (a
+`| head -N` after one keeps its first N lines), the lines after a command are what it
+printed (stdout and stderr as they came), then `[exit N]` when it did not exit 0. The
+commands run in-process, in order, on a new ledger in a temporary folder, as 陈晓
+(TSK_USER), 100 columns wide. Every date the commands print is pinned by their own
+--received, --at or --as-of; the clock is held at CLOCK only for what no option pins: when
+each event was recorded, which `tsk verify`'s ledger digest covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+SECTION = "## A session"
+CLOCK = dt.datetime(2026, 11, 24, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai"))
+ENVIRONMENT = {"TSK_USER": "陈晓", "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+PROMPT = "$ "
+BLOCK = re.compile(r"```text\n(.*?)```", re.S)
+
+
+def session_blocks(readme: str) -> list[re.Match]:
+    """The ```text blocks of the session section (their group 1 is the text inside)."""
+    start = readme.index(f"\n{SECTION}\n")
+    end = readme.find("\n## ", start + 1)
+    return list(BLOCK.finditer(readme, start, len(readme) if end < 0 else end))
+
+
+def commands(block: str) -> list[str]:
+    return [line[len(PROMPT):] for line in block.splitlines() if line.startswith(PROMPT)]
+
+
+def run(command: str) -> str:
+    """One command as the session shows it: the prompt line, what it printed, its exit code."""
+    from typer.testing import CliRunner
+
+    from tsk.cli import app
+
+    line, _, pipe = command.partition(" | ")
+    argv = shlex.split(line)
+    if argv[0] != "tsk":
+        raise ValueError(f"the session runs tsk, not {argv[0]!r}: {command}")
+    result = CliRunner().invoke(app, argv[1:], prog_name="tsk")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    printed, code = result.output, result.exit_code
+    if pipe:
+        head = re.fullmatch(r"head -(\d+)", pipe.strip())
+        if head is None:
+            raise ValueError(f"only `| head -N` can follow a command: {command}")
+        printed, code = "".join(printed.splitlines(keepends=True)[:int(head[1])]), 0  # the pipeline's: head's
+    return PROMPT + command + "\n" + printed + (f"[exit {code}]\n" if code else "")
+
+
+def replay(blocks: list[list[str]]) -> list[str]:
+    """Each block's commands run on one fresh ledger, in order: each block's text."""
+    from tsk import timeutil
+
+    saved_env = {key: os.environ.get(key) for key in (*ENVIRONMENT, "TSK_DB", "XDG_DATA_HOME", "XDG_CACHE_HOME")}
+    saved_now = timeutil.now
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.update(ENVIRONMENT, TSK_DB=str(Path(folder) / "ledger.db"),
+                          XDG_DATA_HOME=str(Path(folder) / "data"), XDG_CACHE_HOME=str(Path(folder) / "cache"))
+        timeutil.now = lambda: CLOCK  # type: ignore[assignment]
+        try:
+            return ["".join(run(command) for command in block) for block in blocks]
+        finally:
+            timeutil.now = saved_now  # type: ignore[assignment]
+            for key, value in saved_env.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def rewritten(readme: str) -> str:
+    """README.md with each session block replaced by what its commands print now."""
+    found = session_blocks(readme)
+    texts = replay([commands(m[1]) for m in found])
+    for m, text in reversed(list(zip(found, texts))):
+        readme = readme[:m.start(1)] + text + readme[m.end(1):]
+    return readme
+
+
+def main() -> int:
+    current = README.read_text(encoding="utf-8")
+    fresh = rewritten(current)
+    if "--check" in sys.argv:
+        if fresh != current:
+            diff = difflib.unified_diff(current.splitlines(keepends=True), fresh.splitlines(keepends=True),
+                                        "README.md (as written)", "README.md (as replayed)")
+            sys.stderr.write("".join(diff))
+            sys.stderr.write("README.md's session is stale: run python scripts/readme_session.py\n")
+            return 1
+        return 0
+    README.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
