@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from tsk import timeutil
 from tsk.cli.common import FormatOption, ledger_of
-from tsk.errors import InvalidInput
 
 app = typer.Typer(help="Ledger settings.", invoke_without_command=True)
+
+KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="A setting's name (see `tsk config show`).")]
 
 
 @app.callback()
@@ -28,7 +26,6 @@ def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     from tsk.render import output
     from tsk.settings import DESCRIPTIONS
 
-    output.check_format(fmt, ("table", "csv", "json"))
     values = ledger_of(ctx).settings
     if fmt == "json":
         print(output.json_text(values))
@@ -38,7 +35,7 @@ def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 
 
 @app.command("get")
-def config_get(ctx: typer.Context, key: str) -> None:
+def config_get(ctx: typer.Context, key: KeyArgument) -> None:
     """Print one setting."""
     from tsk.errors import NotFound
 
@@ -50,7 +47,7 @@ def config_get(ctx: typer.Context, key: str) -> None:
 
 
 @app.command("set")
-def config_set(ctx: typer.Context, key: str, value: str) -> None:
+def config_set(ctx: typer.Context, key: KeyArgument, value: Annotated[str, typer.Argument(metavar="VALUE")]) -> None:
     """Change one setting (units: a comma-separated list)."""
     from tsk import admin
 
