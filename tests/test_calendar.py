@@ -497,6 +497,6 @@ def test_the_package_cache_round_trips_and_a_cut_short_or_older_file_is_rebuilt(
     assert workdays.package_calendar() == fresh and read_from_package == [1]
     assert cache.read_text(encoding="utf-8") == text
 
-    cache.write_text(text.split("\n", 1)[1], encoding="utf-8")  # the format before published years: rebuilt
+    cache.write_text(text.split("\n", 1)[1], encoding="utf-8")  # no published years: never trusted
     assert workdays.package_calendar() == fresh and read_from_package == [1, 1]
     assert cache.read_text(encoding="utf-8") == text

@@ -84,7 +84,9 @@ def package_calendar() -> Package:
     """The package's calendar, from the per-version cache when there is one: a first line
     `published<TAB>2001,2002,…`, then a line per day, `2026-10-01<TAB>0<TAB>国庆节` (1: a make-up
     working day), and a last line `end`."""
-    path = _cache_dir() / f"cn-holidays-{_holidays_fingerprint()}-{FIRST_YEAR}-{LAST_YEAR}.tsv"
+    # The format in the name: a tsk of another format beside this one (a second venv) keeps
+    # its own file rather than rebuilding this one on every run.
+    path = _cache_dir() / f"cn-holidays-v2-{_holidays_fingerprint()}-{FIRST_YEAR}-{LAST_YEAR}.tsv"
     try:
         first, *lines, last = path.read_text(encoding="utf-8").split("\n")
         tag, years = first.split("\t")

@@ -14,7 +14,7 @@ import typer
 # when it is run bare; its base classes are public (typer.TyperException).
 from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
-from typer.models import TyperInfo
+from typer.models import DefaultPlaceholder, TyperInfo
 
 from tsk.cli import calendar as cli_calendar
 from tsk.cli import complaints
@@ -133,14 +133,20 @@ def command_name(info) -> str:
     return info.name or info.callback.__name__.lower().replace("_", "-")
 
 
+def group_name(info: TyperInfo) -> str | None:
+    """The name a module was added under; None for one merged in (for a name not given, Typer
+    keeps a DefaultPlaceholder, not None)."""
+    return None if isinstance(info.name, DefaultPlaceholder) else info.name
+
+
 def only(name: str) -> list[TyperInfo]:
     """The registered group (or the merged module) holding command `name`, and nothing else:
     Typer inspects every registered function's signature when it builds the app, ~1 ms
     each, paid on every run for nothing. Empty for an unknown name."""
     kept = []
     for group in app.registered_groups:
-        if group.name is not None:
-            if group.name == name:
+        if group_name(group) is not None:
+            if group_name(group) == name:
                 kept.append(group)
             continue
         commands = [c for c in group.typer_instance.registered_commands if command_name(c) == name]  # type: ignore[union-attr]
