@@ -16,6 +16,7 @@ from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 from typer.models import DefaultPlaceholder, TyperInfo
 
+from tsk import __version__
 from tsk.cli import calendar as cli_calendar
 from tsk.cli import complaints
 from tsk.cli import config as cli_config
@@ -80,8 +81,6 @@ app = typer.Typer(
 
 def version_callback(value: bool) -> None:
     if value:
-        from tsk import __version__
-
         print(f"tsk {__version__}")
         raise typer.Exit()
 

@@ -10,6 +10,7 @@ import typer
 from tsk import timeutil
 from tsk.cli.common import DATE_FORMS, FormatOption, ledger_of
 from tsk.errors import InvalidInput
+from tsk.render import output
 
 app = typer.Typer(no_args_is_help=True, help="Working days of the mainland-China calendar.")
 
@@ -48,7 +49,6 @@ def calendar_explain(
 ) -> None:
     """Show day by day how a period of N units after DATE is counted, and why days are skipped."""
     from tsk import sla
-    from tsk.render import output
 
     ledger = ledger_of(ctx)
     start = timeutil.parse_date(date)
@@ -110,8 +110,6 @@ def calendar_publish(ctx: typer.Context, year: YearArgument,
 @app.command("show")
 def calendar_show(ctx: typer.Context, year: YearArgument, fmt: FormatOption = "table") -> None:
     """The year's holidays and make-up working days, with their names."""
-    from tsk.render import output
-
     calendar = ledger_of(ctx).calendar
     rows = [
         {"date": e.day.isoformat(), "weekday": "周" + "一二三四五六日"[e.day.weekday()],

@@ -12,6 +12,7 @@ from tsk import timeutil, vocab
 from tsk.cli.common import (DATE_FORMS, AssigneeFilter, AtOption, CategoryFilter, FormatOption, RefArgument, SinceFilter,
                             StatusOption, UnitFilter, UntilFilter, err, ledger_of, one_of)
 from tsk.errors import InvalidInput, TskError
+from tsk.render import output
 
 app = typer.Typer()
 
@@ -85,7 +86,6 @@ def add(
 ) -> None:
     """Record a complaint; prints its ref and deadlines."""
     from tsk import lifecycle, views
-    from tsk.render import output
 
     values = {"customer": customer, "channel": channel, "category": category, "business_type": business_type,
               "cause": cause, "unit": unit, "summary": summary}
@@ -147,7 +147,6 @@ def show(
 ) -> None:
     """One complaint with its whole history."""
     from tsk import listing
-    from tsk.render import output
 
     if form is None and fmt in ("md", "html"):
         raise InvalidInput(f"--format {fmt} is for --form only")

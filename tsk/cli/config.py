@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from tsk.cli.common import FormatOption, ledger_of
+from tsk.errors import NotFound
+from tsk.render import output
 
 app = typer.Typer(help="Ledger settings.", invoke_without_command=True)
 
@@ -23,7 +25,6 @@ def config_root(ctx: typer.Context) -> None:
 @app.command("show")
 def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """Every setting, its value and what it means."""
-    from tsk.render import output
     from tsk.settings import DESCRIPTIONS
 
     values = ledger_of(ctx).settings
@@ -37,8 +38,6 @@ def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 @app.command("get")
 def config_get(ctx: typer.Context, key: KeyArgument) -> None:
     """Print one setting."""
-    from tsk.errors import NotFound
-
     values = ledger_of(ctx).settings
     if key not in values:
         raise NotFound(f"no setting {key!r} (settings: {', '.join(values)})")

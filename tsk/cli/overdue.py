@@ -10,6 +10,7 @@ import typer
 from tsk.cli.common import DATE_FORMS, EXIT_OVERDUE, FormatOption, ledger_of
 from tsk.render import output
 from tsk.render.output import Column
+from tsk.vocab import CLOCK
 
 app = typer.Typer()
 
@@ -72,7 +73,6 @@ def table_columns():
     (red overdue, yellow due soon) for terminals without colour. The level is a bare number to
     leave room for units and handlers at 100 columns."""
     from tsk import views
-    from tsk.vocab import CLOCK
 
     return [
         Column("ref", "编号", no_wrap=True),

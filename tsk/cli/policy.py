@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from tsk.cli.common import FormatOption, ledger_of
+from tsk.render import output
 
 app = typer.Typer(no_args_is_help=True, help="Deadline policies.")
 
@@ -16,7 +17,6 @@ app = typer.Typer(no_args_is_help=True, help="Deadline policies.")
 def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """The presets and the bank's own policies, with their clocks."""
     from tsk import admin
-    from tsk.render import output
 
     ledger = ledger_of(ctx)
     default = ledger.settings["default_policy"]
@@ -37,8 +37,6 @@ def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 def policy_show(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="Like cbrc2012.")],
                 version: Annotated[Optional[int], typer.Option(metavar="N", help="A stored version; default the newest.")] = None) -> None:
     """A policy's full definition as JSON (the form `policy add` reads)."""
-    from tsk.render import output
-
     print(output.json_text(ledger_of(ctx).policy(name, version).to_mapping()))
 
 

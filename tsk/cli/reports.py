@@ -8,7 +8,9 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
+from tsk import timeutil
 from tsk.cli.common import DATE_FORMS, FormatOption, ledger_of
+from tsk.errors import InvalidInput
 
 app = typer.Typer(no_args_is_help=True, help="Statistics and reports (投诉统计分析).")
 
@@ -31,7 +33,7 @@ def half_year(
 
     Counts the complaints received in the half-year; overdue ones as of --as-of (default today).
     """
-    from tsk import reports, timeutil
+    from tsk import reports
 
     chosen = reports.half_year(period)
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
@@ -53,7 +55,7 @@ def stats(
 
     Overdue = still open at --as-of (default --until, or today if earlier) and past its due date.
     """
-    from tsk import reports, timeutil
+    from tsk import reports
 
     period = reports.date_range(since, until)
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
@@ -71,8 +73,7 @@ def trend(
     lang: LangOption = "zh",
 ) -> None:
     """Complaints received per month, as a bar chart in the terminal."""
-    from tsk import reports, timeutil
-    from tsk.errors import InvalidInput
+    from tsk import reports
 
     dim = reports.dimension(by) if by else None
     if dim is not None and dim.option == "month":
