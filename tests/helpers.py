@@ -22,3 +22,16 @@ def one_error_line(run) -> str:
     assert len(lines) == 1, run.stderr
     assert lines[0].startswith("Error:"), run.stderr
     return lines[0]
+
+
+def command_paths() -> list[list[str]]:
+    """Every command of the whole app, as the words that name it: `list`, `report stats`…"""
+    from typer.main import get_command
+
+    from tsk.cli import app
+
+    paths = []
+    for name, command in get_command(app).commands.items():
+        subcommands = getattr(command, "commands", {})
+        paths += [[name, sub] for sub in subcommands] if subcommands else [[name]]
+    return paths

@@ -12,7 +12,7 @@ import pytest
 
 from tsk import sla, timeutil
 from tsk.sla import PRESETS, Period
-from tsk.workdays import PUBLISHED_YEARS, SpecialDay, build_calendar
+from tsk.workdays import SpecialDay, build_calendar, package_calendar
 
 D = dt.date
 
@@ -226,9 +226,28 @@ def test_months_period_rolls_to_a_working_day(cal):
 
 # -- 4. unpublished years ---------------------------------------------------------------------
 
-def test_published_years_run_from_2001_to_2026():
-    assert min(PUBLISHED_YEARS) == 2001 and max(PUBLISHED_YEARS) == 2026
-    assert 2027 not in PUBLISHED_YEARS
+def test_published_years_are_the_years_whose_notice_the_package_transcribes():
+    from holidays.countries.china import China
+
+    published = package_calendar().published_years
+    assert published == set(China(years=2026).special_public_holidays)
+    assert set(range(2001, 2027)) <= published
+
+
+def test_a_holidays_release_that_transcribes_2027_ends_its_warning(tsk, tmp_path, monkeypatch):
+    from holidays.constants import OCT, SEP
+    from holidays.countries.china import ChinaStaticHolidays
+
+    from tsk import workdays
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # as after an upgrade: no cache yet
+    monkeypatch.setitem(ChinaStaticHolidays.special_public_holidays, 2027, ((OCT, 8, SEP, 26),))
+    run = tsk("calendar shift 2026-12-25 5")
+    assert (run.exit_code, run.stdout, run.stderr) == (0, "2027-01-04\n", "")
+    monkeypatch.setattr(workdays, "_read_package", lambda: pytest.fail("the cache was not used"))
+    cal = build_calendar()
+    assert 2027 in cal.published_years
+    assert cal.is_workday(D(2027, 9, 26)) and not cal.is_workday(D(2027, 10, 8))  # Sunday worked, Friday off
 
 
 def test_shift_into_an_unpublished_year_warns_naming_the_year_and_still_answers(tsk):
@@ -459,20 +478,25 @@ def test_explain_with_unknown_unit_is_bad_usage(tsk):
     one_error_line(run)
 
 
-def test_the_package_days_cache_round_trips_and_a_cut_short_file_is_rebuilt(tmp_path, monkeypatch):
+def test_the_package_cache_round_trips_and_a_cut_short_or_older_file_is_rebuilt(tmp_path, monkeypatch):
     from tsk import workdays
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    fresh = workdays.package_days()  # no cache yet: read from `holidays`, then written
+    fresh = workdays.package_calendar()  # no cache yet: read from `holidays`, then written
     (cache,) = (tmp_path / "tsk").glob("cn-holidays-*.tsv")
     text = cache.read_text(encoding="utf-8")
+    assert text.startswith("published\t2001,2002,") and ",2025,2026" in text.split("\n")[0]
     assert "2025-10-01\t0\t" in text and "2026-02-14\t1\t调休上班\n" in text and text.endswith("\nend")
 
     read_from_package = []
-    real = workdays._read_package_days
-    monkeypatch.setattr(workdays, "_read_package_days", lambda: read_from_package.append(1) or real())
-    assert workdays.package_days() == fresh and read_from_package == []  # from the cache alone
+    real = workdays._read_package
+    monkeypatch.setattr(workdays, "_read_package", lambda: read_from_package.append(1) or real())
+    assert workdays.package_calendar() == fresh and read_from_package == []  # from the cache alone
 
     cache.write_text(text[: len(text) // 2], encoding="utf-8")  # a copy cut short: never trusted
-    assert workdays.package_days() == fresh and read_from_package == [1]
+    assert workdays.package_calendar() == fresh and read_from_package == [1]
+    assert cache.read_text(encoding="utf-8") == text
+
+    cache.write_text(text.split("\n", 1)[1], encoding="utf-8")  # no published years: never trusted
+    assert workdays.package_calendar() == fresh and read_from_package == [1, 1]
     assert cache.read_text(encoding="utf-8") == text

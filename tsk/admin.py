@@ -15,7 +15,7 @@ from tsk import timeutil
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
 from tsk.sla import PRESETS, Policy
-from tsk.workdays import PUBLISHED_YEARS
+from tsk.workdays import package_calendar
 
 
 def audit(ledger: Ledger, action: str, details: dict[str, Any]) -> None:
@@ -57,7 +57,7 @@ def set_calendar_days(ledger: Ledger, days: list[dt.date], *, workday: bool | No
 
 def mark_published(ledger: Ledger, year: int, note: str | None) -> None:
     """Say that `year`'s official schedule has been entered as local corrections."""
-    if year in PUBLISHED_YEARS:
+    if year in package_calendar().published_years:
         raise Refused(f"{year}'s schedule is already known from the holidays package")
     with ledger.store.transaction():
         ledger.store.run(q.UPSERT_PUBLISHED_YEAR, {"year": year, "note": note, "actor": ledger.actor,

@@ -20,6 +20,3 @@ class NotFound(TskError):
 class Refused(TskError):
     """A rule forbids the change: wrong state, recusal, extension beyond the cap (exit 1)."""
 
-
-class Tampered(TskError):
-    """`verify` found history that does not match its hash chain or the stored record (exit 1)."""

@@ -44,9 +44,6 @@ from tsk.errors import InvalidInput
 from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, SEVERITY, Vocab
 
-LANGS = ("zh", "en")
-
-
 # -- dimensions ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Dimension:

@@ -2,9 +2,12 @@
 
 Weekends are off; statutory holidays are off; weekend make-up days (调休上班) are on. The
 days that differ from "Monday to Friday" come from the `holidays` package, then from local
-corrections stored in the ledger, which win. The package's days are read once per package
-version and cached as tab-separated text (read without importing `json`), so commands that
-only shift a date never import `holidays`.
+corrections stored in the ledger, which win. A year counts as published when the package
+transcribes its State Council notice (放假安排); a later year is computed on the statutory rules
+only, with a warning, until a `holidays` release or a local correction covers it. The
+package's days and published years are read once per package version and cached as
+tab-separated text (read without importing `json`), so commands that only shift a date never
+import `holidays`.
 
 Counting rules (REQUIREMENTS §3):
 - `shift(d, n)`: the n-th working day after d; d itself is never counted.
@@ -20,11 +23,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
-
-# Years for which the State Council's 放假安排 notice is transcribed in the `holidays`
-# package (its China class cites each notice, 2001 to 2026). A later year is computed on the
-# statutory rules only, with a warning, until the package or a local correction covers it.
-PUBLISHED_YEARS = frozenset(range(2001, 2027))
 
 # The span of years read from the package (and cached); outside it only weekends are off.
 FIRST_YEAR, LAST_YEAR = 1999, 2060
@@ -61,37 +59,54 @@ def _holidays_fingerprint() -> str:
     return f"{crc32(str(china).encode()):08x}-{stat.st_size}-{stat.st_mtime_ns}"
 
 
-def _read_package_days() -> list[tuple[str, bool, str]]:
-    """(ISO date, workday, Chinese name) for every holiday and make-up day in the span."""
+class Package(NamedTuple):
+    """What the `holidays` package knows of China: its special days and published years."""
+
+    days: list[SpecialDay]
+    published_years: frozenset[int]
+
+
+def _read_package() -> tuple[list[tuple[str, bool, str]], list[int]]:
+    """(ISO date, workday, Chinese name) for every holiday and make-up day in the span, and the
+    years whose State Council notice the package transcribes: it keeps each notice's day swaps
+    as data, a year per entry of `special_public_holidays`."""
     from holidays.countries.china import China
 
     china = China(years=range(FIRST_YEAR, LAST_YEAR + 1), categories=("public",), language="zh_CN")
     days = {day: (False, name) for day, name in china.items()}
     for day in china.weekend_workdays:
         days[day] = (True, "调休上班")
-    return [(day.isoformat(), workday, name) for day, (workday, name) in sorted(days.items())]
+    rows = [(day.isoformat(), workday, name) for day, (workday, name) in sorted(days.items())]
+    return rows, sorted(china.special_public_holidays)
 
 
-def package_days() -> list[SpecialDay]:
-    """The package's special days, from the per-version cache when there is one: a line per
-    day, `2026-10-01<TAB>0<TAB>国庆节` (1: a make-up working day), ending in a line `end`."""
-    path = _cache_dir() / f"cn-holidays-{_holidays_fingerprint()}-{FIRST_YEAR}-{LAST_YEAR}.tsv"
+def package_calendar() -> Package:
+    """The package's calendar, from the per-version cache when there is one: a first line
+    `published<TAB>2001,2002,…`, then a line per day, `2026-10-01<TAB>0<TAB>国庆节` (1: a make-up
+    working day), and a last line `end`."""
+    # The format in the name: a tsk of another format beside this one (a second venv) keeps
+    # its own file rather than rebuilding this one on every run.
+    path = _cache_dir() / f"cn-holidays-v2-{_holidays_fingerprint()}-{FIRST_YEAR}-{LAST_YEAR}.tsv"
     try:
-        *lines, last = path.read_text(encoding="utf-8").split("\n")
-        if last != "end":
-            raise ValueError("cut short")
+        first, *lines, last = path.read_text(encoding="utf-8").split("\n")
+        tag, years = first.split("\t")
+        if tag != "published" or last != "end":
+            raise ValueError("not this format, or cut short")
+        published = [int(year) for year in years.split(",") if year]
         rows = [(day, workday == "1", name) for day, workday, name in (line.split("\t") for line in lines)]
     except (OSError, ValueError):
-        rows = _read_package_days()
+        rows, published = _read_package()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text("".join(f"{day}\t{int(workday)}\t{name}\n" for day, workday, name in rows) + "end",
+            tmp.write_text(f"published\t{','.join(map(str, published))}\n"
+                           + "".join(f"{day}\t{int(workday)}\t{name}\n" for day, workday, name in rows) + "end",
                            encoding="utf-8")
             os.replace(tmp, path)  # atomic: concurrent processes never read half a file
         except OSError:
             pass  # a read-only home still computes correctly, only slower
-    return [SpecialDay(dt.date.fromisoformat(day), workday, name, "package") for day, workday, name in rows]
+    days = [SpecialDay(dt.date.fromisoformat(day), workday, name, "package") for day, workday, name in rows]
+    return Package(days, frozenset(published))
 
 
 class Calendar:
@@ -101,7 +116,7 @@ class Calendar:
         self,
         special: Iterable[SpecialDay],
         *,
-        published_years: Iterable[int] = PUBLISHED_YEARS,
+        published_years: Iterable[int] = (),
         on_unpublished: Callable[[int], None] | None = None,
     ) -> None:
         self.special: dict[dt.date, SpecialDay] = {}
@@ -234,9 +249,10 @@ def build_calendar(
     on_unpublished: Callable[[int], None] | None = None,
 ) -> Calendar:
     """The package's calendar with the ledger's local corrections on top."""
+    package = package_calendar()
     return Calendar(
-        [*package_days(), *corrections],
-        published_years=PUBLISHED_YEARS | frozenset(extra_published),
+        [*package.days, *corrections],
+        published_years=package.published_years | frozenset(extra_published),
         on_unpublished=on_unpublished,
     )
 

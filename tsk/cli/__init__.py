@@ -9,10 +9,14 @@ import sys
 from typing import Annotated, Any, Optional
 
 import typer
+
+# typer 0.28 vendors Click and exports no public name for the error that shows a group's help
+# when it is run bare; its base classes are public (typer.TyperException).
+from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
+from typer.models import DefaultPlaceholder, TyperInfo
 
-from typer.models import TyperInfo
-
+from tsk import __version__
 from tsk.cli import calendar as cli_calendar
 from tsk.cli import complaints
 from tsk.cli import config as cli_config
@@ -24,7 +28,8 @@ from tsk.cli.common import State, err
 from tsk.errors import TskError
 
 class TskGroup(TyperGroup):
-    """Runs the command and maps every failure to one stderr line and an exit code."""
+    """Runs the command and maps every failure to one stderr line and an exit code: each
+    error carries its code (TskError's, Click's), none is recognised by its name."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
         try:
@@ -32,30 +37,36 @@ class TskGroup(TyperGroup):
         except TskError as exc:
             err(f"Error: {exc}")
             sys.exit(exc.exit_code)
+        except NoArgsIsHelpError as exc:  # `tsk`, `tsk report`: the help, on stderr
+            exc.show()
+            sys.exit(exc.exit_code)
+        except typer.TyperException as exc:  # Click's usage errors (exit 2) and the like
+            err(f"Error: {exc.format_message()}")
+            sys.exit(exc.exit_code)
+        except typer.Abort:  # end of input at a prompt
+            err("Error: aborted")
+            sys.exit(1)
         except sqlite3.Error as exc:
             err(f"Error: ledger database: {exc}")
             sys.exit(1)
-        except Exception as exc:  # Typer's Click errors, and server-database errors
-            exit_code = getattr(exc, "exit_code", None)
-            if type(exc).__name__ == "NoArgsIsHelpError":
-                exc.show()  # type: ignore[attr-defined]
-                sys.exit(exit_code or 2)
-            if exit_code is not None and hasattr(exc, "format_message"):
-                err(f"Error: {exc.format_message()}")  # type: ignore[attr-defined]
-                sys.exit(exit_code)
-            if type(exc).__module__.startswith("sqlalchemy"):
-                err(f"Error: database: {str(exc).splitlines()[0]}")
-                sys.exit(1)
-            if type(exc).__name__ == "Abort":
-                err("Error: aborted")
-                sys.exit(1)
-            raise
         except KeyboardInterrupt:
             err("Error: interrupted")
             sys.exit(130)
+        except Exception as exc:
+            if not is_server_database_error(exc):
+                raise
+            err(f"Error: database: {str(exc).splitlines()[0]}")
+            sys.exit(1)
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
+
+
+def is_server_database_error(exc: Exception) -> bool:
+    """An error of SQLAlchemy (PostgreSQL ledgers). Only a ledger opened through it can raise
+    one, so it is loaded by then; importing it just to catch its errors would cost ~0.3 s."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.SQLAlchemyError)
 
 
 app = typer.Typer(
@@ -70,8 +81,6 @@ app = typer.Typer(
 
 def version_callback(value: bool) -> None:
     if value:
-        from tsk import __version__
-
         print(f"tsk {__version__}")
         raise typer.Exit()
 
@@ -79,8 +88,8 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option("--db", help="Ledger file path or postgresql:// URL (else $TSK_DB, else ~/.local/share/tsk/ledger.db).")] = None,
-    as_: Annotated[Optional[str], typer.Option("--as", help="Actor recorded on every event (else $TSK_USER, else the login name).")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", metavar="PATH_OR_URL", help="Ledger file path or postgresql:// URL (else $TSK_DB, else ~/.local/share/tsk/ledger.db).")] = None,
+    as_: Annotated[Optional[str], typer.Option("--as", metavar="NAME", help="Actor recorded on every event (else $TSK_USER, else the login name).")] = None,
     version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")] = False,
 ) -> None:
     ctx.obj = State(db, as_)
@@ -123,14 +132,20 @@ def command_name(info) -> str:
     return info.name or info.callback.__name__.lower().replace("_", "-")
 
 
+def group_name(info: TyperInfo) -> str | None:
+    """The name a module was added under; None for one merged in (for a name not given, Typer
+    keeps a DefaultPlaceholder, not None)."""
+    return None if isinstance(info.name, DefaultPlaceholder) else info.name
+
+
 def only(name: str) -> list[TyperInfo]:
     """The registered group (or the merged module) holding command `name`, and nothing else:
     Typer inspects every registered function's signature when it builds the app, ~1 ms
     each, paid on every run for nothing. Empty for an unknown name."""
     kept = []
     for group in app.registered_groups:
-        if group.name is not None:
-            if group.name == name:
+        if group_name(group) is not None:
+            if group_name(group) == name:
                 kept.append(group)
             continue
         commands = [c for c in group.typer_instance.registered_commands if command_name(c) == name]  # type: ignore[union-attr]

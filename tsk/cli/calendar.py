@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from tsk import timeutil
-from tsk.cli.common import FormatOption, ledger_of
+from tsk.cli.common import DATE_FORMS, FormatOption, ledger_of
 from tsk.errors import InvalidInput
+from tsk.render import output
 
 app = typer.Typer(no_args_is_help=True, help="Working days of the mainland-China calendar.")
 
+DateArgument = Annotated[str, typer.Argument(metavar="DATE", help=f"{DATE_FORMS}.")]
+DatesArgument = Annotated[list[str], typer.Argument(metavar="DATE...", help="One or more dates, like 2026-11-23.")]
+YearArgument = Annotated[int, typer.Argument(metavar="YEAR", help="Like 2027.")]
+
 
 @app.command("shift")
-def calendar_shift(ctx: typer.Context, date: str, n: Annotated[int, typer.Argument(help="Working days (negative: before).")]) -> None:
+def calendar_shift(ctx: typer.Context, date: DateArgument,
+                   n: Annotated[int, typer.Argument(metavar="N", help="Working days (negative: before).")]) -> None:
     """Print the date N working days after DATE (DATE itself not counted)."""
     print(ledger_of(ctx).calendar.shift(timeutil.parse_date(date), n).isoformat())
 
 
 @app.command("between")
-def calendar_between(ctx: typer.Context, start: str, end: str) -> None:
+def calendar_between(ctx: typer.Context, start: Annotated[str, typer.Argument(metavar="START", help="A date.")],
+                     end: Annotated[str, typer.Argument(metavar="END", help="A date.")]) -> None:
     """Print the number of working days after START up to and including END."""
     print(ledger_of(ctx).calendar.between(timeutil.parse_date(start), timeutil.parse_date(end)))
 
 
 @app.command("is-workday")
-def calendar_is_workday(ctx: typer.Context, date: str) -> None:
+def calendar_is_workday(ctx: typer.Context, date: DateArgument) -> None:
     """Print yes or no."""
     print("yes" if ledger_of(ctx).calendar.is_workday(timeutil.parse_date(date)) else "no")
 
@@ -36,16 +42,14 @@ def calendar_is_workday(ctx: typer.Context, date: str) -> None:
 @app.command("explain")
 def calendar_explain(
     ctx: typer.Context,
-    date: str,
-    n: int,
-    unit: Annotated[str, typer.Option(help="working_days, calendar_days, months or hours.")] = "working_days",
+    date: DateArgument,
+    n: Annotated[int, typer.Argument(metavar="N", help="How many units.")],
+    unit: Annotated[str, typer.Option(metavar="UNIT", help="working_days, calendar_days, months or hours.")] = "working_days",
     fmt: FormatOption = "table",
 ) -> None:
     """Show day by day how a period of N units after DATE is counted, and why days are skipped."""
     from tsk import sla
-    from tsk.render import output
 
-    output.check_format(fmt, ("table", "csv", "json"))
     ledger = ledger_of(ctx)
     start = timeutil.parse_date(date)
     period = sla.Period.parse(f"{n} {unit}", what="period")
@@ -63,10 +67,10 @@ def calendar_explain(
 @app.command("set")
 def calendar_set(
     ctx: typer.Context,
-    dates: Annotated[list[str], typer.Argument(metavar="DATE...", help="One or more dates.")],
+    dates: DatesArgument,
     workday: Annotated[bool, typer.Option("--workday", help="Make them working days (调休上班).")] = False,
     holiday: Annotated[bool, typer.Option("--holiday", help="Make them days off (假日).")] = False,
-    note: Annotated[Optional[str], typer.Option(help="Why: e.g. the notice that set it.")] = None,
+    note: Annotated[Optional[str], typer.Option(metavar="TEXT", help="Why: e.g. the notice that set it.")] = None,
 ) -> None:
     """Record local corrections to the calendar; open complaints' deadlines follow them."""
     from tsk import admin
@@ -82,7 +86,7 @@ def calendar_set(
 
 
 @app.command("unset")
-def calendar_unset(ctx: typer.Context, dates: Annotated[list[str], typer.Argument(metavar="DATE...")]) -> None:
+def calendar_unset(ctx: typer.Context, dates: DatesArgument) -> None:
     """Remove local corrections: the days follow the published calendar again."""
     from tsk import admin
 
@@ -94,7 +98,8 @@ def calendar_unset(ctx: typer.Context, dates: Annotated[list[str], typer.Argumen
 
 
 @app.command("publish")
-def calendar_publish(ctx: typer.Context, year: int, note: Annotated[Optional[str], typer.Option(help="The notice, e.g. 国办发明电〔2026〕…")] = None) -> None:
+def calendar_publish(ctx: typer.Context, year: YearArgument,
+                     note: Annotated[Optional[str], typer.Option(metavar="TEXT", help="The notice, e.g. 国办发明电〔2026〕…")] = None) -> None:
     """Mark YEAR's official schedule as entered locally (stops the unpublished-year warning)."""
     from tsk import admin
 
@@ -103,11 +108,8 @@ def calendar_publish(ctx: typer.Context, year: int, note: Annotated[Optional[str
 
 
 @app.command("show")
-def calendar_show(ctx: typer.Context, year: int, fmt: FormatOption = "table") -> None:
+def calendar_show(ctx: typer.Context, year: YearArgument, fmt: FormatOption = "table") -> None:
     """The year's holidays and make-up working days, with their names."""
-    from tsk.render import output
-
-    output.check_format(fmt, ("table", "csv", "json"))
     calendar = ledger_of(ctx).calendar
     rows = [
         {"date": e.day.isoformat(), "weekday": "周" + "一二三四五六日"[e.day.weekday()],

@@ -1,13 +1,18 @@
-"""What every command module shares: stderr messages, the ledger of the invocation, options."""
+"""What every command module shares: stderr messages, the ledger of the invocation, and the
+options and arguments several commands take, each with a metavar that says what it wants."""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
+from tsk.vocab import CATEGORY, STATUS, Vocab
+
 EXIT_OVERDUE = 3
+
+DATE_FORMS = "2026-11-23, '2026-11-23 14:05', ISO 8601, today or yesterday (Asia/Shanghai)"
 
 
 def err(message: str) -> None:
@@ -35,5 +40,23 @@ def ledger_of(ctx: typer.Context):
     return ctx.find_root().obj.ledger
 
 
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
-AtOption = Annotated[str | None, typer.Option("--at", help="When it happened (default now); not in the future nor before receipt.")]
+def one_of(table: Vocab, what: str, *, also: str = "") -> str:
+    """The help of an option taking a value of `table`: its keys with their Chinese labels,
+    either of which is accepted (the table checks the value, so help and check agree)."""
+    return f"{what}: " + ", ".join(f"{key}/{label}" for key, label in table.entries) + also + "."
+
+
+# `--format` declares the formats of its command: help and validation come from the Literal.
+FormatOption = Annotated[Literal["table", "csv", "json"], typer.Option(
+    "--format", "-f", help="table for people; csv (a header row) or json for scripts.")]
+AtOption = Annotated[str | None, typer.Option(
+    "--at", metavar="DATE", help=f"When it happened (default now): {DATE_FORMS}; not in the future nor before receipt.")]
+RefArgument = Annotated[str, typer.Argument(metavar="REF", help="The complaint, e.g. TS-2026-000123.")]
+
+# The filters of `list` and `export`.
+StatusOption = Annotated[str, typer.Option(metavar="STATUS", help=one_of(STATUS, "Only this status", also=", or all"))]
+UnitFilter = Annotated[str | None, typer.Option(metavar="UNIT", help="Only this unit.")]
+AssigneeFilter = Annotated[str | None, typer.Option(metavar="NAME", help="Only this handler.")]
+CategoryFilter = Annotated[str | None, typer.Option(metavar="CATEGORY", help=one_of(CATEGORY, "Only this category"))]
+SinceFilter = Annotated[str | None, typer.Option(metavar="DATE", help=f"Received on or after this date: {DATE_FORMS}.")]
+UntilFilter = Annotated[str | None, typer.Option(metavar="DATE", help="Received on or before this date.")]

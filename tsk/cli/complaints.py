@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
-from tsk import timeutil
-from tsk.cli.common import AtOption, FormatOption, err, ledger_of
+from tsk import timeutil, vocab
+from tsk.cli.common import (DATE_FORMS, AssigneeFilter, AtOption, CategoryFilter, FormatOption, RefArgument, SinceFilter,
+                            StatusOption, UnitFilter, UntilFilter, err, ledger_of, one_of)
 from tsk.errors import InvalidInput, TskError
+from tsk.render import output
 
 app = typer.Typer()
 
@@ -58,35 +60,33 @@ def _ask_missing(values: dict) -> None:
 @app.command()
 def add(
     ctx: typer.Context,
-    customer: Annotated[Optional[str], typer.Option(help="Customer name (客户姓名).")] = None,
-    phone: Annotated[Optional[str], typer.Option(help="Customer phone.")] = None,
-    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Resident ID number (身份证号).")] = None,
-    email: Annotated[Optional[str], typer.Option(help="Customer email.")] = None,
-    address: Annotated[Optional[str], typer.Option(help="Customer address.")] = None,
-    channel: Annotated[Optional[str], typer.Option(help="phone/电话, in-person/现场, letter/信函, email, fax, sms, online, comment-book, regulator/监管转办.")] = None,
-    kind: Annotated[str, typer.Option(help="complaint/投诉, suggestion/建议, inquiry/咨询.")] = "complaint",
-    category: Annotated[Optional[str], typer.Option(help="service/服务类, product/产品类, process/流程类, system/系统类, external/外部类.")] = None,
-    business_type: Annotated[Optional[str], typer.Option("--business-type", help="PBoC business type, e.g. card/银行卡, loan/贷款.")] = None,
-    cause: Annotated[Optional[str], typer.Option(help="PBoC cause, e.g. service-quality/服务态度及服务质量.")] = None,
-    severity: Annotated[str, typer.Option(help="general/一般, serious/较重, major/重大.")] = "general",
-    unit: Annotated[Optional[str], typer.Option(help="Unit complained about (被投诉单位).")] = None,
-    subject_staff: Annotated[Optional[str], typer.Option("--subject-staff", help="Staff member complained about (回避).")] = None,
-    conflict: Annotated[Optional[list[str]], typer.Option("--conflict", help="Someone else with a direct interest (repeatable).")] = None,
-    group_size: Annotated[int, typer.Option("--group-size", help="Number of complainants.")] = 1,
-    summary: Annotated[Optional[str], typer.Option(help="What happened (投诉内容).")] = None,
-    demand: Annotated[Optional[str], typer.Option(help="What the customer asks for (诉求).")] = None,
-    received: Annotated[Optional[str], typer.Option(help="When received (default now), Asia/Shanghai.")] = None,
-    policy: Annotated[Optional[str], typer.Option(help="Deadline policy (default: the ledger's).")] = None,
-    referred_by: Annotated[Optional[str], typer.Option("--referred-by", help="Referring authority (转办机关).")] = None,
-    referral_ref: Annotated[Optional[str], typer.Option("--referral-ref", help="The referral's reference no.")] = None,
+    customer: Annotated[Optional[str], typer.Option(metavar="NAME", help="Customer name (客户姓名).")] = None,
+    phone: Annotated[Optional[str], typer.Option(metavar="PHONE", help="Customer phone.")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", metavar="ID", help="Resident ID number (身份证号).")] = None,
+    email: Annotated[Optional[str], typer.Option(metavar="EMAIL", help="Customer email.")] = None,
+    address: Annotated[Optional[str], typer.Option(metavar="TEXT", help="Customer address.")] = None,
+    channel: Annotated[Optional[str], typer.Option(metavar="CHANNEL", help=one_of(vocab.CHANNEL, "How it came in"))] = None,
+    kind: Annotated[str, typer.Option(metavar="KIND", help=one_of(vocab.KIND, "Kind"))] = "complaint",
+    category: Annotated[Optional[str], typer.Option(metavar="CATEGORY", help=one_of(vocab.CATEGORY, "Category"))] = None,
+    business_type: Annotated[Optional[str], typer.Option("--business-type", metavar="TYPE", help=one_of(vocab.BUSINESS_TYPE, "PBoC business type"))] = None,
+    cause: Annotated[Optional[str], typer.Option(metavar="CAUSE", help=one_of(vocab.CAUSE, "PBoC cause"))] = None,
+    severity: Annotated[str, typer.Option(metavar="SEVERITY", help=one_of(vocab.SEVERITY, "Severity"))] = "general",
+    unit: Annotated[Optional[str], typer.Option(metavar="UNIT", help="Unit complained about (被投诉单位).")] = None,
+    subject_staff: Annotated[Optional[str], typer.Option("--subject-staff", metavar="NAME", help="Staff member complained about (回避).")] = None,
+    conflict: Annotated[Optional[list[str]], typer.Option("--conflict", metavar="NAME", help="Someone else with a direct interest (repeatable).")] = None,
+    group_size: Annotated[int, typer.Option("--group-size", metavar="N", help="Number of complainants.")] = 1,
+    summary: Annotated[Optional[str], typer.Option(metavar="TEXT", help="What happened (投诉内容).")] = None,
+    demand: Annotated[Optional[str], typer.Option(metavar="TEXT", help="What the customer asks for (诉求).")] = None,
+    received: Annotated[Optional[str], typer.Option(metavar="DATE", help=f"When received (default now): {DATE_FORMS}.")] = None,
+    policy: Annotated[Optional[str], typer.Option(metavar="NAME", help="Deadline policy (default: the ledger's).")] = None,
+    referred_by: Annotated[Optional[str], typer.Option("--referred-by", metavar="NAME", help="Referring authority (转办机关).")] = None,
+    referral_ref: Annotated[Optional[str], typer.Option("--referral-ref", metavar="TEXT", help="The referral's reference no.")] = None,
     direct: Annotated[bool, typer.Option("--direct", help="越级: the customer went over the unit's head.")] = False,
-    fmt: FormatOption = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", "-f", help="table for people; json (the record) for scripts.")] = "table",
 ) -> None:
     """Record a complaint; prints its ref and deadlines."""
     from tsk import lifecycle, views
-    from tsk.render import output
 
-    output.check_format(fmt, ("table", "json"))
     values = {"customer": customer, "channel": channel, "category": category, "business_type": business_type,
               "cause": cause, "unit": unit, "summary": summary}
     _ask_missing(values)
@@ -115,21 +115,20 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[str, typer.Option(help="open, closed, rejected, withdrawn or all.")] = "open",
-    unit: Annotated[Optional[str], typer.Option(help="Only this unit.")] = None,
-    assignee: Annotated[Optional[str], typer.Option(help="Only this handler.")] = None,
-    category: Annotated[Optional[str], typer.Option(help="Only this category.")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Received on or after this date.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Received on or before this date.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 0,
+    status: StatusOption = "open",
+    unit: UnitFilter = None,
+    assignee: AssigneeFilter = None,
+    category: CategoryFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    limit: Annotated[int, typer.Option(metavar="N", help="At most this many rows (0: all).")] = 0,
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded).")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Complaints, direct (越级) first, then soonest due."""
     from tsk import listing
-    from tsk.render import complaints, output
+    from tsk.render import complaints
 
-    output.check_format(fmt, ("table", "csv", "json"))
     ledger = ledger_of(ctx)
     filters = listing.Filters.parse(status=status, unit=unit, assignee=assignee, category=category, since=since, until=until)
     rows = listing.complaints(ledger, filters, limit=limit, show_pii=show_pii)
@@ -140,23 +139,27 @@ def list_(
 @app.command()
 def show(
     ctx: typer.Context,
-    ref: str,
-    fmt: FormatOption = "table",
-    form: Annotated[Optional[str], typer.Option(help="handling (客户投诉处理表) or supervision (客户投诉处理督办表).")] = None,
+    ref: RefArgument,
+    fmt: Annotated[Literal["table", "json", "md", "html"], typer.Option(
+        "--format", "-f", help="table or json; with --form: table (Markdown), md or html.")] = "table",
+    form: Annotated[Optional[str], typer.Option(
+        metavar="FORM", help="handling (客户投诉处理表) or supervision (客户投诉处理督办表).")] = None,
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID number (recorded).")] = False,
 ) -> None:
     """One complaint with its whole history."""
     from tsk import listing
-    from tsk.render import complaints, output
+    from tsk.render import complaints
 
+    if form is None and fmt in ("md", "html"):
+        raise InvalidInput(f"--format {fmt} is for --form only")
+    if form is not None and fmt == "json":
+        raise InvalidInput("--format json does not apply to --form (table, md or html)")
     ledger = ledger_of(ctx)
     if form is not None:
         from tsk.render import forms
 
-        output.check_format(fmt, ("table", "md", "html"))
         print(forms.render(ledger, ref, form, "html" if fmt == "html" else "md", show_pii=show_pii))
         return
-    output.check_format(fmt, ("table", "json"))
     view = listing.complaint_with_history(ledger, ref, show_pii=show_pii)
     if fmt == "json":
         print(output.json_text(view))
@@ -165,10 +168,17 @@ def show(
 
 
 # -- changing complaints ---------------------------------------------------------------------
+ViaOption = Annotated[str, typer.Option(metavar="CHANNEL", help=one_of(vocab.NOTIFY_VIA, "How the customer was told"))]
+NotifiedViaOption = Annotated[str, typer.Option(
+    "--notified-via", metavar="CHANNEL", help=one_of(vocab.NOTIFY_VIA, "How the customer was told"))]
+
+
+def text_option(help: str):  # noqa: A002 - typer's word
+    return typer.Option(metavar="TEXT", help=help)
+
+
 @app.command()
-def ack(ctx: typer.Context, ref: str,
-        via: Annotated[str, typer.Option(help="sms, phone, email or letter: how the customer was told.")],
-        at: AtOption = None) -> None:
+def ack(ctx: typer.Context, ref: RefArgument, via: ViaOption, at: AtOption = None) -> None:
     """Record that the customer was told of acceptance, time limit and contact (受理告知)."""
     from tsk import lifecycle
 
@@ -177,10 +187,11 @@ def ack(ctx: typer.Context, ref: str,
 
 
 @app.command()
-def assign(ctx: typer.Context, ref: str,
-           to: Annotated[str, typer.Option("--to", help="The handler (处理人).")],
-           unit: Annotated[Optional[str], typer.Option(help="The handler's unit.")] = None,
-           override_recusal: Annotated[Optional[str], typer.Option("--override-recusal", help="Why a conflicted handler may handle it anyway (recorded).")] = None,
+def assign(ctx: typer.Context, ref: RefArgument,
+           to: Annotated[str, typer.Option("--to", metavar="NAME", help="The handler (处理人).")],
+           unit: Annotated[Optional[str], typer.Option(metavar="UNIT", help="The handler's unit.")] = None,
+           override_recusal: Annotated[Optional[str], typer.Option(
+               "--override-recusal", metavar="REASON", help="Why a conflicted handler may handle it anyway (recorded).")] = None,
            at: AtOption = None) -> None:
     """Give a complaint its handler; the subject of the complaint is refused (回避)."""
     from tsk import lifecycle
@@ -190,8 +201,9 @@ def assign(ctx: typer.Context, ref: str,
 
 
 @app.command()
-def conflict(ctx: typer.Context, ref: str, name: str,
-             reason: Annotated[str, typer.Option(help="The direct interest.")], at: AtOption = None) -> None:
+def conflict(ctx: typer.Context, ref: RefArgument,
+             name: Annotated[str, typer.Argument(metavar="NAME", help="Who may not handle it.")],
+             reason: Annotated[str, text_option("The direct interest.")], at: AtOption = None) -> None:
     """Mark NAME as having a direct interest in the complaint (回避)."""
     from tsk import lifecycle
 
@@ -200,9 +212,10 @@ def conflict(ctx: typer.Context, ref: str, name: str,
 
 
 @app.command()
-def escalate(ctx: typer.Context, ref: str,
-             reason: Annotated[str, typer.Option(help="Why.")],
-             to_level: Annotated[Optional[int], typer.Option("--to-level", help="1 网点/支行, 2 分行, 3 总行 (default one up).")] = None,
+def escalate(ctx: typer.Context, ref: RefArgument,
+             reason: Annotated[str, text_option("Why.")],
+             to_level: Annotated[Optional[int], typer.Option(
+                 "--to-level", metavar="N", help=", ".join(f"{n} {label}" for n, label in vocab.LEVEL.items()) + " (default one up).")] = None,
              at: AtOption = None) -> None:
     """Raise a complaint's level."""
     from tsk import lifecycle, views
@@ -212,10 +225,10 @@ def escalate(ctx: typer.Context, ref: str,
 
 
 @app.command()
-def extend(ctx: typer.Context, ref: str,
-           days: Annotated[int, typer.Option(help="Working days to add.")],
-           reason: Annotated[str, typer.Option(help="Why (told to the customer).")],
-           notified_via: Annotated[str, typer.Option("--notified-via", help="How the customer was told: sms, phone, email, letter.")],
+def extend(ctx: typer.Context, ref: RefArgument,
+           days: Annotated[int, typer.Option(metavar="N", help="Working days to add.")],
+           reason: Annotated[str, text_option("Why (told to the customer).")],
+           notified_via: NotifiedViaOption,
            at: AtOption = None) -> None:
     """Extend the resolution deadline, within the policy's cap."""
     from tsk import lifecycle
@@ -224,8 +237,11 @@ def extend(ctx: typer.Context, ref: str,
     print(f"{c['ref']} extended by {days} working day(s): due {c['due']} (cap {c['cap_due']})")
 
 
+TextArgument = Annotated[str, typer.Argument(metavar="TEXT")]
+
+
 @app.command()
-def note(ctx: typer.Context, ref: str, text: str, at: AtOption = None) -> None:
+def note(ctx: typer.Context, ref: RefArgument, text: TextArgument, at: AtOption = None) -> None:
     """Add a note to a complaint's history."""
     from tsk import lifecycle
 
@@ -234,9 +250,7 @@ def note(ctx: typer.Context, ref: str, text: str, at: AtOption = None) -> None:
 
 
 @app.command()
-def notify(ctx: typer.Context, ref: str, text: str,
-           via: Annotated[str, typer.Option(help="sms, phone, email, letter, in-person, online.")],
-           at: AtOption = None) -> None:
+def notify(ctx: typer.Context, ref: RefArgument, text: TextArgument, via: ViaOption, at: AtOption = None) -> None:
     """Record that the customer was told something (progress, appeal route...)."""
     from tsk import lifecycle
 
@@ -245,7 +259,7 @@ def notify(ctx: typer.Context, ref: str, text: str,
 
 
 @app.command()
-def reported(ctx: typer.Context, ref: str, text: str, at: AtOption = None) -> None:
+def reported(ctx: typer.Context, ref: RefArgument, text: TextArgument, at: AtOption = None) -> None:
     """Record that the report to the regulator was made (stops the report clock)."""
     from tsk import lifecycle
 
@@ -254,14 +268,15 @@ def reported(ctx: typer.Context, ref: str, text: str, at: AtOption = None) -> No
 
 
 @app.command()
-def close(ctx: typer.Context, ref: str,
-          result: Annotated[str, typer.Option(help="upheld, partly or not-upheld.")],
-          resolution: Annotated[str, typer.Option(help="What was done.")],
-          notified_via: Annotated[str, typer.Option("--notified-via", help="How the customer was told the result.")],
-          compensation: Annotated[Optional[str], typer.Option(help="Amount paid, in yuan.")] = None,
-          root_cause: Annotated[Optional[str], typer.Option("--root-cause", help="Cause analysis (原因分析).")] = None,
-          rectification: Annotated[Optional[str], typer.Option(help="Rectification measure (整改措施).")] = None,
-          satisfaction: Annotated[Optional[str], typer.Option(help="satisfied, fair or dissatisfied (回访).")] = None,
+def close(ctx: typer.Context, ref: RefArgument,
+          result: Annotated[str, typer.Option(metavar="RESULT", help=one_of(vocab.RESULT, "The decision"))],
+          resolution: Annotated[str, text_option("What was done.")],
+          notified_via: NotifiedViaOption,
+          compensation: Annotated[Optional[str], typer.Option(metavar="AMOUNT", help="Amount paid, in yuan.")] = None,
+          root_cause: Annotated[Optional[str], typer.Option("--root-cause", metavar="TEXT", help="Cause analysis (原因分析).")] = None,
+          rectification: Annotated[Optional[str], text_option("Rectification measure (整改措施).")] = None,
+          satisfaction: Annotated[Optional[str], typer.Option(
+              metavar="SATISFACTION", help=one_of(vocab.SATISFACTION, "The customer's view (回访)"))] = None,
           at: AtOption = None) -> None:
     """Resolve a complaint."""
     from tsk import lifecycle
@@ -272,9 +287,9 @@ def close(ctx: typer.Context, ref: str,
 
 
 @app.command()
-def reject(ctx: typer.Context, ref: str,
-           reason: Annotated[str, typer.Option(help="Why it is not accepted (不予受理).")],
-           notified_via: Annotated[str, typer.Option("--notified-via", help="How the customer was told.")],
+def reject(ctx: typer.Context, ref: RefArgument,
+           reason: Annotated[str, text_option("Why it is not accepted (不予受理).")],
+           notified_via: NotifiedViaOption,
            at: AtOption = None) -> None:
     """Not accepted (不予受理)."""
     from tsk import lifecycle
@@ -284,7 +299,7 @@ def reject(ctx: typer.Context, ref: str,
 
 
 @app.command()
-def withdraw(ctx: typer.Context, ref: str, reason: Annotated[str, typer.Option(help="Why.")], at: AtOption = None) -> None:
+def withdraw(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_option("Why.")], at: AtOption = None) -> None:
     """The customer withdrew the complaint."""
     from tsk import lifecycle
 
@@ -293,7 +308,8 @@ def withdraw(ctx: typer.Context, ref: str, reason: Annotated[str, typer.Option(h
 
 
 @app.command()
-def reopen(ctx: typer.Context, ref: str, reason: Annotated[str, typer.Option(help="The appeal (申诉).")], at: AtOption = None) -> None:
+def reopen(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_option("The appeal (申诉).")],
+           at: AtOption = None) -> None:
     """Open a closed or rejected complaint again (appeal); its clocks restart."""
     from tsk import lifecycle
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from tsk import timeutil
 from tsk.cli.common import FormatOption, ledger_of
-from tsk.errors import InvalidInput
+from tsk.errors import NotFound
+from tsk.render import output
 
 app = typer.Typer(help="Ledger settings.", invoke_without_command=True)
+
+KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="A setting's name (see `tsk config show`).")]
 
 
 @app.callback()
@@ -25,10 +25,8 @@ def config_root(ctx: typer.Context) -> None:
 @app.command("show")
 def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """Every setting, its value and what it means."""
-    from tsk.render import output
     from tsk.settings import SETTINGS
 
-    output.check_format(fmt, ("table", "csv", "json"))
     values = ledger_of(ctx).settings
     if fmt == "json":
         print(output.json_text(values))
@@ -38,10 +36,8 @@ def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 
 
 @app.command("get")
-def config_get(ctx: typer.Context, key: str) -> None:
+def config_get(ctx: typer.Context, key: KeyArgument) -> None:
     """Print one setting."""
-    from tsk.errors import NotFound
-
     values = ledger_of(ctx).settings
     if key not in values:
         raise NotFound(f"no setting {key!r} (settings: {', '.join(values)})")
@@ -50,7 +46,7 @@ def config_get(ctx: typer.Context, key: str) -> None:
 
 
 @app.command("set")
-def config_set(ctx: typer.Context, key: str, value: str) -> None:
+def config_set(ctx: typer.Context, key: KeyArgument, value: Annotated[str, typer.Argument(metavar="VALUE")]) -> None:
     """Change one setting (units: a comma-separated list)."""
     from tsk import admin
 

@@ -7,11 +7,12 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Optional, TextIO
+from typing import Annotated, Literal, Optional, TextIO
 
 import typer
 
-from tsk.cli.common import err, ledger_of
+from tsk.cli.common import (AssigneeFilter, CategoryFilter, SinceFilter, StatusOption, UnitFilter, UntilFilter, err,
+                            ledger_of)
 
 app = typer.Typer()
 
@@ -53,23 +54,21 @@ def _output(path: str | None) -> Iterator[TextIO]:
 @app.command("export")
 def export_(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (default), json or jsonl.")] = "csv",
+    fmt: Annotated[Literal["csv", "json", "jsonl"], typer.Option("--format", "-f", help="csv, json (one list) or jsonl (an object a line).")] = "csv",
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded); needed for a lossless import.")] = False,
     excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel and WPS: UTF-8 with BOM, CRLF line ends.")] = False,
-    status: Annotated[str, typer.Option(help="open, closed, rejected, withdrawn or all (default).")] = "all",
-    unit: Annotated[Optional[str], typer.Option(help="Only this unit.")] = None,
-    assignee: Annotated[Optional[str], typer.Option(help="Only this handler.")] = None,
-    category: Annotated[Optional[str], typer.Option(help="Only this category.")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Received on or after this date.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Received on or before this date.")] = None,
-    output_path: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (default: standard output).")] = None,
+    status: StatusOption = "all",
+    unit: UnitFilter = None,
+    assignee: AssigneeFilter = None,
+    category: CategoryFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    output_path: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (default: standard output).")] = None,
 ) -> None:
     """Every field of every complaint, in ref order, for scripts and spreadsheets."""
     from tsk import listing
     from tsk.exchange import export
-    from tsk.render import output
 
-    output.check_format(fmt, export.EXPORT_FORMATS)
     filters = listing.Filters.parse(status=status, unit=unit, assignee=assignee, category=category,
                                     since=since, until=until)
     ledger = ledger_of(ctx)

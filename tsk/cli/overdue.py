@@ -1,5 +1,5 @@
-"""`tsk overdue` and `tsk check`: thin commands over `tsk.overdue` (imported lazily: start-up
-time is measured, so this module imports typer and the standard library only)."""
+"""`tsk overdue` and `tsk check`: thin commands over `tsk.overdue` (imported when run: it
+reads the calendar, which other commands need not load)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from tsk.cli.common import EXIT_OVERDUE, FormatOption, ledger_of
+from tsk.cli.common import DATE_FORMS, EXIT_OVERDUE, FormatOption, ledger_of
+from tsk.render import output
+from tsk.render.output import Column
+from tsk.vocab import CLOCK
 
 app = typer.Typer()
 
 AsOfOption = Annotated[Optional[str], typer.Option(
-    "--as-of", help="Count lateness as of this date (default today, Asia/Shanghai); a future date is a what-if.")]
+    "--as-of", metavar="DATE", help=f"Count lateness as of this date (default today): {DATE_FORMS}; a future date is a what-if.")]
 
 
 @app.command("overdue")
@@ -20,15 +23,13 @@ def overdue(
     ctx: typer.Context,
     as_of: AsOfOption = None,
     within: Annotated[Optional[int], typer.Option(
-        "--within", help="Also list clocks due within N working days after --as-of (0: due that day).")] = None,
+        "--within", metavar="N", help="Also list clocks due within N working days after --as-of (0: due that day).")] = None,
     fail: Annotated[bool, typer.Option("--fail", help="Exit 3 when any clock is past due.")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Past-due clocks (ack, resolution, cap, regulator report), most urgent first; due today is not late."""
-    from tsk.render import output
     from tsk import overdue as lib
 
-    output.check_format(fmt, ("table", "csv", "json"))
     day = lib.parse_as_of(as_of)
     listing = lib.clock_rows(ledger_of(ctx), day, within)  # a stream: written as it is read
     if fmt == "table":
@@ -36,7 +37,7 @@ def overdue(
                             skip_empty=True)
         print(listing.summary())
     else:
-        output.emit(listing.rows, JSON_COLUMNS(), fmt)
+        output.emit(listing.rows, JSON_COLUMNS, fmt)
     if fail and listing.overdue:
         raise typer.Exit(EXIT_OVERDUE)
 
@@ -62,12 +63,9 @@ def check(
 STATE_ZH = {"overdue": "逾期", "due-today": "今日到期", "due-soon": "即将到期"}
 
 
-def JSON_COLUMNS():  # noqa: N802 - a constant built on first use (keeps tsk.render.output out of start-up)
-    from tsk.render.output import Column
-
-    keys = ("ref", "clock", "due", "working_days_late", "overdue", "state", "assignee", "assignee_unit", "unit", "level",
-            "severity", "status", "direct", "customer_name", "flags")
-    return [Column(key, key) for key in keys]
+JSON_COLUMNS = [Column(key, key) for key in (
+    "ref", "clock", "due", "working_days_late", "overdue", "state", "assignee", "assignee_unit", "unit", "level",
+    "severity", "status", "direct", "customer_name", "flags")]
 
 
 def table_columns():
@@ -75,8 +73,6 @@ def table_columns():
     (red overdue, yellow due soon) for terminals without colour. The level is a bare number to
     leave room for units and handlers at 100 columns."""
     from tsk import views
-    from tsk.render.output import Column
-    from tsk.vocab import CLOCK
 
     return [
         Column("ref", "编号", no_wrap=True),

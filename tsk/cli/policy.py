@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from tsk import timeutil
 from tsk.cli.common import FormatOption, ledger_of
-from tsk.errors import InvalidInput
+from tsk.render import output
 
 app = typer.Typer(no_args_is_help=True, help="Deadline policies.")
 
@@ -19,9 +17,7 @@ app = typer.Typer(no_args_is_help=True, help="Deadline policies.")
 def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """The presets and the bank's own policies, with their clocks."""
     from tsk import admin
-    from tsk.render import output
 
-    output.check_format(fmt, ("table", "csv", "json"))
     ledger = ledger_of(ctx)
     default = ledger.settings["default_policy"]
     rows = [
@@ -38,15 +34,14 @@ def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 
 
 @app.command("show")
-def policy_show(ctx: typer.Context, name: str, version: Annotated[Optional[int], typer.Option(help="A stored version; default the newest.")] = None) -> None:
+def policy_show(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="Like cbrc2012.")],
+                version: Annotated[Optional[int], typer.Option(metavar="N", help="A stored version; default the newest.")] = None) -> None:
     """A policy's full definition as JSON (the form `policy add` reads)."""
-    from tsk.render import output
-
     print(output.json_text(ledger_of(ctx).policy(name, version).to_mapping()))
 
 
 @app.command("add")
-def policy_add(ctx: typer.Context, file: Path) -> None:
+def policy_add(ctx: typer.Context, file: Annotated[Path, typer.Argument(metavar="FILE", help="A TOML or JSON policy file.")]) -> None:
     """Store a bank's own policy from a TOML or JSON file."""
     from tsk import admin
 

@@ -4,23 +4,28 @@ Thin commands over `tsk.reports`; the heavy modules are imported inside the comm
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
-from tsk.cli.common import FormatOption, ledger_of
+from tsk import timeutil
+from tsk.cli.common import DATE_FORMS, FormatOption, ledger_of
+from tsk.errors import InvalidInput
 
 app = typer.Typer(no_args_is_help=True, help="Statistics and reports (投诉统计分析).")
 
-LangOption = Annotated[str, typer.Option("--lang", help="zh (Chinese headings, default) or en.")]
-AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Count overdue complaints as of this date.")]
+LangOption = Annotated[Literal["zh", "en"], typer.Option("--lang", help="Headings in Chinese (zh) or English (en).")]
+AsOfOption = Annotated[Optional[str], typer.Option(
+    "--as-of", metavar="DATE", help=f"Count overdue complaints as of this date: {DATE_FORMS}.")]
+DIMENSIONS = "unit, assignee, category, channel, business-type, cause, severity, kind"  # tsk.reports checks --by
 
 
 @app.command("half-year")
 def half_year(
     ctx: typer.Context,
-    period: Annotated[str, typer.Argument(help="2026H1 (Jan–Jun) or 2026H2 (Jul–Dec).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or md.")] = "table",
+    period: Annotated[str, typer.Argument(metavar="PERIOD", help="2026H1 (Jan–Jun) or 2026H2 (Jul–Dec).")],
+    fmt: Annotated[Literal["table", "csv", "json", "md"], typer.Option(
+        "--format", "-f", help="table for people, md for a document; csv or json for scripts.")] = "table",
     lang: LangOption = "zh",
     as_of: AsOfOption = None,
 ) -> None:
@@ -28,10 +33,9 @@ def half_year(
 
     Counts the complaints received in the half-year; overdue ones as of --as-of (default today).
     """
-    from tsk import reports, timeutil
-    from tsk.render import output, reports as shown
+    from tsk import reports
+    from tsk.render import reports as shown
 
-    output.check_format(fmt, ("table", "csv", "json", "md"))
     chosen = reports.half_year(period)
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
     shown.emit_half_year(ledger_of(ctx), chosen, fmt, lang, day)
@@ -40,9 +44,10 @@ def half_year(
 @app.command("stats")
 def stats(
     ctx: typer.Context,
-    since: Annotated[Optional[str], typer.Option(help="Received on or after this date (default 1 January).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Received on or before this date (default today).")] = None,
-    by: Annotated[str, typer.Option(help="unit, assignee, category, channel, business-type, cause, severity, kind or month.")] = "unit",
+    since: Annotated[Optional[str], typer.Option(
+        metavar="DATE", help=f"Received on or after this date (default 1 January): {DATE_FORMS}.")] = None,
+    until: Annotated[Optional[str], typer.Option(metavar="DATE", help="Received on or before this date (default today).")] = None,
+    by: Annotated[str, typer.Option(metavar="DIMENSION", help=f"Group by {DIMENSIONS} or month.")] = "unit",
     fmt: FormatOption = "table",
     lang: LangOption = "zh",
     as_of: AsOfOption = None,
@@ -51,13 +56,9 @@ def stats(
 
     Overdue = still open at --as-of (default --until, or today if earlier) and past its due date.
     """
-    from tsk import reports, timeutil
-    from tsk.render import output, reports as shown
-    from tsk.errors import InvalidInput
+    from tsk import reports
+    from tsk.render import reports as shown
 
-    output.check_format(fmt, ("table", "csv", "json"))
-    if lang not in reports.LANGS:
-        raise InvalidInput(f"--lang {lang!r} is not one of: {', '.join(reports.LANGS)}")
     period = reports.date_range(since, until)
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
     shown.emit_stats(ledger_of(ctx), period, reports.dimension(by), fmt, lang, day)
@@ -66,20 +67,17 @@ def stats(
 @app.command("trend")
 def trend(
     ctx: typer.Context,
-    months: Annotated[int, typer.Option(help="How many months, ending with the current one.")] = 12,
-    by: Annotated[Optional[str], typer.Option(help="Stack the bars by category, kind, channel, severity, unit…")] = None,
-    until: Annotated[Optional[str], typer.Option(help="The last month shown (a date in it; default today).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table (a chart), csv or json.")] = "table",
+    months: Annotated[int, typer.Option(metavar="N", help="How many months, ending with the current one.")] = 12,
+    by: Annotated[Optional[str], typer.Option(metavar="DIMENSION", help=f"Stack the bars by {DIMENSIONS}.")] = None,
+    until: Annotated[Optional[str], typer.Option(metavar="DATE", help="The last month shown (a date in it; default today).")] = None,
+    fmt: Annotated[Literal["table", "csv", "json"], typer.Option(
+        "--format", "-f", help="table (a chart) for people; csv or json for scripts.")] = "table",
     lang: LangOption = "zh",
 ) -> None:
     """Complaints received per month, as a bar chart in the terminal."""
-    from tsk import reports, timeutil
-    from tsk.render import output, reports as shown
-    from tsk.errors import InvalidInput
+    from tsk import reports
+    from tsk.render import reports as shown
 
-    output.check_format(fmt, ("table", "csv", "json"))
-    if lang not in reports.LANGS:
-        raise InvalidInput(f"--lang {lang!r} is not one of: {', '.join(reports.LANGS)}")
     dim = reports.dimension(by) if by else None
     if dim is not None and dim.option == "month":
         raise InvalidInput("--by month is what the chart already shows; choose another dimension")

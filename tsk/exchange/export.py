@@ -11,11 +11,8 @@ from typing import TextIO
 from tsk import views
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
-from tsk.render import output
 from tsk.store import queries as q
 from tsk.views import EXPORT_FIELDS
-
-EXPORT_FORMATS = ("csv", "json", "jsonl")
 
 
 def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: bool = False,
@@ -24,7 +21,6 @@ def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: 
 
     An unmasked export is recorded first (one audit row with the filters and the count).
     """
-    output.check_format(fmt, EXPORT_FORMATS)
     if excel and fmt != "csv":
         raise InvalidInput("--excel applies to CSV only")
     where, params = filters.where()

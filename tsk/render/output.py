@@ -7,9 +7,6 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, TextIO
 
-from tsk.errors import InvalidInput
-
-FORMATS = ("table", "csv", "json", "jsonl", "md")
 JSON_CHUNK = 1000  # rows laid out at once when a JSON list is written as a stream
 
 
@@ -19,12 +16,6 @@ class Column(NamedTuple):  # a NamedTuple, not a frozen dataclass: that costs ~1
     show: Callable[[Any], str] | None = None  # how a table shows the value
     justify: str = "left"
     no_wrap: bool = False  # refs and dates stay whole; free text wraps
-
-
-def check_format(fmt: str, allowed: Sequence[str]) -> str:
-    if fmt not in allowed:
-        raise InvalidInput(f"format {fmt!r} is not one of: {', '.join(allowed)}")
-    return fmt
 
 
 def cell(value: Any) -> str:
@@ -144,8 +135,8 @@ def emit(
             stream.write(json.dumps({k: row.get(k) for k in keys}, ensure_ascii=False) + "\n")
     elif fmt == "md":
         stream.write(markdown_table(rows, columns) + "\n")
-    else:  # pragma: no cover - check_format ran first
-        raise InvalidInput(f"unknown format {fmt}")
+    else:  # pragma: no cover - each command declares the formats it takes
+        raise ValueError(f"unknown format {fmt}")
 
 
 def markdown_table(rows: Iterable[dict], columns: Sequence[Column]) -> str:

@@ -1,0 +1,105 @@
+"""Start-up, guarded rather than described: the morning commands load none of the heavy
+libraries, and the pruned start-up (`invoked_command`, `only`) builds the one command asked
+for, with the same help as the whole app."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from helpers import command_paths
+from tsk import cli
+
+HEAVY = {"sqlalchemy", "sqlmodel", "holidays", "rich", "pydantic"}
+
+# Runs the installed entry point, then names the top-level packages it loaded (stderr, last line).
+PROBE = """
+import sys
+from tsk.cli import main
+try:
+    main()
+finally:
+    print("loaded:", " ".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+COMMANDS = list(get_command(cli.app).commands)
+
+
+@pytest.fixture
+def one_complaint(tsk):
+    from tsk import workdays
+
+    workdays.package_calendar()  # the holidays cache is written: only its first run imports holidays
+    run = tsk(["add", "--customer", "张三", "--phone", "13812345678", "--channel", "电话", "--category", "服务类",
+               "--business-type", "card", "--cause", "service-quality", "--unit", "城关支行", "--summary", "ATM吞卡",
+               "--received", "2026-08-03 10:00"])
+    assert run.exit_code == 0, run.stderr
+    return run.stdout.split()[0]
+
+
+@pytest.mark.parametrize("argv", [["overdue"], ["overdue", "--format", "json"], ["list"], ["list", "--format", "csv"],
+                                  ["show", "REF"], ["show", "REF", "--format", "json"]], ids=" ".join)
+def test_the_morning_commands_load_no_heavy_library(one_complaint, argv):
+    argv = [one_complaint if arg == "REF" else arg for arg in argv]
+    r = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout
+    loaded = set(r.stderr.splitlines()[-1].removeprefix("loaded: ").split())
+    assert "tsk" in loaded
+    assert loaded & HEAVY == set()
+
+
+# -- the pruned start-up -----------------------------------------------------------------------
+@pytest.mark.parametrize("argv, name", [
+    (["list"], "list"),
+    (["list", "--db", "x.db"], "list"),
+    (["--db", "x.db", "list", "--limit", "5"], "list"),
+    (["--db=x.db", "--as", "张敏", "show", "TS-2026-000001"], "show"),
+    (["--as=张敏", "report", "half-year", "2026H1"], "report"),
+    (["--db", "show", "list"], "list"),  # a root option's value is never taken for the command
+    (["frobnicate"], "frobnicate"),
+    ([], None),
+    (["--help"], None),
+    (["--version"], None),
+    (["--db", "x.db"], None),
+    (["--db", "x.db", "--help", "list"], None),
+])
+def test_invoked_command_is_the_first_word_past_the_root_options(argv, name):
+    assert cli.invoked_command(argv) == name
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_is_held_by_exactly_one_group(name):
+    (kept,) = cli.only(name)
+    module = kept.typer_instance
+    names = {cli.command_name(c) for c in module.registered_commands} if cli.group_name(kept) is None else {kept.name}
+    assert names == {name}
+
+
+def test_an_unknown_command_keeps_everything_for_clicks_message(monkeypatch, capsys):
+    assert cli.only("frobnicate") == []
+    monkeypatch.setattr(cli.app, "registered_groups", cli.app.registered_groups)  # restored afterwards
+    monkeypatch.setattr(sys, "argv", ["tsk", "lst"])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == "Error: No such command 'lst'. Did you mean 'list'?\n"
+
+
+def help_text(argv: list[str]) -> str:
+    run = CliRunner().invoke(cli.app, [*argv, "--help"], prog_name="tsk")
+    assert run.exit_code == 0, run.output
+    return run.stdout
+
+
+@pytest.mark.parametrize("path", [[name] for name in COMMANDS if [name] not in command_paths()] + command_paths(),
+                         ids=" ".join)
+def test_a_pruned_app_gives_each_command_the_full_apps_help(monkeypatch, path):
+    full = help_text(path)
+    monkeypatch.setattr(cli.app, "registered_groups", cli.only(path[0]))
+    assert list(get_command(cli.app).commands) == [path[0]]
+    assert help_text(path) == full
