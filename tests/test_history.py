@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from tsk import integrity, lifecycle, records
+from tsk import history, integrity, records
 from tsk.context import Ledger
 
 BASE = ["--customer", "张三", "--channel", "phone", "--category", "service",
@@ -105,7 +105,7 @@ def test_record_is_the_replay_of_its_events(ledger_path, tsk):
             state: dict = {}
             for e in events:
                 state.update(json.loads(e["details"]).get("changes", {}))
-            assert {k: v for k, v in complaint.items() if k not in lifecycle.BOOKKEEPING} == state
+            assert {k: v for k, v in complaint.items() if k not in history.BOOKKEEPING} == state
             assert complaint["event_count"] == len(events)
             assert complaint["history_head"] == events[-1]["hash"]
     finally:

@@ -414,9 +414,9 @@ def test_a_clock_stopped_after_the_ranges_were_cut_is_not_escalated(tsk):
         ranges = overdue._ranges(ledger, as_of, overdue.BATCH)  # the ack clock is past due here
         assert tsk(["ack", ref, "--via", "sms", "--at", "2025-10-13 09:00"]).exit_code == 0
         result = overdue.CheckResult(as_of, recorded=True)
-        events = overdue._Events(ledger, as_of)
+        lapses = overdue._Lapses(ledger, as_of, recorded=True)
         for after, upto in ranges:
-            overdue._record(ledger, after, upto, events, result)  # each range is read in its transaction
+            overdue._record(ledger, after, upto, lapses, result)  # each range is read in its transaction
         assert (result.newly_overdue, result.escalated) == (0, 0)
         assert ledger.store.value("SELECT count(*) FROM lapse") == 0
     finally:
@@ -448,20 +448,36 @@ def test_a_lapse_recorded_meanwhile_fails_its_batch_on_the_key_and_the_batch_is_
 
 
 def test_check_events_are_exactly_those_append_event_writes(tsk):
-    """The chain link built from parts is lifecycle.event_hash's, whatever the actor's name."""
-    from tsk.lifecycle import event_hash
+    """The chain link a check builds from templates is history.event_hash's, whatever the actor's name."""
+    from tsk import history
 
     ledger = Ledger.open(os.environ["TSK_DB"], '值班 "夜间" \\ officer\t')
     try:
-        events = overdue._Events(ledger, dt.date(2025, 10, 13))
-        events.start()
-        for level in (2, None):
-            event = events.make(7, "TS-2025-000001", 4, "ab" * 32, "ack", "2025-09-30", level)
-            assert event["hash"] == event_hash("ab" * 32, "TS-2025-000001", event)
-            assert events.exact
+        lapses = overdue._Lapses(ledger, dt.date(2025, 10, 13), recorded=True)
+        events = lapses.start()
+        c = {"id": 7, "ref": "TS-2025-000001", "level": 2, "event_count": 3, "history_head": "ab" * 32}
+        for changes in ({"level": 3}, None):
+            before = dict(c)
+            info = lapses.info("ack", "2025-09-30", escalated=changes is not None)
+            event = events.append(c, "escalated" if changes else "overdue-recorded", changes, **info)
+            assert event["hash"] == history.event_hash(before["history_head"], "TS-2025-000001", event)
+            assert event["details"] == history.canonical(history.event_details(before, changes or {}, info))
             assert json.loads(event["details"])["working_days_late"] == 4
+        assert c["level"] == 3 and c["event_count"] == 5 and c["history_head"] == event["hash"]
     finally:
         ledger.close()
+
+
+def test_check_escalates_as_tsk_escalate_does(tsk):
+    by_check, by_hand = add(tsk, "2025-10-09 10:00"), add(tsk, "2025-10-09 10:00")
+    assert tsk(["escalate", by_hand, "--reason", "客户情绪激动"]).exit_code == 0
+    assert tsk("check --as-of 2025-10-13").exit_code == 3
+    checked = check_events(show(tsk, by_check))[0]
+    escalated = next(e for e in show(tsk, by_hand)["events"] if e["action"] == "escalated")
+    assert checked["action"] == escalated["action"] == "escalated"
+    assert checked["details"]["changes"] == escalated["details"]["changes"] == {"level": 2}
+    assert checked["details"]["was"] == escalated["details"]["was"] == {"level": 1}
+    assert tsk("verify").exit_code == 0
 
 
 def test_clock_rows_as_a_library(tsk):
