@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from hashlib import sha256
 from itertools import chain, repeat
 from operator import methodcaller
@@ -81,13 +81,17 @@ def _row(complaint: Mapping[str, Any], action: str, at: str, recorded_at: str, a
             "actor": actor, "action": action, "details": details, "prev_hash": complaint["history_head"]}
 
 
+_UPDATES: dict[tuple[str, ...], str] = {}  # the UPDATE per set of columns, written once
+
+
 def save(store, complaint: Mapping[str, Any], columns, expected_count: int) -> None:
     """Write the complaint's changed `columns` and its new event count and head, provided its
     event count is still the one it was read with (else someone else changed it meanwhile)."""
-    names = [*columns, "event_count", "history_head"]
+    names = (*columns, "event_count", "history_head")
+    sql = _UPDATES.get(names) or _UPDATES.setdefault(names, q.update_complaint(list(names)))
     params = {name: complaint[name] for name in names}
     params.update(id=complaint["id"], expected_count=expected_count)
-    if store.run(q.update_complaint(names), params) != 1:
+    if store.run(sql, params) != 1:
         raise Refused(f"{complaint['ref']} was changed by someone else at the same moment; try again")
 
 
@@ -139,22 +143,17 @@ class Template:
         rest = "".join(self.pieces)
         if len(set(self.names)) != len(self.names) or "\ue000" in rest or "\ue001" in rest:
             raise ValueError("the value holds a template's marks")
-        braced = [piece.replace("{", "{{").replace("}", "}}") for piece in self.pieces]
-        self._format = "".join(chain.from_iterable(zip(braced, (f"{{{n}}}" for n in self.names)))) + braced[-1]
+        self._parts = [*chain.from_iterable(zip(self.pieces, self.names)), self.pieces[-1]]
 
     def fill(self, values: Mapping[str, str]) -> str:
-        return self._format.format_map(values)
+        parts = self._parts.copy()
+        parts[1::2] = map(values.__getitem__, self.names)
+        return "".join(parts)
 
     def fill_columns(self, columns: Mapping[str, Sequence[str]]):
         """`fill` for every row of `columns` (one list per hole), joined at C speed."""
         parts = chain.from_iterable(((repeat(piece), columns[name]) for piece, name in zip(self.pieces, self.names)))
         return map("".join, zip(*parts, repeat(self.pieces[-1])))
-
-
-def _frozen(details: Mapping[str, Any]) -> tuple:
-    """`details` as a key (with each value's type: 1 and True are equal, their JSON is not)."""
-    return tuple((k, v.__class__, tuple((c, w.__class__, w) for c, w in v.items()) if v.__class__ is dict else v)
-                 for k, v in details.items())
 
 
 def _filled(value: Any, values: Mapping[str, str]) -> Any:
@@ -179,7 +178,7 @@ class Batch:
     def __init__(self, actor: str) -> None:
         self.actor = actor
         self.now = ""
-        self._details: dict[Any, tuple[str, str]] = {}  # details (frozen) -> canonical text, and it as JSON text
+        self._details: dict[Any, tuple[str, str]] = {}  # (key, changes, was) -> canonical details, and as JSON text
         self._firsts: dict[Any, tuple[Template, Template] | None] = {}
         self.start()
 
@@ -198,19 +197,23 @@ class Batch:
         return {"at": self.now, "recorded_at": self.now, "actor": self.actor, "action": action}
 
     # -- a check's events: the next event of complaints already holding a history ---------------
-    def append(self, c: dict[str, Any], action: str, changes: Mapping[str, Any] | None = None, **info: Any) -> dict:
-        """The next event of `c`, as `append_event` writes it, kept for `write`; `c` (the
-        complaint, or the columns of it at hand) is brought up to date for the event after it."""
+    def append(self, c: dict[str, Any], action: str, changes: Mapping[str, Any] | None, info: Mapping[str, Any],
+               key: Hashable = None) -> dict:
+        """The next event of `c`, as `append_event` writes it (`info`: what it says besides the
+        changes), kept for `write`; `c` (the complaint, or the columns of it at hand) is brought
+        up to date for the event after it. A `key` stands for its `info` (the same key, the same
+        info): the details are then made once per key and change."""
         changes = _checked(c, changes)
-        details = event_details(c, changes, info)
-        try:
-            text, as_json = self._details[key := _frozen(details)]
-        except KeyError:
-            text = canonical(details)
-            self._details[key] = text, as_json = text, canonical(text)
-        except TypeError:  # a value that cannot be a key (a list): not remembered
-            text = canonical(details)
+        # The details depend on the info, the changes and what they replace: a repr tells 1,
+        # True and "1" apart, as JSON does.
+        memo = None if key is None else (key, repr(changes), c["event_count"] and repr([c[k] for k in changes]))
+        if memo in self._details:
+            text, as_json = self._details[memo]
+        else:
+            text = canonical(event_details(c, changes, info))
             as_json = canonical(text)
+            if memo is not None:
+                self._details[memo] = text, as_json
         event = self._event(c, action, text)
         template = self._payload(action)
         if template is None:
@@ -223,8 +226,10 @@ class Batch:
                 if event["hash"] != event_hash(event["prev_hash"], c["ref"], event):
                     self._payloads[action] = None
                     event["hash"] = event_hash(event["prev_hash"], c["ref"], event)
-        touched = self._touched.setdefault(c["id"], (c, c["event_count"], set()))
-        touched[2].update(changes)
+        if c["id"] not in self._touched:
+            self._touched[c["id"]] = (c, c["event_count"], set())
+        if changes:
+            self._touched[c["id"]][2].update(changes)
         c.update(changes)
         c["event_count"], c["history_head"] = event["seq"], event["hash"]
         self.events.append(event)

@@ -246,7 +246,8 @@ def _range(ledger: Ledger, after: int, upto: int, lapses: _Lapses, counts: Check
             if events is None:  # a what-if: the level goes up all the same, for the next lapse
                 c.update(changes or {})
                 continue
-            events.append(c, action, changes, **lapses.info(clock, due, escalated=changes is not None))
+            escalated = changes is not None
+            events.append(c, action, changes, lapses.info(clock, due, escalated), key=(clock, due, escalated))
             new_lapses.append({"complaint_id": cid, "clock": clock, "due": due, "detected_at": events.now})
     if new_lapses:
         store.run_many(q.INSERT_LAPSE, new_lapses)  # its key refuses a lapse recorded twice
@@ -285,7 +286,7 @@ class _Lapses:
             late = self.late[due] = self.calendar.between(dt.date.fromisoformat(due), self.as_of)
         return late
 
-    def info(self, clock: str, due: str, *, escalated: bool) -> dict[str, Any]:
+    def info(self, clock: str, due: str, escalated: bool) -> dict[str, Any]:
         """The event's details besides its changes."""
         key = (clock, due, escalated)
         found = self._info.get(key)
