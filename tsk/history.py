@@ -121,10 +121,17 @@ def hole(name: str) -> str:
     return f"\ue000{name}\ue001"
 
 
+# The ASCII characters canonical escapes in text, asked of canonical itself.
+_ESCAPED = bytes(b for b in range(128) if canonical(chr(b)) != f'"{chr(b)}"')
+
+
 def plain(texts: Sequence[str]) -> bool:
-    """JSON writes these texts as they are (no quote, backslash or control character), at any
-    depth: they may fill a template's holes verbatim."""
+    """canonical writes these texts as they are (no quote, backslash or control character), at
+    any depth: they may fill a template's holes verbatim."""
     joined = "".join(texts)
+    if joined.isascii():  # the usual case (refs, digests), at a fraction of encoding it
+        ascii = joined.encode("ascii")
+        return len(ascii.translate(None, _ESCAPED)) == len(ascii)
     return canonical(joined) == f'"{joined}"'
 
 
