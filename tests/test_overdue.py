@@ -231,6 +231,34 @@ def test_closed_rejected_and_withdrawn_complaints_have_no_running_clocks(tsk):
     assert clocks(tsk, "--as-of", "2026-03-01") == []
 
 
+def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk):
+    """`views.flags`' "overdue" and the forms ask tsk.clocks in Python what `overdue` and `check`
+    ask it in SQL: generated from one definition, they agree on every kind of complaint."""
+    from tsk import clocks
+
+    plain, acked, closed, rejected, withdrawn = (add(tsk, "2025-09-29 10:00") for _ in range(5))
+    referred = add(tsk, "2025-09-29 10:00", "--channel", "regulator", "--referred-by", "国家金融监督管理总局",
+                   "--referral-ref", "JG-2025-17")
+    group = add(tsk, "2025-09-29 10:00", "--group-size", "8")
+    for argv in (["ack", acked, "--via", "sms", "--at", "2025-09-29 12:00"],
+                 ["close", closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
+                 ["close", referred, "--result", "upheld", "--resolution", "已退费", "--notified-via", "sms"],
+                 ["reject", rejected, "--reason", "无事实依据", "--notified-via", "sms"],
+                 ["withdraw", withdrawn, "--reason", "客户撤回"], ["reported", group, "已报告"]):
+        assert tsk(argv).exit_code == 0, argv
+    ledger = open_ledger()
+    try:
+        complaints = ledger.store.rows("SELECT * FROM complaint")
+        for clock in clocks.CLOCKS:
+            running = {r["id"] for r in ledger.store.rows(f"SELECT id FROM complaint WHERE {clock.running_sql}")}
+            assert {c["id"] for c in complaints if clock.runs(c)} == running and running
+        for day in ("2025-09-30", "2025-10-09", "2025-11-01", "2026-01-01", "2027-01-01"):
+            late = {r["id"] for r in ledger.store.rows(q.clock_ids(), {"before": day})}
+            assert {c["id"] for c in complaints if clocks.past_due(c, dt.date.fromisoformat(day))} == late
+    finally:
+        ledger.close()
+
+
 # -- formats and exit codes -------------------------------------------------------------------
 def test_json_has_the_documented_fields(tsk):
     ref = add(tsk, "2025-09-29 10:00", "--severity", "serious")

@@ -176,17 +176,16 @@ class Batch:
     """Events written many at a time by one actor at one moment (`at` = `recorded_at` = now):
     an import's first events (`firsts`), a check's lapses (`append`, then `write`).
 
-    Their details and chain links come from templates of `canonical`'s text (`Template`); the
-    first event made from each template is held to the plain form (`event_hash`), and should
-    they differ, or a value not be plain text where the template needs it, the event is made
-    the plain way: the bytes are always canonical's. Details already written are remembered
+    Their details and chain links come from templates of `canonical`'s text (`Template`), each
+    held to the plain form (`event_hash`) on its first use; should they differ, or a value not
+    be plain text where a template needs it, the events are made the plain way: the bytes are
+    always canonical's. Details already written are remembered
     (as text and as JSON text) for the next event that says the same, across moments."""
 
     def __init__(self, actor: str) -> None:
         self.actor = actor
         self.now = ""
         self._details: dict[Any, tuple[str, str]] = {}  # (key, changes, was) -> canonical details, and as JSON text
-        self._firsts: dict[Any, tuple[Template, Template] | None] = {}
         self.start()
 
     def start(self) -> None:
@@ -196,6 +195,7 @@ class Batch:
         self._touched: dict[int, tuple[dict[str, Any], int, set[str]]] = {}  # id -> complaint, count read, columns
         self._payloads: dict[str, Template | None] = {}  # action -> payload template (ref, seq, details)
         self._unchecked: set[str] = set()
+        self._firsts: dict[tuple[str, str], tuple[Template, Template] | None] = {}  # (action, details) -> templates
 
     def _event(self, complaint: Mapping[str, Any], action: str, details: str) -> dict[str, Any]:
         return _row(complaint, action, self.now, self.now, self.actor, details)
@@ -205,17 +205,19 @@ class Batch:
 
     # -- a check's events: the next event of complaints already holding a history ---------------
     def append(self, c: dict[str, Any], action: str, changes: Mapping[str, Any] | None, info: Mapping[str, Any],
-               key: Hashable = None) -> dict:
+               key: Hashable | None = None) -> dict:
         """The next event of `c`, as `append_event` writes it (`info`: what it says besides the
-        changes), kept for `write`; `c` (the complaint, or the columns of it at hand) is brought
-        up to date for the event after it. A `key` stands for its `info` (the same key, the same
-        info): the details are then made once per key and change."""
+        changes), kept for `write`; `c` (the complaint, or the columns of it at hand: the same
+        dict for all its events) is brought up to date for the event after it. A `key` stands
+        for its `info` (the same key, the same info): the details are then made once per key,
+        change and value replaced."""
         changes = _checked(c, changes)
         # The details depend on the info, the changes and what they replace: a repr tells 1,
         # True and "1" apart, as JSON does.
         memo = None if key is None else (key, repr(changes), c["event_count"] and repr([c[k] for k in changes]))
-        if memo in self._details:
-            text, as_json = self._details[memo]
+        found = self._details.get(memo)
+        if found is not None:
+            text, as_json = found
         else:
             text = canonical(event_details(c, changes, info))
             as_json = canonical(text)
@@ -262,33 +264,35 @@ class Batch:
     def firsts(self, action: str, details: Mapping[str, Any], refs: Sequence[str],
                columns: Mapping[str, Sequence[str]]) -> tuple[list[str], list[str]]:
         """The first event (seq 1, no hash before it) of each of many new complaints: its details
-        (`details` with its holes filled from `columns`, a list per hole, row by row) and its hash."""
+        (`details` with its holes filled from `columns`, a list per hole other than "ref", row by
+        row) and its hash."""
         if not refs:
             return [], []
         key = (action, canonical(details))
         if key not in self._firsts:
-            self._firsts[key] = self._first_templates(action, details, refs[0], {n: c[0] for n, c in columns.items()})
+            self._firsts[key] = self._first_templates(action, details)
         templates = self._firsts[key]
         if templates is None or not all(plain(values) for values in (refs, *columns.values())):
             rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
             texts = [canonical(_filled(details, row)) for row in rows]
-            empty = {"id": None, "event_count": 0, "history_head": ""}
-            return texts, [event_hash("", ref, self._event(empty, action, text)) for ref, text in zip(refs, texts)]
+            return texts, [event_hash("", ref, self._event(_NEW, action, text)) for ref, text in zip(refs, texts)]
         details_t, payload_t = templates
         payloads = payload_t.fill_columns({**columns, "ref": refs})
         return list(details_t.fill_columns(columns)), list(map(_HEXDIGEST, map(sha256, map(_UTF8, payloads))))
 
-    def _first_templates(self, action: str, details: Mapping[str, Any], ref: str,
-                         sample: Mapping[str, str]) -> tuple[Template, Template] | None:
-        """The details' template, and the payload's around it; None if they do not give the
-        plain form for the first row."""
+    def _first_templates(self, action: str, details: Mapping[str, Any]) -> tuple[Template, Template] | None:
+        """The details' template, and the payload's around it; None unless, filled with plain
+        text, they give the plain form."""
         try:
             details_t = Template(details)
             payload_t = Template({**self._fixed(action), "ref": hole("ref"), "seq": 1, "details": details_t.text})
         except ValueError:
             return None
+        sample, ref = dict.fromkeys(details_t.names, "0"), "TS-2000-000001"
         text = canonical(_filled(details, sample))
-        event = self._event({"id": None, "event_count": 0, "history_head": ""}, action, text)
         same = (details_t.fill(sample) == text
-                and link("", payload_t.fill({**sample, "ref": ref})) == event_hash("", ref, event))
+                and link("", payload_t.fill({**sample, "ref": ref})) == event_hash("", ref, self._event(_NEW, action, text)))
         return (details_t, payload_t) if same else None
+
+
+_NEW = {"id": None, "event_count": 0, "history_head": ""}  # a complaint before its first event
