@@ -306,6 +306,9 @@ def test_a_batch_appends_exactly_the_events_append_event_would(actor):
         assert (event["seq"], event["prev_hash"], event["actor"]) == (before["event_count"] + 1, before["history_head"], actor)
         assert c["event_count"] == event["seq"] and c["history_head"] == event["hash"]
     assert c["level"] == 3 and c["direct"] == 1 and len(batch.events) == len(steps)
+    odd = {"id": 8, "ref": 'TS-"odd"\\', "level": 1, "event_count": 1, "history_head": ""}
+    event = batch.append(odd, "escalated", {"level": 2}, info, key="lapse")
+    assert event["hash"] == history.event_hash("", 'TS-"odd"\\', event)
     assert (batch._payloads["escalated"] is None) == ("\ue000" in actor)  # templates unless the name holds marks
 
 

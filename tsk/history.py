@@ -29,6 +29,8 @@ from tsk.errors import Refused
 from tsk.store import queries as q
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from tsk.context import Ledger
 
 # Columns an event may not set directly: the bookkeeping of the history itself.
@@ -38,6 +40,7 @@ LINKED = ("ref", "seq", "at", "recorded_at", "actor", "action", "details")
 
 # A format: every stored hash depends on these bytes.
 _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_text = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what _encode writes for a str, called directly
 _HEXDIGEST = methodcaller("hexdigest")
 _UTF8 = methodcaller("encode", "utf-8")
 
@@ -88,15 +91,16 @@ def save(store, complaint: Mapping[str, Any], columns, expected_count: int) -> N
     """Write the complaint's changed `columns` and its new event count and head, provided its
     event count is still the one it was read with (else someone else changed it meanwhile)."""
     names = (*columns, "event_count", "history_head")
-    sql = _UPDATES.get(names) or _UPDATES.setdefault(names, q.update_complaint(list(names)))
-    params = {name: complaint[name] for name in names}
-    params.update(id=complaint["id"], expected_count=expected_count)
+    sql = _UPDATES.get(names)
+    if sql is None:
+        sql = _UPDATES[names] = q.update_complaint(list(names))
+    params = dict(zip(names, map(complaint.__getitem__, names)), id=complaint["id"], expected_count=expected_count)
     if store.run(sql, params) != 1:
         raise Refused(f"{complaint['ref']} was changed by someone else at the same moment; try again")
 
 
-def append_event(ledger: Ledger, complaint: Mapping[str, Any], action: str, at, changes: Mapping[str, Any] | None = None,
-                 **info: Any) -> dict[str, Any]:
+def append_event(ledger: Ledger, complaint: Mapping[str, Any], action: str, at: dt.datetime,
+                 changes: Mapping[str, Any] | None = None, **info: Any) -> dict[str, Any]:
     """Write one event and the column changes it makes; the caller holds the transaction.
 
     Returns the complaint as it is after the change.
@@ -153,8 +157,12 @@ class Template:
         self._parts = [*chain.from_iterable(zip(self.pieces, self.names)), self.pieces[-1]]
 
     def fill(self, values: Mapping[str, str]) -> str:
+        return self.fill_in(*map(values.__getitem__, self.names))
+
+    def fill_in(self, *values: str) -> str:
+        """`fill`, the values given in the order of `names`."""
         parts = self._parts.copy()
-        parts[1::2] = map(values.__getitem__, self.names)
+        parts[1::2] = values
         return "".join(parts)
 
     def fill_columns(self, columns: Mapping[str, Sequence[str]]):
@@ -211,47 +219,52 @@ class Batch:
         dict for all its events) is brought up to date for the event after it. A `key` stands
         for its `info` (the same key, the same info): the details are then made once per key,
         change and value replaced."""
-        changes = _checked(c, changes)
-        # The details depend on the info, the changes and what they replace: a repr tells 1,
-        # True and "1" apart, as JSON does.
-        memo = None if key is None else (key, repr(changes), c["event_count"] and repr([c[k] for k in changes]))
+        changes = _checked(c, changes) if changes else {}
+        # The details depend on the info, the changes and what they replace (none before the
+        # first event); a repr tells 1, True and "1" apart, as JSON does.
+        was = c["event_count"] and list(map(c.__getitem__, changes))
+        memo = None if key is None else (key, repr(changes), repr(was))
         found = self._details.get(memo)
-        if found is not None:
-            text, as_json = found
-        else:
+        if found is None:
             text = canonical(event_details(c, changes, info))
-            as_json = canonical(text)
+            found = text, canonical(text)
             if memo is not None:
-                self._details[memo] = text, as_json
-        event = self._event(c, action, text)
-        template = self._payload(action)
+                self._details[memo] = found
+        text, as_json = found
+        seq, prev = c["event_count"] + 1, c["history_head"]
+        event = _row(c, action, self.now, self.now, self.actor, text)
+        template = self._payloads[action] if action in self._payloads else self._payload(action)
         if template is None:
-            event["hash"] = event_hash(event["prev_hash"], c["ref"], event)
+            event["hash"] = event_hash(prev, c["ref"], event)
         else:
-            payload = template.fill({"ref": canonical(c["ref"]), "seq": str(event["seq"]), "details": as_json})
-            event["hash"] = link(event["prev_hash"], payload)
+            event["hash"] = link(prev, template.fill_in(as_json, _text(c["ref"]), str(seq)))  # see _payload
             if action in self._unchecked:
                 self._unchecked.discard(action)
-                if event["hash"] != event_hash(event["prev_hash"], c["ref"], event):
+                if event["hash"] != event_hash(prev, c["ref"], event):
                     self._payloads[action] = None
-                    event["hash"] = event_hash(event["prev_hash"], c["ref"], event)
-        if c["id"] not in self._touched:
-            self._touched[c["id"]] = (c, c["event_count"], set())
+                    event["hash"] = event_hash(prev, c["ref"], event)
+        touched = self._touched.get(c["id"])
+        if touched is None:
+            touched = self._touched[c["id"]] = (c, c["event_count"], set())
         if changes:
-            self._touched[c["id"]][2].update(changes)
-        c.update(changes)
-        c["event_count"], c["history_head"] = event["seq"], event["hash"]
+            touched[2].update(changes)
+            c.update(changes)
+        c["event_count"], c["history_head"] = seq, event["hash"]
         self.events.append(event)
         return event
 
     def _payload(self, action: str) -> Template | None:
-        if action not in self._payloads:
-            try:
-                self._payloads[action] = Template(self._fixed(action), ("ref", "seq", "details"))
-                self._unchecked.add(action)
-            except ValueError:
-                self._payloads[action] = None
-        return self._payloads[action]
+        """The payload around an event's details, ref and seq (in that order: canonical sorts keys)."""
+        try:
+            template = Template(self._fixed(action), ("details", "ref", "seq"))
+        except ValueError:
+            template = None
+        if template is not None and template.names == ["details", "ref", "seq"]:
+            self._unchecked.add(action)
+        else:
+            template = None
+        self._payloads[action] = template
+        return template
 
     def write(self, store) -> None:
         """Insert the events appended since `start`, then save each complaint they changed
@@ -290,8 +303,8 @@ class Batch:
             return None
         sample, ref = dict.fromkeys(details_t.names, "0"), "TS-2000-000001"
         text = canonical(_filled(details, sample))
-        same = (details_t.fill(sample) == text
-                and link("", payload_t.fill({**sample, "ref": ref})) == event_hash("", ref, self._event(_NEW, action, text)))
+        plain_hash = event_hash("", ref, self._event(_NEW, action, text))
+        same = details_t.fill(sample) == text and link("", payload_t.fill({**sample, "ref": ref})) == plain_hash
         return (details_t, payload_t) if same else None
 
 

@@ -212,13 +212,13 @@ def _range(ledger: Ledger, after: int, upto: int, lapses: _Lapses, counts: Check
     complaint, its new lapses by due date then clock, each with its event (escalated while below
     the top level, as `tsk escalate` does), then the complaint row once, guarded by its event
     count (`tsk.history.Batch`)."""
-    from tsk.lifecycle import escalation  # only `check` escalates: `overdue` skips the import
-
     store, write = ledger.store, counts.recorded
     params = {"after": after, "upto": upto, "before": lapses.as_of.isoformat()}
     complaints = store.rows(q.lapsed_in_range(store.for_update if write else ""), params)
     if not complaints:
         return
+    from tsk.lifecycle import escalation  # only `check` escalates, and only with lapses: `overdue` skips the import
+
     known = {(r["complaint_id"], r["clock"], r["due"]) for r in store.rows(q.LAPSES_IN_RANGE, params)}
     events = lapses.start()
     new_lapses: list[dict[str, Any]] = []
@@ -246,8 +246,8 @@ def _range(ledger: Ledger, after: int, upto: int, lapses: _Lapses, counts: Check
             if events is None:  # a what-if: the level goes up all the same, for the next lapse
                 c.update(changes or {})
                 continue
-            escalated = changes is not None
-            events.append(c, action, changes, lapses.info(clock, due, escalated), key=(clock, due, escalated))
+            key = (clock, due, changes is not None)
+            events.append(c, action, changes, lapses.infos.get(key) or lapses.info(*key), key=key)
             new_lapses.append({"complaint_id": cid, "clock": clock, "due": due, "detected_at": events.now})
     if new_lapses:
         store.run_many(q.INSERT_LAPSE, new_lapses)  # its key refuses a lapse recorded twice
@@ -266,17 +266,20 @@ class _Lapses:
 
     def __init__(self, ledger: Ledger, as_of: dt.date, recorded: bool) -> None:
         self.calendar, self.as_of = ledger.calendar, as_of
+        self.actor, self.recorded = ledger.actor, recorded
         self.late: dict[str, int] = {}
-        self._info: dict[tuple[str, str, bool], dict[str, Any]] = {}
+        self.infos: dict[tuple[str, str, bool], dict[str, Any]] = {}
         self._events = None
-        if recorded:
-            from tsk.history import Batch  # only a recording check writes events: `overdue` skips the import
-
-            self._events = Batch(ledger.actor)
 
     def start(self):
-        """The events of a new range (None for a what-if), at its own moment."""
-        if self._events is not None:
+        """The events of a range with lapses (None for a what-if), at its own moment."""
+        if not self.recorded:
+            return None
+        if self._events is None:
+            from tsk.history import Batch  # only a check that records lapses writes events
+
+            self._events = Batch(self.actor)
+        else:
             self._events.start()
         return self._events
 
@@ -289,11 +292,11 @@ class _Lapses:
     def info(self, clock: str, due: str, escalated: bool) -> dict[str, Any]:
         """The event's details besides its changes."""
         key = (clock, due, escalated)
-        found = self._info.get(key)
+        found = self.infos.get(key)
         if found is None:
             late = self.working_days_late(due)
             reason = f"{CLOCK.label(clock)} {clock} due {due} passed ({late} working day(s) late)"
-            found = self._info[key] = {"clock": clock, "due": due, "working_days_late": late,
+            found = self.infos[key] = {"clock": clock, "due": due, "working_days_late": late,
                                        "as_of": self.as_of.isoformat(), "by": "tsk check",
                                        "reason": reason if escalated else reason + "; already at the top level"}
         return found

@@ -281,7 +281,8 @@ def lapsed_in_range(for_update: str) -> str:
     what a lapse needs: `lapse_<clock>` is the clock's due date, or NULL when it is not running
     past due (`Clock.due_before`, each once). It seeks the primary key: inside CASE the clock
     indexes go unused (each would be read whole for every range)."""
-    dues = ", ".join(f"CASE WHEN {clock.due_before()} THEN {clock.column} END AS lapse_{clock.name}" for clock in clocks.CLOCKS)
+    dues = ", ".join(f"CASE WHEN {clock.due_before()} THEN {clock.column} END AS lapse_{clock.name}"
+                     for clock in clocks.CLOCKS)
     running = " ".join(f"WHEN {clock.due_before()} THEN 1" for clock in clocks.CLOCKS)
     return (f"SELECT id, ref, level, event_count, history_head, {dues} FROM complaint "
             f"WHERE id > :after AND id <= :upto AND CASE {running} ELSE 0 END = 1 ORDER BY id{for_update}")
