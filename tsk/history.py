@@ -293,6 +293,11 @@ class Batch:
         payloads = payload_t.fill_columns({**columns, "ref": refs})
         return list(details_t.fill_columns(columns)), list(map(_HEXDIGEST, map(sha256, map(_UTF8, payloads))))
 
+    def first_rows(self, action: str, ids: Sequence[int], details: Sequence[str], hashes: Sequence[str]) -> list[dict]:
+        """The event rows of `firsts`' events, for the complaints `ids`."""
+        return [{**_row({**_NEW, "id": i}, action, self.now, self.now, self.actor, d), "hash": h}
+                for i, d, h in zip(ids, details, hashes)]
+
     def _first_templates(self, action: str, details: Mapping[str, Any]) -> tuple[Template, Template] | None:
         """The details' template, and the payload's around it; None unless, filled with plain
         text, they give the plain form."""

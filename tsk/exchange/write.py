@@ -116,10 +116,7 @@ class Writer:
             nulls = (list(map(_EMPTY_AS_NULL.get, column, column)) for column in values)
             self.store.run_many(q.insert_complaint_rows(list(names)),
                                 [dict(zip(names, row)) for row in zip(ids, *nulls, repeat(1), hashes)])
-            self.store.run_many(q.INSERT_EVENT, [
-                {"complaint_id": i, "seq": 1, "at": self.now, "recorded_at": self.now, "actor": self.actor,
-                 "action": "imported", "details": d, "prev_hash": "", "hash": h}
-                for i, d, h in zip(ids, details, hashes)])
+            self.store.run_many(q.INSERT_EVENT, self.batch.first_rows("imported", ids, details, hashes))
         self.written += len(refs)
 
     def finish(self, last_refs: dict[int, int]) -> None:
