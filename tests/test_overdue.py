@@ -486,7 +486,7 @@ def test_check_events_are_exactly_those_append_event_writes(tsk):
         c = {"id": 7, "ref": "TS-2025-000001", "level": 2, "event_count": 3, "history_head": "ab" * 32}
         for changes in ({"level": 3}, None):
             before = dict(c)
-            info = lapses.info("ack", "2025-09-30", changes is not None)
+            info = lapses.info(("ack", "2025-09-30", changes is not None))
             event = events.append(c, "escalated" if changes else "overdue-recorded", changes, info, key=changes is None)
             assert event["hash"] == history.event_hash(before["history_head"], "TS-2025-000001", event)
             assert event["details"] == history.canonical(history.event_details(before, changes or {}, info))

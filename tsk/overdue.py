@@ -217,7 +217,7 @@ def _range(ledger: Ledger, after: int, upto: int, lapses: _Lapses, counts: Check
     complaints = store.rows(q.lapsed_in_range(store.for_update if write else ""), params)
     if not complaints:
         return
-    from tsk.lifecycle import escalation  # only `check` escalates, and only with lapses: `overdue` skips the import
+    from tsk.lifecycle import escalation  # only a check with lapses escalates: `overdue` skips the import
 
     known = {(r["complaint_id"], r["clock"], r["due"]) for r in store.rows(q.LAPSES_IN_RANGE, params)}
     events = lapses.start()
@@ -247,7 +247,7 @@ def _range(ledger: Ledger, after: int, upto: int, lapses: _Lapses, counts: Check
                 c.update(changes or {})
                 continue
             key = (clock, due, changes is not None)
-            events.append(c, action, changes, lapses.infos.get(key) or lapses.info(*key), key=key)
+            events.append(c, action, changes, lapses.info(key), key=key)
             new_lapses.append({"complaint_id": cid, "clock": clock, "due": due, "detected_at": events.now})
     if new_lapses:
         store.run_many(q.INSERT_LAPSE, new_lapses)  # its key refuses a lapse recorded twice
@@ -268,7 +268,7 @@ class _Lapses:
         self.calendar, self.as_of = ledger.calendar, as_of
         self.actor, self.recorded = ledger.actor, recorded
         self.late: dict[str, int] = {}
-        self.infos: dict[tuple[str, str, bool], dict[str, Any]] = {}
+        self._infos: dict[tuple[str, str, bool], dict[str, Any]] = {}
         self._events = None
 
     def start(self):
@@ -289,14 +289,14 @@ class _Lapses:
             late = self.late[due] = self.calendar.between(dt.date.fromisoformat(due), self.as_of)
         return late
 
-    def info(self, clock: str, due: str, escalated: bool) -> dict[str, Any]:
-        """The event's details besides its changes."""
-        key = (clock, due, escalated)
-        found = self.infos.get(key)
+    def info(self, key: tuple[str, str, bool]) -> dict[str, Any]:
+        """The details of the event of a lapse (clock, due date, escalated?) besides its changes."""
+        found = self._infos.get(key)
         if found is None:
+            clock, due, escalated = key
             late = self.working_days_late(due)
             reason = f"{CLOCK.label(clock)} {clock} due {due} passed ({late} working day(s) late)"
-            found = self.infos[key] = {"clock": clock, "due": due, "working_days_late": late,
+            found = self._infos[key] = {"clock": clock, "due": due, "working_days_late": late,
                                        "as_of": self.as_of.isoformat(), "by": "tsk check",
                                        "reason": reason if escalated else reason + "; already at the top level"}
         return found
