@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from tsk import lifecycle, views
+from tsk import history, views
 from tsk.exchange import baseline
 from tsk.exchange import export
 from tsk.exchange import imports
@@ -177,8 +177,8 @@ def test_each_imported_complaint_has_one_imported_event_holding_the_rows_digest(
     assert row["summary"] == TRICKY and row["compensation_fen"] == 1999 and row["customer_email"] is None
     assert details["baseline"] == baseline.digest(row)
     assert event["actor"] == "migrator" and event["prev_hash"] == ""
-    assert event["details"] == lifecycle.canonical(details)
-    assert event["hash"] == lifecycle.event_hash("", filled[0], event) == row["history_head"]
+    assert event["details"] == history.canonical(details)
+    assert event["hash"] == history.event_hash("", filled[0], event) == row["history_head"]
     # The history goes on from there like any other, each change saying what it replaced.
     assert tsk(["--db", other, "reopen", filled[0], "--reason", "申诉"]).exit_code == 0
     reopened = json.loads(events_of(other, filled[0])[1][2])
@@ -222,7 +222,7 @@ def test_verify_finds_an_imported_baseline_or_a_replaced_value_rewritten(tsk, im
         cid = db.execute("SELECT id FROM complaint WHERE ref = ?", (filled[0],)).fetchone()[0]
         details = json.loads(db.execute("SELECT details FROM event WHERE complaint_id = ? AND seq = 2", (cid,)).fetchone()[0])
     details["was"]["status"] = "rejected"
-    tamper(imported, "UPDATE event SET details = ? WHERE complaint_id = ? AND seq = 2", lifecycle.canonical(details), cid)
+    tamper(imported, "UPDATE event SET details = ? WHERE complaint_id = ? AND seq = 2", history.canonical(details), cid)
     run = tsk(["--db", imported, "verify"])
     assert run.exit_code != 0
     out = run.stdout + run.stderr
@@ -519,7 +519,7 @@ def test_a_ref_twice_far_apart_in_a_large_file_names_both_lines(tsk, tmp_path, l
 def test_row_columns_are_every_stored_column_but_the_bookkeeping():
     from tsk.store.models import Complaint
 
-    stored = {c.name for c in Complaint.__table__.columns} - set(lifecycle.BOOKKEEPING)
+    stored = {c.name for c in Complaint.__table__.columns} - set(history.BOOKKEEPING)
     assert set(import_check.ROW_COLUMNS) == stored
     assert len(import_check.ROW_COLUMNS) == len(stored)
 
@@ -539,10 +539,10 @@ def test_imported_events_and_digests_are_lifecycles_and_baselines_for_awkward_te
         writer = import_write.Writer(ledger, "/某处/文件, 1.csv", ledger_empty=True)
         details, hashes = writer.events(columns["ref"], digests)
     for row, text, digest, link in zip(rows, details, digests, hashes):
-        assert text == lifecycle.canonical({"baseline": digest, "source": "文件, 1.csv"})
+        assert text == history.canonical({"baseline": digest, "source": "文件, 1.csv"})
         event = {"seq": 1, "at": writer.now, "recorded_at": writer.now, "actor": 'actor "q"\n', "action": "imported",
                  "details": text}
-        assert link == lifecycle.event_hash("", row["ref"], event)
+        assert link == history.event_hash("", row["ref"], event)
     ledger.close()
 
 

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from tsk import integrity, lifecycle, records
+from tsk import history, integrity, records
 from tsk.context import Ledger
 
 BASE = ["--customer", "张三", "--channel", "phone", "--category", "service",
@@ -105,7 +105,7 @@ def test_record_is_the_replay_of_its_events(ledger_path, tsk):
             state: dict = {}
             for e in events:
                 state.update(json.loads(e["details"]).get("changes", {}))
-            assert {k: v for k, v in complaint.items() if k not in lifecycle.BOOKKEEPING} == state
+            assert {k: v for k, v in complaint.items() if k not in history.BOOKKEEPING} == state
             assert complaint["event_count"] == len(events)
             assert complaint["history_head"] == events[-1]["hash"]
     finally:
@@ -261,3 +261,68 @@ def test_deleted_complaint_with_its_history_is_detected(tsk, ledger_path):
         conn.execute("DELETE FROM complaint WHERE id = ?", (cid,))
     out, _ = verify_fails(tsk)
     assert b in out
+
+
+# -- the library: the event record, one at a time and many at once -----------------------------------
+AWKWARD = '客户"情绪"激动\\\n😀'
+ACTORS = ["officer", '值班 "夜间"\t', "marks \ue000ref\ue001 in a name"]
+
+
+def test_the_chain_link_is_the_one_every_stored_ledger_holds():
+    """The canonical form is a format: this hash was computed by tsk before tsk.history existed."""
+    details = history.canonical({"reason": AWKWARD, "changes": {"level": 2}, "was": {"level": 1}})
+    assert details == '{"changes":{"level":2},"reason":"客户\\"情绪\\"激动\\\\\\n😀","was":{"level":1}}'
+    event = {"seq": 4, "at": "2026-11-24T09:30:00+08:00", "recorded_at": "2026-11-24T09:31:00+08:00",
+             "actor": '值班 "夜间"\t', "action": "escalated", "details": details}
+    assert history.event_hash("ab" * 32, "TS-2026-000001", event) == \
+        "9b285dbc435883a8d1d2585a4d9a475c520615bc5051d2dfc9730507da564ebc"
+
+
+def test_a_template_filled_is_canonical_of_the_value_filled():
+    template = history.Template({"a": "x" + history.hole("h") + "y", "n": {"deep": history.hole("k")}, "z": 1},
+                                fields=("f", "g"))
+    filled = template.fill({"h": "plain", "k": "TS-2026-000001", "f": history.canonical(AWKWARD), "g": "7"})
+    assert filled == history.canonical({"a": "xplainy", "n": {"deep": "TS-2026-000001"}, "z": 1, "f": AWKWARD, "g": 7})
+    assert history.plain(["TS-2026-000001", "0f" * 32, "城关支行"]) and not history.plain(["ok", 'a"b'])
+    with pytest.raises(ValueError):
+        history.Template({"a": history.hole("h") + history.hole("h")})
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_a_batch_appends_exactly_the_events_append_event_would(actor):
+    """Fast (templates) or not (marks in the actor's name), the bytes are the plain form's."""
+    batch = history.Batch(actor)
+    c = {"id": 7, "ref": "TS-2026-000001", "level": 1, "direct": 0, "event_count": 3, "history_head": "ab" * 32}
+    info = {"clock": "ack", "reason": AWKWARD, "working_days_late": 4, "note": None}
+    steps = [("escalated", {"level": 2}, info, "lapse"), ("escalated", {"level": 3}, info, "lapse"),
+             ("overdue-recorded", None, info, "top"), ("overdue-recorded", None, info, "top"),
+             ("marked", {"direct": True}, {}, "same key"), ("marked", {"direct": 1}, {}, "same key"),
+             ("noted", None, {"items": ["a", AWKWARD]}, None)]
+    for action, changes, info, key in steps:
+        before = dict(c)
+        event = batch.append(c, action, changes, info, key=key)
+        assert event["details"] == history.canonical(history.event_details(before, changes or {}, info))
+        assert event["hash"] == history.event_hash(before["history_head"], "TS-2026-000001", event)
+        assert (event["seq"], event["prev_hash"], event["actor"]) == (before["event_count"] + 1, before["history_head"], actor)
+        assert c["event_count"] == event["seq"] and c["history_head"] == event["hash"]
+    assert c["level"] == 3 and c["direct"] == 1 and len(batch.events) == len(steps)
+    odd = {"id": 8, "ref": 'TS-"odd"\\', "level": 1, "event_count": 1, "history_head": ""}
+    event = batch.append(odd, "escalated", {"level": 2}, info, key="lapse")
+    assert event["hash"] == history.event_hash("", 'TS-"odd"\\', event)
+    assert (batch._payloads["escalated"] is None) == ("\ue000" in actor)  # templates unless the name holds marks
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_a_batch_of_first_events_is_the_plain_form_even_for_a_ref_that_is_not_plain(actor):
+    batch = history.Batch(actor)
+    details = {"baseline": history.hole("digest"), "source": AWKWARD}
+    for refs in (["TS-2026-000001", "TS-2026-000002"], ["TS-2026-000003", 'TS-"odd"']):
+        digests = [f"{i:064x}" for i in range(len(refs))]
+        texts, hashes = batch.firsts("imported", details, refs, {"digest": digests})
+        for ref, digest, text, link in zip(refs, digests, texts, hashes):
+            assert text == history.canonical({"baseline": digest, "source": AWKWARD})
+            event = {"seq": 1, "at": batch.now, "recorded_at": batch.now, "actor": actor, "action": "imported",
+                     "details": text}
+            assert link == history.event_hash("", ref, event)
+    assert batch.firsts("imported", details, [], {"digest": []}) == ([], [])
+    assert (list(batch._firsts.values()) == [None]) == ("\ue000" in actor)  # templates unless the name holds marks

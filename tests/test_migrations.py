@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from tsk import lifecycle
+from tsk import history
 from tsk.store import schema
 
 # The SQLite schema of v1 (commit 883c66f), as `tsk.store.schema.schema_ddl("sqlite")` wrote it then.
@@ -100,8 +100,8 @@ def v1_events() -> list[dict]:
         ("2026-06-01T11:00:00+08:00", "noted", {"text": "已电话联系客户"}),
     ], start=1):
         event = {"complaint_id": 1, "seq": seq, "at": at, "recorded_at": at, "actor": "officer", "action": action,
-                 "details": lifecycle.canonical(details), "prev_hash": prev}
-        event["hash"] = prev = lifecycle.event_hash(event["prev_hash"], V1_COMPLAINT["ref"], event)
+                 "details": history.canonical(details), "prev_hash": prev}
+        event["hash"] = prev = history.event_hash(event["prev_hash"], V1_COMPLAINT["ref"], event)
         events.append(event)
     return events
 

@@ -231,6 +231,34 @@ def test_closed_rejected_and_withdrawn_complaints_have_no_running_clocks(tsk):
     assert clocks(tsk, "--as-of", "2026-03-01") == []
 
 
+def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk):
+    """`views.flags`' "overdue" and the forms ask tsk.clocks in Python what `overdue` and `check`
+    ask it in SQL: generated from one definition, they agree on every kind of complaint."""
+    from tsk import clocks
+
+    plain, acked, closed, rejected, withdrawn = (add(tsk, "2025-09-29 10:00") for _ in range(5))
+    referred = add(tsk, "2025-09-29 10:00", "--channel", "regulator", "--referred-by", "国家金融监督管理总局",
+                   "--referral-ref", "JG-2025-17")
+    group = add(tsk, "2025-09-29 10:00", "--group-size", "8")
+    for argv in (["ack", acked, "--via", "sms", "--at", "2025-09-29 12:00"],
+                 ["close", closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
+                 ["close", referred, "--result", "upheld", "--resolution", "已退费", "--notified-via", "sms"],
+                 ["reject", rejected, "--reason", "无事实依据", "--notified-via", "sms"],
+                 ["withdraw", withdrawn, "--reason", "客户撤回"], ["reported", group, "已报告"]):
+        assert tsk(argv).exit_code == 0, argv
+    ledger = open_ledger()
+    try:
+        complaints = ledger.store.rows("SELECT * FROM complaint")
+        for clock in clocks.CLOCKS:
+            running = {r["id"] for r in ledger.store.rows(f"SELECT id FROM complaint WHERE {clock.running_sql}")}
+            assert {c["id"] for c in complaints if clock.runs(c)} == running and running
+        for day in ("2025-09-30", "2025-10-09", "2025-11-01", "2026-01-01", "2027-01-01"):
+            late = {r["id"] for r in ledger.store.rows(q.clock_ids(), {"before": day})}
+            assert {c["id"] for c in complaints if clocks.past_due(c, dt.date.fromisoformat(day))} == late
+    finally:
+        ledger.close()
+
+
 # -- formats and exit codes -------------------------------------------------------------------
 def test_json_has_the_documented_fields(tsk):
     ref = add(tsk, "2025-09-29 10:00", "--severity", "serious")
@@ -414,9 +442,9 @@ def test_a_clock_stopped_after_the_ranges_were_cut_is_not_escalated(tsk):
         ranges = overdue._ranges(ledger, as_of, overdue.BATCH)  # the ack clock is past due here
         assert tsk(["ack", ref, "--via", "sms", "--at", "2025-10-13 09:00"]).exit_code == 0
         result = overdue.CheckResult(as_of, recorded=True)
-        events = overdue._Events(ledger, as_of)
+        lapses = overdue._Lapses(ledger, as_of, recorded=True)
         for after, upto in ranges:
-            overdue._record(ledger, after, upto, events, result)  # each range is read in its transaction
+            overdue._record(ledger, after, upto, lapses, result)  # each range is read in its transaction
         assert (result.newly_overdue, result.escalated) == (0, 0)
         assert ledger.store.value("SELECT count(*) FROM lapse") == 0
     finally:
@@ -448,20 +476,36 @@ def test_a_lapse_recorded_meanwhile_fails_its_batch_on_the_key_and_the_batch_is_
 
 
 def test_check_events_are_exactly_those_append_event_writes(tsk):
-    """The chain link built from parts is lifecycle.event_hash's, whatever the actor's name."""
-    from tsk.lifecycle import event_hash
+    """The chain link a check builds from templates is history.event_hash's, whatever the actor's name."""
+    from tsk import history
 
     ledger = Ledger.open(os.environ["TSK_DB"], '值班 "夜间" \\ officer\t')
     try:
-        events = overdue._Events(ledger, dt.date(2025, 10, 13))
-        events.start()
-        for level in (2, None):
-            event = events.make(7, "TS-2025-000001", 4, "ab" * 32, "ack", "2025-09-30", level)
-            assert event["hash"] == event_hash("ab" * 32, "TS-2025-000001", event)
-            assert events.exact
+        lapses = overdue._Lapses(ledger, dt.date(2025, 10, 13), recorded=True)
+        events = lapses.start()
+        c = {"id": 7, "ref": "TS-2025-000001", "level": 2, "event_count": 3, "history_head": "ab" * 32}
+        for changes in ({"level": 3}, None):
+            before = dict(c)
+            info = lapses.info(("ack", "2025-09-30", changes is not None))
+            event = events.append(c, "escalated" if changes else "overdue-recorded", changes, info, key=changes is None)
+            assert event["hash"] == history.event_hash(before["history_head"], "TS-2025-000001", event)
+            assert event["details"] == history.canonical(history.event_details(before, changes or {}, info))
             assert json.loads(event["details"])["working_days_late"] == 4
+        assert c["level"] == 3 and c["event_count"] == 5 and c["history_head"] == event["hash"]
     finally:
         ledger.close()
+
+
+def test_check_escalates_as_tsk_escalate_does(tsk):
+    by_check, by_hand = add(tsk, "2025-10-09 10:00"), add(tsk, "2025-10-09 10:00")
+    assert tsk(["escalate", by_hand, "--reason", "客户情绪激动"]).exit_code == 0
+    assert tsk("check --as-of 2025-10-13").exit_code == 3
+    checked = check_events(show(tsk, by_check))[0]
+    escalated = next(e for e in show(tsk, by_hand)["events"] if e["action"] == "escalated")
+    assert checked["action"] == escalated["action"] == "escalated"
+    assert checked["details"]["changes"] == escalated["details"]["changes"] == {"level": 2}
+    assert checked["details"]["was"] == escalated["details"]["was"] == {"level": 1}
+    assert tsk("verify").exit_code == 0
 
 
 def test_clock_rows_as_a_library(tsk):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from tsk.exchange import baseline
 from tsk.store import queries as q
 from tsk.context import Ledger
-from tsk.lifecycle import BOOKKEEPING, event_hash
+from tsk.history import BOOKKEEPING, event_hash
 
 PAGE = 2000
 

@@ -1,16 +1,10 @@
 """The complaint lifecycle: every change to a complaint, each one transaction that writes
-the change and the event explaining it.
-
-Every event carries the exact column changes it made (`details.changes`) and, after the first,
-the values they replaced (`details.was`), and is chained by hash to the one before it; the
-complaint row keeps the newest hash. So the stored record is
-always the replay of its history, and `tsk verify` can prove it (see `tsk.integrity`).
+the change and the event explaining it (`tsk.history`: the event record and its hash chain).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -19,6 +13,7 @@ from typing import Any, NamedTuple
 from tsk.store import queries as q
 from tsk import timeutil
 from tsk.context import Ledger
+from tsk.history import BOOKKEEPING, append_event, canonical
 from tsk.records import load
 from tsk.errors import InvalidInput, Refused
 from tsk.sla import deadlines, referral_report_due
@@ -28,72 +23,6 @@ from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA
 
 MAX_GROUP_SIZE = 1_000_000
 MAX_AMOUNT = 1_000_000_000  # yuan; keeps fen within a 64-bit integer
-
-# Columns an event may not set directly: the bookkeeping of the history itself.
-BOOKKEEPING = ("id", "event_count", "history_head")
-
-
-# -- the history ------------------------------------------------------------------------------
-def canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def event_hash(prev_hash: str, ref: str, event: Mapping[str, Any]) -> str:
-    """The chain link: what happened, when, by whom, and the hash before it."""
-    payload = canonical(
-        {
-            "ref": ref,
-            "seq": event["seq"],
-            "at": event["at"],
-            "recorded_at": event["recorded_at"],
-            "actor": event["actor"],
-            "action": event["action"],
-            "details": event["details"],
-        }
-    )
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
-
-
-def append_event(
-    ledger: Ledger,
-    complaint: Mapping[str, Any],
-    action: str,
-    at: dt.datetime,
-    changes: Mapping[str, Any] | None = None,
-    **info: Any,
-) -> dict[str, Any]:
-    """Write one event and the column changes it makes; the caller holds the transaction.
-
-    Returns the complaint as it is after the change.
-    """
-    changes = dict(changes or {})
-    for column in changes:
-        if column in BOOKKEEPING or column not in complaint:
-            raise ValueError(f"an event cannot change {column}")  # a programming error
-    details = {k: v for k, v in info.items() if v is not None}
-    if changes:
-        details["changes"] = changes
-        if complaint["event_count"]:  # what it replaced: lets `verify` rewind to an imported baseline
-            details["was"] = {column: complaint[column] for column in changes}
-    seq = complaint["event_count"] + 1
-    event = {
-        "complaint_id": complaint["id"],
-        "seq": seq,
-        "at": timeutil.to_text(at),
-        "recorded_at": timeutil.to_text(timeutil.now()),
-        "actor": ledger.actor,
-        "action": action,
-        "details": canonical(details),
-        "prev_hash": complaint["history_head"],
-    }
-    event["hash"] = event_hash(event["prev_hash"], complaint["ref"], event)
-    ledger.store.run(q.INSERT_EVENT, event)
-    columns = [*changes, "event_count", "history_head"]
-    params = {**changes, "event_count": seq, "history_head": event["hash"], "id": complaint["id"],
-              "expected_count": complaint["event_count"]}
-    if ledger.store.run(q.update_complaint(columns), params) != 1:
-        raise Refused(f"{complaint['ref']} was changed by someone else at the same moment; try again")
-    return {**complaint, **changes, "event_count": seq, "history_head": event["hash"]}
 
 
 # -- input checks ------------------------------------------------------------------------------
@@ -349,16 +278,23 @@ def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None,
 
     def work(c, when):
         require_status(c, "escalate", "open")
-        if to_level is None and c["level"] >= TOP_LEVEL:
-            raise Refused(f"{c['ref']} is already at the top level ({TOP_LEVEL})")
-        target = c["level"] + 1 if to_level is None else to_level
-        if not 1 <= target <= TOP_LEVEL:
-            raise InvalidInput(f"--to-level must be between 1 and {TOP_LEVEL}, not {target}")
-        if target <= c["level"]:
-            raise Refused(f"{c['ref']} is already at level {c['level']}" + ("" if c["level"] < TOP_LEVEL else " (the top)"))
-        return append_event(ledger, c, "escalated", when, {"level": target}, reason=why)
+        action, changes = escalation(c, to_level)
+        return append_event(ledger, c, action, when, changes, reason=why)
 
     return _change(ledger, ref, at, work)
+
+
+def escalation(c: Mapping[str, Any], to_level: int | None = None) -> tuple[str, dict[str, int]]:
+    """What escalating `c` records and changes: "escalated", its level one up (or `to_level`),
+    never past the top. `tsk escalate` and the nightly check's escalations alike."""
+    if to_level is None and c["level"] >= TOP_LEVEL:
+        raise Refused(f"{c['ref']} is already at the top level ({TOP_LEVEL})")
+    target = c["level"] + 1 if to_level is None else to_level
+    if not 1 <= target <= TOP_LEVEL:
+        raise InvalidInput(f"--to-level must be between 1 and {TOP_LEVEL}, not {target}")
+    if target <= c["level"]:
+        raise Refused(f"{c['ref']} is already at level {c['level']}" + ("" if c["level"] < TOP_LEVEL else " (the top)"))
+    return "escalated", {"level": target}
 
 
 def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, at: str | None = None) -> dict[str, Any]:

@@ -49,7 +49,7 @@ def complaints(ledger: Ledger, filters: Filters, *, limit: int = 0, show_pii: bo
 
 def record_pii_view(ledger: Ledger, rows: list[dict], command: str) -> None:
     """Every unmasked output is an event on the complaint it shows (docs/rules.md, PII)."""
-    from tsk.lifecycle import append_event
+    from tsk.history import append_event
 
     with ledger.store.transaction():
         now = timeutil.now()

@@ -1,14 +1,10 @@
 """Running clocks past due: `tsk overdue` (what is late or due soon) and `tsk check` (the
 nightly job that records each lapse once and escalates it).
 
-A clock runs while: `ack` — the complaint is open and the customer not yet told of acceptance;
-`resolution` (`due`) and `cap` (`cap_due`) — it is open; `report` — the report to the
-regulator is due and not yet made, whatever the status (a closed regulator-referred complaint
-still owes its result to the referring authority).
-
-Lateness, as of a day D (Asia/Shanghai):
-- a clock is **past due** when its due date is before D: the deadline day is over. Due on D
-  itself is not late.
+Which clocks run, and when one is past due, is `tsk.clocks`. Lateness, as of a day D
+(Asia/Shanghai):
+- a clock is **past due** when it runs and its due date is before D: the deadline day is
+  over. Due on D itself is not late.
 - `working_days_late` is `calendar.between(due, D)`: the working days after the due date up
   to and including D. So the first working day after the deadline is 1, a make-up Saturday
   (调休上班) counts, and holidays and weekends do not. It is 0 for a clock due on D, and also
@@ -30,11 +26,11 @@ from typing import Any
 
 from tsk.store import queries as q
 from tsk import timeutil, views
+from tsk.clocks import NAMES as CLOCKS
 from tsk.context import Ledger
-from tsk.errors import InvalidInput, Refused
+from tsk.errors import InvalidInput
 from tsk.vocab import CLOCK, TOP_LEVEL
 
-CLOCKS = tuple(q.CLOCK_BRANCHES)  # ack, resolution, cap, report: also the order within a complaint
 BATCH = 1000  # past-due clocks read per transaction by `check`: short locks, officers keep working
 
 
@@ -166,9 +162,9 @@ def check(ledger: Ledger, as_of: dt.date, *, dry_run: bool = False, batch: int =
     result = CheckResult(as_of, recorded=not dry_run and as_of <= timeutil.today())
     store = ledger.store
     result.checked = store.value(q.COUNT_OPEN) + store.value(q.COUNT_AWAITING_REPORT)
-    events = _Events(ledger, as_of)
+    lapses = _Lapses(ledger, as_of, result.recorded)
     for after, upto in _ranges(ledger, as_of, batch):
-        _record(ledger, after, upto, events, result)
+        _record(ledger, after, upto, lapses, result)
     return result
 
 
@@ -189,18 +185,18 @@ def _ranges(ledger: Ledger, as_of: dt.date, batch: int) -> list[tuple[int, int]]
     return bounds
 
 
-def _record(ledger: Ledger, after: int, upto: int, events: _Events, result: CheckResult) -> None:
+def _record(ledger: Ledger, after: int, upto: int, lapses: _Lapses, result: CheckResult) -> None:
     """The range (after, upto] in one transaction (a what-if: read, unlocked). Should a
     concurrent writer record one of its lapses after all, the lapse key fails the batch, which
     rolls back and is done once more (it then finds the lapse recorded)."""
     if not result.recorded:
-        _range(ledger, after, upto, events, result, write=False)
+        _range(ledger, after, upto, lapses, result)
         return
     for attempt in (1, 2):
         counts = CheckResult(result.as_of, recorded=True)
         try:
             with ledger.store.transaction():
-                _range(ledger, after, upto, events, counts, write=True)
+                _range(ledger, after, upto, lapses, counts)
         except Exception as exc:
             if attempt == 2 or not _is_conflict(exc):
                 raise
@@ -211,20 +207,21 @@ def _record(ledger: Ledger, after: int, upto: int, events: _Events, result: Chec
         return
 
 
-def _range(ledger: Ledger, after: int, upto: int, events: _Events, counts: CheckResult, *, write: bool) -> None:
-    """Count the lapses of the complaints in (after, upto] and, with `write`, record them: per
+def _range(ledger: Ledger, after: int, upto: int, lapses: _Lapses, counts: CheckResult) -> None:
+    """Count the lapses of the complaints in (after, upto] and, when recorded, record them: per
     complaint, its new lapses by due date then clock, each with its event (escalated while below
-    the top level), then the complaint row once, guarded by its event count."""
-    store = ledger.store
-    params = {"after": after, "upto": upto, "before": events.as_of.isoformat()}
+    the top level, as `tsk escalate` does), then the complaint row once, guarded by its event
+    count (`tsk.history.Batch`)."""
+    store, write = ledger.store, counts.recorded
+    params = {"after": after, "upto": upto, "before": lapses.as_of.isoformat()}
     complaints = store.rows(q.lapsed_in_range(store.for_update if write else ""), params)
     if not complaints:
         return
+    from tsk.lifecycle import escalation  # only a check with lapses escalates: `overdue` skips the import
+
     known = {(r["complaint_id"], r["clock"], r["due"]) for r in store.rows(q.LAPSES_IN_RANGE, params)}
-    events.start()
-    lapses: list[dict[str, Any]] = []
-    written: list[dict[str, Any]] = []
-    updates: list[tuple[str, dict[str, Any]]] = []
+    events = lapses.start()
+    new_lapses: list[dict[str, Any]] = []
     for c in complaints:
         cid = c["id"]
         new = []
@@ -239,28 +236,22 @@ def _range(ledger: Ledger, after: int, upto: int, events: _Events, counts: Check
         if not new:
             continue
         new.sort()  # the events in due-date order, then clock order
-        level, seq, head = c["level"], c["event_count"], c["history_head"]
         for due, _, clock in new:
             counts.newly_overdue += 1
-            escalate = level < TOP_LEVEL
-            if escalate:
-                level += 1
+            if c["level"] < TOP_LEVEL:
+                action, changes = escalation(c)
                 counts.escalated += 1
-            if write:
-                seq += 1
-                event = events.make(cid, c["ref"], seq, head, clock, due, level if escalate else None)
-                head = event["hash"]
-                written.append(event)
-                lapses.append({"complaint_id": cid, "clock": clock, "due": due, "detected_at": events.now})
-        if write:
-            updates.append((c["ref"], {"level": level, "event_count": seq, "history_head": head, "id": cid,
-                                       "expected_count": c["event_count"]}))
-    if lapses:
-        store.run_many(q.INSERT_LAPSE, lapses)  # its key refuses a lapse recorded twice
-        store.run_many(q.INSERT_EVENT, written)
-        for ref, update in updates:
-            if store.run(q.UPDATE_LAPSED, update) != 1:
-                raise Refused(f"{ref} was changed by someone else at the same moment; try again")
+            else:
+                action, changes = "overdue-recorded", None
+            if events is None:  # a what-if: the level goes up all the same, for the next lapse
+                c.update(changes or {})
+                continue
+            key = (clock, due, changes is not None)
+            events.append(c, action, changes, lapses.info(key), key=key)
+            new_lapses.append({"complaint_id": cid, "clock": clock, "due": due, "detected_at": events.now})
+    if new_lapses:
+        store.run_many(q.INSERT_LAPSE, new_lapses)  # its key refuses a lapse recorded twice
+        events.write(store)
 
 
 def _is_conflict(exc: Exception) -> bool:
@@ -268,32 +259,29 @@ def _is_conflict(exc: Exception) -> bool:
     return isinstance(exc, sqlite3.IntegrityError) or type(exc).__name__ == "IntegrityError"
 
 
+class _Lapses:
+    """What `check` says of each lapse (lateness once per due date, the details once per clock,
+    due date and outcome), and the events it writes: a `tsk.history.Batch` across ranges,
+    each range its own moment."""
 
-
-class _Events:
-    """The events `check` writes, exactly as lifecycle.append_event would (`at` and
-    `recorded_at` both the batch's now), built cheaply: lateness once per due date, details once
-    per clock, due date and level, and the chain link's payload from parts (its JSON text is
-    `canonical`'s; `start` checks one against lifecycle.event_hash per batch, and falls back to
-    it should they ever differ)."""
-
-    def __init__(self, ledger: Ledger, as_of: dt.date) -> None:
-        self.calendar, self.actor, self.as_of = ledger.calendar, ledger.actor, as_of
+    def __init__(self, ledger: Ledger, as_of: dt.date, recorded: bool) -> None:
+        self.calendar, self.as_of = ledger.calendar, as_of
+        self.actor, self.recorded = ledger.actor, recorded
         self.late: dict[str, int] = {}
-        self.details: dict[tuple[str, str, int | None], tuple[str, str]] = {}
-        self.exact = True  # the payload from parts is canonical's
-        self.checked = False
-        self.now = ""
-        from json import JSONEncoder  # here, not at the top: `tsk overdue` writes a table without it
+        self._infos: dict[tuple[str, str, bool], dict[str, Any]] = {}
+        self._events = None
 
-        self._json = JSONEncoder(ensure_ascii=False).encode  # a string as `canonical` writes it
+    def start(self):
+        """The events of a range with lapses (None for a what-if), at its own moment."""
+        if not self.recorded:
+            return None
+        if self._events is None:
+            from tsk.history import Batch  # only a check that records lapses writes events
 
-    def start(self) -> None:
-        """A new batch: its time, once."""
-        self.now = timeutil.to_text(timeutil.now())
-        self.checked = False
-        self._actor_at = f',"actor":{self._json(self.actor)},"at":{self._json(self.now)},"details":'
-        self._recorded_at = f',"recorded_at":{self._json(self.now)},"ref":'
+            self._events = Batch(self.actor)
+        else:
+            self._events.start()
+        return self._events
 
     def working_days_late(self, due: str) -> int:
         late = self.late.get(due)
@@ -301,43 +289,14 @@ class _Events:
             late = self.late[due] = self.calendar.between(dt.date.fromisoformat(due), self.as_of)
         return late
 
-    def _details(self, clock: str, due: str, level: int | None) -> tuple[str, str]:
-        """The event's details (escalated to `level`, or recorded at the top level: None) as
-        stored, and as a JSON string inside the hash payload."""
-        key = (clock, due, level)
-        found = self.details.get(key)
+    def info(self, key: tuple[str, str, bool]) -> dict[str, Any]:
+        """The details of the event of a lapse (clock, due date, escalated?) besides its changes."""
+        found = self._infos.get(key)
         if found is None:
+            clock, due, escalated = key
             late = self.working_days_late(due)
             reason = f"{CLOCK.label(clock)} {clock} due {due} passed ({late} working day(s) late)"
-            details: dict[str, Any] = {"clock": clock, "due": due, "working_days_late": late,
+            found = self._infos[key] = {"clock": clock, "due": due, "working_days_late": late,
                                        "as_of": self.as_of.isoformat(), "by": "tsk check",
-                                       "reason": reason if level else reason + "; already at the top level"}
-            if level:
-                details["changes"] = {"level": level}
-                details["was"] = {"level": level - 1}  # an escalation is one level up
-            from tsk.lifecycle import canonical  # only `check` writes events: `overdue` skips the import
-
-            text = canonical(details)
-            found = self.details[key] = (text, self._json(text))
+                                       "reason": reason if escalated else reason + "; already at the top level"}
         return found
-
-    def make(self, complaint_id: int, ref: str, seq: int, prev_hash: str, clock: str, due: str,
-             level: int | None) -> dict[str, Any]:
-        import hashlib
-
-        from tsk.lifecycle import event_hash
-
-        action = "overdue-recorded" if level is None else "escalated"
-        details, details_json = self._details(clock, due, level)
-        event = {"complaint_id": complaint_id, "seq": seq, "at": self.now, "recorded_at": self.now,
-                 "actor": self.actor, "action": action, "details": details, "prev_hash": prev_hash}
-        if self.exact:
-            payload = (f'{{"action":"{action}"{self._actor_at}{details_json}{self._recorded_at}{self._json(ref)}'
-                       f',"seq":{seq}}}')
-            event["hash"] = hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
-            if not self.checked:
-                self.checked = True
-                self.exact = event["hash"] == event_hash(prev_hash, ref, event)
-        if not self.exact:
-            event["hash"] = event_hash(prev_hash, ref, event)
-        return event

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from tsk.clocks import past_due
 from tsk.vocab import CATEGORY, LEVEL, SEVERITY, STATUS
 
 # Export/import columns, in order: the fields of `show --format json` with the customer
@@ -69,18 +70,9 @@ def flags(c: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
         out.append("extended")
     if c["reopened"]:
         out.append("reopened")
-    if today is not None and is_overdue(c, today):
+    if today is not None and past_due(c, today):
         out.append("overdue")
     return out
-
-
-def is_overdue(c: Mapping[str, Any], today: dt.date) -> bool:
-    """A running clock is past due (due today is not late)."""
-    day = today.isoformat()
-    if c["status"] == "open":
-        if c["due"] < day or c["cap_due"] < day or (c["acked_at"] is None and c["ack_due"] < day):
-            return True
-    return c["report_due"] is not None and c["reported_at"] is None and c["report_due"] < day
 
 
 def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: dt.date | None, events=None) -> dict[str, Any]:

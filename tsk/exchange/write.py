@@ -4,27 +4,21 @@ so far remembered in little memory."""
 
 from __future__ import annotations
 
-import json
 import os
 from array import array
 from collections import deque
-from hashlib import sha256
 from itertools import repeat
-from operator import itemgetter, lshift, methodcaller, or_
+from operator import itemgetter, lshift, or_
 
-from tsk import timeutil
+from tsk import history
 from tsk.exchange import baseline
 from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.exchange.check import ROW_COLUMNS
 from tsk.exchange.read import BATCH
-from tsk.lifecycle import canonical, event_hash
 
 
 # -- import: writing ---------------------------------------------------------------------------------
-_STRING = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what json.dumps(ensure_ascii=False) does to text
-_HEXDIGEST = methodcaller("hexdigest")
-_UTF8 = methodcaller("encode", "utf-8")
 _EMPTY_AS_NULL = {"": None}
 _REF_YEAR, _REF_SERIAL = itemgetter(slice(3, 7)), itemgetter(slice(8, None))  # TS-2026-000123
 ANALYZE_AFTER = 10_000  # imported complaints that make the planner's statistics worth refreshing
@@ -77,10 +71,8 @@ class Writer:
     """Batches of checked columns, each written as two bulk inserts; ids assigned here.
 
     Each complaint's history starts with one "imported" event whose details are
-    `canonical({"baseline": baseline.digest(row), "source": file name})` and whose hash is
-    `lifecycle.event_hash("", ref, event)`: both built from pieces a batch at a time (the
-    first of every batch is held to lifecycle's function, and a test holds the digests to
-    `baseline.digest`).
+    `{"baseline": baseline.digest(row), "source": file name}`, built a batch at a time by
+    `tsk.history.Batch.firsts` (a test holds the digests to `baseline.digest`).
     """
 
     def __init__(self, ledger: Ledger, source: str, *, ledger_empty: bool) -> None:
@@ -94,37 +86,15 @@ class Writer:
         if self.store.dialect == "postgresql":
             self.store.run(q.LOCK_COMPLAINTS_FOR_IMPORT)  # no concurrent `add` takes an id meanwhile
         self.next_id = (self.store.value(q.MAX_COMPLAINT_ID) or 0) + 1
-        self.now = now = timeutil.to_text(timeutil.now())
-        self.actor = ledger.actor
+        self.batch = history.Batch(ledger.actor)
+        self.now, self.actor = self.batch.now, ledger.actor
         self.source = os.path.basename(source)
-        # The details around the digest (keys sorted, as canonical writes them)...
-        self.details_head = '{"' + baseline.KEY + '":"'
-        self.details_tail = '","source":' + _STRING(self.source) + "}"
-        # ...and canonical(event payload) around the digest and the ref (keys sorted: action, actor,
-        # at, details, recorded_at, ref, seq), the details in it as a JSON string: a digest and a
-        # ref (TS-2026-000123) need no escaping, the pieces around them are escaped once here.
-        escape = _STRING
-        self.payload_head = ('{"action":"imported","actor":' + escape(self.actor) + ',"at":' + escape(now)
-                             + ',"details":' + escape(self.details_head)[:-1])
-        self.payload_middle = escape(self.details_tail)[1:] + ',"recorded_at":' + escape(now) + ',"ref":"'
-        self.payload_tail = '","seq":1}'
-        self.checked = False
+        self.details = {baseline.KEY: history.hole("digest"), "source": self.source}
         self.written = 0
 
     def events(self, refs: list[str], digests: list[str]) -> tuple[list[str], list[str]]:
         """The imported events' details and hashes."""
-        details = list(map("".join, zip(repeat(self.details_head), digests, repeat(self.details_tail))))
-        payloads = map("".join, zip(repeat(self.payload_head), digests, repeat(self.payload_middle), refs,
-                                    repeat(self.payload_tail)))
-        hashes = list(map(_HEXDIGEST, map(sha256, map(_UTF8, payloads))))
-        if not self.checked and refs:  # the pieces are lifecycle's canonical JSON, or nothing is written
-            self.checked = True
-            event = {"seq": 1, "at": self.now, "recorded_at": self.now, "actor": self.actor, "action": "imported",
-                     "details": details[0]}
-            if details[0] != canonical({baseline.KEY: digests[0], "source": self.source}) \
-                    or hashes[0] != event_hash("", refs[0], event):
-                raise AssertionError("the imported event's pieces differ from lifecycle's canonical JSON")
-        return details, hashes
+        return self.batch.firsts("imported", self.details, refs, {"digest": digests})
 
     def write(self, columns: dict[str, list]) -> None:
         refs = columns["ref"]
@@ -146,10 +116,7 @@ class Writer:
             nulls = (list(map(_EMPTY_AS_NULL.get, column, column)) for column in values)
             self.store.run_many(q.insert_complaint_rows(list(names)),
                                 [dict(zip(names, row)) for row in zip(ids, *nulls, repeat(1), hashes)])
-            self.store.run_many(q.INSERT_EVENT, [
-                {"complaint_id": i, "seq": 1, "at": self.now, "recorded_at": self.now, "actor": self.actor,
-                 "action": "imported", "details": d, "prev_hash": "", "hash": h}
-                for i, d, h in zip(ids, details, hashes)])
+            self.store.run_many(q.INSERT_EVENT, self.batch.first_rows("imported", ids, details, hashes))
         self.written += len(refs)
 
     def finish(self, last_refs: dict[int, int]) -> None:

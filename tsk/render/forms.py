@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tsk import timeutil, views
+from tsk.clocks import past_due
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
 from tsk.store import queries as q
@@ -118,7 +119,7 @@ def _outcome(c: dict[str, Any]) -> list[tuple[str, str]]:
     elif status in ("rejected", "withdrawn"):
         result = _join(STATUS.label(status), c["reason"], f"时间 {_time(c['closed_at'])}", sep="；")
     else:
-        result = STATUS.label(status) + ("（逾期）" if views.is_overdue(c, timeutil.today()) else "")
+        result = STATUS.label(status) + ("（逾期）" if past_due(c, timeutil.today()) else "")
     comp = views.compensation(c["compensation_fen"])
     return [
         ("处理情况", c["resolution"] or ""),

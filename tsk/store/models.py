@@ -14,12 +14,13 @@ from __future__ import annotations
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from tsk.store.queries import CLOCK_RUNNING
+from tsk import clocks
 
 
 def _running(clock: str) -> dict:
-    """A partial index's condition: the clock is running (the same text the queries repeat)."""
-    running = text(CLOCK_RUNNING[clock][1])
+    """A partial index's condition: the clock is running (the same text the queries repeat).
+    It holds a few per cent of a ledger, where a full index would hold every complaint ever closed."""
+    running = text(clocks.BY_NAME[clock].running_sql)
     return {"sqlite_where": running, "postgresql_where": running}
 
 

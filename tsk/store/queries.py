@@ -1,6 +1,8 @@
 """Every SQL statement tsk runs, written once: the same text runs on sqlite3 and on
 PostgreSQL through SQLAlchemy (`:name` parameters, portable SQL only)."""
 
+from tsk import clocks
+
 # -- calendar, settings, policies, audit --------------------------------------------------
 CALENDAR_CORRECTIONS = "SELECT day, workday, note FROM calendar_correction ORDER BY day"
 PUBLISHED_YEARS = "SELECT year, note FROM published_year ORDER BY year"
@@ -118,7 +120,6 @@ def export_complaints(where: str) -> str:
 # not: a status condition is written `status || '' = …`, which no index serves, so the
 # planner never reads every closed complaint through ix_complaint_resolution_clock instead.
 RECEIVED_IN = "received_at >= :since AND received_at < :until"
-OVERDUE_AT = ("(status = 'open' OR closed_at >= :as_of_end) AND received_at < :as_of_end AND due < :as_of")
 
 
 def report_totals(pivots) -> str:
@@ -134,7 +135,7 @@ SELECT COUNT(*) AS received,
   COUNT(*) FILTER (WHERE status = 'closed') AS resolved,
   COUNT(*) FILTER (WHERE status = 'closed' AND substr(closed_at, 1, 10) <= due) AS resolved_on_time,
   COUNT(*) FILTER (WHERE status = 'open') AS open_now,
-  COUNT(*) FILTER (WHERE {OVERDUE_AT}) AS overdue_open,
+  COUNT(*) FILTER (WHERE {clocks.RESOLUTION_PAST_DUE_AS_OF}) AS overdue_open,
   COUNT(*) FILTER (WHERE extended_days > 0) AS extended,
   COUNT(*) FILTER (WHERE is_group = 1) AS group_count,
   COUNT(*) FILTER (WHERE channel = 'regulator' OR referred_by IS NOT NULL) AS referred{extra}
@@ -183,7 +184,7 @@ def report_stats(expr: str) -> str:
 SELECT {expr} AS key, COUNT(*) AS received,
   SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS resolved,
   SUM(CASE WHEN status = 'closed' AND substr(closed_at, 1, 10) <= due THEN 1 ELSE 0 END) AS resolved_on_time,
-  SUM(CASE WHEN {OVERDUE_AT} THEN 1 ELSE 0 END) AS overdue
+  SUM(CASE WHEN {clocks.RESOLUTION_PAST_DUE_AS_OF} THEN 1 ELSE 0 END) AS overdue
 FROM complaint WHERE {RECEIVED_IN} GROUP BY {expr}
 """
 
@@ -197,44 +198,30 @@ def report_trend(expr: str | None) -> str:
 
 
 # -- overdue clocks and the nightly check (tsk.overdue) -------------------------------------
-# One seekable SELECT per running clock, each on its own index (tsk.store.models), in one UNION ALL.
-# A clock runs while: ack — open and not acknowledged; resolution and cap — open; report —
-# not yet reported (whatever the status). `:before` is exclusive: past due as of day D is
-# `< D`; due within a horizon H is `< H + 1 day`. Keep `status IN (...)`, never `<>`: an
-# inequality cannot seek.
+# One seekable SELECT per running clock (tsk.clocks), each on its own partial index (tsk.store.models),
+# in one UNION ALL. `:before` is exclusive: past due as of day D is `< D`; due within a horizon H
+# is `< H + 1 day`. Keep `status IN (...)`, never `<>`: an inequality cannot seek.
 CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, channel, "
                  "referred_by, repeat_of, extended_days, reopened, customer_name")
-# While each clock runs, and the partial index (tsk.store.models) holding only its running clocks:
-# a few per cent of a ledger, where a full index would hold every complaint ever closed. A
-# query uses such an index only when its WHERE repeats the index's condition, so both are
-# written from here.
-CLOCK_RUNNING = {
-    "ack": ("ack_due", "status = 'open' AND acked_at IS NULL"),
-    "resolution": ("due", "status = 'open'"),
-    "cap": ("cap_due", "status = 'open'"),
-    "report": ("report_due", "reported_at IS NULL AND report_due IS NOT NULL"),
-}
-CLOCK_BRANCHES = {clock: (column, f"{running} AND {column} < :before")
-                  for clock, (column, running) in CLOCK_RUNNING.items()}
 
 
 def clock_select(clock: str) -> str:
     """The complaints whose `clock` falls due before :before."""
-    column, where = CLOCK_BRANCHES[clock]
-    return f"SELECT '{clock}' AS clock, {column} AS clock_due, {CLOCK_COLUMNS} FROM complaint WHERE {where}"
+    return (f"SELECT '{clock}' AS clock, {clocks.BY_NAME[clock].column} AS clock_due, {CLOCK_COLUMNS} FROM complaint "
+            f"WHERE {clocks.BY_NAME[clock].due_before()}")
 
 
 def running_clocks() -> str:
     """Every running clock due before :before, in due-date order: each branch reads its index
     in that order, so SQLite merges the four (MERGE (UNION ALL)) instead of sorting them all,
     and `tsk overdue` can write its rows as they come."""
-    return "\nUNION ALL\n".join(clock_select(clock) for clock in CLOCK_BRANCHES) + "\nORDER BY clock_due"
+    return "\nUNION ALL\n".join(clock_select(clock.name) for clock in clocks.CLOCKS) + "\nORDER BY clock_due"
 
 
 COUNT_OPEN = "SELECT count(*) FROM complaint WHERE status IN ('open')"
-COUNT_AWAITING_REPORT = """
+COUNT_AWAITING_REPORT = f"""
 SELECT count(*) FROM complaint
-WHERE reported_at IS NULL AND report_due IS NOT NULL AND status IN ('closed', 'rejected', 'withdrawn')
+WHERE {clocks.BY_NAME["report"].running_sql} AND status IN ('closed', 'rejected', 'withdrawn')
 """
 # No ON CONFLICT: a lapse recorded twice fails its batch (and rolls back the escalation).
 INSERT_LAPSE = "INSERT INTO lapse (complaint_id, clock, due, detected_at) VALUES (:complaint_id, :clock, :due, :detected_at)"
@@ -285,24 +272,23 @@ def clock_ids() -> str:
     clock): read from the four clock indexes alone, which hold the id, to cut the ranges.
     `ORDER BY id + 0`: by plain `id`, SQLite with ANALYZE statistics reads the whole table in
     id order for the open-status branches rather than sort (2 s instead of 0.1 s at 1M)."""
-    branches = "\nUNION ALL\n".join(f"SELECT id FROM complaint WHERE {where}" for _, where in CLOCK_BRANCHES.values())
+    branches = "\nUNION ALL\n".join(f"SELECT id FROM complaint WHERE {clock.due_before()}" for clock in clocks.CLOCKS)
     return f"SELECT id FROM ({branches}) AS clock_id ORDER BY id + 0"
 
 
 def lapsed_in_range(for_update: str) -> str:
     """The complaints in (:after, :upto] with a clock running past due before :before, with
     what a lapse needs: `lapse_<clock>` is the clock's due date, or NULL when it is not running
-    past due (the WHERE of CLOCK_BRANCHES, each once). It seeks the primary key: inside CASE
-    the clock indexes go unused (each would be read whole for every range)."""
-    dues = ", ".join(f"CASE WHEN {where} THEN {column} END AS lapse_{clock}"
-                     for clock, (column, where) in CLOCK_BRANCHES.items())
-    running = " ".join(f"WHEN {where} THEN 1" for _, where in CLOCK_BRANCHES.values())
+    past due (`Clock.due_before`, each once). It seeks the primary key: inside CASE the clock
+    indexes go unused (each would be read whole for every range)."""
+    dues = ", ".join(f"CASE WHEN {clock.due_before()} THEN {clock.column} END AS lapse_{clock.name}"
+                     for clock in clocks.CLOCKS)
+    running = " ".join(f"WHEN {clock.due_before()} THEN 1" for clock in clocks.CLOCKS)
     return (f"SELECT id, ref, level, event_count, history_head, {dues} FROM complaint "
             f"WHERE id > :after AND id <= :upto AND CASE {running} ELSE 0 END = 1 ORDER BY id{for_update}")
 
 
 LAPSES_IN_RANGE = "SELECT complaint_id, clock, due FROM lapse WHERE complaint_id > :after AND complaint_id <= :upto"
-UPDATE_LAPSED = update_complaint(["level", "event_count", "history_head"])
 
 
 # -- import into SQLite: bulk inserts bound by position, "" for null -------------------------

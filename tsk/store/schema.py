@@ -36,10 +36,10 @@ def _v3_history_format(store: Store) -> None:
 
 
 def _v4_running_clock_indexes(store: Store) -> None:
-    """The clock indexes hold only running clocks (tsk.store.queries.CLOCK_RUNNING), as the models define them."""
-    from tsk.store.queries import CLOCK_RUNNING
+    """The clock indexes hold only running clocks (tsk.clocks), as the models define them."""
+    from tsk.clocks import NAMES
 
-    names = {f"ix_complaint_{clock}_clock" for clock in CLOCK_RUNNING}
+    names = {f"ix_complaint_{clock}_clock" for clock in NAMES}
     for name in sorted(names):
         store.run(f"DROP INDEX IF EXISTS {name}")
     for statement in schema_ddl(store.dialect):
