@@ -13,7 +13,7 @@ from tsk.context import Ledger
 from tsk.errors import InvalidInput
 from tsk.render import output
 from tsk.store import queries as q
-from tsk.views import EXPORT_FIELDS
+from tsk.fields import EXPORT_FIELDS
 
 EXPORT_FORMATS = ("csv", "json", "jsonl")
 
