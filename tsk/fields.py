@@ -2,25 +2,20 @@
 whether it is required, whether it is personal data (and its mask), its enumeration.
 
 The table drives every place a complaint's columns appear: `tsk add` (what it asks for and how
-it checks what it is given), the import's checks (record by record and column by column),
-the export's columns and CSV header, `tsk show --format json`, and masking. Each kind of value
-is checked by one function here, whoever gives it; a check raises `Invalid` with a message
-naming the value, and the caller names the field (`tsk add` by its option, an import by its
-column).
+it checks what it is given), the import's checks (record by record and column by column), the
+export's columns and CSV header, `tsk show --format json`, and masking. The check of each kind
+of value is in `tsk.values`; `opening` gives a new complaint what it starts with.
 
-Imported on the start-up of `tsk list`, `show` and `add`: plain tuples, no json or decimal
-until a value needs them.
+Imported on the start-up of `tsk list`, `show` and `overdue`: plain tuples, no json or decimal.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from tsk import timeutil
-from tsk.errors import InvalidInput
 from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY,
                        STATUS, TOP_LEVEL, Vocab)
 
@@ -59,10 +54,6 @@ REF_PATTERN = re.compile(r"^TS-\d{4}-\d{6}$")
 CUSTOMER = "customer_"  # the customer's fields: one object in `show` JSON, flattened in exports
 
 
-class Invalid(ValueError):
-    """A value that cannot be stored. The message names the value; the caller adds the field."""
-
-
 # -- masks: one per kind of personal data -----------------------------------------------------
 def mask_phone(phone: str | None) -> str | None:
     if not phone:
@@ -74,6 +65,10 @@ def mask_id(number: str | None) -> str | None:
     if not number:
         return number
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def yuan(fen: int | None) -> float | None:
+    return None if fen is None else fen / 100
 
 
 # -- the table ----------------------------------------------------------------------------------
@@ -170,6 +165,7 @@ REQUIRED = (*(f.name for f in FIELDS if f.required == IMPORT), *(f.name for f in
 # What `tsk add` asks for when it is not given: who complains, then the complaint.
 ASKED = tuple(sorted((f for f in FIELDS if f.required == INTAKE), key=lambda f: not f.name.startswith(CUSTOMER)))
 PII = tuple(f for f in FIELDS if f.mask)
+INTAKE_FIELDS = tuple(f for f in FIELDS if f.option)  # what `tsk add` is given
 
 
 def _show_order() -> tuple[Field, ...]:
@@ -194,226 +190,13 @@ def _show_order() -> tuple[Field, ...]:
 SHOWN = _show_order()
 
 
-# -- checking one value ---------------------------------------------------------------------------
-# Each takes a value as given (text, or what JSON holds) and returns its stored form, or raises
-# Invalid. A million imported rows pass through some of them: the usual value is decided first.
-def required_text(value: str | None, what: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(f"{what} must not be empty")
-    return text
-
-
-def optional_text(value: str | None) -> str | None:
-    text = (value or "").strip()
-    return text or None
-
-
-def text(value: Any) -> str:
-    """Text; a JSON number is taken as its text."""
-    if value.__class__ is str:
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    import json
-
-    raise Invalid(f"expected text, not {json.dumps(value, ensure_ascii=False)}")
-
-
-def ref(value: Any) -> str:
-    found = (value if value.__class__ is str else text(value)).upper()
-    if not REF_PATTERN.match(found):
-        raise Invalid(f"{value!r} is not a complaint ref (like TS-2026-000123)")
-    return found
-
-
-def enum(vocab: Vocab) -> Callable[[Any], str]:
-    """The check of one vocabulary's values: its key, for a key or label in any case."""
-    spellings = vocab.spellings()
-
-    def key(value: Any) -> str:
-        found = spellings.get(value) if value.__class__ is str else None
-        if found is None:
-            found = spellings.get(str(value).lower())
-            if found is None:
-                raise Invalid(f"{value!r} is not one of: {vocab.choices()}")
-        return found
-
-    return key
-
-
-def whole(value: Any, low: int, high: int | None = None) -> int:
-    if value.__class__ is int:
-        number = value
-    elif value.__class__ is str and value.isascii() and value.isdigit():
-        number = int(value)
-    else:
-        try:
-            if isinstance(value, bool) or not isinstance(value, (int, str)):
-                raise ValueError
-            number = int(value)
-        except ValueError:
-            raise Invalid(f"{value!r} is not a whole number") from None
-    if number < low or (high is not None and number > high):
-        raise Invalid(f"{number} is out of range ({low}" + (f" to {high})" if high is not None else " or more)"))
-    return number
-
-
-_FLAGS = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
-
-
-def flag(value: Any) -> int:
-    found = _FLAGS.get(str(value).lower())
-    if found is None:
-        raise Invalid(f"{value!r} is not 0 or 1")
-    return found
-
-
-def stored_time(value: Any) -> str:
-    """A time in its stored form (China time, to the second)."""
-    if value.__class__ is str and len(value) == 25 and value[10] == "T" and value.endswith("+08:00"):
-        try:  # already the stored form
-            dt.datetime.fromisoformat(value)
-            return value
-        except ValueError:
-            pass
-    given = value if value.__class__ is str else text(value)
-    try:
-        return timeutil.to_text(timeutil.parse_datetime(given))
-    except InvalidInput:
-        raise Invalid(f"{given!r} is not a date and time (like 2026-11-23T14:05:00+08:00)") from None
-
-
-def stored_date(value: Any) -> str:
-    if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
-        try:
-            dt.date.fromisoformat(value)
-            return value
-        except ValueError:
-            pass
-    raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)")
-
-
-PLAIN_PHONE = re.compile(r"[0-9]{5,20}")  # the usual phone: kept as it is
-_PHONE = re.compile(r"\+?\d{5,20}")
-_PHONE_SEPARATORS = re.compile(r"[\s-]")
-
-
-def phone(value: Any) -> str:
-    given = value if value.__class__ is str else text(value)
-    if PLAIN_PHONE.fullmatch(given):
-        return given
-    digits = _PHONE_SEPARATORS.sub("", given)
-    if not _PHONE.fullmatch(digits):
-        raise Invalid(f"{given!r} is not a phone number")
-    return digits
-
-
-_ID_NUMBER = re.compile(r"\d{17}[\dX]")
-_ID_CHECK = "10X98765432"
-
-
-def id_check_ok(number: str) -> bool:
-    """The GB 11643 check digit: the sum of each digit times its weight 2^(17-i) mod 11 picks it.
-    Read as a base-13 number (13 = 2 mod 11), the 17 digits give that sum mod 11, halved."""
-    return _ID_CHECK[2 * int(number[:17], 13) % 11] == number[17]
-
-
-def id_number(value: Any) -> str:
-    given = value if value.__class__ is str else text(value)
-    number = given.strip().upper()
-    if not _ID_NUMBER.fullmatch(number):
-        raise Invalid(f"{given!r} is not 18 characters (17 digits and a digit or X)")
-    if not id_check_ok(number):
-        raise Invalid(f"{given!r} has a wrong check digit")
-    return number
-
-
-def amount_fen(value: Any, most: int | None = None) -> int:
-    """An amount in yuan, to the fen, as whole fen."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise Invalid(f"{value!r} is not an amount in yuan")
-    from decimal import Decimal, InvalidOperation  # here: start-up needs no decimals
-
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise Invalid(f"{value!r} is not an amount in yuan") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or (
-            most is not None and amount > most):
-        limit = "zero or more" if most is None else f"an amount from 0 to {most:,} yuan"
-        raise Invalid(f"{value!r} must be {limit}, to the fen")
-    return int(amount * 100)
-
-
-def yuan(fen: int | None) -> float | None:
-    return None if fen is None else fen / 100
-
-
-def names(value: Any) -> str:
-    """A JSON list of names (or its text) in its stored form."""
-    import json
-
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise Invalid(f"{value!r} is not a JSON list of names") from None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise Invalid("expected a JSON list of names")
-    return names_text(value)
-
-
-def names_text(given: Iterable[str]) -> str:
-    """The stored form of a list of names: each once, sorted, as compact JSON (the canonical
-    JSON of the history)."""
-    import json
-
-    return json.dumps(sorted({n.strip() for n in given if n.strip()}), ensure_ascii=False, separators=(",", ":"))
-
-
-# -- `tsk add` ----------------------------------------------------------------------------------------
-INTAKE_FIELDS = tuple(f for f in FIELDS if f.option)
-
-
-def intake_value(field: Field, given: Any) -> Any:
-    """What `tsk add` was given for `field`, checked and in its stored form; InvalidInput names it."""
-    kind = field.kind
-    if kind == ENUM:
-        return field.vocab.parse(given)  # type: ignore[union-attr]
-    if kind == TEXT:
-        return required_text(given, field.words) if field.required else optional_text(given)
-    if kind == TIME:
-        return timeutil.to_text(timeutil.parse_datetime(given, what="--" + field.option)) if given else None
-    if kind == NAMES:
-        return names_text(given) if given else None
-    if kind in (WHOLE, FLAG):
-        return int(given)
-    if optional_text(given) is None:
-        return None
-    try:
-        return (phone if kind == PHONE else id_number)(given)
-    except Invalid as exc:
-        raise InvalidInput(f"{field.words} {exc}") from None
-
-
 # -- a new complaint ----------------------------------------------------------------------------
-class Opening(NamedTuple):
-    is_group: int
-    level: int
-    # The clocks: None unless a policy was given.
-    ack_due: str | None = None
-    due: str | None = None
-    cap_due: str | None = None
-    report_due: str | None = None
-
-
-def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, calendar: Any = None) -> Opening:
+def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, calendar: Any = None) -> dict[str, Any]:
     """What a new complaint starts with, where `row` does not say (None): its group flag, from
     the number of complainants; its level: group and major complaints go to the top level at
     once; and, given its policy and the calendar, its clocks from receipt (the due date moved
     by any extension), with a report clock when it goes to the regulator at intake (group or
-    major). Used by `tsk add` and by an import, for the records that lack them."""
+    major). Used by `tsk add`, and by an import for the records that lack them."""
     is_group = row.get("is_group")
     if is_group is None:
         is_group = int(row["group_size"] >= group_threshold)
@@ -422,7 +205,7 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
     if level is None:
         level = TOP_LEVEL if reported else 1
     if policy is None:
-        return Opening(is_group, level)
+        return {"is_group": is_group, "level": level}
     from tsk.sla import deadlines
 
     clocks = deadlines(policy, calendar, timeutil.from_text(row["received_at"]), kind=row["kind"],
@@ -430,5 +213,5 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
     extended = row.get("extended_days")
     due = calendar.shift(clocks.due, extended) if extended else clocks.due
     report_due = row.get("report_due") or (clocks.report_due.isoformat() if clocks.report_due else None)
-    return Opening(is_group, level, clocks.ack_due.isoformat(), due.isoformat(), clocks.cap_due.isoformat(),
-                   report_due)
+    return {"is_group": is_group, "level": level, "ack_due": clocks.ack_due.isoformat(), "due": due.isoformat(),
+            "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from tsk.store import queries as q
-from tsk import fields, timeutil
+from tsk import fields, timeutil, values
 from tsk.context import Ledger
-from tsk.fields import optional_text, required_text
+from tsk.values import optional_text, required_text
 from tsk.records import load
 from tsk.errors import InvalidInput, Refused
 from tsk.sla import deadlines, referral_report_due
@@ -98,8 +98,8 @@ def parse_amount(text: str | None) -> int | None:
     if text is None or str(text).strip() == "":
         return None
     try:
-        return fields.amount_fen(text, most=fields.MAX_AMOUNT)
-    except fields.Invalid as exc:
+        return values.amount_fen(text, most=fields.MAX_AMOUNT)
+    except values.Invalid as exc:
         raise InvalidInput(f"compensation {exc}") from None
 
 
@@ -161,7 +161,7 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
         raise InvalidInput(f"group size must be between 1 and {fields.MAX_GROUP_SIZE:,}, not {intake.group_size}")
     # Every stored field: as given to `tsk add`, checked, or as a new complaint has it.
     row: dict[str, Any] = {f.column: f.default for f in fields.STORED if f.default is not fields.COMPUTED}
-    row.update((f.column, fields.intake_value(f, getattr(intake, f.option))) for f in fields.INTAKE_FIELDS)
+    row.update((f.column, values.intake_value(f, getattr(intake, f.option))) for f in fields.INTAKE_FIELDS)
     received = timeutil.from_text(row["received_at"]) if row["received_at"] else now
     if received > now:
         raise InvalidInput(f"--received {intake.received} is in the future")
@@ -172,7 +172,7 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         raise InvalidInput("a regulator-referred complaint (监管转办) needs --referred-by and --referral-ref")
     policy = ledger.policy(row["policy"] or settings["default_policy"])
-    row.update(fields.opening(row, settings["group_threshold"], policy, ledger.calendar)._asdict(),
+    row.update(fields.opening(row, settings["group_threshold"], policy, ledger.calendar),
                policy=policy.name, policy_version=policy.version, first_handler=ledger.actor)
     with ledger.store.transaction():
         earlier = _recent_decision(ledger, row, received)

@@ -13,12 +13,13 @@ from functools import partial
 from operator import attrgetter, methodcaller
 from typing import Any
 
-from tsk import fields, timeutil
+from tsk import fields, timeutil, values
 from tsk.context import Ledger
 from tsk.errors import NotFound
 from tsk.exchange.read import NUL, Bad, Batch, CsvReader
 from tsk.fields import (AMOUNT, COMPUTED, DATE, ENUM, FLAG, ID_NUMBER, NAMES, PHONE, REF, REF_PATTERN, REQUIRED,
-                        ROW_COLUMNS, TEXT, TIME, WHOLE, Field, Invalid)
+                        ROW_COLUMNS, TEXT, TIME, WHOLE, Field)
+from tsk.values import Invalid
 
 __all__ = ["ROW_COLUMNS", "Checker", "Slow"]
 
@@ -32,17 +33,17 @@ _NULL_AS_EMPTY = {None: ""}
 # booleans and lists). A million rows pass through here: the usual enumeration key or text is
 # taken inline, anything else goes to the field's check.
 _CHECKS: dict[str, Callable[[Any], Any]] = {
-    REF: fields.ref, TEXT: fields.text, FLAG: fields.flag, TIME: fields.stored_time, DATE: fields.stored_date,
-    AMOUNT: fields.amount_fen, NAMES: fields.names, PHONE: fields.phone, ID_NUMBER: fields.id_number,
+    REF: values.ref, TEXT: values.text, FLAG: values.flag, TIME: values.stored_time, DATE: values.stored_date,
+    AMOUNT: values.amount_fen, NAMES: values.names, PHONE: values.phone, ID_NUMBER: values.id_number,
 }
 
 
 def _check_of(field: Field) -> Callable[[Any], Any]:
     """How an imported value of `field` is checked and converted to its stored form."""
     if field.kind == ENUM:
-        return fields.enum(field.vocab)  # type: ignore[arg-type]
+        return values.enum(field.vocab)  # type: ignore[arg-type]
     if field.kind == WHOLE:
-        return partial(fields.whole, low=field.low, high=field.high)
+        return partial(values.whole, low=field.low, high=field.high)
     return _CHECKS[field.kind]
 
 
@@ -86,17 +87,17 @@ class Checker:
         else:
             records = batch.objects
         rows, kept, bad = [], [], []
-        for i, values in enumerate(records):
+        for i, record in enumerate(records):
             try:
-                rows.append(self.row(values))
+                rows.append(self.row(record))
             except Bad as exc:
                 bad.append((i, exc))
                 continue
             kept.append(i)
         columns = {}
         for column in ROW_COLUMNS:
-            values = [row[column] for row in rows]
-            columns[column] = list(map(_NULL_AS_EMPTY.get, values, values))
+            stored = [row[column] for row in rows]
+            columns[column] = list(map(_NULL_AS_EMPTY.get, stored, stored))
         return columns, kept, bad
 
     def policy(self, name: str, version: int | None):
@@ -118,13 +119,13 @@ class Checker:
             raise found
         return found
 
-    def row(self, values: dict[str, Any]) -> dict[str, Any]:
-        if "" in values:  # the reader already found the record unusable
-            raise values[""]
-        for name, value in values.items():
+    def row(self, record: dict[str, Any]) -> dict[str, Any]:
+        if "" in record:  # the reader already found the record unusable
+            raise record[""]
+        for name, value in record.items():
             if value.__class__ is str and NUL in value:  # never text; and the baseline digest joins by NUL
                 raise Bad(name, "contains a NUL character")
-        get = values.get
+        get = record.get
         for name in REQUIRED:
             if get(name) is None:
                 raise Bad(name, "missing (required)")
@@ -140,7 +141,7 @@ class Checker:
                     row[name] = check(value) if key is None else key
             for name in _TEXTS:
                 value = get(name)
-                row[name] = value if value is None or value.__class__ is str else fields.text(value)
+                row[name] = value if value is None or value.__class__ is str else values.text(value)
             for name, column, check, default in _OTHERS:
                 value = get(name)
                 row[column] = default if value is None else check(value)
@@ -164,11 +165,11 @@ class Checker:
             field = next(c for c in _CLOCKS if row[c] is None)
             raise Bad(field, "missing: give ack_due, due and cap_due together, or none of them to have them computed")
         if not given:  # computed exactly as `tsk add` does, from receipt under the complaint's policy
-            row.update(fields.opening(row, self.group_threshold, policy, self.ledger.calendar)._asdict())
+            row.update(fields.opening(row, self.group_threshold, policy, self.ledger.calendar))
             if row["status"] == "open":
                 self.computed += 1
         elif row["is_group"] is None or row["level"] is None:
-            row["is_group"], row["level"] = fields.opening(row, self.group_threshold)[:2]
+            row.update(fields.opening(row, self.group_threshold))
         return row
 
 
@@ -205,6 +206,8 @@ class Slow(Exception):
 
 
 _STORED_TIME = re.compile(r".{10}T.{8}\+08:00", re.DOTALL)  # len 25, T at 10, +08:00: kept if valid
+# The usual phone and ID number (what `values.phone` and `values.id_number` keep as they are).
+_PLAIN_PHONE = re.compile(r"[0-9]{5,20}")
 _PLAIN_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
 _CACHE_MAX = 50_000  # distinct values remembered per column
 _STRIP = str.strip
@@ -272,7 +275,7 @@ class _Columns:
         if kind == PHONE:
             def phone(raw: tuple[str, ...]) -> list:
                 column = list(map(_STRIP, raw))
-                _all_or_slow(map(fields.PLAIN_PHONE.fullmatch, _given(column, required)))
+                _all_or_slow(map(_PLAIN_PHONE.fullmatch, _given(column, required)))
                 return column
             return phone
         if kind == ID_NUMBER:
@@ -280,7 +283,7 @@ class _Columns:
                 column = list(map(_UPPER, map(_STRIP, raw)))
                 given = list(_given(column, required))
                 _all_or_slow(map(_PLAIN_ID_NUMBER.fullmatch, given))
-                _all_or_slow(map(fields.id_check_ok, given))
+                _all_or_slow(map(values.id_check_ok, given))
                 return column
             return id_number
         # Values of few distinct kinds: each converted once, by the check of one record.
@@ -360,9 +363,9 @@ class _Columns:
             if given[0] is None:
                 policy = checker.policy(out["policy"][i], out["policy_version"][i])
                 opened = fields.opening(row, checker.group_threshold, policy, checker.ledger.calendar)
-                ack_due[i], due[i], cap_due[i], out["report_due"][i] = opened[2:]
                 computed += out["status"][i] == "open"
             else:
                 opened = fields.opening(row, checker.group_threshold)
-            is_group[i], level[i] = opened.is_group, opened.level
+            for column, value in opened.items():
+                out[column][i] = value
         return computed
