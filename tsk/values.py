@@ -67,20 +67,24 @@ def enum(vocab: Vocab) -> Callable[[Any], str]:
     return key
 
 
-def whole(value: Any, low: int, high: int | None = None) -> int:
-    if value.__class__ is int:
-        number = value
-    elif value.__class__ is str and value.isascii() and value.isdigit():
-        number = int(value)
-    else:
-        try:
-            if isinstance(value, bool) or not isinstance(value, (int, str)):
-                raise ValueError
-            number = int(value)
-        except ValueError:
-            raise Invalid(f"{value!r} is not a whole number") from None
-    if number < low or (high is not None and number > high):
-        raise Invalid(f"{number} is out of range ({low}" + (f" to {high})" if high is not None else " or more)"))
+def whole(low: int, high: int | None = None) -> Callable[[Any], int]:
+    """The check of whole numbers from `low` (to `high`)."""
+    def number(value: Any) -> int:
+        if value.__class__ is int:
+            found = value
+        elif value.__class__ is str and value.isascii() and value.isdigit():
+            found = int(value)
+        else:
+            try:
+                if isinstance(value, bool) or not isinstance(value, (int, str)):
+                    raise ValueError
+                found = int(value)
+            except ValueError:
+                raise Invalid(f"{value!r} is not a whole number") from None
+        if found < low or (high is not None and found > high):
+            raise Invalid(f"{found} is out of range ({low}" + (f" to {high})" if high is not None else " or more)"))
+        return found
+
     return number
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import deque
 from collections.abc import Callable, Iterator
-from functools import partial
 from operator import attrgetter, methodcaller
 from typing import Any
 
@@ -43,7 +41,7 @@ def _check_of(field: Field) -> Callable[[Any], Any]:
     if field.kind == ENUM:
         return values.enum(field.vocab)  # type: ignore[arg-type]
     if field.kind == WHOLE:
-        return partial(values.whole, low=field.low, high=field.high)
+        return values.whole(field.low, field.high)
     return _CHECKS[field.kind]
 
 
@@ -197,8 +195,8 @@ def _check_lifecycle(row: dict[str, Any]) -> None:
 # which names the line and field of each problem.
 #
 # Checked batches are columns in "bind form": each a list in file order, with "" for null
-# (text values are never empty: they are stripped, and empty means null); a value computed when
-# the complaint is opened is None until then.
+# (text values are never empty: they are stripped, and empty means null). A number computed
+# when the complaint is opened is NOT_GIVEN until then, and its clocks null.
 
 
 class Slow(Exception):
@@ -210,6 +208,7 @@ _STORED_TIME = re.compile(r".{10}T.{8}\+08:00", re.DOTALL)  # len 25, T at 10, +
 _PLAIN_PHONE = re.compile(r"[0-9]{5,20}")
 _PLAIN_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
 _CACHE_MAX = 50_000  # distinct values remembered per column
+NOT_GIVEN = -1  # never a valid number of a complaint; compared at C speed with the others
 _STRIP = str.strip
 _UPPER = str.upper
 # What `fields.opening` reads of a row.
@@ -233,11 +232,16 @@ def _all_or_slow(results: Iterator[Any]) -> None:
         raise Slow
 
 
-def _given(column: list[str], required: bool) -> Any:
-    """The values of a column that are not null; Slow when a required one is."""
-    if required and "" in column:
-        raise Slow
-    return column if required else filter(None, column)
+# The kinds of value whose usual value the record checks keep as it is (stripped, upper-cased
+# where they would be): whether it is upper-cased, and the tests every value of a column must
+# pass to be kept as read. A datetime is true, and fromisoformat raises ValueError on a wrong one.
+_KEPT_AS_READ: dict[str, tuple[bool, tuple[Callable[[str], Any], ...]]] = {
+    TEXT: (False, ()),
+    REF: (True, (REF_PATTERN.match,)),
+    TIME: (False, (_STORED_TIME.fullmatch, dt.datetime.fromisoformat)),
+    PHONE: (False, (_PLAIN_PHONE.fullmatch,)),
+    ID_NUMBER: (True, (_PLAIN_ID_NUMBER.fullmatch, values.id_check_ok)),
+}
 
 
 class _Columns:
@@ -251,44 +255,26 @@ class _Columns:
 
     def _column_check(self, field: Field) -> Callable[[tuple[str, ...]], list]:
         """How a column of `field`, as read, becomes its bind form (or Slow)."""
-        kind, required = field.kind, bool(field.required)
-        if kind == TEXT:
-            def text(raw: tuple[str, ...]) -> list:
-                column = list(map(_STRIP, raw))
-                _given(column, required)
+        required = bool(field.required)
+        if field.kind in _KEPT_AS_READ:
+            upper, tests = _KEPT_AS_READ[field.kind]
+
+            def kept_as_read(raw: tuple[str, ...]) -> list:
+                column = list(map(_UPPER, map(_STRIP, raw)) if upper else map(_STRIP, raw))
+                if required and "" in column:
+                    raise Slow
+                if tests:
+                    given = column if required else list(filter(None, column))
+                    for test in tests:
+                        _all_or_slow(map(test, given))
                 return column
-            return text
-        if kind == REF:
-            def ref(raw: tuple[str, ...]) -> list:
-                column = list(map(_UPPER, map(_STRIP, raw)))
-                _all_or_slow(map(REF_PATTERN.match, _given(column, required)))
-                return column
-            return ref
-        if kind == TIME:
-            def time(raw: tuple[str, ...]) -> list:
-                column = list(map(_STRIP, raw))
-                given = list(_given(column, required))
-                _all_or_slow(map(_STORED_TIME.fullmatch, given))
-                deque(map(dt.datetime.fromisoformat, given), maxlen=0)  # ValueError: not a valid time
-                return column
-            return time
-        if kind == PHONE:
-            def phone(raw: tuple[str, ...]) -> list:
-                column = list(map(_STRIP, raw))
-                _all_or_slow(map(_PLAIN_PHONE.fullmatch, _given(column, required)))
-                return column
-            return phone
-        if kind == ID_NUMBER:
-            def id_number(raw: tuple[str, ...]) -> list:
-                column = list(map(_UPPER, map(_STRIP, raw)))
-                given = list(_given(column, required))
-                _all_or_slow(map(_PLAIN_ID_NUMBER.fullmatch, given))
-                _all_or_slow(map(values.id_check_ok, given))
-                return column
-            return id_number
+            return kept_as_read
         # Values of few distinct kinds: each converted once, by the check of one record.
         check = _check_of(field)
-        default = None if field.default is COMPUTED else "" if field.default is None else field.default
+        if field.default is COMPUTED:  # until the complaint is opened: a clock null, a number not given
+            default = NOT_GIVEN if field.kind in (WHOLE, FLAG) else ""
+        else:
+            default = "" if field.default is None else field.default
         cache = self.caches.setdefault(field.name, {})
 
         def convert(raw: str) -> Any:
@@ -301,8 +287,8 @@ class _Columns:
 
         return lambda raw: _through(cache, raw, convert)
 
-    def _policy(self, given: tuple[str, int | None]):
-        return self.checker.policy(given[0] or self.checker.default_policy, given[1])
+    def _policy(self, given: tuple[str, int]):
+        return self.checker.policy(given[0] or self.checker.default_policy, None if given[1] == NOT_GIVEN else given[1])
 
     def check(self, index: dict[str, int], rows: list[list[str]], *, nul_seen: bool) -> dict[str, list]:
         """The batch's columns in bind form, or Slow (or Bad, ValueError) when this cannot decide."""
@@ -341,10 +327,8 @@ class _Columns:
                                 self._policy)
             out["policy"] = list(map(attrgetter("name"), policies))
             out["policy_version"] = list(map(attrgetter("version"), policies))
-        if None in out["is_group"] or None in out["level"] or any(None in out[c] for c in _CLOCKS):
+        if NOT_GIVEN in out["is_group"] or NOT_GIVEN in out["level"] or any("" in out[c] for c in _CLOCKS):
             checker.computed += self._open(out)
-        if None in out["report_due"]:
-            out["report_due"] = list(map(_NULL_AS_EMPTY.get, out["report_due"], out["report_due"]))
         return out
 
     def _open(self, out: dict[str, list]) -> int:
@@ -353,19 +337,21 @@ class _Columns:
         checker = self.checker
         is_group, level, ack_due, due, cap_due = out["is_group"], out["level"], *(out[c] for c in _CLOCKS)
         clocks = list(zip(ack_due, due, cap_due))
-        if any(any(given) and None in given for given in clocks):
+        if any(any(given) and not all(given) for given in clocks):
             raise Slow  # some clocks given, not all: named record by record
         computed = 0
         for i, given in enumerate(clocks):
-            if given[0] is not None and is_group[i] is not None and level[i] is not None:
+            if given[0] and is_group[i] != NOT_GIVEN and level[i] != NOT_GIVEN:
                 continue
             row = {fact: out[fact][i] for fact in _OPENING_FACTS}
-            if given[0] is None:
+            row.update((fact, None) for fact in ("is_group", "level") if row[fact] == NOT_GIVEN)
+            row["report_due"] = row["report_due"] or None
+            if given[0]:
+                opened = fields.opening(row, checker.group_threshold)
+            else:
                 policy = checker.policy(out["policy"][i], out["policy_version"][i])
                 opened = fields.opening(row, checker.group_threshold, policy, checker.ledger.calendar)
                 computed += out["status"][i] == "open"
-            else:
-                opened = fields.opening(row, checker.group_threshold)
             for column, value in opened.items():
-                out[column][i] = value
+                out[column][i] = "" if value is None else value
         return computed
