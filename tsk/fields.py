@@ -16,8 +16,20 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from tsk import timeutil
-from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY,
-                       STATUS, TOP_LEVEL, Vocab)
+from tsk.vocab import (
+    BUSINESS_TYPE,
+    CATEGORY,
+    CAUSE,
+    CHANNEL,
+    KIND,
+    NOTIFY_VIA,
+    RESULT,
+    SATISFACTION,
+    SEVERITY,
+    STATUS,
+    TOP_LEVEL,
+    Vocab,
+)
 
 # -- kinds of value ---------------------------------------------------------------------------
 REF = "ref"  # a complaint ref, TS-2026-000123
@@ -40,12 +52,13 @@ INTAKE = "intake"
 
 
 class _Computed:
+    """The default of a field set when a complaint is opened: by `opening` (level, group flag,
+    clocks) or by the ledger (the first handler is who records it; the ledger's default policy)."""
+
     def __repr__(self) -> str:
         return "COMPUTED"
 
 
-# The default of a field set when a complaint is opened: by `opening` (level, group flag,
-# clocks) or by the ledger (the first handler is who records it; the ledger's default policy).
 COMPUTED: Any = _Computed()
 
 MAX_GROUP_SIZE = 1_000_000  # what `tsk add` accepts
@@ -77,7 +90,7 @@ class Field(NamedTuple):
     label: str  # Chinese, for people: prompts and headers
     kind: str
     vocab: Vocab | None = None
-    default: Any = None  # what an imported record without it gets
+    default: Any = None  # what a new complaint has when it is not given (by `tsk add` or an imported record)
     required: str = ""  # IMPORT or INTAKE
     option: str = ""  # its `tsk add` option (and `lifecycle.Intake` attribute); "": add sets it
     mask: Callable[[str | None], str | None] | None = None  # personal data: how it is shown unless asked
@@ -99,8 +112,9 @@ class Field(NamedTuple):
         return self.english or self.name.replace("_", " ")
 
 
-# In export order: the fields of `show --format json` that CLI.md lists, then every other
-# stored field, so that an export imported into an empty ledger exports again byte for byte.
+# In export order (a format: a new field goes at the end): the fields `tsk show --format json`
+# promises, then every other stored field, so that an export imported into an empty ledger
+# exports again byte for byte.
 FIELDS = (
     Field("ref", "编号", REF, required=IMPORT),
     Field("status", "状态", ENUM, STATUS, default="open"),

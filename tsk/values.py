@@ -14,7 +14,7 @@ from typing import Any
 
 from tsk import timeutil
 from tsk.errors import InvalidInput
-from tsk.fields import ENUM, FLAG, NAMES, PHONE, REF_PATTERN, TEXT, TIME, WHOLE, Field
+from tsk.fields import AMOUNT, DATE, ENUM, FLAG, ID_NUMBER, NAMES, PHONE, REF, REF_PATTERN, TEXT, TIME, WHOLE, Field
 from tsk.vocab import Vocab
 
 
@@ -195,9 +195,26 @@ def names_text(given: Iterable[str]) -> str:
     return json.dumps(sorted({n.strip() for n in given if n.strip()}), ensure_ascii=False, separators=(",", ":"))
 
 
+# -- the check of each kind of field -------------------------------------------------------------
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    REF: ref, TEXT: text, FLAG: flag, TIME: stored_time, DATE: stored_date, AMOUNT: amount_fen, NAMES: names,
+    PHONE: phone, ID_NUMBER: id_number,
+}
+
+
+def check_of(field: Field) -> Callable[[Any], Any]:
+    """How a value of `field` is checked and given its stored form."""
+    if field.kind == ENUM:
+        return enum(field.vocab)  # type: ignore[arg-type]
+    if field.kind == WHOLE:
+        return whole(field.low, field.high)
+    return _CHECKS[field.kind]
+
+
 # -- `tsk add` ----------------------------------------------------------------------------------------
 def intake_value(field: Field, given: Any) -> Any:
-    """What `tsk add` was given for `field`, checked and in its stored form; InvalidInput names it."""
+    """What `tsk add` was given for `field`, checked and in its stored form; InvalidInput names it
+    by its option."""
     kind = field.kind
     if kind == ENUM:
         return field.vocab.parse(given)  # type: ignore[union-attr]
@@ -208,10 +225,10 @@ def intake_value(field: Field, given: Any) -> Any:
     if kind == NAMES:
         return names_text(given) if given else None
     if kind in (WHOLE, FLAG):
-        return int(given)
+        return int(given)  # the option's own type: a number, a switch
     if optional_text(given) is None:
         return None
     try:
-        return (phone if kind == PHONE else id_number)(given)
+        return check_of(field)(given)
     except Invalid as exc:
         raise InvalidInput(f"{field.words} {exc}") from None

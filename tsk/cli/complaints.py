@@ -29,7 +29,7 @@ def _ask_missing(values: dict) -> None:
     for f in missing:
         label = f"{f.label} {f.words}"
         if f.vocab:
-            label += " [" + ", ".join(f"{k}/{l}" for k, l in f.vocab.entries) + "]"
+            label += " [" + ", ".join(f"{key}/{name}" for key, name in f.vocab.entries) + "]"
         while True:
             answer = typer.prompt(label).strip()
             if not answer:

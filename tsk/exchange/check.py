@@ -15,11 +15,8 @@ from tsk import fields, timeutil, values
 from tsk.context import Ledger
 from tsk.errors import NotFound
 from tsk.exchange.read import NUL, Bad, Batch, CsvReader
-from tsk.fields import (AMOUNT, COMPUTED, DATE, ENUM, FLAG, ID_NUMBER, NAMES, PHONE, REF, REF_PATTERN, REQUIRED,
-                        ROW_COLUMNS, TEXT, TIME, WHOLE, Field)
+from tsk.fields import COMPUTED, REF_PATTERN, REQUIRED, ROW_COLUMNS, Field
 from tsk.values import Invalid
-
-__all__ = ["ROW_COLUMNS", "Checker", "Slow"]
 
 _CLOCKS = ("ack_due", "due", "cap_due")  # given together, or computed together
 _HAS_NUL = methodcaller("__contains__", NUL)
@@ -30,30 +27,15 @@ _NULL_AS_EMPTY = {None: ""}
 # Records arrive clean: each value is stripped text or None (JSON may also give numbers,
 # booleans and lists). A million rows pass through here: the usual enumeration key or text is
 # taken inline, anything else goes to the field's check.
-_CHECKS: dict[str, Callable[[Any], Any]] = {
-    REF: values.ref, TEXT: values.text, FLAG: values.flag, TIME: values.stored_time, DATE: values.stored_date,
-    AMOUNT: values.amount_fen, NAMES: values.names, PHONE: values.phone, ID_NUMBER: values.id_number,
-}
-
-
-def _check_of(field: Field) -> Callable[[Any], Any]:
-    """How an imported value of `field` is checked and converted to its stored form."""
-    if field.kind == ENUM:
-        return values.enum(field.vocab)  # type: ignore[arg-type]
-    if field.kind == WHOLE:
-        return values.whole(field.low, field.high)
-    return _CHECKS[field.kind]
-
-
 def _default(field: Field) -> Any:
     return None if field.default is COMPUTED else field.default  # computed when the complaint is opened
 
 
-_ENUMS = tuple((f.name, f.vocab.spellings(), _default(f), _check_of(f)) for f in fields.STORED  # type: ignore[union-attr]
-               if f.kind == ENUM)
-_TEXTS = tuple(f.name for f in fields.STORED if f.kind == TEXT and _default(f) is None)
-_OTHERS = tuple((f.name, f.column, _check_of(f), _default(f)) for f in fields.STORED
-                if f.kind != ENUM and f.name not in _TEXTS)
+_ENUMS = tuple((f.name, f.vocab.spellings(), _default(f), values.check_of(f))  # type: ignore[union-attr]
+               for f in fields.STORED if f.kind == fields.ENUM)
+_TEXTS = tuple(f.name for f in fields.STORED if f.kind == fields.TEXT and _default(f) is None)
+_OTHERS = tuple((f.name, f.column, values.check_of(f), _default(f)) for f in fields.STORED
+                if f.kind != fields.ENUM and f.name not in _TEXTS)
 
 
 class Checker:
@@ -236,11 +218,11 @@ def _all_or_slow(results: Iterator[Any]) -> None:
 # where they would be): whether it is upper-cased, and the tests every value of a column must
 # pass to be kept as read. A datetime is true, and fromisoformat raises ValueError on a wrong one.
 _KEPT_AS_READ: dict[str, tuple[bool, tuple[Callable[[str], Any], ...]]] = {
-    TEXT: (False, ()),
-    REF: (True, (REF_PATTERN.match,)),
-    TIME: (False, (_STORED_TIME.fullmatch, dt.datetime.fromisoformat)),
-    PHONE: (False, (_PLAIN_PHONE.fullmatch,)),
-    ID_NUMBER: (True, (_PLAIN_ID_NUMBER.fullmatch, values.id_check_ok)),
+    fields.TEXT: (False, ()),
+    fields.REF: (True, (REF_PATTERN.match,)),
+    fields.TIME: (False, (_STORED_TIME.fullmatch, dt.datetime.fromisoformat)),
+    fields.PHONE: (False, (_PLAIN_PHONE.fullmatch,)),
+    fields.ID_NUMBER: (True, (_PLAIN_ID_NUMBER.fullmatch, values.id_check_ok)),
 }
 
 
@@ -270,9 +252,9 @@ class _Columns:
                 return column
             return kept_as_read
         # Values of few distinct kinds: each converted once, by the check of one record.
-        check = _check_of(field)
+        check = values.check_of(field)
         if field.default is COMPUTED:  # until the complaint is opened: a clock null, a number not given
-            default = NOT_GIVEN if field.kind in (WHOLE, FLAG) else ""
+            default = NOT_GIVEN if field.kind in (fields.WHOLE, fields.FLAG) else ""
         else:
             default = "" if field.default is None else field.default
         cache = self.caches.setdefault(field.name, {})
