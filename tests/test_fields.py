@@ -94,6 +94,7 @@ def test_personal_data_is_masked_wherever_a_complaint_is_shown():
                                                "was": {"customer_id_number": ID_A}}))
     assert details == {"changes": {"customer_phone": "138****5678"}, "was": {"customer_id_number": "110***********002X"}}
     assert {f.name for f in fields.PII} == {"customer_phone", "customer_id_number"}
+    assert all(f.name.startswith(fields.CUSTOMER) for f in fields.PII)  # show masks them in its customer object
 
 
 # -- the checks of one value -----------------------------------------------------------------------

@@ -67,10 +67,10 @@ def is_overdue(c: Mapping[str, Any], today: dt.date) -> bool:
 _CUSTOMER_KEY = fields.CUSTOMER.rstrip("_")
 
 
-def _layout(shown: tuple[fields.Field, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _layout(in_order: tuple[fields.Field, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The keys of a view in order (the customer's fields one object) and the column read for each."""
     keys: dict[str, str] = {}
-    for f in shown:
+    for f in in_order:
         key = _CUSTOMER_KEY if f.name.startswith(fields.CUSTOMER) else f.name
         keys.setdefault(key, f.column or "ref")
     return tuple(keys), tuple(keys.values())
