@@ -101,10 +101,10 @@ class Field(NamedTuple):
     show_after: str = ""  # in `show`, placed after this field rather than in export order
 
     @property
-    def column(self) -> str | None:
-        """The stored column: amounts are stored in fen; a derived field is not stored."""
+    def column(self) -> str:
+        """The stored column: amounts are stored in fen; "" for a derived field, not stored."""
         if self.kind == DERIVED:
-            return None
+            return ""
         return self.name + "_fen" if self.kind == AMOUNT else self.name
 
     @property

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import Any
 
 from tsk import fields
@@ -61,36 +62,40 @@ def is_overdue(c: Mapping[str, Any], today: dt.date) -> bool:
     return c["report_due"] is not None and c["reported_at"] is None and c["report_due"] < day
 
 
-# The views' layouts, from the field table. A view is first filled with each key's stored value
-# at C speed (the customer's object and the derived flags get a stand-in), then the keys shown
-# otherwise are set again: a dict keeps the place of a key set again.
+# The views' layouts, from the field table. A view starts as a copy of its template (every key
+# in place, presized), then takes the stored values shown as they are at C speed; the
+# customer's object, amounts, name lists and flags are set after, each in its place.
+def _values_of(columns: list[str]) -> Callable[[Mapping[str, Any]], tuple]:
+    """The values of `columns` of a stored row, as a tuple."""
+    return itemgetter(*columns) if len(columns) > 1 else lambda c: (c[columns[0]],)
+
+
 _CUSTOMER_KEY = fields.CUSTOMER.rstrip("_")
-
-
-def _layout(in_order: tuple[fields.Field, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The keys of a view in order (the customer's fields one object) and the column read for each."""
-    keys: dict[str, str] = {}
-    for f in in_order:
-        key = _CUSTOMER_KEY if f.name.startswith(fields.CUSTOMER) else f.name
-        keys.setdefault(key, f.column or "ref")
-    return tuple(keys), tuple(keys.values())
-
-
-_SHOW_KEYS, _SHOW_COLUMNS = _layout(fields.SHOWN)
-_SHOW_CUSTOMER = tuple((f.name[len(fields.CUSTOMER):], f.name, f.mask) for f in fields.SHOWN
-                       if f.name.startswith(fields.CUSTOMER))
-_EXPORT_COLUMNS = tuple(f.column or "ref" for f in fields.FIELDS)
+_CUSTOMER_FIELDS = tuple(f for f in fields.SHOWN if f.name.startswith(fields.CUSTOMER))
+_CUSTOMER_KEYS = tuple(f.name[len(fields.CUSTOMER):] for f in _CUSTOMER_FIELDS)
+_CUSTOMER_VALUES = _values_of([f.column for f in _CUSTOMER_FIELDS])
+_CUSTOMER_MASKS = tuple((f.name[len(fields.CUSTOMER):], f.mask) for f in _CUSTOMER_FIELDS if f.mask)
+_SET_AFTER = (fields.AMOUNT, fields.NAMES, fields.DERIVED)
+_SHOW_TEMPLATE = dict.fromkeys(_CUSTOMER_KEY if f in _CUSTOMER_FIELDS else f.name for f in fields.SHOWN)
+_SHOW_PLAIN = tuple(f for f in fields.SHOWN if f not in _CUSTOMER_FIELDS and f.kind not in _SET_AFTER)
+_SHOW_KEYS, _SHOW_VALUES = tuple(f.name for f in _SHOW_PLAIN), _values_of([f.column for f in _SHOW_PLAIN])
+_EXPORT_TEMPLATE = dict.fromkeys(EXPORT_FIELDS)
+_EXPORT_PLAIN = tuple(f for f in fields.FIELDS if f.kind not in _SET_AFTER)
+_EXPORT_KEYS, _EXPORT_VALUES = tuple(f.name for f in _EXPORT_PLAIN), _values_of([f.column for f in _EXPORT_PLAIN])
 _AMOUNTS = tuple((f.name, f.column) for f in fields.FIELDS if f.kind == fields.AMOUNT)
-_NAME_LISTS = tuple(f.name for f in fields.SHOWN if f.kind == fields.NAMES)
+_NAME_LISTS = tuple(f.name for f in fields.FIELDS if f.kind == fields.NAMES)  # JSON text: a list in `show`
 
 
 def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: dt.date | None, events=None) -> dict[str, Any]:
     """The object of `tsk show --format json` (events included when given)."""
     import json
 
-    view = dict(zip(_SHOW_KEYS, map(c.__getitem__, _SHOW_COLUMNS)))
-    view[_CUSTOMER_KEY] = {key: c[name] if show_pii or mask is None else mask(c[name])
-                           for key, name, mask in _SHOW_CUSTOMER}
+    view = _SHOW_TEMPLATE.copy()
+    view.update(zip(_SHOW_KEYS, _SHOW_VALUES(c)))
+    view[_CUSTOMER_KEY] = customer = dict(zip(_CUSTOMER_KEYS, _CUSTOMER_VALUES(c)))
+    if not show_pii:
+        for key, mask in _CUSTOMER_MASKS:
+            customer[key] = mask(customer[key])
     for name, column in _AMOUNTS:
         view[name] = fields.yuan(c[column])
     for name in _NAME_LISTS:
@@ -107,12 +112,15 @@ def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: dt.date | Non
 
 def export_record(c: Mapping[str, Any], *, show_pii: bool) -> dict[str, Any]:
     """One export row: every field (flags from the record alone, not from today)."""
-    record = dict(zip(EXPORT_FIELDS, map(c.__getitem__, _EXPORT_COLUMNS)))
+    record = _EXPORT_TEMPLATE.copy()
+    record.update(zip(_EXPORT_KEYS, _EXPORT_VALUES(c)))
     if not show_pii:
         for f in fields.PII:
             record[f.name] = f.mask(record[f.name])  # type: ignore[misc]
     for name, column in _AMOUNTS:
         record[name] = fields.yuan(c[column])
+    for name in _NAME_LISTS:
+        record[name] = c[name]  # as stored: JSON text
     record["flags"] = flags(c)
     return record
 
