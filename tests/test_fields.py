@@ -72,6 +72,15 @@ def test_show_json_keeps_its_keys_in_order():
     assert (view["compensation"], view["conflicts"]) == (19.99, ["王五"])
 
 
+def test_the_list_csv_is_some_of_the_export_columns():
+    from tsk.listing import LIST_CSV_KEYS
+
+    assert set(LIST_CSV_KEYS) <= set(EXPORT_HEADER)
+    view = views.complaint_json(stored(customer_name="张三", customer_phone="13812345678"), show_pii=False, today=None)
+    flat = views.flattened(view)
+    assert (flat["customer_name"], flat["customer_phone"]) == ("张三", "138****5678") and "customer" not in flat
+
+
 def test_an_import_needs_the_ref_and_receipt_then_what_add_asks_for():
     assert fields.REQUIRED == ("ref", "received_at", "channel", "category", "business_type", "cause",
                                "customer_name", "unit", "summary")

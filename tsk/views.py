@@ -110,6 +110,13 @@ def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: dt.date | Non
     return view
 
 
+def flattened(view: Mapping[str, Any]) -> dict[str, Any]:
+    """A `show` view with the customer's object as the export's fields (customer_name...)."""
+    flat = {k: v for k, v in view.items() if k != _CUSTOMER_KEY}
+    flat.update((fields.CUSTOMER + key, value) for key, value in view[_CUSTOMER_KEY].items())
+    return flat
+
+
 def export_record(c: Mapping[str, Any], *, show_pii: bool) -> dict[str, Any]:
     """One export row: every field (flags from the record alone, not from today)."""
     record = _EXPORT_TEMPLATE.copy()
