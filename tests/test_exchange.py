@@ -553,7 +553,7 @@ def test_the_baseline_columns_are_the_stored_columns():
     from tsk.store.models import Complaint
 
     integers = {c.name for c in Complaint.__table__.columns if c.type.python_type is int} - {"id", "event_count"}
-    assert baseline.NUMERIC_COLUMNS == integers
+    assert fields.NUMERIC_COLUMNS == integers
 
 
 def test_a_nul_character_is_refused_with_its_line_and_field(tsk, tmp_path, exported):
