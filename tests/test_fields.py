@@ -11,6 +11,7 @@ import pytest
 
 from tsk import fields, lifecycle, values, views
 from tsk.context import Ledger
+from tsk.errors import InvalidInput
 from tsk.exchange import baseline
 from tsk.exchange import check as import_check
 from tsk.exchange import read as import_read
@@ -146,14 +147,14 @@ def test_a_bad_value_is_named_by_its_check(check, value, message):
 ])
 def test_add_names_a_bad_value_by_its_option(option, value, message):
     field = next(f for f in fields.INTAKE_FIELDS if f.option == option)
-    with pytest.raises(values.InvalidInput) as caught:
+    with pytest.raises(InvalidInput) as caught:
         values.intake_value(field, value)
     assert str(caught.value) == message
 
 
 def test_a_command_caps_an_amount_that_an_import_does_not():
     assert lifecycle.parse_amount("1,000") == 100000 and lifecycle.parse_amount(" ") is None
-    with pytest.raises(values.InvalidInput, match=r"^compensation '2000000000' must be an amount from 0 to "
+    with pytest.raises(InvalidInput, match=r"^compensation '2000000000' must be an amount from 0 to "
                                                  r"1,000,000,000 yuan, to the fen$"):
         lifecycle.parse_amount("2000000000")
     assert values.amount_fen("2000000000") == 200_000_000_000
