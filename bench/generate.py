@@ -45,7 +45,8 @@ from operator import mul
 
 from tsk import timeutil
 from tsk.sla import PRESETS, deadlines, referral_report_due
-from tsk.views import EXPORT_FIELDS, flags
+from tsk.fields import EXPORT_FIELDS
+from tsk.views import flags
 from tsk.workdays import build_calendar
 
 CHINA = timeutil.CHINA

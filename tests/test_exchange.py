@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from tsk import history, views
+from tsk import fields, history, lifecycle, views
 from tsk.exchange import baseline
 from tsk.exchange import export
 from tsk.exchange import imports
@@ -20,6 +20,7 @@ from tsk.exchange import check as import_check
 from tsk.exchange import read as import_read
 from tsk.exchange import write as import_write
 from tsk.context import Ledger
+from tsk.values import id_check_ok
 
 RECEIVED = "2026-08-03 10:00"
 ID_A = "11010519491231002X"  # GB 11643 example, valid check digit
@@ -74,7 +75,7 @@ def test_csv_export_has_every_field_in_ref_order_with_pii_masked(tsk, filled):
     run = tsk("export")
     assert run.exit_code == 0, run.stderr
     rows = list(csv.reader(io.StringIO(run.stdout)))
-    assert rows[0] == list(views.EXPORT_FIELDS)
+    assert rows[0] == list(fields.EXPORT_FIELDS)
     records = [dict(zip(rows[0], r)) for r in rows[1:]]
     assert [r["ref"] for r in records] == filled  # every status by default, in ref order
     a, b, c, d = records
@@ -105,7 +106,7 @@ def test_json_export_is_one_streamed_array_with_flags_as_lists(tsk, filled):
     run = tsk(["export", "--format", "json"])
     assert run.exit_code == 0, run.stderr
     document = json.loads(run.stdout)
-    assert [list(r) for r in document] == [list(views.EXPORT_FIELDS)] * 4
+    assert [list(r) for r in document] == [list(fields.EXPORT_FIELDS)] * 4
     assert document[1]["flags"] == ["group", "major"] and document[1]["level"] == 3
     assert document[0]["compensation"] == 19.99 and document[0]["customer_phone"] == "138****5678"
     assert document[3]["direct"] == 1 and document[3]["customer_id_number"] is None
@@ -117,7 +118,7 @@ def test_json_export_is_one_streamed_array_with_flags_as_lists(tsk, filled):
 def test_empty_exports(tsk):
     assert tsk(["export", "--format", "json"]).stdout == "[]\n"
     assert tsk(["export", "--format", "jsonl"]).stdout == ""
-    assert tsk("export").stdout == ",".join(views.EXPORT_FIELDS) + "\n"
+    assert tsk("export").stdout == ",".join(fields.EXPORT_FIELDS) + "\n"
 
 
 def test_excel_export_is_utf8_with_bom_and_crlf(tsk, tmp_path, filled):
@@ -552,7 +553,7 @@ def test_the_baseline_columns_are_the_stored_columns():
     from tsk.store.models import Complaint
 
     integers = {c.name for c in Complaint.__table__.columns if c.type.python_type is int} - {"id", "event_count"}
-    assert baseline.NUMERIC_COLUMNS == integers
+    assert fields.NUMERIC_COLUMNS == integers
 
 
 def test_a_nul_character_is_refused_with_its_line_and_field(tsk, tmp_path, exported):
@@ -589,7 +590,7 @@ def test_the_column_checks_give_what_the_record_checks_give(ledger_path):
         row[header.index(field)] = value
         with pytest.raises((import_check.Slow, import_read.Bad, ValueError)):
             checker.columns.check(reader.index, [base, row], nul_seen=True)
-    assert import_check.id_check_ok("11010519491231002X") and not import_check.id_check_ok("110105194912310021")
+    assert id_check_ok("11010519491231002X") and not id_check_ok("110105194912310021")
     ledger.close()
 
 
@@ -603,7 +604,7 @@ def test_export_csv_writes_what_the_output_layer_writes(ledger_path, filled, exc
     for show_pii in (False, True):
         records = [views.export_record(r, show_pii=show_pii) for r in rows]
         expected, got = io.StringIO(), io.StringIO()
-        output.write_csv([dict(r) for r in records], views.EXPORT_FIELDS, expected, excel=excel)
+        output.write_csv([dict(r) for r in records], fields.EXPORT_FIELDS, expected, excel=excel)
         assert export.write_csv([dict(r) for r in records], got, excel=excel) == 4
         assert got.getvalue() == expected.getvalue()
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tsk import views
+from tsk import fields
 from tsk.store import schema
 
 pytestmark = pytest.mark.postgres
@@ -208,7 +208,7 @@ def test_export_and_import_round_trip_byte_for_byte_on_postgresql(tsk, pg, new_d
     assert ok(tsk(["--db", other, "add", *BASE, "--summary", "后来"])).stdout.startswith("TS-2026-000003 ")
     assert ok(tsk(["--db", other, "verify"])).stdout.startswith("ok: 3 complaint(s), 3 event(s)")
     rows = list(csv.reader(io.StringIO(ok(tsk(["--db", other, "export"])).stdout)))
-    assert rows[0] == list(views.EXPORT_FIELDS) and [r[0] for r in rows[1:]] == [a, "TS-2026-000002", "TS-2026-000003"]
+    assert rows[0] == list(fields.EXPORT_FIELDS) and [r[0] for r in rows[1:]] == [a, "TS-2026-000002", "TS-2026-000003"]
 
 
 def test_unmasked_export_is_audited_on_postgresql(tsk, pg):

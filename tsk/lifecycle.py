@@ -6,78 +6,31 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from tsk.store import queries as q
-from tsk import timeutil
+from tsk import fields, timeutil, values
 from tsk.context import Ledger
 from tsk.history import BOOKKEEPING, append_event, canonical
+from tsk.values import optional_text, required_text
 from tsk.records import load
 from tsk.errors import InvalidInput, Refused
 from tsk.sla import deadlines, referral_report_due
-from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY,
-                       TOP_LEVEL)
+from tsk.vocab import NOTIFY_VIA, RESULT, SATISFACTION, TOP_LEVEL
 
 
-MAX_GROUP_SIZE = 1_000_000
-MAX_AMOUNT = 1_000_000_000  # yuan; keeps fen within a 64-bit integer
 
 
 # -- input checks ------------------------------------------------------------------------------
-def required_text(value: str | None, what: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(f"{what} must not be empty")
-    return text
-
-
-def optional_text(value: str | None) -> str | None:
-    text = (value or "").strip()
-    return text or None
-
-
-def check_phone(value: str | None) -> str | None:
-    text = optional_text(value)
-    if text is None:
-        return None
-    digits = re.sub(r"[\s-]", "", text)
-    if not re.fullmatch(r"\+?\d{5,20}", digits):
-        raise InvalidInput(f"phone {value!r} is not a phone number")
-    return digits
-
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def check_id_number(value: str | None) -> str | None:
-    """A resident ID (居民身份证号码): 18 characters with a valid GB 11643 check digit."""
-    text = optional_text(value)
-    if text is None:
-        return None
-    text = text.upper()
-    if not re.fullmatch(r"\d{17}[\dX]", text):
-        raise InvalidInput(f"ID number {value!r} is not 18 characters (17 digits and a digit or X)")
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS)) % 11]
-    if text[17] != check:
-        raise InvalidInput(f"ID number {value!r} has a wrong check digit")
-    return text
-
-
 def parse_amount(text: str | None) -> int | None:
     """Compensation in yuan (up to fen) as an integer number of fen."""
     if text is None or str(text).strip() == "":
         return None
-    from decimal import Decimal, InvalidOperation  # here: `tsk add` and the rest of the module need no decimals
-
     try:
-        amount = Decimal(str(text).strip().replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput(f"compensation {text!r} is not an amount in yuan") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount > MAX_AMOUNT:
-        raise InvalidInput(f"compensation {text!r} must be an amount from 0 to {MAX_AMOUNT:,} yuan, to the fen")
-    return int(amount * 100)
+        return values.amount_fen(text, most=fields.MAX_AMOUNT)
+    except values.Invalid as exc:
+        raise InvalidInput(f"compensation {exc}") from None
 
 
 def event_time(ledger: Ledger, complaint: Mapping[str, Any], at: str | None) -> dt.datetime:
@@ -134,62 +87,23 @@ class Registered(NamedTuple):
 def register(ledger: Ledger, intake: Intake) -> Registered:
     """Record a new complaint with its deadlines, flags and first handler (首问负责)."""
     now = timeutil.now()
-    received = timeutil.parse_datetime(intake.received, what="--received") if intake.received else now
+    if not 1 <= intake.group_size <= fields.MAX_GROUP_SIZE:
+        raise InvalidInput(f"group size must be between 1 and {fields.MAX_GROUP_SIZE:,}, not {intake.group_size}")
+    # Every stored field: as given to `tsk add`, checked, or as a new complaint has it.
+    row: dict[str, Any] = {f.column: f.default for f in fields.STORED if f.default is not fields.COMPUTED}
+    row.update((f.column, values.intake_value(f, getattr(intake, f.option))) for f in fields.INTAKE_FIELDS)
+    received = timeutil.from_text(row["received_at"]) if row["received_at"] else now
     if received > now:
         raise InvalidInput(f"--received {intake.received} is in the future")
-    if not 1 <= intake.group_size <= MAX_GROUP_SIZE:
-        raise InvalidInput(f"group size must be between 1 and {MAX_GROUP_SIZE:,}, not {intake.group_size}")
+    row["received_at"] = timeutil.to_text(received)
     settings = ledger.settings
-    unit = required_text(intake.unit, "unit")
-    if settings["units"] and unit not in settings["units"]:
-        raise InvalidInput(f"unit {unit!r} is not one of the ledger's units: {', '.join(settings['units'])}")
-    channel = CHANNEL.parse(intake.channel)
-    referred_by, referral_ref = optional_text(intake.referred_by), optional_text(intake.referral_ref)
-    if channel == "regulator" and not (referred_by and referral_ref):
+    if settings["units"] and row["unit"] not in settings["units"]:
+        raise InvalidInput(f"unit {row['unit']!r} is not one of the ledger's units: {', '.join(settings['units'])}")
+    if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         raise InvalidInput("a regulator-referred complaint (监管转办) needs --referred-by and --referral-ref")
-    row: dict[str, Any] = {
-        "kind": KIND.parse(intake.kind),
-        "channel": channel,
-        "category": CATEGORY.parse(intake.category),
-        "business_type": BUSINESS_TYPE.parse(intake.business_type),
-        "cause": CAUSE.parse(intake.cause),
-        "severity": SEVERITY.parse(intake.severity),
-        "received_at": timeutil.to_text(received),
-        "customer_name": required_text(intake.customer, "customer"),
-        "customer_phone": check_phone(intake.phone),
-        "customer_id_number": check_id_number(intake.id_number),
-        "customer_email": optional_text(intake.email),
-        "customer_address": optional_text(intake.address),
-        "group_size": intake.group_size,
-        "unit": unit,
-        "subject_staff": optional_text(intake.subject_staff),
-        "conflicts": canonical(sorted({c.strip() for c in intake.conflicts if c.strip()})) if intake.conflicts else None,
-        "summary": required_text(intake.summary, "summary"),
-        "demand": optional_text(intake.demand),
-        "referred_by": referred_by,
-        "referral_ref": referral_ref,
-        "direct": int(intake.direct),
-        "first_handler": ledger.actor,
-    }
-    policy = ledger.policy(intake.policy or settings["default_policy"])
-    is_group = intake.group_size >= settings["group_threshold"]
-    report = is_group or row["severity"] == "major"
-    clocks = deadlines(policy, ledger.calendar, received, kind=row["kind"], severity=row["severity"], report_to_regulator=report)
-    row.update(
-        status="open",
-        is_group=int(is_group),
-        # Group and major complaints go to the top level at once (000 十五, 003 emergency plan).
-        level=TOP_LEVEL if report else 1,
-        policy=policy.name,
-        policy_version=policy.version,
-        ack_due=clocks.ack_due.isoformat(),
-        due=clocks.due.isoformat(),
-        cap_due=clocks.cap_due.isoformat(),
-        report_due=clocks.report_due.isoformat() if clocks.report_due else None,
-        acked_at=None, reported_at=None, extended_days=0, reopened=0, closed_at=None, result=None,
-        resolution=None, compensation_fen=None, root_cause=None, rectification=None, satisfaction=None,
-        notified_via=None, reason=None, assignee=None, assignee_unit=None, repeat_of=None,
-    )
+    policy = ledger.policy(row["policy"] or settings["default_policy"])
+    row.update(fields.opening(row, settings["group_threshold"], policy, ledger.calendar),
+               policy=policy.name, policy_version=policy.version, first_handler=ledger.actor)
     with ledger.store.transaction():
         earlier = _recent_decision(ledger, row, received)
         row["repeat_of"] = earlier["ref"] if earlier else None
@@ -198,7 +112,7 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
         complaint_id = ledger.store.value(q.insert_complaint([*columns, "event_count", "history_head"]),
                                           {**row, "event_count": 0, "history_head": ""})
         complaint = {**row, "id": complaint_id, "event_count": 0, "history_head": ""}
-        flags = [f for f, on in (("group", is_group), ("major", row["severity"] == "major"),
+        flags = [f for f, on in (("group", row["is_group"]), ("major", row["severity"] == "major"),
                                  ("direct", intake.direct), ("repeat", earlier is not None)) if on]
         complaint = append_event(ledger, complaint, "registered", received,
                                  {c: row[c] for c in columns}, flags=flags or None)

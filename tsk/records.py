@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, NotFound
-
-REF_PATTERN = re.compile(r"^TS-\d{4}-\d{6}$")
+from tsk.fields import REF_PATTERN
 
 
 def load(ledger: Ledger, ref: str, *, lock: bool = False) -> dict[str, Any]:

@@ -3,54 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import Any
 
+from tsk import fields
 from tsk.clocks import past_due
+from tsk.fields import EXPORT_FIELDS
 from tsk.vocab import CATEGORY, LEVEL, SEVERITY, STATUS
-
-# Export/import columns, in order: the fields of `show --format json` with the customer
-# flattened and without events (CLI.md), then every other stored field, so that an export
-# imported into an empty ledger exports again byte for byte.
-EXPORT_FIELDS = (
-    "ref", "status", "kind", "channel", "category", "business_type", "cause", "severity", "level",
-    "received_at", "customer_name", "customer_phone", "customer_id_number", "group_size", "unit",
-    "subject_staff", "assignee", "policy", "ack_due", "due", "cap_due", "report_due", "extended_days",
-    "closed_at", "result", "resolution", "compensation", "root_cause", "rectification", "satisfaction", "flags",
-    "policy_version", "customer_email", "customer_address", "summary", "demand", "referred_by", "referral_ref",
-    "direct", "repeat_of", "is_group", "conflicts", "first_handler", "assignee_unit", "acked_at", "reported_at",
-    "reopened", "notified_via", "reason",
-)
-
-
-def mask_phone(phone: str | None) -> str | None:
-    if not phone:
-        return phone
-    return phone[:3] + "*" * max(0, len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
-
-
-def mask_id(number: str | None) -> str | None:
-    if not number:
-        return number
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
 def masked_details(details_json: str) -> dict[str, Any]:
-    """An event's details with the customer's phone and ID number masked in its changes (new and old values)."""
+    """An event's details with the customer's personal data masked in its changes (new and old values)."""
     import json  # where used: `tsk overdue` and `list` print tables without it, ~2 ms less start-up
 
     details = json.loads(details_json)
     for values in (details.get("changes"), details.get("was")):
         if values:
-            if "customer_phone" in values:
-                values["customer_phone"] = mask_phone(values["customer_phone"])
-            if "customer_id_number" in values:
-                values["customer_id_number"] = mask_id(values["customer_id_number"])
+            for field in fields.PII:
+                if field.name in values:
+                    values[field.name] = field.mask(values[field.name])  # type: ignore[misc]
     return details
 
 
-def compensation(fen: int | None) -> float | None:
-    return None if fen is None else fen / 100
+def shown(c: Mapping[str, Any], name: str, *, show_pii: bool) -> Any:
+    """A stored field as shown: personal data masked unless asked for."""
+    mask = fields.BY_NAME[name].mask
+    return c[name] if show_pii or mask is None else mask(c[name])
 
 
 def flags(c: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
@@ -75,31 +54,45 @@ def flags(c: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
     return out
 
 
+# The views' layouts, from the field table. A view starts as a copy of its template (every key
+# in place, presized), then takes the stored values shown as they are at C speed; the
+# customer's object, amounts, name lists and flags are set after, each in its place.
+def _values_of(columns: list[str]) -> Callable[[Mapping[str, Any]], tuple]:
+    """The values of `columns` of a stored row, as a tuple."""
+    return itemgetter(*columns) if len(columns) > 1 else lambda c: (c[columns[0]],)
+
+
+_CUSTOMER_KEY = fields.CUSTOMER.rstrip("_")
+_CUSTOMER_FIELDS = tuple(f for f in fields.SHOWN if f.name.startswith(fields.CUSTOMER))
+_CUSTOMER_KEYS = tuple(f.name[len(fields.CUSTOMER):] for f in _CUSTOMER_FIELDS)
+_CUSTOMER_VALUES = _values_of([f.column for f in _CUSTOMER_FIELDS])
+_CUSTOMER_MASKS = tuple((f.name[len(fields.CUSTOMER):], f.mask) for f in _CUSTOMER_FIELDS if f.mask)
+_SET_AFTER = (fields.AMOUNT, fields.NAMES, fields.DERIVED)
+_SHOW_TEMPLATE = dict.fromkeys(_CUSTOMER_KEY if f in _CUSTOMER_FIELDS else f.name for f in fields.SHOWN)
+_SHOW_PLAIN = tuple(f for f in fields.SHOWN if f not in _CUSTOMER_FIELDS and f.kind not in _SET_AFTER)
+_SHOW_KEYS, _SHOW_VALUES = tuple(f.name for f in _SHOW_PLAIN), _values_of([f.column for f in _SHOW_PLAIN])
+_EXPORT_TEMPLATE = dict.fromkeys(EXPORT_FIELDS)
+_EXPORT_PLAIN = tuple(f for f in fields.FIELDS if f.kind not in _SET_AFTER)
+_EXPORT_KEYS, _EXPORT_VALUES = tuple(f.name for f in _EXPORT_PLAIN), _values_of([f.column for f in _EXPORT_PLAIN])
+_AMOUNTS = tuple((f.name, f.column) for f in fields.FIELDS if f.kind == fields.AMOUNT)
+_NAME_LISTS = tuple(f.name for f in fields.FIELDS if f.kind == fields.NAMES)  # JSON text: a list in `show`
+
+
 def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: dt.date | None, events=None) -> dict[str, Any]:
     """The object of `tsk show --format json` (events included when given)."""
     import json
 
-    phone = c["customer_phone"] if show_pii else mask_phone(c["customer_phone"])
-    id_number = c["customer_id_number"] if show_pii else mask_id(c["customer_id_number"])
-    view = {
-        "ref": c["ref"], "status": c["status"], "kind": c["kind"], "channel": c["channel"], "category": c["category"],
-        "business_type": c["business_type"], "cause": c["cause"], "severity": c["severity"], "level": c["level"],
-        "received_at": c["received_at"],
-        "customer": {"name": c["customer_name"], "phone": phone, "id_number": id_number,
-                     "email": c["customer_email"], "address": c["customer_address"]},
-        "group_size": c["group_size"], "unit": c["unit"], "subject_staff": c["subject_staff"],
-        "assignee": c["assignee"], "assignee_unit": c["assignee_unit"], "first_handler": c["first_handler"],
-        "policy": c["policy"], "policy_version": c["policy_version"],
-        "ack_due": c["ack_due"], "acked_at": c["acked_at"], "due": c["due"], "cap_due": c["cap_due"],
-        "report_due": c["report_due"], "reported_at": c["reported_at"], "extended_days": c["extended_days"],
-        "closed_at": c["closed_at"], "result": c["result"], "resolution": c["resolution"],
-        "compensation": compensation(c["compensation_fen"]), "root_cause": c["root_cause"],
-        "rectification": c["rectification"], "satisfaction": c["satisfaction"], "notified_via": c["notified_via"],
-        "reason": c["reason"], "summary": c["summary"], "demand": c["demand"], "referred_by": c["referred_by"],
-        "referral_ref": c["referral_ref"], "repeat_of": c["repeat_of"],
-        "conflicts": json.loads(c["conflicts"]) if c["conflicts"] else [],
-        "reopened": c["reopened"], "flags": flags(c, today),
-    }
+    view = _SHOW_TEMPLATE.copy()
+    view.update(zip(_SHOW_KEYS, _SHOW_VALUES(c)))
+    view[_CUSTOMER_KEY] = customer = dict(zip(_CUSTOMER_KEYS, _CUSTOMER_VALUES(c)))
+    if not show_pii:
+        for key, mask in _CUSTOMER_MASKS:
+            customer[key] = mask(customer[key])
+    for name, column in _AMOUNTS:
+        view[name] = fields.yuan(c[column])
+    for name in _NAME_LISTS:
+        view[name] = json.loads(c[name]) if c[name] else []
+    view["flags"] = flags(c, today)
     if events is not None:
         view["events"] = [
             {"at": e["at"], "recorded_at": e["recorded_at"], "actor": e["actor"], "action": e["action"],
@@ -109,16 +102,26 @@ def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: dt.date | Non
     return view
 
 
+def flattened(view: Mapping[str, Any]) -> dict[str, Any]:
+    """A `show` view with the customer's object as the export's fields (customer_name...)."""
+    flat = {k: v for k, v in view.items() if k != _CUSTOMER_KEY}
+    flat.update((fields.CUSTOMER + key, value) for key, value in view[_CUSTOMER_KEY].items())
+    return flat
+
+
 def export_record(c: Mapping[str, Any], *, show_pii: bool) -> dict[str, Any]:
-    """One export row: every stored field (flags from the record alone, not from today)."""
-    record = {
-        **{k: c[k] for k in EXPORT_FIELDS if k in c},
-        "customer_phone": c["customer_phone"] if show_pii else mask_phone(c["customer_phone"]),
-        "customer_id_number": c["customer_id_number"] if show_pii else mask_id(c["customer_id_number"]),
-        "compensation": compensation(c["compensation_fen"]),
-        "flags": flags(c),
-    }
-    return {k: record[k] for k in EXPORT_FIELDS}
+    """One export row: every field (flags from the record alone, not from today)."""
+    record = _EXPORT_TEMPLATE.copy()
+    record.update(zip(_EXPORT_KEYS, _EXPORT_VALUES(c)))
+    if not show_pii:
+        for f in fields.PII:
+            record[f.name] = f.mask(record[f.name])  # type: ignore[misc]
+    for name, column in _AMOUNTS:
+        record[name] = fields.yuan(c[column])
+    for name in _NAME_LISTS:
+        record[name] = c[name]  # as stored: JSON text
+    record["flags"] = flags(c)
+    return record
 
 
 # Table labels (Chinese) for people.

@@ -24,14 +24,25 @@ class Vocab(NamedTuple):
             return ""
         return dict(self.entries).get(key, key)
 
-    def parse(self, text: str) -> str:
-        """The key for an English key or Chinese label; InvalidInput naming the choices."""
-        value = text.strip()
+    def spellings(self) -> dict[str, str]:
+        """Every accepted spelling (the key, the label, each part of a label) to its key."""
+        table: dict[str, str] = {}
         for key, label in self.entries:
-            if value.lower() == key or value == label or value in label.split("/"):
-                return key
-        choices = ", ".join(f"{key} ({label})" for key, label in self.entries)
-        raise InvalidInput(f"{self.field} {text!r} is not one of: {choices}")
+            for spelling in (key, label, *label.split("/")):
+                table.setdefault(spelling, key)
+        return table
+
+    def choices(self) -> str:
+        return ", ".join(f"{key} ({label})" for key, label in self.entries)
+
+    def parse(self, text: str) -> str:
+        """The key for an English key (in any case) or Chinese label; InvalidInput naming the choices."""
+        value = text.strip()
+        spellings = self.spellings()
+        key = spellings.get(value) or spellings.get(value.lower())
+        if key is None:
+            raise InvalidInput(f"{self.field} {text!r} is not one of: {self.choices()}")
+        return key
 
 
 KIND = Vocab("kind", (("complaint", "投诉"), ("suggestion", "建议"), ("inquiry", "咨询")))

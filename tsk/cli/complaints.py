@@ -18,42 +18,31 @@ app = typer.Typer()
 
 
 # -- recording complaints -------------------------------------------------------------------
-REQUIRED_INTAKE = (
-    ("customer", "客户姓名 customer", None),
-    ("channel", "渠道 channel", "CHANNEL"),
-    ("category", "类别 category", "CATEGORY"),
-    ("business_type", "业务类型 business type", "BUSINESS_TYPE"),
-    ("cause", "投诉原因 cause", "CAUSE"),
-    ("unit", "被投诉单位 unit", None),
-    ("summary", "投诉内容 summary", None),
-)
-
-
 def _ask_missing(values: dict) -> None:
     """Prompt for missing required values at a terminal; a usage error without one."""
-    from tsk import vocab
+    from tsk import fields
 
-    missing = [(key, label, v) for key, label, v in REQUIRED_INTAKE if not (values.get(key) or "").strip()]
+    missing = [f for f in fields.ASKED if not (values.get(f.option) or "").strip()]
     if not missing:
         return
     if not sys.stdin.isatty():
-        names = ", ".join("--" + key.replace("_", "-") for key, _, _ in missing)
+        names = ", ".join("--" + f.option.replace("_", "-") for f in missing)
         raise InvalidInput(f"missing {names} (not asked: standard input is not a terminal)")
-    for key, label, vocab_name in missing:
-        if vocab_name:
-            table = getattr(vocab, vocab_name)
-            label += " [" + ", ".join(f"{k}/{l}" for k, l in table.entries) + "]"
+    for f in missing:
+        label = f"{f.label} {f.words}"
+        if f.vocab:
+            label += " [" + ", ".join(f"{key}/{name}" for key, name in f.vocab.entries) + "]"
         while True:
             answer = typer.prompt(label).strip()
             if not answer:
                 continue
-            if vocab_name:
+            if f.vocab:
                 try:
-                    getattr(vocab, vocab_name).parse(answer)
+                    f.vocab.parse(answer)
                 except InvalidInput as exc:
                     err(f"Error: {exc}")
                     continue
-            values[key] = answer
+            values[f.option] = answer
             break
 
 

@@ -22,6 +22,8 @@ from hashlib import sha256
 from operator import methodcaller
 from typing import Any
 
+from tsk.fields import NUMERIC_COLUMNS
+
 KEY = "baseline"  # the imported event's details key holding the digest
 
 BASELINE_COLUMNS = (
@@ -33,9 +35,6 @@ BASELINE_COLUMNS = (
     "direct", "repeat_of", "is_group", "conflicts", "first_handler", "assignee_unit", "acked_at", "reported_at",
     "reopened", "notified_via", "reason",
 )
-# The integer columns: bound as int (or "" for null) by an import, read back as int.
-NUMERIC_COLUMNS = frozenset({"level", "group_size", "is_group", "direct", "policy_version", "extended_days",
-                             "reopened", "compensation_fen"})
 SEPARATOR = "\x00"
 
 _HEXDIGEST = methodcaller("hexdigest")
@@ -50,7 +49,7 @@ def digest(row: Mapping[str, Any]) -> str:
 
 def digests(columns: Mapping[str, Sequence[Any]]) -> list[str]:
     """`digest` of every row of a batch given column by column in bind form ("" for null, the
-    numeric columns as int): the same text, joined at C speed."""
+    numeric columns of the field table as int): the same text, joined at C speed."""
     values = [list(map(str, columns[c])) if c in NUMERIC_COLUMNS else columns[c] for c in BASELINE_COLUMNS]
     joined = map(SEPARATOR.join, zip(*values))
     return list(map(_HEXDIGEST, map(sha256, map(_UTF8, joined))))

@@ -1,184 +1,41 @@
 """Checking the records of `tsk import`: one by one (each problem named with its field), or, for
 a CSV batch, a column at a time at C speed, falling back to one by one when the fast checks
-cannot decide."""
+cannot decide. Both are made from the field table (`tsk.fields`): its kinds, defaults and
+required fields, and its checks of one value."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections import deque
 from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
-from operator import itemgetter, methodcaller, mul
+from operator import attrgetter, methodcaller
 from typing import Any
 
-from tsk import timeutil
+from tsk import fields, timeutil, values
 from tsk.context import Ledger
-from tsk.errors import InvalidInput, NotFound
-from tsk.exchange.read import NUL, REQUIRED, Bad, Batch, CsvReader
-from tsk.lifecycle import canonical, check_id_number, check_phone
-from tsk.records import REF_PATTERN
-from tsk.views import EXPORT_FIELDS
-from tsk.vocab import (BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY,
-                       STATUS, TOP_LEVEL, Vocab)
+from tsk.errors import NotFound
+from tsk.exchange.read import NUL, Bad, Batch, CsvReader
+from tsk.fields import COMPUTED, REF_PATTERN, REQUIRED, ROW_COLUMNS, Field
+from tsk.values import Invalid
 
-# The stored columns an import writes (besides id, event_count, history_head): the export
-# fields, with compensation in fen and without the derived flags.
-ROW_COLUMNS = tuple("compensation_fen" if f == "compensation" else f for f in EXPORT_FIELDS if f != "flags")
+_CLOCKS = ("ack_due", "due", "cap_due")  # given together, or computed together
+_HAS_NUL = methodcaller("__contains__", NUL)
+_NULL_AS_EMPTY = {None: ""}
 
 
 # -- import: checking one record ------------------------------------------------------------------
 # Records arrive clean: each value is stripped text or None (JSON may also give numbers,
-# booleans and lists). Checking is written for speed: a million rows pass through here.
-def _lookup(vocab: Vocab) -> dict[str, str]:
-    table = {}
-    for key, label in vocab.entries:
-        table[key] = key
-        table[label] = key
-        for part in label.split("/"):
-            table[part] = key
-    return table
+# booleans and lists). A million rows pass through here: the usual enumeration key or text is
+# taken inline, anything else goes to the field's check.
+def _default(field: Field) -> Any:
+    return None if field.default is COMPUTED else field.default  # computed when the complaint is opened
 
 
-_VOCABS = {
-    "status": STATUS, "kind": KIND, "channel": CHANNEL, "category": CATEGORY, "business_type": BUSINESS_TYPE,
-    "cause": CAUSE, "severity": SEVERITY, "result": RESULT, "satisfaction": SATISFACTION, "notified_via": NOTIFY_VIA,
-}
-_DEFAULTS = {"status": "open", "kind": "complaint", "severity": "general"}
-_ENUMS = tuple((field, _lookup(vocab), _DEFAULTS.get(field)) for field, vocab in _VOCABS.items())
-_TEXTS = ("customer_name", "unit", "summary", "customer_email", "customer_address", "subject_staff", "demand",
-          "referred_by", "referral_ref", "assignee", "assignee_unit", "resolution", "root_cause", "rectification",
-          "reason", "first_handler")
-_TIMES = ("received_at", "acked_at", "reported_at", "closed_at")
-_DATES = ("ack_due", "due", "cap_due", "report_due")
-_CLOCKS = ("ack_due", "due", "cap_due")
-_FLAGS = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
-_HAS_NUL = methodcaller("__contains__", NUL)
-_NULL_AS_EMPTY = {None: ""}
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-
-def _as_text(field: str, value: Any) -> str:
-    """A JSON number where text is expected is taken as its text; anything else is wrong."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise Bad(field, f"expected text, not {json.dumps(value, ensure_ascii=False)}")
-
-
-def _enum_error(field: str, text: Any) -> Bad:
-    choices = ", ".join(f"{key} ({label})" for key, label in _VOCABS[field].entries)
-    return Bad(field, f"{text!r} is not one of: {choices}")
-
-
-def _ref(field: str, value: Any) -> str:
-    ref = (value if value.__class__ is str else _as_text(field, value)).upper()
-    if not REF_PATTERN.match(ref):
-        raise Bad(field, f"{value!r} is not a complaint ref (like TS-2026-000123)")
-    return ref
-
-
-def _int(field: str, value: Any, low: int, high: int | None = None) -> int:
-    if value.__class__ is int:
-        number = value
-    elif value.__class__ is str and value.isascii() and value.isdigit():
-        number = int(value)
-    else:
-        try:
-            if isinstance(value, bool) or not isinstance(value, (int, str)):
-                raise ValueError
-            number = int(value)
-        except ValueError:
-            raise Bad(field, f"{value!r} is not a whole number") from None
-    if number < low or (high is not None and number > high):
-        raise Bad(field, f"{number} is out of range ({low}" + (f" to {high})" if high is not None else " or more)"))
-    return number
-
-
-def _flag(field: str, value: Any) -> int:
-    flag = _FLAGS.get(str(value).lower())
-    if flag is None:
-        raise Bad(field, f"{value!r} is not 0 or 1")
-    return flag
-
-
-def _time(field: str, value: Any) -> str:
-    if value.__class__ is str and len(value) == 25 and value[10] == "T" and value.endswith("+08:00"):
-        try:  # the stored form, kept as it is
-            dt.datetime.fromisoformat(value)
-            return value
-        except ValueError:
-            pass
-    text = value if value.__class__ is str else _as_text(field, value)
-    try:
-        return timeutil.to_text(timeutil.parse_datetime(text, what=field))
-    except InvalidInput:
-        raise Bad(field, f"{text!r} is not a date and time (like 2026-11-23T14:05:00+08:00)") from None
-
-
-def _date(field: str, value: Any) -> str:
-    if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
-        try:
-            dt.date.fromisoformat(value)
-            return value
-        except ValueError:
-            pass
-    raise Bad(field, f"{value!r} is not a date (YYYY-MM-DD)")
-
-
-def _masked(field: str, text: str) -> Bad:
-    return Bad(field, f"{text!r} is masked: this file was exported without --show-pii and cannot be imported "
-                       f"without losing the customer's data; export it again with --show-pii")
-
-
-def _phone(value: Any) -> str:
-    text = value if value.__class__ is str else _as_text("customer_phone", value)
-    if text.isascii() and text.isdigit() and 5 <= len(text) <= 20:
-        return text
-    if "*" in text:
-        raise _masked("customer_phone", text)
-    try:
-        return check_phone(text)  # type: ignore[return-value]
-    except InvalidInput:
-        raise Bad("customer_phone", f"{text!r} is not a phone number") from None
-
-
-def _id_number(value: Any) -> str:
-    text = value if value.__class__ is str else _as_text("customer_id_number", value)
-    if len(text) == 18 and text[:17].isascii() and text[:17].isdigit():
-        text = text.upper()
-        if text[17] == "10X98765432"[sum(map(mul, map(int, text[:17]), _ID_WEIGHTS)) % 11]:
-            return text
-    if "*" in text:
-        raise _masked("customer_id_number", text)
-    try:
-        return check_id_number(text)  # type: ignore[return-value]
-    except InvalidInput as exc:
-        raise Bad("customer_id_number", str(exc).removeprefix("ID number ")) from None
-
-
-def _conflicts(value: Any) -> str:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise Bad("conflicts", f"{value!r} is not a JSON list of names") from None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise Bad("conflicts", "expected a JSON list of names")
-    return canonical(sorted({v.strip() for v in value if v.strip()}))
-
-
-def _compensation(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise Bad("compensation", f"{value!r} is not an amount in yuan")
-    try:
-        amount = Decimal(str(value).replace(",", ""))
-    except InvalidOperation:
-        raise Bad("compensation", f"{value!r} is not an amount in yuan") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise Bad("compensation", f"{value!r} must be zero or more, to the fen")
-    return int(amount * 100)
+_ENUMS = tuple((f.name, f.vocab.spellings(), _default(f), values.check_of(f))  # type: ignore[union-attr]
+               for f in fields.STORED if f.kind == fields.ENUM)
+_TEXTS = tuple(f.name for f in fields.STORED if f.kind == fields.TEXT and _default(f) is None)
+_OTHERS = tuple((f.name, f.column, values.check_of(f), _default(f)) for f in fields.STORED
+                if f.kind != fields.ENUM and f.name not in _TEXTS)
 
 
 class Checker:
@@ -210,17 +67,17 @@ class Checker:
         else:
             records = batch.objects
         rows, kept, bad = [], [], []
-        for i, values in enumerate(records):
+        for i, record in enumerate(records):
             try:
-                rows.append(self.row(values))
+                rows.append(self.row(record))
             except Bad as exc:
                 bad.append((i, exc))
                 continue
             kept.append(i)
         columns = {}
         for column in ROW_COLUMNS:
-            values = [row[column] for row in rows]
-            columns[column] = list(map(_NULL_AS_EMPTY.get, values, values))
+            stored = [row[column] for row in rows]
+            columns[column] = list(map(_NULL_AS_EMPTY.get, stored, stored))
         return columns, kept, bad
 
     def policy(self, name: str, version: int | None):
@@ -242,93 +99,58 @@ class Checker:
             raise found
         return found
 
-    def row(self, values: dict[str, Any]) -> dict[str, Any]:
-        if "" in values:  # the reader already found the record unusable
-            raise values[""]
-        for field, value in values.items():
+    def row(self, record: dict[str, Any]) -> dict[str, Any]:
+        if "" in record:  # the reader already found the record unusable
+            raise record[""]
+        for name, value in record.items():
             if value.__class__ is str and NUL in value:  # never text; and the baseline digest joins by NUL
-                raise Bad(field, "contains a NUL character")
-        get = values.get
-        for field in REQUIRED:
-            if get(field) is None:
-                raise Bad(field, "missing (required)")
-        row: dict[str, Any] = {"ref": _ref("ref", values["ref"])}
-        for field, table, default in _ENUMS:
-            value = get(field)
-            if value is None:
-                row[field] = default
-                continue
-            key = table.get(value) if value.__class__ is str else None
-            if key is None:
-                key = table.get(str(value).lower())
-                if key is None:
-                    raise _enum_error(field, value)
-            row[field] = key
-        for field in _TEXTS:
-            value = get(field)
-            row[field] = value if value is None or value.__class__ is str else _as_text(field, value)
-        for field in _TIMES:
-            value = get(field)
-            row[field] = None if value is None else _time(field, value)
-        for field in _DATES:
-            value = get(field)
-            row[field] = None if value is None else _date(field, value)
+                raise Bad(name, "contains a NUL character")
+        get = record.get
+        for name in REQUIRED:
+            if get(name) is None:
+                raise Bad(name, "missing (required)")
+        row: dict[str, Any] = {}
+        name = ""
+        try:
+            for name, spellings, default, check in _ENUMS:
+                value = get(name)
+                if value is None:
+                    row[name] = default
+                else:
+                    key = spellings.get(value) if value.__class__ is str else None
+                    row[name] = check(value) if key is None else key
+            for name in _TEXTS:
+                value = get(name)
+                row[name] = value if value is None or value.__class__ is str else values.text(value)
+            for name, column, check, default in _OTHERS:
+                value = get(name)
+                row[column] = default if value is None else check(value)
+        except Invalid as exc:
+            value = get(name)
+            if fields.BY_NAME[name].mask and value.__class__ is str and "*" in value:
+                raise Bad(name, f"{value!r} is masked: this file was exported without --show-pii and cannot be "
+                                f"imported without losing the customer's data; export it again with --show-pii") from None
+            raise Bad(name, str(exc)) from None
         if row["received_at"] > self.now:
             raise Bad("received_at", f"{row['received_at']} is in the future")
-        value = get("customer_phone")
-        row["customer_phone"] = None if value is None else _phone(value)
-        value = get("customer_id_number")
-        row["customer_id_number"] = None if value is None else _id_number(value)
         if self.units and row["unit"] not in self.units:
             raise Bad("unit", f"{row['unit']!r} is not one of the ledger's units: {', '.join(sorted(self.units))}")
         if row["first_handler"] is None:
             row["first_handler"] = self.actor
-        value = get("repeat_of")
-        row["repeat_of"] = None if value is None else _ref("repeat_of", value)
-        value = get("conflicts")
-        row["conflicts"] = None if value is None else _conflicts(value)
-        value = get("compensation")
-        row["compensation_fen"] = None if value is None else _compensation(value)
-        value = get("group_size")
-        row["group_size"] = group_size = 1 if value is None else _int("group_size", value, 1)
-        value = get("is_group")
-        row["is_group"] = int(group_size >= self.group_threshold) if value is None else _flag("is_group", value)
-        value = get("direct")
-        row["direct"] = 0 if value is None else _flag("direct", value)
-        value = get("extended_days")
-        row["extended_days"] = 0 if value is None else _int("extended_days", value, 0)
-        value = get("reopened")
-        row["reopened"] = 0 if value is None else _int("reopened", value, 0)
-        report = bool(row["is_group"]) or row["severity"] == "major"
-        value = get("level")
-        row["level"] = (TOP_LEVEL if report else 1) if value is None else _int("level", value, 1, TOP_LEVEL)
         _check_lifecycle(row)
-        value = get("policy")
-        name = self.default_policy if value is None else value if value.__class__ is str else _as_text("policy", value)
-        value = get("policy_version")
-        policy = self.policy(name, None if value is None else _int("policy_version", value, 1))
+        policy = self.policy(row["policy"] or self.default_policy, row["policy_version"])
         row["policy"], row["policy_version"] = policy.name, policy.version
-        if row["ack_due"] is None or row["due"] is None or row["cap_due"] is None:
-            self._deadlines(row, policy, report)
-        return row
-
-    def _deadlines(self, row: dict[str, Any], policy, report: bool) -> None:
-        given = [f for f in _CLOCKS if row[f] is not None]
-        if given:
-            field = next(f for f in _CLOCKS if row[f] is None)
+        given = [c for c in _CLOCKS if row[c] is not None]
+        if given and len(given) < len(_CLOCKS):
+            field = next(c for c in _CLOCKS if row[c] is None)
             raise Bad(field, "missing: give ack_due, due and cap_due together, or none of them to have them computed")
-        # Computed exactly as `tsk add` does, from receipt under the complaint's policy.
-        from tsk.sla import deadlines
-
-        calendar = self.ledger.calendar
-        clocks = deadlines(policy, calendar, timeutil.from_text(row["received_at"]), kind=row["kind"],
-                           severity=row["severity"], report_to_regulator=report)
-        due = calendar.shift(clocks.due, row["extended_days"]) if row["extended_days"] else clocks.due
-        row["ack_due"], row["due"], row["cap_due"] = clocks.ack_due.isoformat(), due.isoformat(), clocks.cap_due.isoformat()
-        if row["report_due"] is None and clocks.report_due is not None:
-            row["report_due"] = clocks.report_due.isoformat()
-        if row["status"] == "open":
-            self.computed += 1
+        if not given:  # computed exactly as `tsk add` does, from receipt under the complaint's policy
+            row.update(fields.opening(row, self.group_threshold, policy, self.ledger.calendar))
+            if row["status"] == "open":
+                self.computed += 1
+        elif row["is_group"] is None or row["level"] is None:
+            row.update(fields.opening(row, self.group_threshold))
+        return row
 
 
 def _check_lifecycle(row: dict[str, Any]) -> None:
@@ -355,24 +177,24 @@ def _check_lifecycle(row: dict[str, Any]) -> None:
 # which names the line and field of each problem.
 #
 # Checked batches are columns in "bind form": each a list in file order, with "" for null
-# (text values are never empty: they are stripped, and empty means null).
+# (text values are never empty: they are stripped, and empty means null). A number computed
+# when the complaint is opened is NOT_GIVEN until then, and its clocks null.
 
 
 class Slow(Exception):
     """The column-by-column checks cannot decide this batch; `Checker.row` will."""
 
 
-_STORED_TIME = re.compile(r".{10}T.{8}\+08:00", re.DOTALL)  # len 25, T at 10, +08:00: `_time` keeps it if valid
-_PHONE_DIGITS = re.compile(r"[0-9]{5,20}")
-_ID_DIGITS = re.compile(r"[0-9]{17}[0-9X]")
-_ID_CHECK = "10X98765432"
+_STORED_TIME = re.compile(r".{10}T.{8}\+08:00", re.DOTALL)  # len 25, T at 10, +08:00: kept if valid
+# The usual phone and ID number (what `values.phone` and `values.id_number` keep as they are).
+_PLAIN_PHONE = re.compile(r"[0-9]{5,20}")
+_PLAIN_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
 _CACHE_MAX = 50_000  # distinct values remembered per column
-
-
-def id_check_ok(text: str) -> bool:
-    # The GB 11643 sum of digit x weight mod 11, with the weights 2^(17-i) mod 11: read as a
-    # base-13 number (13 = 2 mod 11), the 17 digits give the same sum mod 11, times 2.
-    return _ID_CHECK[2 * int(text[:17], 13) % 11] == text[17]
+NOT_GIVEN = -1  # never a valid number of a complaint; compared at C speed with the others
+_STRIP = str.strip
+_UPPER = str.upper
+# What `fields.opening` reads of a row.
+_OPENING_FACTS = ("kind", "severity", "group_size", "is_group", "level", "received_at", "extended_days", "report_due")
 
 
 def _through(cache: dict, column: Any, convert: Callable[[Any], Any]) -> list:
@@ -392,75 +214,63 @@ def _all_or_slow(results: Iterator[Any]) -> None:
         raise Slow
 
 
+# The kinds of value whose usual value the record checks keep as it is (stripped, upper-cased
+# where they would be): whether it is upper-cased, and the tests every value of a column must
+# pass to be kept as read. A datetime is true, and fromisoformat raises ValueError on a wrong one.
+_KEPT_AS_READ: dict[str, tuple[bool, tuple[Callable[[str], Any], ...]]] = {
+    fields.TEXT: (False, ()),
+    fields.REF: (True, (REF_PATTERN.match,)),
+    fields.TIME: (False, (_STORED_TIME.fullmatch, dt.datetime.fromisoformat)),
+    fields.PHONE: (False, (_PLAIN_PHONE.fullmatch,)),
+    fields.ID_NUMBER: (True, (_PLAIN_ID_NUMBER.fullmatch, values.id_check_ok)),
+}
+
+
 class _Columns:
-    """The conversions of `Checker.row`, per column, for values as read from a CSV."""
+    """The checks of `Checker.row`, a column at a time, for values as read from a CSV."""
 
     def __init__(self, checker: Checker) -> None:
         self.checker = checker
         self.caches: dict[str, dict] = {}
-        self.convert: dict[str, Callable[[str], Any]] = {}
-        for field, table, default in _ENUMS:
-            self.convert[field] = self._enum(field, table, default)
-        for field in _DATES:
-            self.convert[field] = self._date
-        self.convert["group_size"] = self._int("group_size", 1, None, 1)
-        self.convert["extended_days"] = self._int("extended_days", 0, None, 0)
-        self.convert["reopened"] = self._int("reopened", 0, None, 0)
-        self.convert["level"] = self._int("level", 1, TOP_LEVEL, -1)  # -1: from the row, below
-        self.convert["is_group"] = self._flag("is_group", -1)  # -1: from the group size, below
-        self.convert["direct"] = self._flag("direct", 0)
-        self.convert["policy"] = self._policy
-        self.convert["conflicts"] = self._optional(_conflicts)
-        self.convert["compensation"] = self._optional(_compensation)
+        self.plan = tuple((f.name, f.column, self._column_check(f)) for f in fields.STORED)
         self.fill_handler = {"": checker.actor}
 
-    @staticmethod
-    def _enum(field: str, table: dict[str, str], default: str | None) -> Callable[[str], str]:
-        def convert(raw: str) -> str:
+    def _column_check(self, field: Field) -> Callable[[tuple[str, ...]], list]:
+        """How a column of `field`, as read, becomes its bind form (or Slow)."""
+        required = bool(field.required)
+        if field.kind in _KEPT_AS_READ:
+            upper, tests = _KEPT_AS_READ[field.kind]
+
+            def kept_as_read(raw: tuple[str, ...]) -> list:
+                column = list(map(_UPPER, map(_STRIP, raw)) if upper else map(_STRIP, raw))
+                if required and "" in column:
+                    raise Slow
+                if tests:
+                    given = column if required else list(filter(None, column))
+                    for test in tests:
+                        _all_or_slow(map(test, given))
+                return column
+            return kept_as_read
+        # Values of few distinct kinds: each converted once, by the check of one record.
+        check = values.check_of(field)
+        if field.default is COMPUTED:  # until the complaint is opened: a clock null, a number not given
+            default = NOT_GIVEN if field.kind in (fields.WHOLE, fields.FLAG) else ""
+        else:
+            default = "" if field.default is None else field.default
+        cache = self.caches.setdefault(field.name, {})
+
+        def convert(raw: str) -> Any:
             value = raw.strip()
             if not value:
-                if field in REQUIRED:
+                if required:
                     raise Slow
-                return default or ""
-            key = table.get(value) or table.get(value.lower())
-            if key is None:
-                raise Slow
-            return key
-        return convert
+                return default
+            return check(value)
 
-    @staticmethod
-    def _date(raw: str) -> str:
-        value = raw.strip()
-        return _date("", value) if value else ""
+        return lambda raw: _through(cache, raw, convert)
 
-    @staticmethod
-    def _int(field: str, low: int, high: int | None, default: int) -> Callable[[str], int]:
-        def convert(raw: str) -> int:
-            value = raw.strip()
-            return _int(field, value, low, high) if value else default
-        return convert
-
-    @staticmethod
-    def _optional(convert: Callable[[str], Any]) -> Callable[[str], Any]:
-        def optional(raw: str) -> Any:
-            value = raw.strip()
-            return convert(value) if value else ""
-        return optional
-
-    @staticmethod
-    def _flag(field: str, default: int) -> Callable[[str], int]:
-        def convert(raw: str) -> int:
-            value = raw.strip()
-            return _flag(field, value) if value else default
-        return convert
-
-    def _policy(self, raw: tuple[str, str]) -> tuple[str, int]:
-        name, version = raw[0].strip() or self.checker.default_policy, raw[1].strip()
-        policy = self.checker.policy(name, _int("policy_version", version, 1) if version else None)
-        return policy.name, policy.version
-
-    def through(self, field: str, column: Any) -> list:
-        return _through(self.caches.setdefault(field, {}), column, self.convert[field])
+    def _policy(self, given: tuple[str, int]):
+        return self.checker.policy(given[0] or self.checker.default_policy, None if given[1] == NOT_GIVEN else given[1])
 
     def check(self, index: dict[str, int], rows: list[list[str]], *, nul_seen: bool) -> dict[str, list]:
         """The batch's columns in bind form, or Slow (or Bad, ValueError) when this cannot decide."""
@@ -471,56 +281,15 @@ class _Columns:
         if nul_seen and any(map(_HAS_NUL, map("".join, read))):
             raise Slow
         blank = ("",) * len(rows)
-
-        def raw(field: str) -> tuple[str, ...]:
-            at = index.get(field)
-            return blank if at is None else read[at]
-
-        strip = str.strip
         out: dict[str, list] = {}
-        out["ref"] = refs = list(map(str.upper, map(strip, raw("ref"))))
-        _all_or_slow(map(REF_PATTERN.match, refs))
-        for field, _, _ in _ENUMS:
-            out[field] = self.through(field, raw(field))
-        for field in _TEXTS:
-            out[field] = list(map(strip, raw(field)))
-        for field in ("customer_name", "unit", "summary"):
-            if "" in out[field]:
-                raise Slow
-        out["first_handler"] = list(map(self.fill_handler.get, out["first_handler"], out["first_handler"]))
+        for name, column, check in self.plan:
+            at = index.get(name)
+            out[column] = check(blank if at is None else read[at])  # type: ignore[index]
+        if max(out["received_at"]) > checker.now:
+            raise Slow
         if checker.units and not checker.units.issuperset(out["unit"]):
             raise Slow
-        for field in _TIMES:
-            out[field] = column = list(map(strip, raw(field)))
-            given = list(filter(None, column))
-            _all_or_slow(map(_STORED_TIME.fullmatch, given))
-            deque(map(dt.datetime.fromisoformat, given), maxlen=0)  # ValueError: not a valid time
-        if "" in out["received_at"] or max(out["received_at"]) > checker.now:
-            raise Slow
-        for field in _DATES:
-            out[field] = self.through(field, raw(field))
-        for field in _CLOCKS:
-            if "" in out[field]:
-                raise Slow  # deadlines to compute
-        out["customer_phone"] = phones = list(map(strip, raw("customer_phone")))
-        _all_or_slow(map(_PHONE_DIGITS.fullmatch, filter(None, phones)))
-        out["customer_id_number"] = ids = list(map(str.upper, map(strip, raw("customer_id_number"))))
-        given = list(filter(None, ids))
-        _all_or_slow(map(_ID_DIGITS.fullmatch, given))
-        _all_or_slow(map(id_check_ok, given))
-        out["repeat_of"] = repeats = list(map(str.upper, map(strip, raw("repeat_of"))))
-        _all_or_slow(map(REF_PATTERN.match, filter(None, repeats)))
-        out["conflicts"] = self.through("conflicts", raw("conflicts"))
-        out["compensation_fen"] = self.through("compensation", raw("compensation"))
-        for field in ("group_size", "extended_days", "reopened", "direct", "is_group", "level"):
-            out[field] = self.through(field, raw(field))
-        threshold = checker.group_threshold
-        if -1 in out["is_group"]:
-            out["is_group"] = [int(size >= threshold) if flag == -1 else flag
-                               for flag, size in zip(out["is_group"], out["group_size"])]
-        if -1 in out["level"]:
-            out["level"] = [(TOP_LEVEL if group or severity == "major" else 1) if level == -1 else level
-                            for level, group, severity in zip(out["level"], out["is_group"], out["severity"])]
+        out["first_handler"] = list(map(self.fill_handler.get, out["first_handler"], out["first_handler"]))
         for status, closed, result in set(zip(out["status"], map(bool, out["closed_at"]), map(bool, out["result"]))):
             if status == "open":
                 if closed:
@@ -531,14 +300,40 @@ class _Columns:
                 referred and referral for channel, referred, referral
                 in zip(out["channel"], out["referred_by"], out["referral_ref"]) if channel == "regulator"):
             raise Slow
-        names, versions = raw("policy"), raw("policy_version")
+        names, versions = out["policy"], out["policy_version"]
         if names.count(names[0]) == len(names) and versions.count(versions[0]) == len(versions):  # the usual file
-            name, version = self.convert["policy"]((names[0], versions[0]))
-            out["policy"], out["policy_version"] = [name] * len(names), [version] * len(names)
+            policy = self._policy((names[0], versions[0]))
+            out["policy"], out["policy_version"] = [policy.name] * len(names), [policy.version] * len(names)
         else:
-            policies = self.through("policy", list(zip(names, versions)))
-            out["policy"] = list(map(itemgetter(0), policies))
-            out["policy_version"] = list(map(itemgetter(1), policies))
+            policies = _through(self.caches.setdefault("policy and version", {}), list(zip(names, versions)),
+                                self._policy)
+            out["policy"] = list(map(attrgetter("name"), policies))
+            out["policy_version"] = list(map(attrgetter("version"), policies))
+        if NOT_GIVEN in out["is_group"] or NOT_GIVEN in out["level"] or any("" in out[c] for c in _CLOCKS):
+            checker.computed += self._open(out)
         return out
 
-
+    def _open(self, out: dict[str, list]) -> int:
+        """Give the rows lacking their group flag, level or clocks what `fields.opening` gives
+        them (Slow when only some clocks are given); returns how many open ones got clocks."""
+        checker = self.checker
+        is_group, level, ack_due, due, cap_due = out["is_group"], out["level"], *(out[c] for c in _CLOCKS)
+        clocks = list(zip(ack_due, due, cap_due))
+        if any(any(given) and not all(given) for given in clocks):
+            raise Slow  # some clocks given, not all: named record by record
+        computed = 0
+        for i, given in enumerate(clocks):
+            if given[0] and is_group[i] != NOT_GIVEN and level[i] != NOT_GIVEN:
+                continue
+            row = {fact: out[fact][i] for fact in _OPENING_FACTS}
+            row.update((fact, None) for fact in ("is_group", "level") if row[fact] == NOT_GIVEN)
+            row["report_due"] = row["report_due"] or None
+            if given[0]:
+                opened = fields.opening(row, checker.group_threshold)
+            else:
+                policy = checker.policy(out["policy"][i], out["policy_version"][i])
+                opened = fields.opening(row, checker.group_threshold, policy, checker.ledger.calendar)
+                computed += out["status"][i] == "open"
+            for column, value in opened.items():
+                out[column][i] = "" if value is None else value
+        return computed

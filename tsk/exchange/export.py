@@ -12,7 +12,7 @@ from tsk import views
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
 from tsk.store import queries as q
-from tsk.views import EXPORT_FIELDS
+from tsk.fields import EXPORT_FIELDS
 
 
 def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: bool = False,

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import IO, TextIO
 
-from tsk import views
 from tsk.render import output
 from tsk.store import queries as q
 from tsk.context import Ledger
@@ -29,7 +28,6 @@ from tsk.errors import InvalidInput
 from tsk.exchange.check import Checker
 from tsk.exchange.read import (CsvReader, ImportFailed, JsonArray, Source, jsonl_records, object_batches)
 from tsk.exchange.write import Refs, Writer, known_refs
-from tsk.views import EXPORT_FIELDS
 
 MAX_REPORTED = 20  # problems listed one per line; the rest are counted
 

@@ -17,11 +17,9 @@ from typing import IO, Any
 
 from tsk.exchange import baseline
 from tsk.errors import TskError
-from tsk.views import EXPORT_FIELDS
+from tsk.fields import EXPORT_FIELDS, REQUIRED
 
 BATCH = 5000
-# What `tsk add` needs, plus the ref and the time of receipt.
-REQUIRED = ("ref", "received_at", "channel", "category", "business_type", "cause", "customer_name", "unit", "summary")
 NUL = baseline.SEPARATOR  # never in imported text (refused): the baseline digest joins values with it
 _NUL_BYTE = NUL.encode()
 

@@ -18,6 +18,7 @@ from tsk import timeutil, views
 from tsk.clocks import past_due
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
+from tsk.fields import yuan
 from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, LEVEL, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS
 
@@ -94,8 +95,8 @@ def _history(events: list[dict]) -> list[dict[str, str]]:
 
 
 def _customer(c: dict[str, Any], show_pii: bool) -> list[tuple[str, str]]:
-    phone = c["customer_phone"] if show_pii else views.mask_phone(c["customer_phone"])
-    id_number = c["customer_id_number"] if show_pii else views.mask_id(c["customer_id_number"])
+    phone = views.shown(c, "customer_phone", show_pii=show_pii)
+    id_number = views.shown(c, "customer_id_number", show_pii=show_pii)
     return [
         ("客户姓名", c["customer_name"]), ("联系电话", phone or ""), ("证件号码", id_number or ""),
         ("联系地址", _join(c["customer_address"], c["customer_email"], sep="；")),
@@ -120,7 +121,7 @@ def _outcome(c: dict[str, Any]) -> list[tuple[str, str]]:
         result = _join(STATUS.label(status), c["reason"], f"时间 {_time(c['closed_at'])}", sep="；")
     else:
         result = STATUS.label(status) + ("（逾期）" if past_due(c, timeutil.today()) else "")
-    comp = views.compensation(c["compensation_fen"])
+    comp = yuan(c["compensation_fen"])
     return [
         ("处理情况", c["resolution"] or ""),
         ("处理结果", result),

@@ -1,0 +1,231 @@
+"""The complaint's fields, each described once: its name, Chinese label, kind of value, default,
+whether it is required, whether it is personal data (and its mask), its enumeration.
+
+The table drives every place a complaint's columns appear: `tsk add` (what it asks for and how
+it checks what it is given), the import's checks (record by record and column by column), the
+export's columns and CSV header, `tsk show --format json`, and masking. The check of each kind
+of value is in `tsk.values`; `opening` gives a new complaint what it starts with.
+
+Imported on the start-up of `tsk list`, `show` and `overdue`: plain tuples, no json or decimal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from tsk import timeutil
+from tsk.vocab import (
+    BUSINESS_TYPE,
+    CATEGORY,
+    CAUSE,
+    CHANNEL,
+    KIND,
+    NOTIFY_VIA,
+    RESULT,
+    SATISFACTION,
+    SEVERITY,
+    STATUS,
+    TOP_LEVEL,
+    Vocab,
+)
+
+# -- kinds of value ---------------------------------------------------------------------------
+REF = "ref"  # a complaint ref, TS-2026-000123
+ENUM = "enum"  # a key of the field's vocabulary (a Chinese label is accepted for it)
+TEXT = "text"
+WHOLE = "whole"  # a whole number within the field's bounds
+FLAG = "flag"  # 0 or 1
+TIME = "time"  # stored as 2026-11-23T14:05:00+08:00
+DATE = "date"  # stored as 2026-11-23
+AMOUNT = "amount"  # yuan to the fen, stored as whole fen in the column NAME_fen
+NAMES = "names"  # a list of names, stored as a JSON list
+PHONE = "phone"
+ID_NUMBER = "id_number"  # a resident ID (居民身份证号码)
+DERIVED = "derived"  # worked out from the other fields when shown; not stored
+
+# Who must give a field: every imported record (the ref and time of receipt: `tsk add` sets
+# those itself), or also `tsk add`, which asks for it at a terminal.
+IMPORT = "import"
+INTAKE = "intake"
+
+
+class _Computed:
+    """The default of a field set when a complaint is opened: by `opening` (level, group flag,
+    clocks) or by the ledger (the first handler is who records it; the ledger's default policy)."""
+
+    def __repr__(self) -> str:
+        return "COMPUTED"
+
+
+COMPUTED: Any = _Computed()
+
+MAX_GROUP_SIZE = 1_000_000  # what `tsk add` accepts
+MAX_AMOUNT = 1_000_000_000  # yuan, what a command accepts; keeps fen within a 64-bit integer
+REF_PATTERN = re.compile(r"^TS-\d{4}-\d{6}$")
+CUSTOMER = "customer_"  # the customer's fields: one object in `show` JSON, flattened in exports
+
+
+# -- masks: one per kind of personal data -----------------------------------------------------
+def mask_phone(phone: str | None) -> str | None:
+    if not phone:
+        return phone
+    return phone[:3] + "*" * max(0, len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
+
+
+def mask_id(number: str | None) -> str | None:
+    if not number:
+        return number
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def yuan(fen: int | None) -> float | None:
+    return None if fen is None else fen / 100
+
+
+# -- the table ----------------------------------------------------------------------------------
+class Field(NamedTuple):
+    name: str  # the export column and JSON key
+    label: str  # Chinese, for people: prompts and headers
+    kind: str
+    vocab: Vocab | None = None
+    default: Any = None  # what a new complaint has when it is not given (by `tsk add` or an imported record)
+    required: str = ""  # IMPORT or INTAKE
+    option: str = ""  # its `tsk add` option (and `lifecycle.Intake` attribute); "": add sets it
+    mask: Callable[[str | None], str | None] | None = None  # personal data: how it is shown unless asked
+    low: int = 0  # a whole number's bounds
+    high: int | None = None
+    english: str = ""  # for prompts and messages, when not the name with spaces
+    in_show: bool = True  # in `tsk show --format json` (is_group and direct are shown as flags)
+    show_after: str = ""  # in `show`, placed after this field rather than in export order
+
+    @property
+    def column(self) -> str:
+        """The stored column: amounts are stored in fen; "" for a derived field, not stored."""
+        if self.kind == DERIVED:
+            return ""
+        return self.name + "_fen" if self.kind == AMOUNT else self.name
+
+    @property
+    def words(self) -> str:
+        return self.english or self.name.replace("_", " ")
+
+
+# In export order (a format: a new field goes at the end): the fields `tsk show --format json`
+# promises, then every other stored field, so that an export imported into an empty ledger
+# exports again byte for byte.
+FIELDS = (
+    Field("ref", "编号", REF, required=IMPORT),
+    Field("status", "状态", ENUM, STATUS, default="open"),
+    Field("kind", "类型", ENUM, KIND, default="complaint", option="kind"),
+    Field("channel", "渠道", ENUM, CHANNEL, required=INTAKE, option="channel"),
+    Field("category", "类别", ENUM, CATEGORY, required=INTAKE, option="category"),
+    Field("business_type", "业务类型", ENUM, BUSINESS_TYPE, required=INTAKE, option="business_type"),
+    Field("cause", "投诉原因", ENUM, CAUSE, required=INTAKE, option="cause"),
+    Field("severity", "严重程度", ENUM, SEVERITY, default="general", option="severity"),
+    Field("level", "处理级别", WHOLE, default=COMPUTED, low=1, high=TOP_LEVEL),
+    Field("received_at", "受理时间", TIME, required=IMPORT, option="received"),
+    Field("customer_name", "客户姓名", TEXT, required=INTAKE, option="customer", english="customer"),
+    Field("customer_phone", "联系电话", PHONE, option="phone", mask=mask_phone, english="phone"),
+    Field("customer_id_number", "证件号码", ID_NUMBER, option="id_number", mask=mask_id, english="ID number"),
+    Field("group_size", "投诉人数", WHOLE, default=1, option="group_size", low=1),
+    Field("unit", "被投诉单位", TEXT, required=INTAKE, option="unit"),
+    Field("subject_staff", "被投诉人员", TEXT, option="subject_staff"),
+    Field("assignee", "处理人", TEXT),
+    Field("policy", "时限规则", TEXT, default=COMPUTED, option="policy"),
+    Field("ack_due", "受理告知时限", DATE, default=COMPUTED),
+    Field("due", "处理时限", DATE, default=COMPUTED),
+    Field("cap_due", "最长时限", DATE, default=COMPUTED),
+    Field("report_due", "报告监管时限", DATE, default=COMPUTED),
+    Field("extended_days", "延期工作日", WHOLE, default=0),
+    Field("closed_at", "办结时间", TIME),
+    Field("result", "处理结果", ENUM, RESULT),
+    Field("resolution", "处理情况", TEXT),
+    Field("compensation", "补偿金额", AMOUNT),
+    Field("root_cause", "原因分析", TEXT),
+    Field("rectification", "整改措施", TEXT),
+    Field("satisfaction", "客户满意度", ENUM, SATISFACTION),
+    Field("flags", "标记", DERIVED, show_after="reopened"),
+    Field("policy_version", "时限规则版本", WHOLE, default=COMPUTED, low=1, show_after="policy"),
+    Field("customer_email", "电子邮箱", TEXT, option="email", english="email", show_after="customer_id_number"),
+    Field("customer_address", "联系地址", TEXT, option="address", english="address",
+          show_after="customer_email"),
+    Field("summary", "投诉内容", TEXT, required=INTAKE, option="summary"),
+    Field("demand", "客户诉求", TEXT, option="demand"),
+    Field("referred_by", "转办机关", TEXT, option="referred_by"),
+    Field("referral_ref", "转办文号", TEXT, option="referral_ref"),
+    Field("direct", "越级投诉", FLAG, default=0, option="direct", in_show=False),
+    Field("repeat_of", "重复投诉", REF),
+    Field("is_group", "群体性投诉", FLAG, default=COMPUTED, in_show=False),
+    Field("conflicts", "回避人员", NAMES, option="conflicts"),
+    Field("first_handler", "首问负责人", TEXT, default=COMPUTED, show_after="assignee_unit"),
+    Field("assignee_unit", "处理人单位", TEXT, show_after="assignee"),
+    Field("acked_at", "受理告知时间", TIME, show_after="ack_due"),
+    Field("reported_at", "报告监管时间", TIME, show_after="report_due"),
+    Field("reopened", "申诉重办次数", WHOLE, default=0),
+    Field("notified_via", "告知方式", ENUM, NOTIFY_VIA, show_after="satisfaction"),
+    Field("reason", "理由", TEXT, show_after="notified_via"),
+)
+
+BY_NAME = {f.name: f for f in FIELDS}
+EXPORT_FIELDS = tuple(f.name for f in FIELDS)  # the export's columns (and CSV header), in order
+STORED = tuple(f for f in FIELDS if f.column)
+# The stored columns of a complaint (besides id, event_count, history_head).
+ROW_COLUMNS = tuple(f.column for f in STORED)
+NUMERIC_COLUMNS = frozenset(f.column for f in STORED if f.kind in (WHOLE, FLAG, AMOUNT))
+# What every imported record must give: the ref and time of receipt, then what `tsk add` needs.
+REQUIRED = (*(f.name for f in FIELDS if f.required == IMPORT), *(f.name for f in FIELDS if f.required == INTAKE))
+# What `tsk add` asks for when it is not given: who complains, then the complaint.
+ASKED = tuple(sorted((f for f in FIELDS if f.required == INTAKE), key=lambda f: not f.name.startswith(CUSTOMER)))
+PII = tuple(f for f in FIELDS if f.mask)
+INTAKE_FIELDS = tuple(f for f in FIELDS if f.option)  # what `tsk add` is given
+
+
+def _show_order() -> tuple[Field, ...]:
+    """The fields of `show` JSON in order: export order, each field followed by those shown after it."""
+    after: dict[str, list[Field]] = {}
+    for f in FIELDS:
+        if f.show_after:
+            after.setdefault(f.show_after, []).append(f)
+    order: list[Field] = []
+
+    def place(f: Field) -> None:
+        order.append(f)
+        for follower in after.get(f.name, ()):
+            place(follower)
+
+    for f in FIELDS:
+        if not f.show_after:
+            place(f)
+    return tuple(f for f in order if f.in_show)
+
+
+SHOWN = _show_order()
+
+
+# -- a new complaint ----------------------------------------------------------------------------
+def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, calendar: Any = None) -> dict[str, Any]:
+    """What a new complaint starts with, where `row` does not say (None): its group flag, from
+    the number of complainants; its level: group and major complaints go to the top level at
+    once; and, given its policy and the calendar, its clocks from receipt (the due date moved
+    by any extension), with a report clock when it goes to the regulator at intake (group or
+    major). Used by `tsk add`, and by an import for the records that lack them."""
+    is_group = row.get("is_group")
+    if is_group is None:
+        is_group = int(row["group_size"] >= group_threshold)
+    reported = bool(is_group) or row["severity"] == "major"
+    level = row.get("level")
+    if level is None:
+        level = TOP_LEVEL if reported else 1
+    if policy is None:
+        return {"is_group": is_group, "level": level}
+    from tsk.sla import deadlines
+
+    clocks = deadlines(policy, calendar, timeutil.from_text(row["received_at"]), kind=row["kind"],
+                       severity=row["severity"], report_to_regulator=reported)
+    extended = row.get("extended_days")
+    due = calendar.shift(clocks.due, extended) if extended else clocks.due
+    report_due = row.get("report_due") or (clocks.report_due.isoformat() if clocks.report_due else None)
+    return {"is_group": is_group, "level": level, "ack_due": clocks.ack_due.isoformat(), "due": due.isoformat(),
+            "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}

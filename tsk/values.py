@@ -1,0 +1,234 @@
+"""Checking one value of a complaint's field, whoever gives it: `tsk add` (`intake_value`, which
+names a bad value by its option) and `tsk import` (the check of each kind of field, named by
+its column). A check takes a value as given (text, or what JSON holds) and returns its stored
+form, or raises `Invalid` with a message naming the value; the usual value is decided first,
+as a million imported rows pass through some of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from tsk import timeutil
+from tsk.errors import InvalidInput
+from tsk.fields import AMOUNT, DATE, ENUM, FLAG, ID_NUMBER, NAMES, PHONE, REF, REF_PATTERN, TEXT, TIME, WHOLE, Field
+from tsk.vocab import Vocab
+
+
+class Invalid(ValueError):
+    """A value that cannot be stored. The message names the value; the caller adds the field."""
+
+
+def required_text(value: str | None, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"{what} must not be empty")
+    return text
+
+
+def optional_text(value: str | None) -> str | None:
+    text = (value or "").strip()
+    return text or None
+
+
+def text(value: Any) -> str:
+    """Text; a JSON number is taken as its text."""
+    if value.__class__ is str:
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    import json
+
+    raise Invalid(f"expected text, not {json.dumps(value, ensure_ascii=False)}")
+
+
+def ref(value: Any) -> str:
+    found = (value if value.__class__ is str else text(value)).upper()
+    if not REF_PATTERN.match(found):
+        raise Invalid(f"{value!r} is not a complaint ref (like TS-2026-000123)")
+    return found
+
+
+def enum(vocab: Vocab) -> Callable[[Any], str]:
+    """The check of one vocabulary's values: its key, for a key or label in any case."""
+    spellings = vocab.spellings()
+
+    def key(value: Any) -> str:
+        found = spellings.get(value) if value.__class__ is str else None
+        if found is None:
+            found = spellings.get(str(value).lower())
+            if found is None:
+                raise Invalid(f"{value!r} is not one of: {vocab.choices()}")
+        return found
+
+    return key
+
+
+def whole(low: int, high: int | None = None) -> Callable[[Any], int]:
+    """The check of whole numbers from `low` (to `high`)."""
+    def number(value: Any) -> int:
+        if value.__class__ is int:
+            found = value
+        elif value.__class__ is str and value.isascii() and value.isdigit():
+            found = int(value)
+        else:
+            try:
+                if isinstance(value, bool) or not isinstance(value, (int, str)):
+                    raise ValueError
+                found = int(value)
+            except ValueError:
+                raise Invalid(f"{value!r} is not a whole number") from None
+        if found < low or (high is not None and found > high):
+            raise Invalid(f"{found} is out of range ({low}" + (f" to {high})" if high is not None else " or more)"))
+        return found
+
+    return number
+
+
+_FLAGS = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
+
+
+def flag(value: Any) -> int:
+    found = _FLAGS.get(str(value).lower())
+    if found is None:
+        raise Invalid(f"{value!r} is not 0 or 1")
+    return found
+
+
+def stored_time(value: Any) -> str:
+    """A time in its stored form (China time, to the second)."""
+    if value.__class__ is str and len(value) == 25 and value[10] == "T" and value.endswith("+08:00"):
+        try:  # already the stored form
+            dt.datetime.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    given = value if value.__class__ is str else text(value)
+    try:
+        return timeutil.to_text(timeutil.parse_datetime(given))
+    except InvalidInput:
+        raise Invalid(f"{given!r} is not a date and time (like 2026-11-23T14:05:00+08:00)") from None
+
+
+def stored_date(value: Any) -> str:
+    if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
+        try:
+            dt.date.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+# Patterns as text: compiled by `re` on first use, not on the start-up of `tsk add`.
+_PHONE = r"\+?\d{5,20}"
+_PHONE_SEPARATORS = r"[\s-]"
+_ID_NUMBER = r"\d{17}[\dX]"
+_ID_CHECK = "10X98765432"
+
+
+def phone(value: Any) -> str:
+    given = value if value.__class__ is str else text(value)
+    if given.isascii() and given.isdigit() and 5 <= len(given) <= 20:  # the usual phone: kept as it is
+        return given
+    digits = re.sub(_PHONE_SEPARATORS, "", given)
+    if not re.fullmatch(_PHONE, digits):
+        raise Invalid(f"{given!r} is not a phone number")
+    return digits
+
+
+def id_check_ok(number: str) -> bool:
+    """The GB 11643 check digit: the sum of each digit times its weight 2^(17-i) mod 11 picks it.
+    Read as a base-13 number (13 = 2 mod 11), the 17 digits give that sum mod 11, halved."""
+    return _ID_CHECK[2 * int(number[:17], 13) % 11] == number[17]
+
+
+def id_number(value: Any) -> str:
+    given = value if value.__class__ is str else text(value)
+    number = given.strip().upper()
+    if not re.fullmatch(_ID_NUMBER, number):
+        raise Invalid(f"{given!r} is not 18 characters (17 digits and a digit or X)")
+    if not id_check_ok(number):
+        raise Invalid(f"{given!r} has a wrong check digit")
+    return number
+
+
+def amount_fen(value: Any, most: int | None = None) -> int:
+    """An amount in yuan, to the fen, as whole fen."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise Invalid(f"{value!r} is not an amount in yuan")
+    from decimal import Decimal, InvalidOperation  # here: start-up needs no decimals
+
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise Invalid(f"{value!r} is not an amount in yuan") from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or (
+            most is not None and amount > most):
+        limit = "zero or more" if most is None else f"an amount from 0 to {most:,} yuan"
+        raise Invalid(f"{value!r} must be {limit}, to the fen")
+    return int(amount * 100)
+
+
+def names(value: Any) -> str:
+    """A JSON list of names (or its text) in its stored form."""
+    import json
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise Invalid(f"{value!r} is not a JSON list of names") from None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Invalid("expected a JSON list of names")
+    return names_text(value)
+
+
+def names_text(given: Iterable[str]) -> str:
+    """The stored form of a list of names: each once, sorted, as compact JSON (the canonical
+    JSON of the history)."""
+    import json
+
+    return json.dumps(sorted({n.strip() for n in given if n.strip()}), ensure_ascii=False, separators=(",", ":"))
+
+
+# -- the check of each kind of field -------------------------------------------------------------
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    REF: ref, TEXT: text, FLAG: flag, TIME: stored_time, DATE: stored_date, AMOUNT: amount_fen, NAMES: names,
+    PHONE: phone, ID_NUMBER: id_number,
+}
+
+
+def check_of(field: Field) -> Callable[[Any], Any]:
+    """How a value of `field` is checked and given its stored form."""
+    if field.kind == ENUM:
+        return enum(field.vocab)  # type: ignore[arg-type]
+    if field.kind == WHOLE:
+        return whole(field.low, field.high)
+    return _CHECKS[field.kind]
+
+
+# -- `tsk add` ----------------------------------------------------------------------------------------
+def intake_value(field: Field, given: Any) -> Any:
+    """What `tsk add` was given for `field`, checked and in its stored form; InvalidInput names it
+    by its option."""
+    kind = field.kind
+    if kind == ENUM:
+        return field.vocab.parse(given)  # type: ignore[union-attr]
+    if kind == TEXT:
+        return required_text(given, field.words) if field.required else optional_text(given)
+    if kind == TIME:
+        return timeutil.to_text(timeutil.parse_datetime(given, what="--" + field.option)) if given else None
+    if kind == NAMES:
+        return names_text(given) if given else None
+    if kind in (WHOLE, FLAG):
+        return int(given)  # the option's own type: a number, a switch
+    if optional_text(given) is None:
+        return None
+    try:
+        return check_of(field)(given)
+    except Invalid as exc:
+        raise InvalidInput(f"{field.words} {exc}") from None
