@@ -44,8 +44,8 @@ from itertools import accumulate
 from operator import mul
 
 from tsk import timeutil
-from tsk.sla import PRESETS, deadlines, referral_report_due
 from tsk.fields import EXPORT_FIELDS
+from tsk.sla import PRESETS, deadlines, referral_report_due
 from tsk.views import flags
 from tsk.workdays import build_calendar
 
@@ -429,7 +429,7 @@ class Generator:
         else:
             fate = "closed"
             r, acc = rng.random(), 0.0
-            for share, low, high, how in DURATIONS:
+            for share, low, high, how in DURATIONS:  # noqa: B007 - the chosen row is used after the loop
                 acc += share
                 if r < acc:
                     break

@@ -265,7 +265,7 @@ def taskwarrior_data(csv_path: Path, all_pending: bool) -> tuple[Path, Path]:
     data.mkdir(parents=True)
 
     def utc(text: str) -> str:
-        return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        return dt.datetime.fromisoformat(text).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
     json_path = data.with_suffix(".json")
     with open(csv_path, encoding="utf-8", newline="") as src, open(json_path, "w", encoding="utf-8") as dst:
@@ -341,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     env = {**base_env, "TSK_USER": "bench", "COLUMNS": "160"}
     for leftover in ("TSK_DB", "PYTHONDONTWRITEBYTECODE", "PYTHONPROFILEIMPORTTIME", "VIRTUAL_ENV"):
         env.pop(leftover, None)
-    label = lambda n: f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+    def label(n):
+        return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
     S, L = label(small), label(large)
     today = dt.datetime.now(CHINA).date().isoformat()
 
@@ -368,9 +369,11 @@ def main(argv: list[str] | None = None) -> int:
         tsk_import(small_csv, small_db)
         assert count_rows(small_db) == small
 
-    R = lambda *a, **k: results.append(measure(*a, env=env, **k)) or results[-1]
+    def R(*a, **k):
+        return results.append(measure(*a, env=env, **k)) or results[-1]
     quick: list[Result] = []  # timed together, interleaved, at the end
-    Q = lambda name, size, argv, e=None: quick.append(Result(name, size, argv, e or env))
+    def Q(name, size, argv, e=None):
+        return quick.append(Result(name, size, argv, e or env))
 
     # -- references -----------------------------------------------------------------------------
     if "refs" in groups:
@@ -518,7 +521,8 @@ def print_report(results, notes, S, L, env, base_env, load_before, load_after, t
         rows.append((r.name, r.size, fmt_s(r.median), fmt_s(min(r.times)), fmt_s(max(r.times)),
                      fmt_s(statistics.median(r.cpu)), f"{r.peak_rss:.0f} MB", str(len(r.times)), target(r)))
     widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
-    line = lambda row: "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)) + " |"
+    def line(row):
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)) + " |"
     print(line(header))
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:

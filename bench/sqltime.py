@@ -21,8 +21,8 @@ def main() -> None:
     plans = "--plans" in argv
     argv = [a for a in argv if a != "--plans"]
 
-    from tsk.store import db
     from tsk.render import output
+    from tsk.store import db
 
     stats: dict[str, list] = {}
     seen_sql: dict[str, tuple] = {}

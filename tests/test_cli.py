@@ -7,9 +7,9 @@ import re
 import sqlite3
 
 import pytest
+from helpers import command_paths, one_error_line, snapshot
 from typer.testing import CliRunner
 
-from helpers import command_paths, one_error_line, snapshot
 from tsk import cli, vocab
 from tsk.cli.common import State
 

@@ -1,4 +1,4 @@
-"""Several people and cron on one SQLite ledger at once (REQUIREMENTS §6): real processes
+"""Several people and cron on one SQLite ledger at once (README, History and data care): real processes
 writing at the same moment get no "database is locked", lose no write, and leave refs
 unique and gapless and every history intact."""
 

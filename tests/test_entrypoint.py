@@ -146,7 +146,7 @@ def test_closed_pipe_gives_no_traceback(ledger_path):
     from tsk.context import Ledger
 
     ledger = Ledger.open(ledger_path, "officer")
-    for i in range(400):
+    for _i in range(400):
         lifecycle.register(ledger, lifecycle.Intake(customer="c", channel="phone", category="service",
                                                     business_type="card", cause="other", unit="U", summary="s" * 50,
                                                     received="2026-08-03 10:00"))

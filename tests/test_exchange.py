@@ -1,4 +1,4 @@
-"""Export and import (CLI.md `tsk export`, `tsk import`; REQUIREMENTS §6): every field of every
+"""Export and import (`tsk export`, `tsk import`; docs/rules.md, Data care): every field of every
 complaint in ref order, masked unless asked and then audited; an export imported into an
 empty ledger exports again byte for byte; a bad file names its line and field and leaves the
 ledger untouched; imported complaints get one hash-chained "imported" event each."""
@@ -12,14 +12,12 @@ import sqlite3
 
 import pytest
 
-from tsk import fields, history, lifecycle, views
-from tsk.exchange import baseline
-from tsk.exchange import export
-from tsk.exchange import imports
+from tsk import baseline, fields, history, views
+from tsk.context import Ledger
 from tsk.exchange import check as import_check
+from tsk.exchange import export
 from tsk.exchange import read as import_read
 from tsk.exchange import write as import_write
-from tsk.context import Ledger
 from tsk.values import id_check_ok
 
 RECEIVED = "2026-08-03 10:00"

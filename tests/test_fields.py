@@ -9,10 +9,9 @@ import random
 
 import pytest
 
-from tsk import fields, lifecycle, values, views
+from tsk import baseline, fields, lifecycle, values, views
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
-from tsk.exchange import baseline
 from tsk.exchange import check as import_check
 from tsk.exchange import read as import_read
 from tsk.sla import PRESETS

@@ -1,4 +1,4 @@
-"""The history (REQUIREMENTS §2, CLI.md `tsk verify`): every change is an event with its time,
+"""The history (docs/rules.md, Data care; `tsk verify`): every change is an event with its time,
 recorded time, actor, action and details; the stored record is the replay of its events;
 and any edit of the SQLite file behind tsk's back is found and named."""
 
@@ -18,7 +18,7 @@ BASE = ["--customer", "张三", "--channel", "phone", "--category", "service",
 
 
 def add(tsk, received: str = "2026-08-03 10:00", *extra: str) -> str:
-    phone = "1381234%04d" % (int(received[5:7]) * 100 + int(received[8:10]))  # one customer per day
+    phone = f"1381234{int(received[5:7]) * 100 + int(received[8:10]):04d}"  # one customer per day
     run = tsk(["add", *BASE, "--phone", phone, "--received", received, *extra, "--format", "json"])
     assert run.exit_code == 0, run.stderr
     return json.loads(run.stdout)["ref"]

@@ -1,4 +1,4 @@
-"""Intake (REQUIREMENTS §1, §2; CLI.md `tsk add`): every field recorded, enumerations by key
+"""Intake (docs/rules.md, Recording a complaint; `tsk add`): every field recorded, enumerations by key
 or Chinese label, refs, first handler, flags (group, major, direct, referred, repeat),
 deadlines and the policy, and bad input of every kind refused cleanly with the ledger
 unchanged. Expected dates are literal (checked against `chinese_calendar`), never tsk's own."""
@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import one_error_line, snapshot
 
 from tsk import lifecycle
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
-
-from helpers import one_error_line, snapshot
 
 # A Monday in August 2026: every clock (60 working days) stays inside 2026's published year.
 RECEIVED = "2026-08-03 10:00"
@@ -347,7 +346,7 @@ def test_decision_outside_the_window_is_not_a_repeat(tsk):
     assert add(tsk, phone="13812345678", received="2026-08-20 10:00")["repeat_of"] is None
 
 
-# -- bad input: one Error line, the CLI.md exit code, no traceback, ledger unchanged -----------
+# -- bad input: one Error line, the documented exit code, no traceback, ledger unchanged ------
 BAD_INTAKE = [
     ({"channel": "pigeon"}, 2, "channel"),
     ({"kind": "rant"}, 2, "kind"),

@@ -1,4 +1,4 @@
-"""The lifecycle (REQUIREMENTS §2, CLI.md): ack, assign with recusal, conflicts, escalate,
+"""The lifecycle (docs/rules.md, Handling): ack, assign with recusal, conflicts, escalate,
 extend within the cap, note, notify, close, reject, withdraw, reopen; `--at`; bad input on
 every command refused with one Error line and the ledger unchanged; PII masking; calendar
 corrections reaching open complaints. Expected dates are literal."""
@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import one_error_line, snapshot
 
 from tsk import lifecycle, timeutil
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, NotFound, Refused
-
-from helpers import one_error_line, snapshot
 
 RECEIVED = "2026-08-03 10:00"  # Monday; ack due 08-04, due 08-24, cap 10-30
 ID_A = "11010519491231002X"
@@ -159,7 +158,7 @@ def test_library_recusal(ledger_path):
         ledger.close()
 
 
-# -- extension within the cap (000 九) -----------------------------------------------------------
+# -- extension within the cap (银监发〔2012〕13号 第九条) ----------------------------------------------
 def test_extension_within_the_cap(tsk):
     c = add(tsk)
     ok(tsk, ["extend", c["ref"], "--days", "10", "--reason", "需调查取证", "--notified-via", "letter"])
@@ -497,7 +496,7 @@ def test_library_errors_leave_the_ledger_unchanged(ledger_path):
         ledger.close()
 
 
-# -- PII (REQUIREMENTS §6) ------------------------------------------------------------------------
+# -- PII (docs/rules.md, Data care) ---------------------------------------------------------------
 def test_list_and_show_mask_phone_and_id(tsk):
     c = add(tsk, "--phone", "13812345678", "--id-number", ID_A)
     assert c["customer"]["phone"] == "138****5678"

@@ -1,4 +1,4 @@
-"""Overdue clocks and the nightly check (REQUIREMENTS §4; CLI.md `overdue`, `check`).
+"""Overdue clocks and the nightly check (docs/rules.md, Escalation and lateness; `overdue`, `check`).
 
 Literal dates around National Day 2025: 10-01..10-08 off, Sunday 09-28 and Saturday 10-11
 are make-up working days (调休上班). Under cbrc2012 a complaint received on day D has its
@@ -14,8 +14,8 @@ import os
 import pytest
 
 from tsk import overdue, timeutil
-from tsk.store import queries as q
 from tsk.context import Ledger
+from tsk.store import queries as q
 
 BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
         "--cause", "service-quality", "--unit", "城关支行", "--summary", "柜员态度差"]
@@ -162,8 +162,7 @@ def test_a_streamed_listing_is_in_the_documented_order_in_every_format(tsk, tmp_
     time, is the whole listing sorted at once; the JSON array written a few rows at a time
     is json.dumps of that list; the table spilled to disk beyond a few rows is the table
     laid out in memory; CSV has the same rows in the same order."""
-    from tsk.render import output
-    from tsk.render import textable
+    from tsk.render import output, textable
 
     backlog(tsk, tmp_path, 120)
     args = ["overdue", "--as-of", "2025-10-20", "--within", "20"]

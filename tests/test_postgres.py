@@ -1,4 +1,4 @@
-"""The same ledger on PostgreSQL (CLI.md: `--db postgresql://…`): every command of the contract,
+"""The same ledger on PostgreSQL (`--db postgresql://…`): every command of the contract,
 export/import round trips, concurrent writers, and schema upgrades, on a real server started
 with pgserver. Each test gets a database of its own; the whole module is skipped only when
 the server cannot start here."""

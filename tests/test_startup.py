@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
+from helpers import command_paths
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from helpers import command_paths
 from tsk import cli
 
 HEAVY = {"sqlalchemy", "sqlmodel", "holidays", "rich", "pydantic"}

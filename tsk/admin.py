@@ -9,12 +9,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from tsk.store import queries as q
 from tsk import settings as settings_mod
 from tsk import timeutil
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
 from tsk.sla import PRESETS, Policy
+from tsk.store import queries as q
 from tsk.workdays import package_calendar
 
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from tsk.errors import NotFound
 from tsk.store import queries as q
 from tsk.store.db import Store, open_store, resolve_location
-from tsk.errors import NotFound
 from tsk.store.schema import ensure_schema
 
 if TYPE_CHECKING:  # loaded on first use: a listing needs neither policies nor the calendar

@@ -208,7 +208,7 @@ SHOWN = _show_order()
 def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, calendar: Any = None) -> dict[str, Any]:
     """What a new complaint starts with, where `row` does not say (None): its group flag, from
     the number of complainants; its level: group and major complaints go to the top level at
-    once; and, given its policy and the calendar, its clocks from receipt (the due date moved
+    once (银监发〔2012〕13号 第十五条; docs/rules.md, Escalation and lateness); and, given its policy and the calendar, its clocks from receipt (the due date moved
     by any extension), with a report clock when it goes to the regulator at intake (group or
     major). Used by `tsk add`, and by an import for the records that lack them."""
     is_group = row.get("is_group")

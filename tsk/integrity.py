@@ -4,7 +4,7 @@ For each complaint: events numbered 1..n without gaps, each hash recomputed from
 content and the hash before it, the last one equal to the head kept on the complaint row,
 and the row's columns equal to the replay of the events' changes (each event's record of
 what it replaced agreeing with the replay so far). An imported complaint's first event holds
-only a digest of the row as imported (`tsk.exchange.baseline`): its row is rewound instead, undoing
+only a digest of the row as imported (`tsk.baseline`): its row is rewound instead, undoing
 every later change, and must come back to that digest. Any edit or deletion of
 an event, or an edit of a complaint row behind tsk's back, shows up as a named problem.
 
@@ -20,10 +20,10 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from tsk.exchange import baseline
-from tsk.store import queries as q
+from tsk import baseline
 from tsk.context import Ledger
 from tsk.history import BOOKKEEPING, event_hash
+from tsk.store import queries as q
 
 PAGE = 2000
 

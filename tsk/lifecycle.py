@@ -9,17 +9,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from tsk.store import queries as q
 from tsk import fields, timeutil, values
 from tsk.context import Ledger
-from tsk.history import BOOKKEEPING, append_event, canonical
-from tsk.values import optional_text, required_text
-from tsk.records import load
 from tsk.errors import InvalidInput, Refused
+from tsk.history import BOOKKEEPING, append_event, canonical
+from tsk.records import load
 from tsk.sla import deadlines, referral_report_due
+from tsk.store import queries as q
+from tsk.values import optional_text, required_text
 from tsk.vocab import NOTIFY_VIA, RESULT, SATISFACTION, TOP_LEVEL
-
-
 
 
 # -- input checks ------------------------------------------------------------------------------
@@ -53,7 +51,7 @@ def require_status(complaint: Mapping[str, Any], action: str, *allowed: str) -> 
 
 # -- intake ----------------------------------------------------------------------------------
 class Intake(NamedTuple):
-    """What `tsk add` records (REQUIREMENTS §1). Enumerations as given: key or label."""
+    """What `tsk add` records (docs/rules.md, Recording a complaint). Enumerations as given: key or label."""
 
     customer: str
     channel: str
@@ -119,7 +117,7 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
         if earlier is not None:
             linked = ledger.store.row(q.COMPLAINT_BY_REF_LOCKED.format(for_update=ledger.store.for_update), {"ref": earlier["ref"]})
             append_event(ledger, linked, "repeat-linked", now, repeat=row["ref"],
-                         note="same customer and category after a decision: tell the customer the appeal route (004 第十六条)")
+                         note="same customer and category after a decision: tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条)")
     return Registered(complaint, earlier["ref"] if earlier else None)
 
 
@@ -165,7 +163,7 @@ def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_
         conflicted = {c["subject_staff"], *json.loads(c["conflicts"] or "[]")} - {None}
         if handler in conflicted and override is None:
             why = "the subject of the complaint" if handler == c["subject_staff"] else "marked as having a conflict"
-            raise Refused(f"{handler} is {why} on {c['ref']} and must not handle it (回避, 004 第十九条); "
+            raise Refused(f"{handler} is {why} on {c['ref']} and must not handle it (回避, 粤农信联发〔2008〕250号 第十九条); "
                           f"give --override-recusal REASON to assign anyway")
         changes = {"assignee": handler, "assignee_unit": optional_text(unit) or c["assignee_unit"]}
         return append_event(ledger, c, "assigned", when, changes,
@@ -212,7 +210,7 @@ def escalation(c: Mapping[str, Any], to_level: int | None = None) -> tuple[str, 
 
 
 def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, at: str | None = None) -> dict[str, Any]:
-    """Extend the resolution deadline by working days, never past the policy's cap (000 九)."""
+    """Extend the resolution deadline by working days, never past the policy's cap (银监发〔2012〕13号 第九条)."""
     why = required_text(reason, "--reason")
     channel = NOTIFY_VIA.parse(notified_via)
     if days < 1:
@@ -294,7 +292,7 @@ def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None) -> 
 
 
 def reject(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | None = None) -> dict[str, Any]:
-    """不予受理 (004 第十五条): with the reason and how the customer was told."""
+    """不予受理 (粤农信联发〔2008〕250号 第十五条): with the reason and how the customer was told."""
     changes = {"status": "rejected", "reason": required_text(reason, "--reason"),
                "notified_via": NOTIFY_VIA.parse(notified_via)}
 
@@ -317,7 +315,7 @@ def withdraw(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> di
 
 
 def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict[str, Any]:
-    """An appeal (申诉, 004 第二十条): open again with fresh clocks from the reopening."""
+    """An appeal (申诉, 粤农信联发〔2008〕250号 第二十条): open again with fresh clocks from the reopening."""
     why = required_text(reason, "--reason")
 
     def work(c, when):

@@ -24,11 +24,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from tsk.store import queries as q
 from tsk import timeutil, views
 from tsk.clocks import NAMES as CLOCKS
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
+from tsk.store import queries as q
 from tsk.vocab import CLOCK, TOP_LEVEL
 
 BATCH = 1000  # past-due clocks read per transaction by `check`: short locks, officers keep working

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsk.store import queries as q
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, NotFound
 from tsk.fields import REF_PATTERN
+from tsk.store import queries as q
 
 
 def load(ledger: Ledger, ref: str, *, lock: bool = False) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from tsk.errors import InvalidInput
 from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, SEVERITY, Vocab
 
+
 # -- dimensions ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Dimension:

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from tsk.errors import InvalidInput, NotFound
 
+
 class Setting(NamedTuple):
     key: str
     default: Any

@@ -1,4 +1,4 @@
-"""How a stored complaint is shown: the JSON of CLI.md, masking, flags, table labels."""
+"""How a stored complaint is shown: the JSON of `show --format json`, masking, flags, table labels."""
 
 from __future__ import annotations
 

@@ -118,7 +118,7 @@ SATISFACTION = Vocab(
     "satisfaction", (("satisfied", "满意"), ("fair", "基本满意"), ("dissatisfied", "不满意"))
 )
 
-# How the customer was told (受理告知, extension, result): 000 七 and 九.
+# How the customer was told (受理告知, extension, result): 银监发〔2012〕13号 第七条、第九条.
 NOTIFY_VIA = Vocab(
     "notification channel",
     (
@@ -138,6 +138,3 @@ CLOCK = Vocab(
 
 LEVEL = {1: "网点/支行", 2: "分行", 3: "总行/应急小组"}
 TOP_LEVEL = 3
-
-OPEN_STATES = ("open",)
-FINAL_STATES = ("closed", "rejected", "withdrawn")

@@ -9,7 +9,7 @@ package's days and published years are read once per package version and cached 
 tab-separated text (read without importing `json`), so commands that only shift a date never
 import `holidays`.
 
-Counting rules (REQUIREMENTS §3):
+Counting rules (docs/rules.md, Working days):
 - `shift(d, n)`: the n-th working day after d; d itself is never counted.
 - `between(a, b)`: the working days after a up to and including b.
 - `roll(d)`: d if it is a working day, else the next working day (calendar-day periods).

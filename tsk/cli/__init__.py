@@ -1,6 +1,6 @@
 """The command line: thin Typer commands over the library. Each parses its options, calls
 one function of the core, and prints. `TskGroup.main` is the one place that turns errors
-into `Error: …` on stderr and the exit codes of CLI.md; no traceback reaches the user."""
+into `Error: …` on stderr and its exit code (README, Commands); no traceback reaches the user."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from tsk.cli import policy as cli_policy
 from tsk.cli import reports as cli_reports
 from tsk.cli.common import State, err
 from tsk.errors import TskError
+
 
 class TskGroup(TyperGroup):
     """Runs the command and maps every failure to one stderr line and an exit code: each

@@ -9,8 +9,21 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from tsk import timeutil, vocab
-from tsk.cli.common import (DATE_FORMS, AssigneeFilter, AtOption, CategoryFilter, FormatOption, RefArgument, SinceFilter,
-                            StatusOption, UnitFilter, UntilFilter, err, ledger_of, one_of)
+from tsk.cli.common import (
+    DATE_FORMS,
+    AssigneeFilter,
+    AtOption,
+    CategoryFilter,
+    FormatOption,
+    RefArgument,
+    SinceFilter,
+    StatusOption,
+    UnitFilter,
+    UntilFilter,
+    err,
+    ledger_of,
+    one_of,
+)
 from tsk.errors import InvalidInput, TskError
 from tsk.render import output
 
@@ -87,7 +100,7 @@ def add(
     c = result.complaint
     if result.repeat_of:
         err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "
-            f"linked. Tell the customer the appeal route (004 第十六条).")
+            f"linked. Tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条).")
     if fmt == "json":
         print(output.json_text(views.complaint_json(c, show_pii=False, today=timeutil.today())))
         return

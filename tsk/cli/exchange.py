@@ -11,8 +11,16 @@ from typing import Annotated, Literal, Optional, TextIO
 
 import typer
 
-from tsk.cli.common import (AssigneeFilter, CategoryFilter, SinceFilter, StatusOption, UnitFilter, UntilFilter, err,
-                            ledger_of)
+from tsk.cli.common import (
+    AssigneeFilter,
+    CategoryFilter,
+    SinceFilter,
+    StatusOption,
+    UnitFilter,
+    UntilFilter,
+    err,
+    ledger_of,
+)
 
 app = typer.Typer()
 

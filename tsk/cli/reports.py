@@ -29,7 +29,7 @@ def half_year(
     lang: LangOption = "zh",
     as_of: AsOfOption = None,
 ) -> None:
-    """The half-year complaint statistics for the regulator (000 十六, 004 第二十三条).
+    """The half-year complaint statistics for the regulator (银监发〔2012〕13号 第十六条, 粤农信联发〔2008〕250号 第二十三条).
 
     Counts the complaints received in the half-year; overdue ones as of --as-of (default today).
     """
@@ -52,7 +52,7 @@ def stats(
     lang: LangOption = "zh",
     as_of: AsOfOption = None,
 ) -> None:
-    """Counts and timeliness per group for any range (performance assessment, 000 十二).
+    """Counts and timeliness per group for any range (performance assessment, 银监发〔2012〕13号 第十二条).
 
     Overdue = still open at --as-of (default --until, or today if earlier) and past its due date.
     """

@@ -11,8 +11,8 @@ from typing import TextIO
 from tsk import views
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
-from tsk.store import queries as q
 from tsk.fields import EXPORT_FIELDS
+from tsk.store import queries as q
 
 
 def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: bool = False,

@@ -3,7 +3,7 @@ and writes all of them or none, in one transaction, in batches (never the whole 
 memory). Its stages have their own modules: `tsk.exchange.read` (the file, in batches of
 records with their lines), `tsk.exchange.check` (each record, or a CSV batch a column at a time)
 and `tsk.exchange.write` (ids, bulk inserts, the "imported" events holding each row's digest,
-`tsk.exchange.baseline`); this module runs them. An export imported into an empty ledger exports again byte for byte the same.
+`tsk.baseline`); this module runs them. An export imported into an empty ledger exports again byte for byte the same.
 
 An import into an empty SQLite ledger writes with a rollback journal, builds its indexes at
 the end and analyses them: a million rows are a matter of a minute or less.
@@ -11,23 +11,18 @@ the end and analyses them: a million rows are a matter of a minute or less.
 
 from __future__ import annotations
 
-import csv
 import gc
-import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import IO, TextIO
+from typing import IO
 
-from tsk.render import output
-from tsk.store import queries as q
 from tsk.context import Ledger
-from tsk.errors import InvalidInput
 from tsk.exchange.check import Checker
-from tsk.exchange.read import (CsvReader, ImportFailed, JsonArray, Source, jsonl_records, object_batches)
+from tsk.exchange.read import CsvReader, ImportFailed, JsonArray, Source, jsonl_records, object_batches
 from tsk.exchange.write import Refs, Writer, known_refs
+from tsk.store import queries as q
 
 MAX_REPORTED = 20  # problems listed one per line; the rest are counted
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any
 
-from tsk.exchange import baseline
+from tsk import baseline
 from tsk.errors import TskError
 from tsk.fields import EXPORT_FIELDS, REQUIRED
 

@@ -10,13 +10,11 @@ from collections import deque
 from itertools import repeat
 from operator import itemgetter, lshift, or_
 
-from tsk import history
-from tsk.exchange import baseline
-from tsk.store import queries as q
+from tsk import baseline, history
 from tsk.context import Ledger
 from tsk.exchange.check import ROW_COLUMNS
 from tsk.exchange.read import BATCH
-
+from tsk.store import queries as q
 
 # -- import: writing ---------------------------------------------------------------------------------
 _EMPTY_AS_NULL = {"": None}

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tsk.context import Ledger
-from tsk.errors import InvalidInput
 from tsk.render import output
 from tsk.reports import (
     DIMENSIONS,

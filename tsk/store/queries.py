@@ -179,7 +179,7 @@ def report_resolution_pairs(expr: str | None = None) -> str:
 
 
 def report_stats(expr: str) -> str:
-    """Counts and timeliness per value of one dimension (performance assessment, 000 十二)."""
+    """Counts and timeliness per value of one dimension (performance assessment, 银监发〔2012〕13号 第十二条)."""
     return f"""
 SELECT {expr} AS key, COUNT(*) AS received,
   SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS resolved,

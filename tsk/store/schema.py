@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from tsk import timeutil
-from tsk.store.db import Store
 from tsk.errors import TskError
+from tsk.store.db import Store
 
 
 class Migration(NamedTuple):
@@ -31,7 +31,7 @@ def _v2_list_order_index(store: Store) -> None:
 
 def _v3_history_format(store: Store) -> None:
     """No table changes: from v3 an imported complaint's first event holds a digest of the row
-    (tsk.exchange.baseline) and later events record the values they replace. The version row alone
+    (tsk.baseline) and later events record the values they replace. The version row alone
     keeps an older tsk, which would misread such a history, from opening the ledger."""
 
 
