@@ -183,3 +183,10 @@ def test_a_ledger_newer_than_this_tsk_is_refused_naming_both_versions(tsk, v1_le
         assert run.stderr == (f"Error: this ledger has schema version {newer}, newer than this tsk knows "
                               f"({schema.CURRENT_VERSION}): upgrade tsk\n")
     assert dump(v1_ledger, "SELECT name, sql FROM sqlite_master ORDER BY name") == before  # not touched
+
+
+def test_the_version_a_current_ledger_is_opened_at_is_the_last_migration():
+    from tsk.store import db
+
+    # Opening checks db.SCHEMA_VERSION without loading the migrations: it must be the last one.
+    assert db.SCHEMA_VERSION == schema.CURRENT_VERSION == schema.MIGRATIONS[-1].version

@@ -1,6 +1,6 @@
 """Start-up, guarded rather than described: the morning commands load none of the heavy
-libraries, and the pruned start-up (`invoked_command`, `only`) builds the one command asked
-for, with the same help as the whole app."""
+libraries, and the pruned start-up (`invoked_command`, `app_for`) imports and builds the one
+command asked for, with the same help as the whole app."""
 
 from __future__ import annotations
 
@@ -72,17 +72,29 @@ def test_invoked_command_is_the_first_word_past_the_root_options(argv, name):
     assert cli.invoked_command(argv) == name
 
 
+def test_the_table_of_command_modules_is_what_the_modules_register():
+    registered = {}
+    for module, group in cli.MODULES:
+        names = [group] if group else [cli.command_name(c) for c in cli.command_module(module).registered_commands]
+        registered.update(dict.fromkeys(names, module))
+    assert cli.COMMANDS == registered
+    assert list(registered) == COMMANDS  # and in the order of `tsk --help`
+
+
 @pytest.mark.parametrize("name", COMMANDS)
-def test_every_command_is_held_by_exactly_one_group(name):
-    (kept,) = cli.only(name)
-    module = kept.typer_instance
-    names = {cli.command_name(c) for c in module.registered_commands} if cli.group_name(kept) is None else {kept.name}
-    assert names == {name}
+def test_a_run_builds_only_its_own_command(name):
+    assert list(get_command(cli.app_for(name)).commands) == [name]
 
 
-def test_an_unknown_command_keeps_everything_for_clicks_message(monkeypatch, capsys):
-    assert cli.only("frobnicate") == []
-    monkeypatch.setattr(cli.app, "registered_groups", cli.app.registered_groups)  # restored afterwards
+def test_a_run_imports_only_its_own_command_module():
+    probe = ("import sys\nfrom tsk import cli\ncli.app_for('show')\n"
+             "print(' '.join(sorted(m for m in sys.modules if m.startswith('tsk.cli.'))))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert r.stdout.split() == ["tsk.cli.common", "tsk.cli.complaints"]
+
+
+def test_an_unknown_command_gets_the_whole_app_for_clicks_message(monkeypatch, capsys):
+    assert cli.app_for("frobnicate") is None
     monkeypatch.setattr(sys, "argv", ["tsk", "lst"])
     with pytest.raises(SystemExit) as exit_:
         cli.main()
@@ -90,16 +102,13 @@ def test_an_unknown_command_keeps_everything_for_clicks_message(monkeypatch, cap
     assert capsys.readouterr().err == "Error: No such command 'lst'. Did you mean 'list'?\n"
 
 
-def help_text(argv: list[str]) -> str:
-    run = CliRunner().invoke(cli.app, [*argv, "--help"], prog_name="tsk")
+def help_text(argv: list[str], app) -> str:
+    run = CliRunner().invoke(app, [*argv, "--help"], prog_name="tsk")
     assert run.exit_code == 0, run.output
     return run.stdout
 
 
 @pytest.mark.parametrize("path", [[name] for name in COMMANDS if [name] not in command_paths()] + command_paths(),
                          ids=" ".join)
-def test_a_pruned_app_gives_each_command_the_full_apps_help(monkeypatch, path):
-    full = help_text(path)
-    monkeypatch.setattr(cli.app, "registered_groups", cli.only(path[0]))
-    assert list(get_command(cli.app).commands) == [path[0]]
-    assert help_text(path) == full
+def test_a_pruned_app_gives_each_command_the_full_apps_help(path):
+    assert help_text(path, cli.app_for(path[0])) == help_text(path, cli.app)

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from tsk.errors import NotFound
 from tsk.store import queries as q
-from tsk.store.db import Store, open_store, resolve_location
-from tsk.store.schema import ensure_schema
+from tsk.store.db import SCHEMA_VERSION, Store, open_store, resolve_location
 
 if TYPE_CHECKING:  # loaded on first use: a listing needs neither policies nor the calendar
     from tsk.sla import Policy
@@ -42,7 +41,10 @@ class Ledger:
     @classmethod
     def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None) -> Ledger:
         store = open_store(resolve_location(location))
-        ensure_schema(store)
+        if store.schema_version() != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
+            from tsk.store.schema import ensure_schema
+
+            ensure_schema(store)
         return cls(store, actor, warn)
 
     @cached_property

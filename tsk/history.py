@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Hashable, Mapping, Sequence
+from functools import cache
 from hashlib import sha256
 from itertools import chain, repeat
 from operator import methodcaller
@@ -40,7 +41,7 @@ LINKED = ("ref", "seq", "at", "recorded_at", "actor", "action", "details")
 
 # A format: every stored hash depends on these bytes.
 _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-_text = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what _encode writes for a str, called directly
+_text = json.encoder.encode_basestring  # what _encode writes for a str, called directly
 _HEXDIGEST = methodcaller("hexdigest")
 _UTF8 = methodcaller("encode", "utf-8")
 
@@ -125,8 +126,11 @@ def hole(name: str) -> str:
     return f"\ue000{name}\ue001"
 
 
-# The ASCII characters canonical escapes in text, asked of canonical itself.
-_ESCAPED = bytes(b for b in range(128) if canonical(chr(b)) != f'"{chr(b)}"')
+@cache
+def _escaped() -> bytes:
+    """The ASCII characters canonical escapes in text, asked of canonical itself (once, by the
+    batch builders only: `tsk add` writes one event and never needs it)."""
+    return bytes(b for b in range(128) if canonical(chr(b)) != f'"{chr(b)}"')
 
 
 def plain(texts: Sequence[str]) -> bool:
@@ -135,7 +139,7 @@ def plain(texts: Sequence[str]) -> bool:
     joined = "".join(texts)
     if joined.isascii():  # the usual case (refs, digests), at a fraction of encoding it
         ascii = joined.encode("ascii")
-        return len(ascii.translate(None, _ESCAPED)) == len(ascii)
+        return len(ascii.translate(None, _escaped())) == len(ascii)
     return canonical(joined) == f'"{joined}"'
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from tsk import fields, timeutil, values
 from tsk.context import Ledger
@@ -50,36 +50,68 @@ def require_status(complaint: Mapping[str, Any], action: str, *allowed: str) -> 
 
 
 # -- intake ----------------------------------------------------------------------------------
-class Intake(NamedTuple):
+class Intake:
     """What `tsk add` records (docs/rules.md, Recording a complaint). Enumerations as given: key or label."""
 
-    customer: str
-    channel: str
-    category: str
-    business_type: str
-    cause: str
-    unit: str
-    summary: str
-    kind: str = "complaint"
-    severity: str = "general"
-    phone: str | None = None
-    id_number: str | None = None
-    email: str | None = None
-    address: str | None = None
-    group_size: int = 1
-    subject_staff: str | None = None
-    conflicts: Sequence[str] = ()
-    demand: str | None = None
-    received: str | None = None
-    policy: str | None = None
-    referred_by: str | None = None
-    referral_ref: str | None = None
-    direct: bool = False
+    __slots__ = ("customer", "channel", "category", "business_type", "cause", "unit", "summary", "kind",
+                 "severity", "phone", "id_number", "email", "address", "group_size", "subject_staff",
+                 "conflicts", "demand", "received", "policy", "referred_by", "referral_ref", "direct")
+
+    def __init__(
+        self,
+        *,
+        customer: str,
+        channel: str,
+        category: str,
+        business_type: str,
+        cause: str,
+        unit: str,
+        summary: str,
+        kind: str = "complaint",
+        severity: str = "general",
+        phone: str | None = None,
+        id_number: str | None = None,
+        email: str | None = None,
+        address: str | None = None,
+        group_size: int = 1,
+        subject_staff: str | None = None,
+        conflicts: Sequence[str] = (),
+        demand: str | None = None,
+        received: str | None = None,
+        policy: str | None = None,
+        referred_by: str | None = None,
+        referral_ref: str | None = None,
+        direct: bool = False,
+    ) -> None:
+        self.customer = customer
+        self.channel = channel
+        self.category = category
+        self.business_type = business_type
+        self.cause = cause
+        self.unit = unit
+        self.summary = summary
+        self.kind = kind
+        self.severity = severity
+        self.phone = phone
+        self.id_number = id_number
+        self.email = email
+        self.address = address
+        self.group_size = group_size
+        self.subject_staff = subject_staff
+        self.conflicts = conflicts
+        self.demand = demand
+        self.received = received
+        self.policy = policy
+        self.referred_by = referred_by
+        self.referral_ref = referral_ref
+        self.direct = direct
 
 
-class Registered(NamedTuple):
-    complaint: dict[str, Any]
-    repeat_of: str | None
+class Registered:
+    __slots__ = ("complaint", "repeat_of")
+
+    def __init__(self, complaint: dict[str, Any], repeat_of: str | None) -> None:
+        self.complaint, self.repeat_of = complaint, repeat_of
 
 
 def register(ledger: Ledger, intake: Intake) -> Registered:
@@ -115,8 +147,7 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
         complaint = append_event(ledger, complaint, "registered", received,
                                  {c: row[c] for c in columns}, flags=flags or None)
         if earlier is not None:
-            linked = ledger.store.row(q.COMPLAINT_BY_REF_LOCKED.format(for_update=ledger.store.for_update), {"ref": earlier["ref"]})
-            append_event(ledger, linked, "repeat-linked", now, repeat=row["ref"],
+            append_event(ledger, load(ledger, earlier["ref"], lock=True), "repeat-linked", now, repeat=row["ref"],
                          note="same customer and category after a decision: tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条)")
     return Registered(complaint, earlier["ref"] if earlier else None)
 
@@ -255,14 +286,17 @@ def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = No
     return _change(ledger, ref, at, work)
 
 
-class Outcome(NamedTuple):
-    result: str
-    resolution: str
-    notified_via: str
-    compensation: str | None = None
-    root_cause: str | None = None
-    rectification: str | None = None
-    satisfaction: str | None = None
+class Outcome:
+    """What `tsk close` records."""
+
+    __slots__ = ("result", "resolution", "notified_via", "compensation", "root_cause", "rectification", "satisfaction")
+
+    def __init__(self, result: str, resolution: str, notified_via: str, compensation: str | None = None,
+                 root_cause: str | None = None, rectification: str | None = None,
+                 satisfaction: str | None = None) -> None:
+        self.result, self.resolution, self.notified_via = result, resolution, notified_via
+        self.compensation, self.root_cause, self.rectification = compensation, root_cause, rectification
+        self.satisfaction = satisfaction
 
 
 def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None) -> dict[str, Any]:

@@ -4,22 +4,29 @@ output is recorded."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+from typing import Any
 
 from tsk import timeutil, views
 from tsk.context import Ledger
-from tsk.records import load
+from tsk.records import load, load_locked_id
 from tsk.store import queries as q
 from tsk.vocab import CATEGORY, STATUS
 
 
-class Filters(NamedTuple):
-    statuses: tuple[str, ...] | None
-    unit: str | None = None
-    assignee: str | None = None
-    category: str | None = None
-    since: str | None = None  # stored-time text, inclusive
-    until: str | None = None  # stored-time text, exclusive
+class Filters:
+    """Which complaints `list` and `export` take. (A plain class: `show` imports this module.)"""
+
+    __slots__ = ("statuses", "unit", "assignee", "category", "since", "until")
+
+    def __init__(self, statuses: tuple[str, ...] | None, unit: str | None = None, assignee: str | None = None,
+                 category: str | None = None, since: str | None = None, until: str | None = None) -> None:
+        self.statuses, self.unit, self.assignee, self.category = statuses, unit, assignee, category
+        self.since = since  # stored-time text, inclusive
+        self.until = until  # stored-time text, exclusive
+
+    def as_dict(self) -> dict[str, object]:
+        """For the audit row of an unmasked export."""
+        return {name: getattr(self, name) for name in self.__slots__}
 
     @classmethod
     def parse(cls, *, status: str = "open", unit=None, assignee=None, category=None, since=None, until=None) -> Filters:
@@ -54,8 +61,7 @@ def record_pii_view(ledger: Ledger, rows: list[dict], command: str) -> None:
     with ledger.store.transaction():
         now = timeutil.now()
         for row in rows:
-            current = ledger.store.row(q.COMPLAINT_BY_ID_LOCKED.format(for_update=ledger.store.for_update), {"id": row["id"]})
-            append_event(ledger, current, "pii-shown", now, command=command)
+            append_event(ledger, load_locked_id(ledger, row["id"]), "pii-shown", now, command=command)
 
 
 def complaint_with_history(ledger: Ledger, ref: str, *, show_pii: bool) -> dict[str, Any]:

@@ -175,7 +175,7 @@ def _ranges(ledger: Ledger, as_of: dt.date, batch: int) -> list[tuple[int, int]]
     """(after, upto] id ranges with about `batch` past-due clocks each; a complaint's clocks
     stay in one range. Only the bounds are kept."""
     bounds: list[tuple[int, int]] = []
-    after, count, last = FIRST_ID, 0, None
+    after, count, last = FIRST_ID, 0, FIRST_ID
     for r in ledger.store.stream(q.clock_ids(), {"before": as_of.isoformat()}):
         if count >= batch and r["id"] != last:
             bounds.append((after, last))

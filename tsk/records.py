@@ -19,3 +19,11 @@ def load(ledger: Ledger, ref: str, *, lock: bool = False) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"no complaint {ref}")
     return row
+
+
+def load_locked_id(ledger: Ledger, complaint_id: int) -> dict[str, Any]:
+    """The complaint with this id, locked for the caller's transaction."""
+    row = ledger.store.row(q.COMPLAINT_BY_ID_LOCKED.format(for_update=ledger.store.for_update), {"id": complaint_id})
+    if row is None:
+        raise NotFound(f"no complaint with id {complaint_id}")
+    return row

@@ -265,14 +265,14 @@ def row_batches(store, sql: str, params: dict[str, Any], size: int = BATCH) -> I
         while batch := cursor.fetchmany(size):
             yield batch
         return
-    batch: list[tuple] = []
+    rows: list[tuple] = []
     for row in store.stream(sql, params, size):
-        batch.append(tuple(row.values()))
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        rows.append(tuple(row.values()))
+        if len(rows) == size:
+            yield rows
+            rows = []
+    if rows:
+        yield rows
 
 
 def row_aside(store, sql: str, params: dict[str, Any]) -> Callable[[], dict | None]:
@@ -330,7 +330,7 @@ class Causes(Sequence):
     def __len__(self) -> int:
         return len(self.refs)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         return dict(zip(CAUSE_KEYS, (self.refs[index], self.categories[index], self.root_causes[index],
@@ -448,7 +448,8 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
     Python (`PeriodRows`), hot spots included. Category and unit come from its per-cell counts."""
     as_of = as_of or timeutil.today()
     vocab_dims = [DIMENSIONS[o] for o in HALF_YEAR_BY if DIMENSIONS[o].vocab is not None and o != "category"]
-    pivots, values = [], {}
+    pivots: list[tuple[str, str, str]] = []
+    values: dict[str, str] = {}
     for d in vocab_dims:
         for key in d.vocab.keys:  # type: ignore[union-attr]
             name = f"p{len(pivots)}"

@@ -113,7 +113,7 @@ class Policy(NamedTuple):
         result = self
         for conditions, clocks in self.overrides:
             if all(facts.get(key) == value for key, value in conditions):
-                result = result._replace(**dict(clocks))
+                result = result._replace(**dict(clocks))  # type: ignore[arg-type]  # clock fields only
         return result
 
     @classmethod

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from importlib import import_module
 from typing import Annotated, Any, Optional
 
 import typer
@@ -14,16 +15,8 @@ import typer
 # when it is run bare; its base classes are public (typer.TyperException).
 from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
-from typer.models import DefaultPlaceholder, TyperInfo
 
 from tsk import __version__
-from tsk.cli import calendar as cli_calendar
-from tsk.cli import complaints
-from tsk.cli import config as cli_config
-from tsk.cli import exchange as cli_exchange
-from tsk.cli import overdue as cli_overdue
-from tsk.cli import policy as cli_policy
-from tsk.cli import reports as cli_reports
 from tsk.cli.common import State, err
 from tsk.errors import TskError
 
@@ -32,9 +25,9 @@ class TskGroup(TyperGroup):
     """Runs the command and maps every failure to one stderr line and an exit code: each
     error carries its code (TskError's, Click's), none is recognised by its name."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]  # args never holds it
         except TskError as exc:
             err(f"Error: {exc}")
             sys.exit(exc.exit_code)
@@ -70,23 +63,12 @@ def is_server_database_error(exc: Exception) -> bool:
     return errors is not None and isinstance(exc, errors.SQLAlchemyError)
 
 
-app = typer.Typer(
-    cls=TskGroup,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    help="tsk — the customer-complaint ledger (客户投诉处理台账).",
-)
-
-
 def version_callback(value: bool) -> None:
     if value:
         print(f"tsk {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option("--db", metavar="PATH_OR_URL", help="Ledger file path or postgresql:// URL (else $TSK_DB, else ~/.local/share/tsk/ledger.db).")] = None,
@@ -96,17 +78,74 @@ def root(
     ctx.obj = State(db, as_)
 
 
-# The order of `tsk --help`: the complaint's life above, then the daily lists, reports, data
-# exchange, and the ledger's own settings.
-# Every command module is a Typer app of its own: the top-level commands merged in (no name),
-# the groups under theirs.
-app.add_typer(complaints.app)
-app.add_typer(cli_overdue.app)
-app.add_typer(cli_exchange.app)
-app.add_typer(cli_reports.app, name="report")
-app.add_typer(cli_calendar.app, name="calendar")
-app.add_typer(cli_config.app, name="config")
-app.add_typer(cli_policy.app, name="policy")
+def new_root() -> typer.Typer:
+    """The root command, with its options and no command module yet."""
+    root_app = typer.Typer(
+        cls=TskGroup,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        help="tsk — the customer-complaint ledger (客户投诉处理台账).",
+    )
+    root_app.callback()(root)
+    return root_app
+
+
+# Every command module of tsk/cli/ is a Typer app of its own, added to the root the same way:
+# its commands merged in (group None), or under its group's name. In the order of `tsk --help`:
+# the complaint's life, the daily lists, data exchange, reports, the ledger's own settings.
+MODULES: tuple[tuple[str, str | None], ...] = (
+    ("complaints", None), ("overdue", None), ("exchange", None), ("reports", "report"),
+    ("calendar", "calendar"), ("config", "config"), ("policy", "policy"),
+)
+# The module of each command, so that a run imports that one alone (tests/test_startup.py
+# holds this to what the modules register).
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(("add", "list", "show", "ack", "assign", "conflict", "escalate", "extend", "note", "notify",
+                     "reported", "close", "reject", "withdraw", "reopen", "verify"), "complaints"),
+    "overdue": "overdue", "check": "overdue", "export": "exchange", "import": "exchange",
+    **{group: module for module, group in MODULES if group is not None},
+}
+
+
+def command_module(module: str) -> typer.Typer:
+    return import_module(f"tsk.cli.{module}").app
+
+
+def whole_app() -> typer.Typer:
+    """The root with every command module: for --help, an unknown command, the tests and the docs."""
+    root_app = new_root()
+    for module, group in MODULES:
+        root_app.add_typer(command_module(module), name=group)
+    return root_app
+
+
+def app_for(command: str) -> typer.Typer | None:
+    """The root with the one command `command` (a group with all its subcommands), or None for
+    a name that is not a command. Typer inspects the signature of every registered function
+    when it builds the app, ~1 ms each, and each module costs its import: a run pays for its
+    own command only."""
+    module = COMMANDS.get(command)
+    if module is None:
+        return None
+    group = dict(MODULES)[module]
+    found = command_module(module)
+    if group is None:
+        found_only = typer.Typer()
+        found_only.registered_commands = [c for c in found.registered_commands if command_name(c) == command]
+        found = found_only
+    root_app = new_root()
+    root_app.add_typer(found, name=group)
+    return root_app
+
+
+def __getattr__(name: str) -> Any:
+    """`tsk.cli.app`: the whole app, made on first use (a run of `tsk` never needs it whole)."""
+    if name == "app":
+        globals()["app"] = made = whole_app()
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 ROOT_OPTIONS_WITH_VALUE = ("--db", "--as")
@@ -133,33 +172,8 @@ def command_name(info) -> str:
     return info.name or info.callback.__name__.lower().replace("_", "-")
 
 
-def group_name(info: TyperInfo) -> str | None:
-    """The name a module was added under; None for one merged in (for a name not given, Typer
-    keeps a DefaultPlaceholder, not None)."""
-    return None if isinstance(info.name, DefaultPlaceholder) else info.name
-
-
-def only(name: str) -> list[TyperInfo]:
-    """The registered group (or the merged module) holding command `name`, and nothing else:
-    Typer inspects every registered function's signature when it builds the app, ~1 ms
-    each, paid on every run for nothing. Empty for an unknown name."""
-    kept = []
-    for group in app.registered_groups:
-        if group_name(group) is not None:
-            if group_name(group) == name:
-                kept.append(group)
-            continue
-        commands = [c for c in group.typer_instance.registered_commands if command_name(c) == name]  # type: ignore[union-attr]
-        if commands:
-            module = typer.Typer()
-            module.registered_commands = commands
-            kept.append(TyperInfo(module))
-    return kept
-
-
 def main() -> None:
     name = invoked_command(sys.argv[1:])
-    groups = only(name) if name is not None else []
-    if groups:  # an unknown name keeps everything, for Click's "No such command"
-        app.registered_groups = groups
-    app(prog_name="tsk")
+    # An unknown name gets the whole app, for Click's "No such command … Did you mean …".
+    chosen = (app_for(name) if name is not None else None) or whole_app()
+    chosen(prog_name="tsk")

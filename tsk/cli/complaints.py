@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
@@ -89,7 +89,7 @@ def add(
     """Record a complaint; prints its ref and deadlines."""
     from tsk import lifecycle, views
 
-    values = {"customer": customer, "channel": channel, "category": category, "business_type": business_type,
+    values: dict[str, Any] = {"customer": customer, "channel": channel, "category": category, "business_type": business_type,
               "cause": cause, "unit": unit, "summary": summary}
     _ask_missing(values)
     ledger = ledger_of(ctx)

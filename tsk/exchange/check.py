@@ -284,7 +284,7 @@ class _Columns:
         out: dict[str, list] = {}
         for name, column, check in self.plan:
             at = index.get(name)
-            out[column] = check(blank if at is None else read[at])  # type: ignore[index]
+            out[column] = check(blank if at is None else read[at])
         if max(out["received_at"]) > checker.now:
             raise Slow
         if checker.units and not checker.units.issuperset(out["unit"]):

@@ -28,7 +28,7 @@ def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: 
         from tsk.admin import audit
 
         count = ledger.store.value(q.count_complaints(where), params)
-        details = {k: list(v) if isinstance(v, tuple) else v for k, v in filters._asdict().items()}
+        details = {k: list(v) if isinstance(v, tuple) else v for k, v in filters.as_dict().items()}
         audit(ledger, "export-pii", {**details, "format": fmt, "count": count})
     rows = (views.export_record(row, show_pii=show_pii) for row in ledger.store.stream(q.export_complaints(where), params))
     if fmt == "csv":

@@ -78,12 +78,12 @@ class Source:
             except OSError as exc:
                 raise TskError(f"cannot read {path}: {exc.strerror}") from None
         if not hasattr(raw, "peek"):
-            raw = io.BufferedReader(raw)  # type: ignore[arg-type]
+            raw = io.BufferedReader(raw)
         self.raw = raw
         head = raw.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
         self.format = "json" if head.startswith(b"[") else "jsonl" if head.startswith(b"{") else "csv"
         self.watch = _NulWatch(raw)
-        self.text = io.TextIOWrapper(self.watch, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+        self.text = io.TextIOWrapper(self.watch, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
 
     def where(self, number: int, line: int) -> str:
         """How a problem names record `number` (from 0) that starts on `line`."""
@@ -118,7 +118,7 @@ class _NulWatch:
         return data
 
     def read(self, size: int | None = -1) -> bytes:
-        data = self.raw.read(size)
+        data = self.raw.read(-1 if size is None else size)
         if _NUL_BYTE in data:
             self.seen = True
         return data

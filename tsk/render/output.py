@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
 
 JSON_CHUNK = 1000  # rows laid out at once when a JSON list is written as a stream
 
 
-class Column(NamedTuple):  # a NamedTuple, not a frozen dataclass: that costs ~1.5 ms of every start-up to create
-    key: str
-    header: str  # the table heading (Chinese)
-    show: Callable[[Any], str] | None = None  # how a table shows the value
-    justify: str = "left"
-    no_wrap: bool = False  # refs and dates stay whole; free text wraps
+class Column:
+    """One column of a listing: its key, its Chinese heading, how a table shows the value. (A
+    plain class: `list`, `show` and `overdue` build their columns at start-up.)"""
+
+    __slots__ = ("key", "header", "show", "justify", "no_wrap")
+
+    def __init__(self, key: str, header: str, show: Callable[[Any], str] | None = None, justify: str = "left",
+                 no_wrap: bool = False) -> None:
+        self.key, self.header, self.show = key, header, show  # show: how a table shows the value
+        self.justify = justify
+        self.no_wrap = no_wrap  # refs and dates stay whole; free text wraps
 
 
 def cell(value: Any) -> str:

@@ -20,6 +20,10 @@ from typing import Any
 from tsk.errors import InvalidInput, TskError
 
 Params = Mapping[str, Any] | Sequence[Any]
+# The schema version this tsk writes: the last of tsk.store.schema.MIGRATIONS (a test holds them
+# equal). Here so that opening a current ledger needs no migration code.
+SCHEMA_VERSION = 4
+SCHEMA_VERSION_SQL = "SELECT max(version) FROM schema_migration"
 
 
 def default_location() -> str:
@@ -95,6 +99,10 @@ class SqliteStore:
 
     def has_table(self, name: str) -> bool:
         return self.row("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = :n", {"n": name}) is not None
+
+    def schema_version(self) -> int:
+        """The ledger's schema version; 0 for a new ledger."""
+        return (self.value(SCHEMA_VERSION_SQL) or 0) if self.has_table("schema_migration") else 0
 
     def lock_ledger(self) -> None:
         """Serialise schema changes: BEGIN IMMEDIATE has already taken the write lock."""
@@ -175,6 +183,10 @@ class SqlAlchemyStore:
 
     def has_table(self, name: str) -> bool:
         return self.value("SELECT to_regclass(:n) IS NOT NULL", {"n": name}) is True
+
+    def schema_version(self) -> int:
+        """The ledger's schema version; 0 for a new ledger."""
+        return (self.value(SCHEMA_VERSION_SQL) or 0) if self.has_table("schema_migration") else 0
 
     def lock_ledger(self) -> None:
         self.value("SELECT pg_advisory_xact_lock(7301)")

@@ -60,7 +60,7 @@ CURRENT_VERSION = MIGRATIONS[-1].version
 
 def ensure_schema(store: Store) -> None:
     """Create or upgrade the ledger's schema if needed; cheap when it is current."""
-    version = store.value("SELECT max(version) FROM schema_migration") if store.has_table("schema_migration") else 0
+    version = store.schema_version()
     if version == CURRENT_VERSION:
         return
     if version and version > CURRENT_VERSION:
@@ -68,7 +68,7 @@ def ensure_schema(store: Store) -> None:
     with store.transaction():
         store.lock_ledger()
         # Another process may have created or upgraded it while we waited for the lock.
-        version = store.value("SELECT max(version) FROM schema_migration") if store.has_table("schema_migration") else 0
+        version = store.schema_version()
         if not version:
             _create(store)
             return
