@@ -91,7 +91,7 @@ def test_an_import_needs_the_ref_and_receipt_then_what_add_asks_for():
 
 
 def test_every_option_of_add_is_a_field_of_intake():
-    assert {f.option for f in fields.INTAKE_FIELDS} == set(lifecycle.Intake._fields)
+    assert {f.option for f in fields.INTAKE_FIELDS} == set(lifecycle.Intake.__slots__)
 
 
 def test_personal_data_is_masked_wherever_a_complaint_is_shown():

@@ -112,7 +112,7 @@ class Writer:
         else:
             names = ("id", *ROW_COLUMNS, "event_count", "history_head")
             nulls = (list(map(_EMPTY_AS_NULL.get, column, column)) for column in values)
-            self.store.run_many(q.insert_complaint_rows(list(names)),
+            self.store.run_many(q.insert_complaint(list(names), returning_id=False),
                                 [dict(zip(names, row)) for row in zip(ids, *nulls, repeat(1), hashes)])
             self.store.run_many(q.INSERT_EVENT, self.batch.first_rows("imported", ids, details, hashes))
         self.written += len(refs)

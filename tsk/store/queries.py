@@ -67,10 +67,11 @@ ORDER BY id
 """
 
 
-def insert_complaint(columns: list[str]) -> str:
+def insert_complaint(columns: list[str], *, returning_id: bool = True) -> str:
+    """One complaint row, its new id returned; or, for executemany, rows whose ids the caller gives."""
     names = ", ".join(columns)
     values = ", ".join(f":{c}" for c in columns)
-    return f"INSERT INTO complaint ({names}) VALUES ({values}) RETURNING id"
+    return f"INSERT INTO complaint ({names}) VALUES ({values})" + (" RETURNING id" if returning_id else "")
 
 
 def update_complaint(columns: list[str]) -> str:
@@ -237,11 +238,6 @@ MAX_COMPLAINT_ID = "SELECT max(id) FROM complaint"
 # and the id sequence is moved past the imported ones afterwards.
 LOCK_COMPLAINTS_FOR_IMPORT = "LOCK TABLE complaint IN SHARE ROW EXCLUSIVE MODE"
 SYNC_COMPLAINT_ID_SEQUENCE = "SELECT setval(pg_get_serial_sequence('complaint', 'id'), (SELECT max(id) FROM complaint))"
-
-
-def insert_complaint_rows(columns: list[str]) -> str:
-    """INSERT for executemany (no RETURNING): the caller gives the ids."""
-    return f"INSERT INTO complaint ({', '.join(columns)}) VALUES ({', '.join(f':{c}' for c in columns)})"
 
 
 def refs_in(n: int) -> str:
