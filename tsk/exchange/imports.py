@@ -82,11 +82,9 @@ def _bulk_journal(ledger: Ledger, dry_run: bool) -> Iterator[None]:
     if not switched:
         yield
         return
-    store.run("PRAGMA synchronous = FULL")  # NORMAL is safe with a WAL, not quite with a rollback journal
-    try:
+    try:  # synchronous is FULL on every connection (tsk.store.db), as a rollback journal needs
         yield
     finally:
-        store.run("PRAGMA synchronous = NORMAL")
         try:
             store.value("PRAGMA journal_mode = WAL")
         except sqlite3.OperationalError:
