@@ -150,5 +150,5 @@ def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
     if total_problems:
         raise ImportFailed(source.name, [message for _, message in sorted(problems)[:MAX_REPORTED]], total_problems)
     if writer is not None:
-        writer.finish(met.last)
+        writer.finish(met)
     return ImportResult(count, checker.computed, dry_run, source.name)
