@@ -10,8 +10,9 @@ its events; `tsk verify` holds them to it (`tsk.integrity`).
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import compress
+from itertools import accumulate, compress
 from operator import ne
 from typing import Any
 
@@ -115,3 +116,11 @@ def ranges(numbers: Sequence[int]) -> list[list[int]]:
 
 def numbers(runs: Sequence[Sequence[int]]) -> set[int]:
     return {n for first, last in runs for n in range(first, last + 1)}
+
+
+def outside(found: set[int], runs: Sequence[Sequence[int]]) -> set[int]:
+    """The numbers of `found` in none of `runs` (without spelling the runs out)."""
+    ordered = sorted(runs)
+    firsts = [first for first, _ in ordered]
+    reach = list(accumulate((last for _, last in ordered), max))  # the furthest any run so far goes
+    return {n for n in found if not (i := bisect_right(firsts, n)) or reach[i - 1] < n}
