@@ -14,7 +14,7 @@ MAX_LINES = 600
 # The rules and values every layer may use: the errors, times, vocabularies, the field table and
 # its value checks, the clocks, the calendar, the deadline policies and the settings. They know
 # no ledger and print nothing.
-FOUNDATION = {"tsk", "tsk.errors", "tsk.timeutil", "tsk.vocab", "tsk.fields", "tsk.values", "tsk.clocks",
+FOUNDATION = {"tsk", "tsk.chain", "tsk.errors", "tsk.timeutil", "tsk.vocab", "tsk.fields", "tsk.values", "tsk.clocks",
               "tsk.workdays", "tsk.sla", "tsk.settings"}
 # Which layers each layer may import, besides itself and the foundation. Reading down the
 # list: commands over everything; rendering and exchange over the core; the core over the

@@ -190,3 +190,36 @@ def test_the_version_a_current_ledger_is_opened_at_is_the_last_migration():
 
     # Opening checks db.SCHEMA_VERSION without loading the migrations: it must be the last one.
     assert db.SCHEMA_VERSION == schema.CURRENT_VERSION == schema.MIGRATIONS[-1].version
+
+
+# -- v5: the audit rows chained, the audited tables their replay, imported refs tracked ---------------
+def test_an_upgraded_ledgers_audit_rows_are_chained_and_its_tables_begin_the_record(tsk, v1_ledger):
+    with sqlite3.connect(v1_ledger) as db:
+        db.execute("INSERT INTO audit (at, actor, action, details) VALUES ('2026-06-02T09:00:00+08:00', 'officer', "
+                   "'import', '{\"count\": 1, \"max_ref\": {\"2026\": 3}, \"source\": \"old.csv\"}')")
+        db.execute("UPDATE ref_counter SET last = 3")
+    assert tsk("verify").exit_code == 0  # TS-2026-000002 and 3: passed over by the old import, as v4 read it
+    rows = dump(v1_ledger, "SELECT id, actor, action, details, prev_hash, hash FROM audit ORDER BY id")
+    assert [r[2] for r in rows] == ["import", "baseline"]
+    assert rows[0][4] == "" and rows[1][4] == rows[0][5] != ""
+    begun = json.loads(rows[1][3])
+    assert begun["gaps"] == {"2026": [[2, 3]]}
+    assert {r["key"]: r["value"] for r in begun["tables"]["setting"]}["group_threshold"] == 5
+    with sqlite3.connect(v1_ledger) as db:
+        db.execute("UPDATE setting SET value = '6' WHERE key = 'group_threshold'")
+    run = tsk("verify")
+    assert run.exit_code == 1 and "setting group_threshold: differs from the audit record in value" in run.stdout
+    with sqlite3.connect(v1_ledger) as db:
+        db.execute("UPDATE setting SET value = '5' WHERE key = 'group_threshold'")
+        db.execute("DELETE FROM event")
+        db.execute("DELETE FROM complaint")  # below the old import's highest ref: exempt in v4, named now
+    run = tsk("verify")
+    assert run.exit_code == 1 and "TS-2026-000001: issued but missing" in run.stdout
+
+
+def test_the_upgraded_audit_table_has_the_columns_of_a_new_one(tsk, v1_ledger, tmp_path):
+    assert tsk("verify").exit_code == 0
+    fresh = str(tmp_path / "fresh.db")
+    assert tsk(["--db", fresh, "verify"]).exit_code == 0
+    columns = "SELECT name, type, \"notnull\" FROM pragma_table_info('audit') ORDER BY cid"
+    assert dump(v1_ledger, columns) == dump(fresh, columns)

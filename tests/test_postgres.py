@@ -291,3 +291,29 @@ def test_a_newer_postgresql_ledger_is_refused(tsk, pg):
     assert run.exit_code == 1
     assert run.stderr == (f"Error: this ledger has schema version {newer}, newer than this tsk knows "
                           f"({schema.CURRENT_VERSION}): upgrade tsk\n")
+
+
+def test_the_ledger_wide_record_is_verified_on_postgresql(tsk, pg):
+    """Audit chain, audited tables, lapses and refs (tests/test_ledger_record.py) on the server."""
+    first = add(tsk, "--summary", "x")
+    add(tsk, "--summary", "y")
+    ok(tsk(["config", "set", "group_threshold", "7"]))
+    ok(tsk(["calendar", "set", "2027-10-08", "--holiday"]))
+    ok(tsk(["calendar", "publish", "2027"]))
+    ok(tsk(["export", "--show-pii"]))
+    assert tsk(["check", "--as-of", "2026-09-30"]).exit_code == 3
+    before = ok(tsk("verify")).stdout.splitlines()[-1]
+    assert [r[0] for r in sql(pg, "SELECT action FROM audit ORDER BY id")] == [
+        "config-set", "calendar-set", "calendar-published", "export-pii"]
+    for statement, named in [
+        ("UPDATE setting SET value = '9' WHERE key = 'group_threshold'", "setting group_threshold: differs"),
+        ("DELETE FROM calendar_correction", "calendar_correction 2027-10-08: deleted"),
+        ("DELETE FROM lapse WHERE clock = 'ack' AND complaint_id = 1", f"{first}: lapse ack due 2026-08-04 recorded by"),
+        ("UPDATE audit SET actor = 'x' WHERE action = 'export-pii'", "audit row 4 (export-pii): altered"),
+        ("UPDATE ref_counter SET last = 1", "ref counter of 2026 is 1, below TS-2026-000002"),
+    ]:
+        sql(pg, statement)
+        run = tsk("verify")
+        assert run.exit_code == 1 and named in run.stdout, (statement, run.stdout)
+        assert run.stdout.splitlines()[-1] != before
+    assert add(tsk, "--summary", "z") == "TS-2026-000003"

@@ -1,5 +1,6 @@
 """Ledger-wide changes: local calendar corrections, settings and policies. Each is one
-transaction with an audit row saying who changed what."""
+transaction with an audit row saying who changed what, chained (tsk.store.state): the
+tables are the replay of the audit rows (`effects`)."""
 
 from __future__ import annotations
 
@@ -15,19 +16,35 @@ from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
 from tsk.sla import PRESETS, Policy
 from tsk.store import queries as q
+from tsk.store import state
 from tsk.workdays import package_calendar
 
 
-def audit(ledger: Ledger, action: str, details: dict[str, Any]) -> None:
-    ledger.store.run(
-        q.INSERT_AUDIT,
-        {
-            "at": timeutil.to_text(timeutil.now()),
-            "actor": ledger.actor,
-            "action": action,
-            "details": json.dumps(details, ensure_ascii=False, sort_keys=True),
-        },
-    )
+def audit(ledger: Ledger, action: str, details: dict[str, Any], at: str | None = None) -> None:
+    """Append one row to the ledger-wide audit chain (tsk.store.state); the caller holds the
+    transaction, so the row and the change it records commit together."""
+    state.append(ledger.store, at or timeutil.to_text(timeutil.now()), ledger.actor, action, details)
+
+
+def effects(row: dict[str, Any]) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """What one audit row did to the audited tables: (table, key, the row as it is now, or None
+    when removed). Their contents are the replay of these, in order (`tsk verify`)."""
+    details = json.loads(row["details"])
+    by = {"actor": row["actor"], "recorded_at": row["at"]}
+    if row["action"] == "config-set":
+        return [("setting", details["key"], {"key": details["key"], "value": details["new"]})]
+    if row["action"] == "calendar-set":
+        found = None if details["workday"] is None else {
+            "day": details["day"], "workday": int(details["workday"]), "note": details["note"], **by}
+        return [("calendar_correction", details["day"], found)]
+    if row["action"] == "calendar-published":
+        return [("published_year", str(details["year"]), {"year": details["year"], "note": details["note"], **by})]
+    if row["action"] == "policy-add" and "definition" in details:
+        found = {"name": details["name"], "version": details["version"], "definition": details["definition"], **by}
+        return [("policy_definition", state.row_key("policy_definition", found), found)]
+    if row["action"] == state.BASELINE:  # every row as it stood when the chain began (schema v5)
+        return [(table, state.row_key(table, r), r) for table, rows in details["tables"].items() for r in rows]
+    return []
 
 
 def set_calendar_days(ledger: Ledger, days: list[dt.date], *, workday: bool | None, note: str | None) -> int:
@@ -43,13 +60,14 @@ def set_calendar_days(ledger: Ledger, days: list[dt.date], *, workday: bool | No
     from tsk.lifecycle import recompute_running_deadlines
 
     with ledger.store.transaction():
+        moment = timeutil.to_text(timeutil.now())  # the row's recorded_at is its audit row's time
         for day in days:
             if workday is None:
                 ledger.store.run(q.DELETE_CORRECTION, {"day": day.isoformat()})
             else:
                 ledger.store.run(q.UPSERT_CORRECTION, {"day": day.isoformat(), "workday": int(workday), "note": note,
-                                                       "actor": ledger.actor, "recorded_at": timeutil.to_text(timeutil.now())})
-            audit(ledger, "calendar-set", {"day": day.isoformat(), "workday": workday, "note": note})
+                                                       "actor": ledger.actor, "recorded_at": moment})
+            audit(ledger, "calendar-set", {"day": day.isoformat(), "workday": workday, "note": note}, at=moment)
         ledger.reload_calendar()
         names = ", ".join(d.isoformat() for d in days)
         return recompute_running_deadlines(ledger, min(days), max(days), reason=f"calendar correction {names}")
@@ -60,9 +78,9 @@ def mark_published(ledger: Ledger, year: int, note: str | None) -> None:
     if year in package_calendar().published_years:
         raise Refused(f"{year}'s schedule is already known from the holidays package")
     with ledger.store.transaction():
-        ledger.store.run(q.UPSERT_PUBLISHED_YEAR, {"year": year, "note": note, "actor": ledger.actor,
-                                                   "recorded_at": timeutil.to_text(timeutil.now())})
-        audit(ledger, "calendar-published", {"year": year, "note": note})
+        moment = timeutil.to_text(timeutil.now())
+        ledger.store.run(q.UPSERT_PUBLISHED_YEAR, {"year": year, "note": note, "actor": ledger.actor, "recorded_at": moment})
+        audit(ledger, "calendar-published", {"year": year, "note": note}, at=moment)
 
 
 def set_setting(ledger: Ledger, key: str, text: str) -> Any:
@@ -100,9 +118,10 @@ def add_policy(ledger: Ledger, policy: Policy) -> None:
             if existing["definition"] == definition:
                 return
             raise Refused(f"policy {policy.name} version {policy.version} already exists with other rules; raise its version")
+        moment = timeutil.to_text(timeutil.now())
         ledger.store.run(q.INSERT_POLICY, {"name": policy.name, "version": policy.version, "definition": definition,
-                                           "actor": ledger.actor, "recorded_at": timeutil.to_text(timeutil.now())})
-        audit(ledger, "policy-add", {"name": policy.name, "version": policy.version})
+                                           "actor": ledger.actor, "recorded_at": moment})
+        audit(ledger, "policy-add", {"name": policy.name, "version": policy.version, "definition": definition}, at=moment)
     ledger.reload_policies()
 
 

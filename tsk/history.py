@@ -26,6 +26,7 @@ from operator import methodcaller
 from typing import TYPE_CHECKING, Any
 
 from tsk import timeutil
+from tsk.chain import canonical, link
 from tsk.errors import Refused
 from tsk.store import queries as q
 
@@ -39,21 +40,9 @@ BOOKKEEPING = ("id", "event_count", "history_head")
 # What the chain link covers besides the hash before it: the event and its complaint's ref.
 LINKED = ("ref", "seq", "at", "recorded_at", "actor", "action", "details")
 
-# A format: every stored hash depends on these bytes.
-_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-_text = json.encoder.encode_basestring  # what _encode writes for a str, called directly
+_text = json.encoder.encode_basestring  # what canonical writes for a str, called directly
 _HEXDIGEST = methodcaller("hexdigest")
 _UTF8 = methodcaller("encode", "utf-8")
-
-
-def canonical(value: Any) -> str:
-    """The one JSON form of details and of the chain link's payload: keys sorted, no spaces,
-    text as it is (not \\u-escaped)."""
-    return _encode(value)
-
-
-def link(prev_hash: str, payload: str) -> str:
-    return sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
 def event_hash(prev_hash: str, ref: str, event: Mapping[str, Any]) -> str:

@@ -8,9 +8,16 @@ only a digest of the row as imported (`tsk.baseline`): its row is rewound instea
 every later change, and must come back to that digest. Any edit or deletion of
 an event, or an edit of a complaint row behind tsk's back, shows up as a named problem.
 
+Beyond the complaints: the audit rows are a chain of their own, and the settings, calendar
+corrections, published years and policies must be its replay (`tsk.admin.effects`); each
+lapse must be one the complaint's history says the check recorded; and every ref up to a
+year's counter must be in the ledger, except the numbers an import passed over (each import's
+audit row lists the refs it brought and those it skipped), with none above the counter.
+
 Someone able to write the file could recompute every hash; the ledger digest that verify
-prints (one hash over every complaint's newest event) is the anchor against that: keep the
-nightly digest somewhere they cannot write (cron mail does), and a rewritten past shows.
+prints (over every complaint's newest event and lapses, the audit chain's newest row and the
+audited tables) is the anchor against that: keep the nightly digest somewhere they cannot
+write (cron mail does), and a rewritten past shows.
 """
 
 from __future__ import annotations
@@ -21,9 +28,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from tsk import baseline
+from tsk.admin import effects
+from tsk.chain import canonical
 from tsk.context import Ledger
 from tsk.history import BOOKKEEPING, event_hash
+from tsk.overdue import lapse_recorded
 from tsk.store import queries as q
+from tsk.store import state
 
 PAGE = 2000
 
@@ -43,51 +54,155 @@ def verify(ledger: Ledger) -> Report:
     digest = hashlib.sha256()
     after = 0
     while page := store.rows(q.COMPLAINT_PAGE, {"after": after, "size": PAGE}):
+        bounds = {"lo": page[0]["id"], "hi": page[-1]["id"]}
         by_complaint: dict[int, list[dict]] = defaultdict(list)
-        for event in store.rows(q.EVENTS_FOR_IDS, {"lo": page[0]["id"], "hi": page[-1]["id"]}):
+        for event in store.rows(q.EVENTS_FOR_IDS, bounds):
             by_complaint[event["complaint_id"]].append(event)
+        lapses: dict[int, list[dict]] = defaultdict(list)
+        for lapse in store.rows(q.LAPSES_FOR_IDS, bounds):
+            lapses[lapse["complaint_id"]].append(lapse)
         for complaint in page:
             history = by_complaint.get(complaint["id"], [])
-            problems.extend(_check(complaint, history))
+            found, details_of = _check(complaint, history)
+            problems.extend(found)
             digest.update(f"{complaint['ref']}:{complaint['history_head']}\n".encode())
+            problems.extend(_check_lapses(complaint, history, details_of, lapses.pop(complaint["id"], []), digest))
             complaints += 1
             events += len(history)
+        problems.extend(f"lapse {r['clock']} due {r['due']} of a deleted complaint (id {r['complaint_id']})"
+                        for rows in lapses.values() for r in rows)
         after = page[-1]["id"]
     for row in store.rows(q.ORPHAN_EVENTS):
         problems.append(f"events of a deleted complaint (id {row['complaint_id']}) remain")
-    problems.extend(_missing_refs(store))
+    for row in store.rows(q.ORPHAN_LAPSES):
+        problems.append(f"lapse {row['clock']} due {row['due']} of a deleted complaint (id {row['complaint_id']})")
+    audits = store.rows(q.AUDIT_ROWS)
+    problems.extend(_check_audit(store, audits, digest))
+    problems.extend(_missing_refs(store, audits))
     return Report(complaints, events, problems, digest.hexdigest())
 
 
-def _missing_refs(store) -> list[str]:
-    """Refs this ledger issued run 1, 2, 3… per year with no gap (a failed `add` rolls its
-    number back), so a complaint deleted with all its events leaves a hole. Numbers up to
-    the highest ever imported are exempt: an import may legitimately bring gaps."""
-    imported: dict[int, int] = {}
-    for row in store.rows(q.IMPORT_AUDITS):
-        for year, number in json.loads(row["details"]).get("max_ref", {}).items():
-            imported[int(year)] = max(imported.get(int(year), 0), int(number))
+def _check_lapses(complaint: dict, history: list[dict], details_of: list[dict], rows: list[dict], digest) -> list[str]:
+    """The lapses recorded for a complaint are exactly those its history says the check recorded,
+    each detected when its event was recorded: a lapse, once recorded, is never removed."""
+    said: dict[tuple[str, str], dict] = {}
+    for event, details in zip(history, details_of):
+        lapse = lapse_recorded(details)
+        if lapse is not None:
+            said[lapse] = event
     problems = []
-    for counter in store.rows(q.REF_COUNTERS):
-        year, last = counter["year"], counter["last"]
-        first = imported.get(year, 0) + 1
-        if first > last:
-            continue
-        bounds = {"lo": f"TS-{year}-{first:06d}", "hi": f"TS-{year}-{last:06d}"}
-        if store.value(q.COUNT_REFS_BETWEEN, bounds) == last - first + 1:
-            continue
-        present = {int(r["ref"][-6:]) for r in store.rows(q.REFS_BETWEEN, bounds)}
-        missing = [f"TS-{year}-{n:06d}" for n in range(first, last + 1) if n not in present]
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        problems.append(f"{shown}: issued but missing from the ledger (deleted with its history?)")
+    for row in sorted(rows, key=lambda r: (r["due"], r["clock"])):
+        key = (row["clock"], row["due"])
+        digest.update(f"lapse {row['clock']} {row['due']} {row['detected_at']}\n".encode())
+        recorder = said.pop(key, None)
+        where = f"{complaint['ref']}: lapse {row['clock']} due {row['due']}"
+        if recorder is None:
+            problems.append(f"{where}: in the lapse table, but no event recorded it (inserted behind tsk's back?)")
+        elif recorder["recorded_at"] != row["detected_at"]:
+            problems.append(f"{where}: detected_at differs from {_name(complaint['ref'], recorder)}, which recorded it")
+    for (clock, due), event in sorted(said.items()):
+        problems.append(f"{complaint['ref']}: lapse {clock} due {due} recorded by {_name(complaint['ref'], event)} "
+                        "is missing from the lapse table (a lapse is never removed)")
     return problems
 
 
-def _check(complaint: dict, history: list[dict]) -> list[str]:
+def _check_audit(store, audits: list[dict], digest) -> list[str]:
+    """The audit chain unbroken, and the audited tables (settings, calendar corrections, published
+    years, policies) the replay of its rows (`tsk.admin.effects`)."""
+    problems = []
+    prev = ""
+    expected: dict[str, dict[str, dict]] = {table: {} for table in state.TABLES}
+    for row in audits:
+        name = f"audit row {row['id']} ({row['action']})"
+        if row["prev_hash"] != prev:
+            problems.append(f"{name}: does not follow the audit row before it (one deleted or inserted?)")
+        if state.audit_hash(row["prev_hash"], row) != row["hash"]:
+            problems.append(f"{name}: altered after it was recorded")
+        prev = row["hash"]
+        if row["action"] == state.BASELINE:
+            expected = {table: {} for table in state.TABLES}
+        try:
+            changes = effects(row)
+        except (ValueError, KeyError, TypeError):
+            problems.append(f"{name}: details are not readable")
+            continue
+        for table, key, found in changes:
+            if found is None:
+                expected[table].pop(key, None)
+            else:
+                expected[table][key] = found
+    if audits:
+        digest.update(f"audit {prev}\n".encode())
+    for table, rows in state.table_rows(store).items():
+        for key in sorted(rows.keys() | expected[table].keys()):
+            held, wanted = rows.get(key), expected[table].get(key)
+            if held is not None:
+                digest.update(f"{table} {canonical(held)}\n".encode())
+            if held == wanted:
+                continue
+            if wanted is None:
+                problems.append(f"{table} {key}: not in the audit record (inserted behind tsk's back?)")
+            elif held is None:
+                problems.append(f"{table} {key}: deleted behind tsk's back (the audit record has it)")
+            else:
+                differing = sorted(c for c in held.keys() | wanted.keys() if held.get(c) != wanted.get(c))
+                problems.append(f"{table} {key}: differs from the audit record in {', '.join(differing)}")
+    return problems
+
+
+def _missing_refs(store, audits: list[dict]) -> list[str]:
+    """Every number up to a year's counter was issued, by `add` (1, 2, 3… with no gap: a failed
+    `add` rolls its number back) or by an import, except those an import passed over (its
+    `gaps`: never issued); each must be in the ledger, and no other. So a complaint deleted with
+    all its events leaves a hole, whoever issued it, and a counter set back shows."""
+    gaps: dict[int, set[int]] = defaultdict(set)
+    imported: dict[int, list[list[int]]] = defaultdict(list)  # runs: an import of a million refs is a few
+    for row in audits:
+        if row["action"] not in ("import", state.BASELINE):
+            continue
+        try:
+            details = json.loads(row["details"])
+        except ValueError:
+            continue  # named by _check_audit
+        for year, runs in details.get("gaps", {}).items():
+            gaps[int(year)] |= state.numbers(runs)
+        for year, runs in details.get("refs", {}).items():
+            imported[int(year)].extend(runs)
+    counters = {row["year"]: row["last"] for row in store.rows(q.REF_COUNTERS)}
+    years = sorted(counters.keys() | {int(r["year"]) for r in store.rows(q.REF_YEARS) if r["year"].isdigit()})
+    problems = []
+    for year in years:
+        last, never = counters.get(year, 0), state.outside(gaps[year], imported[year])
+        bounds = state.year_bounds(year)
+        if not never and store.value(q.COUNT_REFS_OF_YEAR, bounds) == last:
+            highest = store.value(q.HIGHEST_REF, bounds)
+            if highest is None or state.ref_number(highest) <= last:
+                continue
+        present = {state.ref_number(r["ref"]) for r in store.rows(q.REFS_OF_YEAR, bounds)}
+        above = sorted(n for n in present if n > last)
+        if above:
+            problems.append(f"ref counter of {year} is {last}, below {_refs(year, above)} held in the ledger "
+                            "(the counter set back?)")
+        missing = [n for n in range(1, last + 1) if n not in present and n not in never]
+        if missing:
+            problems.append(f"{_refs(year, missing)}: issued but missing from the ledger (deleted with its history?)")
+        unissued = sorted(present & never)
+        if unissued:
+            problems.append(f"{_refs(year, unissued)}: in the ledger but never issued (an import passed over it)")
+    return problems
+
+
+def _refs(year: int, numbers: list[int]) -> str:
+    shown = ", ".join(f"TS-{year}-{n:06d}" for n in numbers[:5])
+    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+
+
+def _check(complaint: dict, history: list[dict]) -> tuple[list[str], list[dict]]:
+    """The problems of one complaint's history, and its events' details."""
     ref = complaint["ref"]
     problems = []
     prev = ""
-    state: dict = {}
+    replayed: dict = {}
     details_of: list[dict] = []
     for expected_seq, event in enumerate(history, start=1):
         name = _name(ref, event)
@@ -108,40 +223,40 @@ def _check(complaint: dict, history: list[dict]) -> list[str]:
         if baseline.KEY in details_of[0]:
             continue  # an imported baseline: checked by rewinding, below
         was = details.get("was")
-        if was is not None and any(state.get(k) != v for k, v in was.items()):
+        if was is not None and any(replayed.get(k) != v for k, v in was.items()):
             problems.append(f"{name}: says it replaced values the history before it does not have")
-        state.update(details.get("changes", {}))
+        replayed.update(details.get("changes", {}))
     if len(history) != complaint["event_count"] or prev != complaint["history_head"]:
         problems.append(f"{ref}: history has {len(history)} event(s), the record expects {complaint['event_count']} "
                         f"ending in {complaint['history_head'][:12] or '-'}: events were deleted or added")
     if details_of and baseline.KEY in details_of[0]:
         problems.extend(_check_baseline(complaint, history, details_of))
-        return problems
-    differing = sorted(k for k in complaint if k not in BOOKKEEPING and state.get(k) != complaint[k])
+        return problems, details_of
+    differing = sorted(k for k in complaint if k not in BOOKKEEPING and replayed.get(k) != complaint[k])
     if differing:
         problems.append(f"{ref}: stored record differs from its history in {', '.join(differing)}")
-    return problems
+    return problems, details_of
 
 
 def _check_baseline(complaint: dict, history: list[dict], details_of: list[dict]) -> list[str]:
     """An imported complaint: undo every later change on the stored row, newest first (each
     column must hold what its last change set), and the result must be the imported row."""
     ref = complaint["ref"]
-    state = {k: v for k, v in complaint.items() if k not in BOOKKEEPING}
+    rewound = {k: v for k, v in complaint.items() if k not in BOOKKEEPING}
     differing: set[str] = set()
     unknown: list[str] = []
     for event, details in zip(reversed(history[1:]), reversed(details_of[1:])):
         changes, was = details.get("changes", {}), details.get("was", {})
         for column, value in changes.items():
-            if state.get(column) != value:
+            if rewound.get(column) != value:
                 differing.add(column)
             if column not in was:
                 unknown.append(f"{_name(ref, event)}: does not say what it replaced in {column}")
-            state[column] = was.get(column)
+            rewound[column] = was.get(column)
     problems = unknown
     if differing:
         problems.append(f"{ref}: stored record differs from its history in {', '.join(sorted(differing))}")
-    if baseline.digest(state) != details_of[0][baseline.KEY]:
+    if baseline.digest(rewound) != details_of[0][baseline.KEY]:
         problems.append(f"{ref}: stored record differs from the record as imported (in a field no later event changed)")
     return problems
 

@@ -16,6 +16,7 @@ from tsk.history import BOOKKEEPING, append_event, canonical
 from tsk.records import load
 from tsk.sla import deadlines, referral_report_due
 from tsk.store import queries as q
+from tsk.store import state
 from tsk.values import optional_text, required_text
 from tsk.vocab import NOTIFY_VIA, RESULT, SATISFACTION, TOP_LEVEL
 
@@ -137,7 +138,7 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
     with ledger.store.transaction():
         earlier = _recent_decision(ledger, row, received)
         row["repeat_of"] = earlier["ref"] if earlier else None
-        row["ref"] = f"TS-{received.year}-{ledger.store.value(q.NEXT_REF, {'year': received.year}):06d}"
+        row["ref"] = f"TS-{received.year}-{next_ref_number(ledger.store, received.year):06d}"
         columns = [c for c in row if c not in BOOKKEEPING]
         complaint_id = ledger.store.value(q.insert_complaint([*columns, "event_count", "history_head"]),
                                           {**row, "event_count": 0, "history_head": ""})
@@ -150,6 +151,12 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
             append_event(ledger, load(ledger, earlier["ref"], lock=True), "repeat-linked", now, repeat=row["ref"],
                          note="same customer and category after a decision: tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条)")
     return Registered(complaint, earlier["ref"] if earlier else None)
+
+
+def next_ref_number(store, year: int) -> int:
+    """A number never issued before in `year`: above the counter and every ref the ledger holds."""
+    highest = store.value(q.HIGHEST_REF, state.year_bounds(year))
+    return store.value(q.NEXT_REF, {"year": year, "floor": state.ref_number(highest) if highest else 0})
 
 
 def _recent_decision(ledger: Ledger, row: Mapping[str, Any], received: dt.datetime) -> dict | None:

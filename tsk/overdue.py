@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from tsk import timeutil, views
@@ -259,6 +259,17 @@ def _is_conflict(exc: Exception) -> bool:
     return isinstance(exc, sqlite3.IntegrityError) or type(exc).__name__ == "IntegrityError"
 
 
+CHECK = "tsk check"  # who records a lapse, in its event's details
+
+
+def lapse_recorded(details: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The lapse (clock, due date) whose recording an event's details say, if any: the `lapse`
+    table holds exactly these, each detected when its event was recorded (`tsk verify`)."""
+    if details.get("by") == CHECK and "clock" in details and "due" in details:
+        return details["clock"], details["due"]
+    return None
+
+
 class _Lapses:
     """What `check` says of each lapse (lateness once per due date, the details once per clock,
     due date and outcome), and the events it writes: a `tsk.history.Batch` across ranges,
@@ -297,6 +308,6 @@ class _Lapses:
             late = self.working_days_late(due)
             reason = f"{CLOCK.label(clock)} {clock} due {due} passed ({late} working day(s) late)"
             found = self._infos[key] = {"clock": clock, "due": due, "working_days_late": late,
-                                       "as_of": self.as_of.isoformat(), "by": "tsk check",
+                                       "as_of": self.as_of.isoformat(), "by": CHECK,
                                        "reason": reason if escalated else reason + "; already at the top level"}
         return found

@@ -29,7 +29,8 @@ def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: 
 
         count = ledger.store.value(q.count_complaints(where), params)
         details = {k: list(v) if isinstance(v, tuple) else v for k, v in filters.as_dict().items()}
-        audit(ledger, "export-pii", {**details, "format": fmt, "count": count})
+        with ledger.store.transaction():  # the audit chain is read and extended at once
+            audit(ledger, "export-pii", {**details, "format": fmt, "count": count})
     rows = (views.export_record(row, show_pii=show_pii) for row in ledger.store.stream(q.export_complaints(where), params))
     if fmt == "csv":
         return write_csv(rows, out, excel=excel)

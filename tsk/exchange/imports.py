@@ -82,11 +82,9 @@ def _bulk_journal(ledger: Ledger, dry_run: bool) -> Iterator[None]:
     if not switched:
         yield
         return
-    store.run("PRAGMA synchronous = FULL")  # NORMAL is safe with a WAL, not quite with a rollback journal
-    try:
+    try:  # synchronous is FULL on every connection (tsk.store.db), as a rollback journal needs
         yield
     finally:
-        store.run("PRAGMA synchronous = NORMAL")
         try:
             store.value("PRAGMA journal_mode = WAL")
         except sqlite3.OperationalError:
@@ -152,5 +150,5 @@ def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
     if total_problems:
         raise ImportFailed(source.name, [message for _, message in sorted(problems)[:MAX_REPORTED]], total_problems)
     if writer is not None:
-        writer.finish(met.last)
+        writer.finish(met)
     return ImportResult(count, checker.computed, dry_run, source.name)

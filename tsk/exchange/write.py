@@ -7,14 +7,15 @@ from __future__ import annotations
 import os
 from array import array
 from collections import deque
-from itertools import repeat
-from operator import itemgetter, lshift, or_
+from itertools import compress, repeat
+from operator import itemgetter, lshift, not_, or_
 
 from tsk import baseline, history
 from tsk.context import Ledger
 from tsk.exchange.check import ROW_COLUMNS
 from tsk.exchange.read import BATCH
 from tsk.store import queries as q
+from tsk.store import state
 
 # -- import: writing ---------------------------------------------------------------------------------
 _EMPTY_AS_NULL = {"": None}
@@ -84,6 +85,7 @@ class Writer:
         if self.store.dialect == "postgresql":
             self.store.run(q.LOCK_COMPLAINTS_FOR_IMPORT)  # no concurrent `add` takes an id meanwhile
         self.next_id = (self.store.value(q.MAX_COMPLAINT_ID) or 0) + 1
+        self.counters = {row["year"]: row["last"] for row in self.store.rows(q.REF_COUNTERS)}  # before the import
         self.batch = history.Batch(ledger.actor)
         self.now, self.actor = self.batch.now, ledger.actor
         self.source = os.path.basename(source)
@@ -117,18 +119,28 @@ class Writer:
             self.store.run_many(q.INSERT_EVENT, self.batch.first_rows("imported", ids, details, hashes))
         self.written += len(refs)
 
-    def finish(self, last_refs: dict[int, int]) -> None:
+    def finish(self, met: Refs) -> None:
         for sql in self.deferred_indexes:
             self.store.run(sql)
         if self.written >= ANALYZE_AFTER:  # fresh statistics, so reports pick the right indexes at once
             self.store.run(q.ANALYZE_COMPLAINTS)
+        last_refs = met.last
         for year, last in sorted(last_refs.items()):
             self.store.run(q.RAISE_REF_COUNTER, {"year": year, "last": last})
-        # One audit row for the whole import; `verify` reads max_ref: refs up to it may have gaps.
+        # One audit row for the whole import (chained: tsk.store.state), with the refs it brought and
+        # the numbers it passed over above the counter, never to be issued: `verify` expects every
+        # other number up to the counter.
         from tsk.admin import audit
 
+        refs, gaps = {}, {}
+        for year, found in sorted(met.years.items()):
+            refs[str(year)] = state.ranges(list(compress(range(len(found)), found)))
+            floor, top = self.counters.get(year, 0), last_refs[year]
+            if top > floor:
+                gaps[str(year)] = state.ranges(list(compress(range(floor + 1, top + 1), map(not_, found[floor + 1:top + 1]))))
         audit(self.ledger, "import", {"source": self.source, "count": self.written,
-                                      "max_ref": {str(year): last for year, last in sorted(last_refs.items())}})
+                                      "max_ref": {str(year): last for year, last in sorted(last_refs.items())},
+                                      "refs": refs, "gaps": {year: runs for year, runs in gaps.items() if runs}})
         if self.store.dialect == "postgresql" and self.written:
             self.store.value(q.SYNC_COMPLAINT_ID_SEQUENCE)
 

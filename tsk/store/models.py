@@ -175,7 +175,8 @@ class PolicyDefinition(SQLModel, table=True):
 
 
 class Audit(SQLModel, table=True):
-    """Ledger-wide actions that belong to no one complaint: settings, calendar, PII exports."""
+    """Ledger-wide actions that belong to no one complaint: settings, calendar, policies,
+    imports, PII exports. Append-only; chained by hash (tsk.store.state)."""
 
     __tablename__ = "audit"
 
@@ -184,6 +185,8 @@ class Audit(SQLModel, table=True):
     actor: str
     action: str = Field(max_length=24)
     details: str
+    prev_hash: str = Field(default="", max_length=64)  # chained like events (tsk.store.state), from v5
+    hash: str = Field(default="", max_length=64)
 
 
 class SchemaMigration(SQLModel, table=True):

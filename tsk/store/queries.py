@@ -27,14 +27,34 @@ INSERT_POLICY = """
 INSERT INTO policy_definition (name, version, definition, actor, recorded_at)
 VALUES (:name, :version, :definition, :actor, :recorded_at)
 """
-INSERT_AUDIT = "INSERT INTO audit (at, actor, action, details) VALUES (:at, :actor, :action, :details)"
+INSERT_AUDIT = """
+INSERT INTO audit (at, actor, action, details, prev_hash, hash) VALUES (:at, :actor, :action, :details, :prev_hash, :hash)
+"""
+# Schema upgrades: does a table have a column yet (per dialect).
+HAS_COLUMN = {
+    "sqlite": "SELECT 1 FROM pragma_table_info(:table) WHERE name = :column",
+    "postgresql": "SELECT 1 FROM information_schema.columns WHERE table_name = :table AND column_name = :column",
+}
+AUDIT_HEAD = "SELECT hash FROM audit ORDER BY id DESC LIMIT 1"
+AUDIT_ROWS = "SELECT id, at, actor, action, details, prev_hash, hash FROM audit ORDER BY id"
+LINK_AUDIT_ROW = "UPDATE audit SET prev_hash = :prev_hash, hash = :hash WHERE id = :id"
+
+
+def audited_table_rows(table: str, keys: tuple[str, ...]) -> str:
+    """Every row of one of the tables the audit record accounts for (tsk.store.state.TABLES)."""
+    return f"SELECT * FROM {table} ORDER BY {', '.join(keys)}"
+
 
 # -- complaints -----------------------------------------------------------------------------
+# The next ref's number: above the counter and above :floor, the highest ref of the year in
+# the ledger, so a counter set back (a lost write, an edit) never re-issues a ref.
 NEXT_REF = """
-INSERT INTO ref_counter (year, last) VALUES (:year, 1)
-ON CONFLICT (year) DO UPDATE SET last = ref_counter.last + 1
+INSERT INTO ref_counter (year, last) VALUES (:year, :floor + 1)
+ON CONFLICT (year) DO UPDATE SET last = CASE WHEN ref_counter.last < :floor THEN :floor ELSE ref_counter.last END + 1
 RETURNING last
 """
+# The year's highest ref (:lo = 'TS-2026-', :hi = 'TS-2026.'): one seek of the ref index.
+HIGHEST_REF = "SELECT max(ref) FROM complaint WHERE ref >= :lo AND ref < :hi"
 RAISE_REF_COUNTER = """
 INSERT INTO ref_counter (year, last) VALUES (:year, :last)
 ON CONFLICT (year) DO UPDATE SET last = CASE WHEN ref_counter.last < excluded.last THEN excluded.last ELSE ref_counter.last END
@@ -81,6 +101,7 @@ def update_complaint(columns: list[str]) -> str:
 COMPLAINT_PAGE = "SELECT * FROM complaint WHERE id > :after ORDER BY id LIMIT :size"
 EVENTS_FOR_IDS = "SELECT * FROM event WHERE complaint_id >= :lo AND complaint_id <= :hi ORDER BY complaint_id, seq"
 ORPHAN_EVENTS = "SELECT DISTINCT complaint_id FROM event WHERE complaint_id NOT IN (SELECT id FROM complaint)"
+ORPHAN_LAPSES = "SELECT * FROM lapse WHERE complaint_id NOT IN (SELECT id FROM complaint)"
 
 
 def complaint_filter(*, statuses, unit, assignee, category, since, until) -> tuple[str, dict]:
@@ -255,11 +276,13 @@ WHERE type = 'index' AND tbl_name IN ('complaint', 'event') AND sql IS NOT NULL 
 def drop_index(name: str) -> str:
     return f'DROP INDEX "{name}"'
 
-# -- verify: refs are gapless per year above what was imported ------------------------------
+# -- verify: every ref issued is there, and none the ledger never issued ---------------------
 REF_COUNTERS = "SELECT year, last FROM ref_counter ORDER BY year"
-IMPORT_AUDITS = "SELECT details FROM audit WHERE action = 'import'"
-REFS_BETWEEN = "SELECT ref FROM complaint WHERE ref >= :lo AND ref <= :hi ORDER BY ref"
-COUNT_REFS_BETWEEN = "SELECT count(*) FROM complaint WHERE ref >= :lo AND ref <= :hi"
+REF_YEARS = "SELECT DISTINCT substr(ref, 4, 4) AS year FROM complaint"
+# A year's refs: :lo = 'TS-2026-', :hi = 'TS-2026.' (as HIGHEST_REF).
+REFS_OF_YEAR = "SELECT ref FROM complaint WHERE ref >= :lo AND ref < :hi"
+COUNT_REFS_OF_YEAR = "SELECT count(*) FROM complaint WHERE ref >= :lo AND ref < :hi"
+LAPSES_FOR_IDS = "SELECT * FROM lapse WHERE complaint_id >= :lo AND complaint_id <= :hi"
 
 
 # -- the nightly check, one range of complaint ids per transaction (tsk.overdue.check) -------

@@ -47,12 +47,26 @@ def _v4_running_clock_indexes(store: Store) -> None:
             store.run(statement)
 
 
+def _v5_audit_chain(store: Store) -> None:
+    """The audit rows are chained like events; the existing ones are chained now, and what
+    they cannot replay is recorded in one row that begins the record (tsk.store.state)."""
+    from tsk.store import queries as q
+    from tsk.store import state
+
+    for column in ("prev_hash", "hash"):
+        if store.value(q.HAS_COLUMN[store.dialect], {"table": "audit", "column": column}) is None:
+            store.run(f"ALTER TABLE audit ADD COLUMN {column} VARCHAR(64) NOT NULL DEFAULT ''")
+    state.begin_chain(store, timeutil.to_text(timeutil.now()))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", None),
     Migration(2, "index for list order: status, direct first, soonest due, ref", _v2_list_order_index),
     Migration(3, "history: imported complaints keep a baseline digest; changes record what they replaced",
               _v3_history_format),
     Migration(4, "clock indexes hold only running clocks (open, unacknowledged, unreported)", _v4_running_clock_indexes),
+    Migration(5, "audit rows chained; settings, calendar and policies their replay; imports record their refs",
+              _v5_audit_chain),
 )
 
 CURRENT_VERSION = MIGRATIONS[-1].version
