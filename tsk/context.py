@@ -8,9 +8,9 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from tsk.errors import NotFound
 from tsk.store import queries as q
 from tsk.store.db import Store, open_store, resolve_location
-from tsk.errors import NotFound
 from tsk.store.schema import ensure_schema
 
 if TYPE_CHECKING:  # loaded on first use: a listing needs neither policies nor the calendar
@@ -41,9 +41,12 @@ class Ledger:
 
     @classmethod
     def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None) -> Ledger:
-        store = open_store(resolve_location(location))
+        notes: list[str] = []
+        store = open_store(resolve_location(location), warn=warn or notes.append)
         ensure_schema(store)
-        return cls(store, actor, warn)
+        ledger = cls(store, actor, warn)
+        ledger.warnings += notes
+        return ledger
 
     @cached_property
     def actor(self) -> str:
