@@ -89,7 +89,7 @@ def export_(
     ctx: typer.Context,
     fmt: Annotated[Literal["csv", "json", "jsonl"], typer.Option("--format", "-f", help="csv, json (one list) or jsonl (an object a line).")] = "csv",
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded); needed for a lossless import.")] = False,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel and WPS: UTF-8 with BOM, CRLF line ends.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV for people in Excel and WPS: UTF-8 with BOM, CRLF line ends, a ' before any text a spreadsheet would run as a formula (= + - @ tab CR); import takes it off again.")] = False,
     status: StatusOption = "all",
     unit: UnitFilter = None,
     assignee: AssigneeFilter = None,
