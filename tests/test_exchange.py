@@ -13,13 +13,11 @@ import sqlite3
 import pytest
 
 from tsk import lifecycle, views
-from tsk.exchange import baseline
-from tsk.exchange import export
-from tsk.exchange import imports
+from tsk.context import Ledger
+from tsk.exchange import baseline, export
 from tsk.exchange import check as import_check
 from tsk.exchange import read as import_read
 from tsk.exchange import write as import_write
-from tsk.context import Ledger
 
 RECEIVED = "2026-08-03 10:00"
 ID_A = "11010519491231002X"  # GB 11643 example, valid check digit
