@@ -210,6 +210,20 @@ def test_an_export_past_the_file_size_limit_fails_whole_in_a_real_process(tsk, t
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("to", ["stdout", "-o"])
+def test_an_export_to_a_full_device_says_so(tsk, to):
+    """/dev/full: every write fails with ENOSPC, as on a full disk."""
+    add(tsk)
+    argv = console_script() + ["export"] + (["-o", "/dev/full"] if to == "-o" else [])
+    with open("/dev/full", "w") as full:
+        r = subprocess.run(argv, stdout=full if to == "stdout" else subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, env=child_env(), timeout=120)
+    assert r.returncode == 1
+    where = "to standard output" if to == "stdout" else "/dev/full"
+    assert r.stderr == f"Error: cannot write {where}: No space left on device\n"
+
+
 @contextlib.contextmanager
 def tmpfs(size: str):
     """A small filesystem of its own (root only), to fill for real."""
