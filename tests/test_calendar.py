@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 
 import pytest
 
@@ -486,7 +487,9 @@ def test_the_package_cache_round_trips_and_a_cut_short_or_older_file_is_rebuilt(
     (cache,) = (tmp_path / "tsk").glob("cn-holidays-*.tsv")
     text = cache.read_text(encoding="utf-8")
     assert text.startswith("published\t2001,2002,") and ",2025,2026" in text.split("\n")[0]
-    assert "2025-10-01\t0\t" in text and "2026-02-14\t1\t调休上班\n" in text and text.endswith("\nend")
+    assert "2025-10-01\t0\t" in text and "2026-02-14\t1\t调休上班\n" in text
+    body, end = text.rsplit("\n", 1)
+    assert end == f"end\t{zlib.crc32(body.encode()):08x}"
 
     read_from_package = []
     real = workdays._read_package
@@ -500,3 +503,22 @@ def test_the_package_cache_round_trips_and_a_cut_short_or_older_file_is_rebuilt(
     cache.write_text(text.split("\n", 1)[1], encoding="utf-8")  # no published years: never trusted
     assert workdays.package_calendar() == fresh and read_from_package == [1, 1]
     assert cache.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("edit", [
+    lambda text: text.replace("2025-10-08\t0\t", "2025-10-18\t0\t"),  # a holiday moved by hand
+    lambda text: "\n".join(line for line in text.split("\n") if not line.startswith("2025-10-0")),  # days dropped
+    lambda text: text.replace("2025-09-28\t1\t", "2025-09-28\t0\t"),  # a make-up day made a holiday
+], ids=["moved", "dropped", "flipped"])
+def test_an_edited_holiday_cache_never_moves_a_deadline(tsk, tmp_path, monkeypatch, edit):
+    """The cache in ~/.cache is checked against its CRC on every read and rebuilt when edited."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert tsk("calendar shift 2025-09-30 15").stdout == "2025-10-28\n"  # writes the cache
+    (cache,) = (tmp_path / "tsk").glob("cn-holidays-*.tsv")
+    text = cache.read_text(encoding="utf-8")
+    edited = edit(text)
+    assert edited != text
+    cache.write_text(edited, encoding="utf-8")
+    assert tsk("calendar shift 2025-09-30 15").stdout == "2025-10-28\n"
+    assert tsk("calendar is-workday 2025-09-28").stdout == "yes\n"
+    assert cache.read_text(encoding="utf-8") == text  # rebuilt

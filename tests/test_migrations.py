@@ -5,6 +5,7 @@ history intact; a ledger newer than this tsk is refused, naming both versions.""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 import pytest
@@ -115,6 +116,7 @@ def v1_ledger(ledger_path):
         db.execute(f"INSERT INTO complaint ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
         for event in events:
             db.execute(f"INSERT INTO event ({', '.join(event)}) VALUES ({', '.join(':' + k for k in event)})", event)
+    os.chmod(ledger_path, 0o600)  # as the tsk that made it left it (one readable by others is warned of)
     return ledger_path
 
 

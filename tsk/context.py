@@ -40,12 +40,15 @@ class Ledger:
 
     @classmethod
     def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None) -> Ledger:
-        store = open_store(resolve_location(location))
+        notes: list[str] = []
+        store = open_store(resolve_location(location), warn=warn or notes.append)
         if store.schema_version() != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
             from tsk.store.schema import ensure_schema
 
             ensure_schema(store)
-        return cls(store, actor, warn)
+        ledger = cls(store, actor, warn)
+        ledger.warnings += notes
+        return ledger
 
     @cached_property
     def actor(self) -> str:

@@ -83,25 +83,35 @@ def _read_package() -> tuple[list[tuple[str, bool, str]], list[int]]:
 def package_calendar() -> Package:
     """The package's calendar, from the per-version cache when there is one: a first line
     `published<TAB>2001,2002,…`, then a line per day, `2026-10-01<TAB>0<TAB>国庆节` (1: a make-up
-    working day), and a last line `end`."""
+    working day), and a last line `end<TAB>` with the CRC-32 of all before it.
+
+    A cache that does not match its CRC (edited, cut short) is rebuilt from the package, so
+    a stray edit never moves a deadline. A CRC catches an edit, not a forger, who could
+    recompute it: the cache is the user's own file, as the ledger is (hashlib would cost ~1 ms
+    of every start; zlib is loaded already)."""
+    from zlib import crc32
+
     # The format in the name: a tsk of another format beside this one (a second venv) keeps
     # its own file rather than rebuilding this one on every run.
-    path = _cache_dir() / f"cn-holidays-v2-{_holidays_fingerprint()}-{FIRST_YEAR}-{LAST_YEAR}.tsv"
+    path = _cache_dir() / f"cn-holidays-v3-{_holidays_fingerprint()}-{FIRST_YEAR}-{LAST_YEAR}.tsv"
     try:
-        first, *lines, last = path.read_text(encoding="utf-8").split("\n")
+        body, _, last = path.read_bytes().rpartition(b"\n")
+        if last != b"end\t%08x" % crc32(body):
+            raise ValueError("edited, cut short, or not this format")
+        first, *lines = body.decode("utf-8").split("\n")
         tag, years = first.split("\t")
-        if tag != "published" or last != "end":
-            raise ValueError("not this format, or cut short")
+        if tag != "published":
+            raise ValueError("not this format")
         published = [int(year) for year in years.split(",") if year]
         rows = [(day, workday == "1", name) for day, workday, name in (line.split("\t") for line in lines)]
     except (OSError, ValueError):
         rows, published = _read_package()
+        body = (f"published\t{','.join(map(str, published))}"
+                + "".join(f"\n{day}\t{int(workday)}\t{name}" for day, workday, name in rows)).encode("utf-8")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(f"published\t{','.join(map(str, published))}\n"
-                           + "".join(f"{day}\t{int(workday)}\t{name}\n" for day, workday, name in rows) + "end",
-                           encoding="utf-8")
+            tmp.write_bytes(body + b"\nend\t%08x" % crc32(body))
             os.replace(tmp, path)  # atomic: concurrent processes never read half a file
         except OSError:
             pass  # a read-only home still computes correctly, only slower

@@ -4,6 +4,7 @@ into `Error: …` on stderr and its exit code (README, Commands); no traceback r
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import sys
 from importlib import import_module
@@ -41,11 +42,17 @@ class TskGroup(TyperGroup):
             err("Error: aborted")
             sys.exit(1)
         except sqlite3.Error as exc:
-            err(f"Error: ledger database: {exc}")
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+                err("Error: the disk is full (the ledger's or its temporary files'): nothing was written; "
+                    "free some space and run the command again")
+            else:
+                err(f"Error: ledger database: {exc}")
             sys.exit(1)
-        except KeyboardInterrupt:
-            err("Error: interrupted")
-            sys.exit(130)
+        except Stopped as exc:
+            if sys.stderr.isatty():  # off the line a prompt or the terminal's ^C left
+                err("")
+            err(f"Error: {'interrupted' if exc.signum == signal.SIGINT else 'terminated'}")
+            sys.exit(128 + exc.signum)
         except Exception as exc:
             if not is_server_database_error(exc):
                 raise
@@ -54,6 +61,21 @@ class TskGroup(TyperGroup):
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
+
+
+class Stopped(BaseException):
+    """Ctrl-C (SIGINT) or SIGTERM, raised in the main thread so an open transaction rolls back
+    on its way out; a BaseException, so no `except Exception` keeps it, and not Python's
+    KeyboardInterrupt, which Typer turns into a silent exit 130."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def on_signal(signum: int, frame: Any) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # once: a second one must not cut the rollback short
+    raise Stopped(signum)
 
 
 def is_server_database_error(exc: Exception) -> bool:
@@ -173,6 +195,8 @@ def command_name(info) -> str:
 
 
 def main() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):  # `signal` is loaded already (by Click)
+        signal.signal(signum, on_signal)
     name = invoked_command(sys.argv[1:])
     # An unknown name gets the whole app, for Click's "No such command … Did you mean …".
     chosen = (app_for(name) if name is not None else None) or whole_app()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Annotated, Literal, Optional, TextIO
 
 import typer
@@ -21,6 +22,7 @@ from tsk.cli.common import (
     err,
     ledger_of,
 )
+from tsk.errors import TskError
 
 app = typer.Typer()
 
@@ -31,14 +33,24 @@ PROGRESS_MIN_BYTES = 8 << 20  # a bar only for files that take a while
 def _output(path: str | None) -> Iterator[TextIO]:
     """UTF-8 text with no newline translation: a file (owner-only: it names customers) or stdout."""
     if path and path != "-":
+        target = os.path.realpath(path)
+        if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):  # /dev/null, a pipe
+            with _opened(path, target, os.O_WRONLY | os.O_TRUNC) as out:
+                yield out
+            return
+        # Whole or not at all: a temporary file beside FILE, synced, then renamed over it, so a
+        # full disk or an interrupted export leaves an earlier FILE as it was.
+        temp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.getpid()}.tmp")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        except OSError as exc:
-            from tsk.errors import TskError
-
-            raise TskError(f"cannot write {path}: {exc.strerror}") from None
-        with open(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
+            with _opened(path, temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL) as out:
+                yield out
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(temp)
+            raise
         return
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
@@ -52,11 +64,24 @@ def _output(path: str | None) -> Iterator[TextIO]:
     except BrokenPipeError:  # `tsk export | head`: the reader has had enough
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+    except OSError as exc:  # `tsk export > file` on a full disk
+        raise TskError(f"cannot write to standard output: {exc.strerror}") from None
     finally:
         try:
             out.detach()
-        except (ValueError, BrokenPipeError):
+        except (ValueError, OSError):
             pass
+
+
+@contextmanager
+def _opened(path: str, name: str, flags: int) -> Iterator[TextIO]:
+    """The file `name` (for FILE `path`) as text; a failure to open or write it is one error
+    line naming FILE and the cause (a full disk: "No space left on device")."""
+    try:
+        with open(os.open(name, flags, 0o600), "w", encoding="utf-8", newline="") as out:
+            yield out
+    except OSError as exc:
+        raise TskError(f"cannot write {path}: {exc.strerror}") from None
 
 
 @app.command("export")
@@ -64,7 +89,7 @@ def export_(
     ctx: typer.Context,
     fmt: Annotated[Literal["csv", "json", "jsonl"], typer.Option("--format", "-f", help="csv, json (one list) or jsonl (an object a line).")] = "csv",
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded); needed for a lossless import.")] = False,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel and WPS: UTF-8 with BOM, CRLF line ends.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV for people in Excel and WPS: UTF-8 with BOM, CRLF line ends, a ' before any text a spreadsheet would run as a formula (= + - @ tab CR); import takes it off again.")] = False,
     status: StatusOption = "all",
     unit: UnitFilter = None,
     assignee: AssigneeFilter = None,

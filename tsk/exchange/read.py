@@ -18,6 +18,7 @@ from typing import IO, Any
 from tsk import baseline
 from tsk.errors import TskError
 from tsk.fields import EXPORT_FIELDS, REQUIRED
+from tsk.render.output import from_spreadsheet
 
 BATCH = 5000
 NUL = baseline.SEPARATOR  # never in imported text (refused): the baseline digest joins values with it
@@ -80,8 +81,12 @@ class Source:
         if not hasattr(raw, "peek"):
             raw = io.BufferedReader(raw)
         self.raw = raw
-        head = raw.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+        start = raw.peek(64)[:64]
+        head = start.lstrip(b"\xef\xbb\xbf \t\r\n")
         self.format = "json" if head.startswith(b"[") else "jsonl" if head.startswith(b"{") else "csv"
+        # A CSV with a BOM is taken for `export --excel` output (or a spreadsheet's): the `'`
+        # put before cells a spreadsheet would run as formulas is taken off again.
+        self.from_spreadsheet = self.format == "csv" and start.startswith(b"\xef\xbb\xbf")
         self.watch = _NulWatch(raw)
         self.text = io.TextIOWrapper(self.watch, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
 
@@ -173,6 +178,8 @@ class CsvReader:
             if [] in chunk or [""] in chunk:  # blank lines
                 kept = [i for i, values in enumerate(chunk) if values and values != [""]]
                 chunk, lines = [chunk[i] for i in kept], [lines[i] for i in kept]
+            if chunk and self.source.from_spreadsheet:
+                chunk = [[from_spreadsheet(v) if v.startswith("'") else v for v in values] for values in chunk]
             if chunk:
                 yield Batch(first, lines, rows=chunk)
                 first += len(chunk)

@@ -34,7 +34,26 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# What makes a spreadsheet run a cell as a formula (OWASP "CSV injection"): `=HYPERLINK(…)`,
+# `+cmd|…`, `@SUM(…)`, a phone `+86…` alike. `--excel` CSV is for people.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISED_START = (*FORMULA_START, "'")  # what `for_spreadsheet` has to look at more closely
+
+
+def for_spreadsheet(text: str) -> str:
+    """A text cell a spreadsheet shows and never runs: a `'` before one that starts like a
+    formula (OWASP's advice), and before one that is already `'` then such a character, so
+    that `from_spreadsheet` gives back exactly the text (`tsk import` of an --excel export)."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def from_spreadsheet(text: str) -> str:
+    """`for_spreadsheet` undone."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START) else text
+
+
 def write_csv(rows: Iterable[dict], keys: Sequence[str], out: TextIO, *, excel: bool = False) -> int:
+    """CSV with a header; `excel`: UTF-8 with a BOM, CRLF, text cells neutralised (for_spreadsheet)."""
     import csv
 
     if excel:
@@ -43,7 +62,10 @@ def write_csv(rows: Iterable[dict], keys: Sequence[str], out: TextIO, *, excel: 
     writer.writerow(keys)
     count = 0
     for row in rows:
-        writer.writerow([cell(row.get(key)) for key in keys])
+        values = [row.get(key) for key in keys]
+        if excel:
+            values = [for_spreadsheet(v) if v.__class__ is str else v for v in values]
+        writer.writerow([cell(v) for v in values])
         count += 1
     return count
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from operator import itemgetter
@@ -50,19 +50,34 @@ class SqliteStore:
     dialect = "sqlite"
     for_update = ""  # BEGIN IMMEDIATE already serialises writers
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, warn: Callable[[str], None] | None = None) -> None:
         path = path.removeprefix("sqlite:///")
         self.path = path
-        _create_private_file(Path(path))
+        self.read_only = False
+        target = path
+        if path != ":memory:":
+            # sqlite3 is handed the absolute path tsk secured: never text starting "file:",
+            # which SQLite would read as a URI naming some other file.
+            target = os.path.abspath(path)
+            self.read_only = _secure_file(target, path, warn)
+            if self.read_only:
+                target = _read_only_uri(target)
+        mask = os.umask(0o077)  # any -wal, -shm or -journal SQLite creates is the owner's only
         try:
-            self.conn = sqlite3.connect(path, isolation_level=None, timeout=60.0, check_same_thread=False)
+            self.conn = sqlite3.connect(target, isolation_level=None, timeout=60.0, check_same_thread=False,
+                                        uri=self.read_only)
             self.conn.row_factory = _as_dict
             self.conn.execute("PRAGMA busy_timeout = 60000")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            if not self.read_only:
+                self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+            if self.read_only:
+                self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # readable at all?
         except sqlite3.DatabaseError as exc:
             raise TskError(f"cannot open the ledger {path}: {exc}") from None
+        finally:
+            os.umask(mask)
 
     def rows(self, sql: str, params: Params = ()) -> list[dict]:
         return self.conn.execute(sql, params).fetchall()
@@ -91,13 +106,22 @@ class SqliteStore:
 
     @contextmanager
     def transaction(self) -> Iterator[SqliteStore]:
+        if self.read_only:
+            raise TskError(f"the ledger {self.path} is read-only here (its file or folder cannot be written): "
+                           "only commands that read it can run")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): the error that stopped
+            # the transaction is the one to report, never "no transaction is active".
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
             raise
-        self.conn.execute("COMMIT")
 
     def has_table(self, name: str) -> bool:
         return self.row("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = :n", {"n": name}) is not None
@@ -201,10 +225,12 @@ class SqlAlchemyStore:
 Store = SqliteStore | SqlAlchemyStore
 
 
-def open_store(location: str) -> Store:
+def open_store(location: str, warn: Callable[[str], None] | None = None) -> Store:
+    """A ledger file (a plain path, or `sqlite:///path`), else a server database URL.
+    `warn` is told when a ledger file readable by others was made private."""
     if is_url(location) and not location.startswith("sqlite:///"):
         return SqlAlchemyStore(location)
-    return SqliteStore(location)
+    return SqliteStore(location, warn)
 
 
 _NAMED = re.compile(r"(?<!:):([A-Za-z_]\w*)")
@@ -221,13 +247,82 @@ def _as_dict(cursor: sqlite3.Cursor, row: tuple) -> dict:
     return {col[0]: value for col, value in zip(cursor.description, row)}
 
 
-def _create_private_file(path: Path) -> None:
-    """Create the ledger file (and its folder) readable by the owner only, on first use."""
-    if path.exists() or str(path) == ":memory:":
-        return
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+COMPANIONS = ("", "-wal", "-shm", "-journal")  # the ledger and the files SQLite keeps beside it
+
+
+def _secure_file(path: str, shown: str, warn: Callable[[str], None] | None) -> bool:
+    """Create the ledger (and every missing folder above it) readable by the owner only, or
+    make an existing one so, saying so on stderr. True when it can only be read here: its
+    file or its folder cannot be written (a read-only folder, file or filesystem)."""
     try:
-        if not path.parent.exists():
-            path.parent.mkdir(mode=0o700, parents=True)
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        _create_private_file(Path(path), shown)
+        return False
     except OSError as exc:
-        raise TskError(f"cannot create the ledger {path}: {exc.strerror}") from None
+        raise TskError(f"cannot open the ledger {shown}: {exc.strerror}") from None
+    if mode & 0o077:
+        _make_private(path, shown, warn)
+    else:
+        for suffix in COMPANIONS[1:]:
+            try:
+                if os.stat(path + suffix).st_mode & 0o077:
+                    _make_private(path, shown, warn)
+                    break
+            except OSError:
+                continue
+    return not (os.access(path, os.W_OK) and os.access(os.path.dirname(path), os.W_OK))
+
+
+def _make_private(path: str, shown: str, warn: Callable[[str], None] | None) -> None:
+    """Tighten the ledger and its companion files to 0600; refuse to use it if that fails."""
+    for suffix in COMPANIONS:
+        try:
+            mode = os.stat(path + suffix).st_mode
+        except OSError:
+            continue
+        if mode & 0o077:
+            try:
+                os.chmod(path + suffix, PRIVATE_FILE)
+            except OSError as exc:
+                raise TskError(f"the ledger {shown}{suffix} is readable by others (mode {mode & 0o777:o}) and cannot "
+                               f"be made private: {exc.strerror}; make it mode 600 (chmod 600)") from None
+    if warn is not None:
+        warn(f"Warning: the ledger {shown} was readable by others; it is now readable by its owner only (mode 600)")
+
+
+def _read_only_uri(path: str) -> str:
+    """A URI for reading `path` without writing (tsk's own, from the absolute path it checked).
+    WAL readers need a -shm file beside the ledger; where none exists and none can be made,
+    the ledger is opened as immutable, which is right only when nothing can write it either:
+    a writer must create the -wal file, impossible in a folder nobody may write to."""
+    folder = os.path.dirname(path)
+    uri = "file:" + path.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+    if not os.path.exists(path + "-wal") and not os.path.exists(path + "-shm") and _nothing_can_write(folder):
+        uri += "&immutable=1"
+    return uri
+
+
+def _nothing_can_write(folder: str) -> bool:
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+        return not os.stat(folder).st_mode & 0o222
+    except OSError:
+        return False
+
+
+def _create_private_file(path: Path, shown: str | None = None) -> None:
+    """Create the ledger file, and each folder above it that is missing, readable by the
+    owner only (mkdir's `parents` would give the upper ones the umask's 0755)."""
+    try:
+        missing, folder = [], path.parent
+        while not folder.exists():
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            folder.mkdir(mode=PRIVATE_FOLDER)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    except OSError as exc:
+        raise TskError(f"cannot create the ledger {shown or path}: {exc.strerror}") from None
