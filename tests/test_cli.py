@@ -133,7 +133,10 @@ def test_a_group_run_bare_prints_its_help_on_stderr_and_exits_2(tsk):
 def test_clicks_own_errors_keep_their_exit_code_and_one_line(tsk):
     run = tsk("list --limit many")
     assert run.exit_code == 2
-    assert one_error_line(run) == "Error: Invalid value for '--limit': 'many' is not a valid int."
+    assert one_error_line(run) == "Error: Invalid value for '--limit': 'many' is not a valid int range."  # Click's words
+    run = tsk("list --limit 100000000000000000000")  # past SQLite's 64 bits: was an OverflowError traceback
+    assert one_error_line(run) == ("Error: Invalid value for '--limit': 100000000000000000000 is not in the range "
+                                   "0<=x<=100000000.")
 
 
 def failing_ledger(monkeypatch, exc: Exception) -> None:

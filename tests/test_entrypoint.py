@@ -292,3 +292,17 @@ def test_every_required_value_missing_without_a_terminal(ledger_path):
     line = one_error_line(r)
     for option in ("--customer", "--channel", "--category", "--business-type", "--cause", "--unit", "--summary"):
         assert option in line
+
+
+@pytest.mark.parametrize("argv", [
+    [b"--as", b"\xff\xfe", *(a.encode() for a in FULL_ADD)],
+    [*(a.encode() for a in FULL_ADD), b"--demand", b"\xe6\x8a"],  # a Chinese character cut short
+])
+def test_arguments_that_are_not_utf8_in_real_processes(ledger_path, argv):
+    """Linux hands such bytes to Python as surrogate escapes: refused, never written or printed."""
+    r = subprocess.run([*map(os.fsencode, console_script()), *argv], capture_output=True, env=child_env(),
+                       stdin=subprocess.DEVNULL, timeout=120)
+    stderr = r.stderr.decode()
+    assert r.returncode == 2 and "Traceback" not in stderr
+    assert stderr.strip().endswith("is not valid UTF-8 text") and len(stderr.strip().splitlines()) == 1, stderr
+    assert count(ledger_path, "complaint") == 0

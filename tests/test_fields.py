@@ -118,9 +118,15 @@ def test_the_id_check_digit_is_the_weighted_sum_of_gb_11643():
 
 
 @pytest.mark.parametrize("check, value, message", [
-    (values.phone, "call me", "'call me' is not a phone number"),
-    (values.id_number, "110105194912310021", "'110105194912310021' has a wrong check digit"),
-    (values.id_number, "11010519491231", "'11010519491231' is not 18 characters (17 digits and a digit or X)"),
+    (values.phone, "call me", "'*******' is not a phone number"),  # personal data: masked
+    (values.id_number, "110105194912310021", "'110***********0021' has a wrong check digit"),
+    (values.id_number, "11010519491231", "'110*******1231' is not 18 characters (17 digits and a digit or X)"),
+    (values.amount_fen, "1e309", "'1e309' must be zero or more, to the fen"),
+    (values.amount_fen, "1" + "0" * 40, "'" + "1" + "0" * 39 + "…' (41 characters) must be zero or more, to the fen"),
+    (values.stored_date, "0999-06-01", "'0999-06-01' is out of range (years 1900 to 2999)"),
+    (values.stored_time, "9999-12-31T23:59:59+08:00", "'9999-12-31T23:59:59+08:00' is out of range (years 1900 to 2999)"),
+    (values.text, "x" * 10_001, "is 10,001 characters long, more than the 10,000 a text may have"),
+    (values.names, "[" * 200_000, "'[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[…' (200,000 characters) is not a JSON list of names"),
     (values.amount_fen, "abc", "'abc' is not an amount in yuan"),
     (values.amount_fen, "12.345", "'12.345' must be zero or more, to the fen"),
     (values.stored_date, "next week", "'next week' is not a date (YYYY-MM-DD)"),
@@ -137,8 +143,10 @@ def test_a_bad_value_is_named_by_its_check(check, value, message):
 
 
 @pytest.mark.parametrize("option, value, message", [
-    ("phone", " call me ", "phone ' call me ' is not a phone number"),
-    ("id_number", "110105194912310021", "ID number '110105194912310021' has a wrong check digit"),
+    ("phone", " call me ", "phone ' ca** me ' is not a phone number"),  # masked as a phone is shown
+    ("id_number", "110105194912310021", "ID number '110***********0021' has a wrong check digit"),
+    ("summary", "投" * 100_000, "summary is 100,000 characters long, more than the 10,000 a text may have"),
+    ("received", "0226-11-03", "--received '0226-11-03' is out of range (years 1900 to 2999)"),
     ("kind", "rant", "kind 'rant' is not one of: complaint (投诉), suggestion (建议), inquiry (咨询)"),
     ("summary", "  ", "summary must not be empty"),
     ("received", "last tuesday", "--received 'last tuesday' is not a date or time (use 2026-11-23, "

@@ -151,7 +151,7 @@ def test_a_full_disk_is_named_and_nothing_is_written(tsk, ledger_path, tmp_path,
         run = tsk(["import", str(big_csv(tmp_path / "big.csv", 2000))])
     else:
         page_limit[0] = 0
-        run = tsk(FULL_ADD + ["--demand", "退款" * 20000])  # pages more than the ledger has free
+        run = tsk(FULL_ADD + ["--demand", "退款" * 4500, "--address", "路" * 9000])  # more pages than are free
     assert run.exit_code == 1
     line = one_error_line(run)
     assert line.startswith("Error: the disk is full") and "rollback" not in line

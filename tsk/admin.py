@@ -13,7 +13,7 @@ from typing import Any
 from tsk import settings as settings_mod
 from tsk import timeutil
 from tsk.context import Ledger
-from tsk.errors import InvalidInput, Refused
+from tsk.errors import InvalidInput, Refused, named
 from tsk.sla import PRESETS, Policy
 from tsk.store import queries as q
 from tsk.store import state
@@ -99,11 +99,16 @@ def load_policy_file(path: Path) -> Policy:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+        raise InvalidInput(f"cannot read {named(path)}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{named(path)} is not UTF-8 text") from None
+    kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+        data = json.loads(text) if kind == "JSON" else tomllib.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInput(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'}: {exc}") from None
+        raise InvalidInput(f"{named(path)}: not valid {kind}: {exc}") from None
+    except RecursionError:  # nested past the parser's depth
+        raise InvalidInput(f"{named(path)}: not valid {kind} for a policy: nested too deeply") from None
     return Policy.from_mapping(data, origin=str(path))
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from tsk.errors import NotFound
+from tsk.errors import NotFound, echo
 from tsk.store import queries as q
 from tsk.store.db import SCHEMA_VERSION, Store, open_store, resolve_location
 
@@ -99,7 +99,7 @@ class Ledger:
         if definition is None:
             known = sorted({*PRESETS, *self.stored_policies})
             wanted = name if version is None else f"{name} v{version}"
-            raise NotFound(f"no policy {wanted!r} (known: {', '.join(known)})")
+            raise NotFound(f"no policy {echo(wanted)} (known: {', '.join(known)})")
         import json
 
         return Policy.from_mapping(json.loads(definition), origin=f"policy {name}")

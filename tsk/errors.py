@@ -1,4 +1,46 @@
-"""The errors the core raises; the CLI turns each into `Error: ...` and its exit code."""
+"""The errors the core raises; the CLI turns each into `Error: ...` and its exit code. `echo`
+is how a message shows a value the user gave."""
+
+from __future__ import annotations
+
+ECHOED = 40  # characters of a value an error message repeats
+
+
+def echo(value: object, kind: str | None = None) -> str:
+    """`value` as an error message shows it: quoted (control characters escaped), cut to its
+    first ECHOED characters, and masked when it is personal data of the field table's `kind`
+    (a phone or ID number never appears in an error: docs/rules.md, Data care)."""
+    text = value if isinstance(value, str) else str(value)
+    if kind is not None:
+        from tsk.fields import mask_of  # the field table knows each kind's mask
+
+        mask = mask_of(kind)
+        if mask is not None:
+            text = mask(text) or ""
+    if len(text) <= ECHOED:
+        return repr(text)
+    return f"{text[:ECHOED] + '…'!r} ({len(text):,} characters)"
+
+
+def named(path: object) -> str:
+    """A file's name as a message shows it: as it is, unless it holds control characters (a
+    newline would make two lines of one error): then as `echo` shows a value."""
+    text = str(path)
+    return text if text.isprintable() else echo(text)
+
+
+def cut_values(message: str) -> str:
+    """A message made elsewhere (Click's usage errors quote the value given in full) with each
+    quoted value or word longer than `echo` shows cut as `echo` cuts it."""
+    import re
+
+    def cut(found: re.Match) -> str:
+        word = found.group(0)
+        if len(word) <= ECHOED + 2:
+            return word
+        return echo(word[1:-1]) if word[0] in "'\"" and word[-1] == word[0] else word[:ECHOED] + "…"
+
+    return re.sub(r"'[^']*'|\"[^\"]*\"|\S+", cut, message)
 
 
 class TskError(Exception):

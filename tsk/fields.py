@@ -63,6 +63,12 @@ COMPUTED: Any = _Computed()
 
 MAX_GROUP_SIZE = 1_000_000  # what `tsk add` accepts
 MAX_AMOUNT = 1_000_000_000  # yuan, what a command accepts; keeps fen within a 64-bit integer
+# The earliest time of receipt tsk records or imports (docs/rules.md, Recording a complaint):
+# an earlier one is a typo (0226 for 2026), and only a 4-digit year makes a ref.
+EARLIEST_RECEIPT = "1990-01-01"
+MAX_TEXT = 10_000  # characters of any one text, given or imported: a long letter; far below CSV's 128 KB field limit
+# TS-YYYY-NNNNNN: six digits at least, up to 999,999,999 a year (past 999,999 after an import
+# of high refs), no leading zero beyond six digits, so each number has one ref.
 REF_PATTERN = re.compile(r"^TS-\d{4}-\d{6}$")
 CUSTOMER = "customer_"  # the customer's fields: one object in `show` JSON, flattened in exports
 
@@ -77,6 +83,8 @@ def mask_phone(phone: str | None) -> str | None:
 def mask_id(number: str | None) -> str | None:
     if not number:
         return number
+    if len(number) <= 7:  # not an ID number: nothing of it is shown
+        return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
@@ -194,6 +202,12 @@ REQUIRED = (*(f.name for f in FIELDS if f.required == IMPORT), *(f.name for f in
 # What `tsk add` asks for when it is not given: who complains, then the complaint.
 ASKED = tuple(sorted((f for f in FIELDS if f.required == INTAKE), key=lambda f: not f.name.startswith(CUSTOMER)))
 PII = tuple(f for f in FIELDS if f.mask)
+_MASKS = {f.kind: f.mask for f in PII}
+
+
+def mask_of(kind: str) -> Callable[[str | None], str | None] | None:
+    """How a value of `kind` is shown unless asked (None: it is not personal data)."""
+    return _MASKS.get(kind)
 INTAKE_FIELDS = tuple(f for f in FIELDS if f.option)  # what `tsk add` is given
 
 

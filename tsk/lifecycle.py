@@ -11,7 +11,7 @@ from typing import Any
 
 from tsk import fields, timeutil, values
 from tsk.context import Ledger
-from tsk.errors import InvalidInput, Refused
+from tsk.errors import InvalidInput, Refused, echo
 from tsk.history import BOOKKEEPING, append_event, canonical
 from tsk.records import load
 from tsk.sla import deadlines, referral_report_due
@@ -124,12 +124,14 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
     row: dict[str, Any] = {f.column: f.default for f in fields.STORED if f.default is not fields.COMPUTED}
     row.update((f.column, values.intake_value(f, getattr(intake, f.option))) for f in fields.INTAKE_FIELDS)
     received = timeutil.from_text(row["received_at"]) if row["received_at"] else now
-    if received > now:
-        raise InvalidInput(f"--received {intake.received} is in the future")
     row["received_at"] = timeutil.to_text(received)
+    try:
+        values.receipt(row["received_at"], timeutil.to_text(now))
+    except values.Invalid as exc:
+        raise InvalidInput(f"--received {echo(intake.received)} {exc}") from None
     settings = ledger.settings
     if settings["units"] and row["unit"] not in settings["units"]:
-        raise InvalidInput(f"unit {row['unit']!r} is not one of the ledger's units: {', '.join(settings['units'])}")
+        raise InvalidInput(f"unit {echo(row['unit'])} is not one of the ledger's units: {', '.join(settings['units'])}")
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         raise InvalidInput("a regulator-referred complaint (监管转办) needs --referred-by and --referral-ref")
     policy = ledger.policy(row["policy"] or settings["default_policy"])
@@ -194,7 +196,7 @@ def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None) -> di
 def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_recusal: str | None = None,
            at: str | None = None) -> dict[str, Any]:
     handler = required_text(to, "--to")
-    override = optional_text(override_recusal)
+    override = optional_text(override_recusal, "--override-recusal")
 
     def work(c, when):
         require_status(c, "assign", "open")
@@ -203,7 +205,7 @@ def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_
             why = "the subject of the complaint" if handler == c["subject_staff"] else "marked as having a conflict"
             raise Refused(f"{handler} is {why} on {c['ref']} and must not handle it (回避, 粤农信联发〔2008〕250号 第十九条); "
                           f"give --override-recusal REASON to assign anyway")
-        changes = {"assignee": handler, "assignee_unit": optional_text(unit) or c["assignee_unit"]}
+        changes = {"assignee": handler, "assignee_unit": optional_text(unit, "--unit") or c["assignee_unit"]}
         return append_event(ledger, c, "assigned", when, changes,
                             recusal_override=override if handler in conflicted else None)
 
@@ -314,8 +316,8 @@ def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None) -> 
         "resolution": required_text(outcome.resolution, "--resolution"),
         "notified_via": NOTIFY_VIA.parse(outcome.notified_via),
         "compensation_fen": parse_amount(outcome.compensation),
-        "root_cause": optional_text(outcome.root_cause),
-        "rectification": optional_text(outcome.rectification),
+        "root_cause": optional_text(outcome.root_cause, "--root-cause"),
+        "rectification": optional_text(outcome.rectification, "--rectification"),
         "satisfaction": SATISFACTION.parse(outcome.satisfaction) if outcome.satisfaction else None,
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tsk.context import Ledger
-from tsk.errors import InvalidInput, NotFound
+from tsk.errors import InvalidInput, NotFound, echo
 from tsk.fields import REF_PATTERN
 from tsk.store import queries as q
 
@@ -13,7 +13,7 @@ from tsk.store import queries as q
 def load(ledger: Ledger, ref: str, *, lock: bool = False) -> dict[str, Any]:
     ref = ref.strip().upper()
     if not REF_PATTERN.match(ref):
-        raise InvalidInput(f"{ref!r} is not a complaint ref (like TS-2026-000123)")
+        raise InvalidInput(f"{echo(ref)} is not a complaint ref (like TS-2026-000123)")
     sql = q.COMPLAINT_BY_REF_LOCKED.format(for_update=ledger.store.for_update) if lock else q.COMPLAINT_BY_REF
     row = ledger.store.row(sql, {"ref": ref})
     if row is None:

@@ -40,7 +40,7 @@ from typing import Any
 
 from tsk import timeutil
 from tsk.context import Ledger
-from tsk.errors import InvalidInput
+from tsk.errors import InvalidInput, echo
 from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, SEVERITY, Vocab
 
@@ -86,7 +86,7 @@ HALF_YEAR_BY = ("kind", "channel", "category", "business-type", "cause", "severi
 def dimension(option: str) -> Dimension:
     key = option.strip().lower().replace("_", "-")
     if key not in DIMENSIONS:
-        raise InvalidInput(f"--by {option!r} is not one of: {', '.join(DIMENSIONS)}")
+        raise InvalidInput(f"--by {echo(option)} is not one of: {', '.join(DIMENSIONS)}")
     return DIMENSIONS[key]
 
 
@@ -106,7 +106,7 @@ def half_year(text: str) -> Period:
     """`2026H1` (1 January – 30 June) or `2026H2` (1 July – 31 December)."""
     found = re.fullmatch(r"(\d{4})\s*[Hh]([12])", text.strip())
     if not found:
-        raise InvalidInput(f"period {text!r} is not a half-year like 2026H1 or 2026H2")
+        raise InvalidInput(f"period {echo(text)} is not a half-year like 2026H1 or 2026H2")
     year, half = int(found[1]), int(found[2])
     if half == 1:
         return Period(dt.date(year, 1, 1), dt.date(year, 6, 30), f"{year}H1")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from tsk.errors import InvalidInput, NotFound
+from tsk.errors import InvalidInput, NotFound, echo
 
 
 class Setting(NamedTuple):
@@ -24,7 +24,7 @@ def _positive_int(key: str, text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise InvalidInput(f"{key} must be a whole number, not {text!r}") from None
+        raise InvalidInput(f"{key} must be a whole number, not {echo(text)}") from None
     if value < 1:
         raise InvalidInput(f"{key} must be at least 1, not {value}")
     return value
@@ -52,7 +52,7 @@ SETTINGS = {s.key: s for s in (
 
 def parse(key: str, text: str) -> Any:
     if key not in SETTINGS:
-        raise NotFound(f"no setting {key!r} (settings: {', '.join(SETTINGS)})")
+        raise NotFound(f"no setting {echo(key)} (settings: {', '.join(SETTINGS)})")
     return SETTINGS[key].parse(key, text)
 
 

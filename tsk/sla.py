@@ -22,7 +22,8 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from tsk.errors import InvalidInput
+from tsk.errors import InvalidInput, echo
+from tsk.timeutil import LONGEST_PERIOD
 from tsk.workdays import Calendar
 
 UNITS = {
@@ -61,12 +62,12 @@ class Period(NamedTuple):
         else:
             match = re.fullmatch(r"\s*(\d+)\s*([A-Za-z_\u4e00-\u9fff]+)\s*", str(value))
             if not match:
-                raise InvalidInput(f"{what}: {value!r} is not a period like '15 working_days' or '3 months'")
+                raise InvalidInput(f"{what}: {echo(value)} is not a period like '15 working_days' or '3 months'")
             amount, unit = int(match.group(1)), match.group(2)
         unit_key = UNITS.get(unit.lower().replace("-", "_").replace(" ", "_"))
-        if not isinstance(amount, int) or amount < 0 or unit_key is None:
+        if not isinstance(amount, int) or not 0 <= amount <= LONGEST_PERIOD or unit_key is None:
             raise InvalidInput(
-                f"{what}: {value!r} is not a period (a whole number of working_days, calendar_days, months or hours)"
+                f"{what}: {echo(value)} is not a period (a whole number up to {LONGEST_PERIOD:,} of working_days, calendar_days, months or hours)"
             )
         return cls(amount, unit_key)
 
@@ -126,7 +127,7 @@ class Policy(NamedTuple):
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidInput(f"{origin}: needs name, version and a [clocks] table ({exc})") from None
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
-            raise InvalidInput(f"{origin}: name {name!r} must be lower-case letters, digits, '-', '_' or '.'")
+            raise InvalidInput(f"{origin}: name {echo(name)} must be lower-case letters, digits, '-', '_' or '.'")
         missing = [c for c in ("ack", "resolution", "cap") if c not in clocks]
         if missing:
             raise InvalidInput(f"{origin}: [clocks] lacks {', '.join(missing)}")

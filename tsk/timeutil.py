@@ -9,9 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from tsk.errors import InvalidInput
+from tsk.errors import InvalidInput, echo
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+# The years of the dates tsk reads (docs/rules.md, Bad input): far enough inside the calendar's
+# own ends (years 1 to 9999) that no deadline, shift or range computed from them leaves it.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+LONGEST_PERIOD = 10_000  # units of a period or shift: 40 years of working days, 833 of months
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -35,10 +39,20 @@ def parse_date(text: str, *, what: str = "date") -> dt.date:
         return today() - dt.timedelta(days=1)
     if _DATE.match(value):
         try:
-            return dt.date.fromisoformat(value)
+            return in_range(dt.date.fromisoformat(value), text, what)
         except ValueError:
-            raise InvalidInput(f"{what} {text!r} is not a real date") from None
+            raise InvalidInput(f"{what} {echo(text)} is not a real date") from None
     return parse_datetime(text, what=what).date()
+
+
+class OutOfRange(InvalidInput):
+    """A real date, in a year tsk does not read."""
+
+
+def in_range(day: dt.date, text: str, what: str) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise OutOfRange(f"{what} {echo(text)} is out of range (years {FIRST_YEAR} to {LAST_YEAR})".lstrip())
+    return day
 
 
 def parse_datetime(text: str, *, what: str = "time") -> dt.datetime:
@@ -59,13 +73,16 @@ def parse_datetime(text: str, *, what: str = "time") -> dt.datetime:
         moment = dt.datetime.fromisoformat(candidate)
     except ValueError:
         if _DATE_TIME.match(value):
-            raise InvalidInput(f"{what} {text!r} is not a real date and time") from None
+            raise InvalidInput(f"{what} {echo(text)} is not a real date and time") from None
         raise InvalidInput(
-            f"{what} {text!r} is not a date or time (use 2026-11-23, '2026-11-23 14:05', ISO 8601, today or yesterday)"
+            f"{what} {echo(text)} is not a date or time (use 2026-11-23, '2026-11-23 14:05', ISO 8601, today or yesterday)"
         ) from None
+    in_range(moment.date(), text, what)  # before converting: the zone may carry it past year 1 or 9999
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA)
-    return moment.astimezone(CHINA).replace(microsecond=0)
+    moment = moment.astimezone(CHINA).replace(microsecond=0)
+    in_range(moment.date(), text, what)
+    return moment
 
 
 def to_text(moment: dt.datetime) -> str:

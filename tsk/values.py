@@ -13,8 +13,24 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from tsk import timeutil
-from tsk.errors import InvalidInput
-from tsk.fields import AMOUNT, DATE, ENUM, FLAG, ID_NUMBER, NAMES, PHONE, REF, REF_PATTERN, TEXT, TIME, WHOLE, Field
+from tsk.errors import InvalidInput, echo
+from tsk.fields import (
+    AMOUNT,
+    DATE,
+    EARLIEST_RECEIPT,
+    ENUM,
+    FLAG,
+    ID_NUMBER,
+    MAX_TEXT,
+    NAMES,
+    PHONE,
+    REF,
+    REF_PATTERN,
+    TEXT,
+    TIME,
+    WHOLE,
+    Field,
+)
 from tsk.vocab import Vocab
 
 
@@ -26,18 +42,35 @@ def required_text(value: str | None, what: str) -> str:
     text = (value or "").strip()
     if not text:
         raise InvalidInput(f"{what} must not be empty")
-    return text
+    return given_text(text, what)
 
 
-def optional_text(value: str | None) -> str | None:
+def optional_text(value: str | None, what: str = "text") -> str | None:
     text = (value or "").strip()
-    return text or None
+    return given_text(text, what) if text else None
+
+
+def given_text(text: str, what: str) -> str:
+    try:
+        return bounded(text)
+    except Invalid as exc:
+        raise InvalidInput(f"{what} {exc}") from None
+
+
+def bounded(text: str) -> str:
+    """Text that can be stored, exported and imported again: at most MAX_TEXT characters (a
+    CSV reader's field limit is 128 KB), no NUL (the baseline digest joins values with it)."""
+    if len(text) > MAX_TEXT:
+        raise Invalid(f"is {len(text):,} characters long, more than the {MAX_TEXT:,} a text may have")
+    if "\0" in text:
+        raise Invalid("contains a NUL character")
+    return text
 
 
 def text(value: Any) -> str:
     """Text; a JSON number is taken as its text."""
     if value.__class__ is str:
-        return value
+        return bounded(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     import json
@@ -48,7 +81,7 @@ def text(value: Any) -> str:
 def ref(value: Any) -> str:
     found = (value if value.__class__ is str else text(value)).upper()
     if not REF_PATTERN.match(found):
-        raise Invalid(f"{value!r} is not a complaint ref (like TS-2026-000123)")
+        raise Invalid(f"{echo(value)} is not a complaint ref (like TS-2026-000123)")
     return found
 
 
@@ -61,7 +94,7 @@ def enum(vocab: Vocab) -> Callable[[Any], str]:
         if found is None:
             found = spellings.get(str(value).lower())
             if found is None:
-                raise Invalid(f"{value!r} is not one of: {vocab.choices()}")
+                raise Invalid(f"{echo(value)} is not one of: {vocab.choices()}")
         return found
 
     return key
@@ -80,7 +113,7 @@ def whole(low: int, high: int | None = None) -> Callable[[Any], int]:
                     raise ValueError
                 found = int(value)
             except ValueError:
-                raise Invalid(f"{value!r} is not a whole number") from None
+                raise Invalid(f"{echo(value)} is not a whole number") from None
         if found < low or (high is not None and found > high):
             raise Invalid(f"{found} is out of range ({low}" + (f" to {high})" if high is not None else " or more)"))
         return found
@@ -94,7 +127,7 @@ _FLAGS = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
 def flag(value: Any) -> int:
     found = _FLAGS.get(str(value).lower())
     if found is None:
-        raise Invalid(f"{value!r} is not 0 or 1")
+        raise Invalid(f"{echo(value)} is not 0 or 1")
     return found
 
 
@@ -102,25 +135,39 @@ def stored_time(value: Any) -> str:
     """A time in its stored form (China time, to the second)."""
     if value.__class__ is str and len(value) == 25 and value[10] == "T" and value.endswith("+08:00"):
         try:  # already the stored form
-            dt.datetime.fromisoformat(value)
-            return value
+            if timeutil.FIRST_YEAR <= dt.datetime.fromisoformat(value).year <= timeutil.LAST_YEAR:
+                return value
         except ValueError:
             pass
     given = value if value.__class__ is str else text(value)
     try:
-        return timeutil.to_text(timeutil.parse_datetime(given))
+        return timeutil.to_text(timeutil.parse_datetime(given, what=""))
+    except timeutil.OutOfRange as exc:
+        raise Invalid(str(exc)) from None
     except InvalidInput:
-        raise Invalid(f"{given!r} is not a date and time (like 2026-11-23T14:05:00+08:00)") from None
+        raise Invalid(f"{echo(given)} is not a date and time (like 2026-11-23T14:05:00+08:00)") from None
 
 
 def stored_date(value: Any) -> str:
     if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
         try:
-            dt.date.fromisoformat(value)
+            timeutil.in_range(dt.date.fromisoformat(value), value, "")
             return value
+        except timeutil.OutOfRange as exc:
+            raise Invalid(str(exc)) from None
         except ValueError:
             pass
-    raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)")
+    raise Invalid(f"{echo(value)} is not a date (YYYY-MM-DD)")
+
+
+def receipt(received: str, now: str) -> str:
+    """A time of receipt (stored form) that can be true: not after `now`, not before
+    EARLIEST_RECEIPT (docs/rules.md, Recording a complaint). The caller names the value."""
+    if received > now:
+        raise Invalid("is in the future")
+    if received < EARLIEST_RECEIPT:
+        raise Invalid(f"is before {EARLIEST_RECEIPT}: not a plausible date of receipt")
+    return received
 
 
 # Patterns as text: compiled by `re` on first use, not on the start-up of `tsk add`.
@@ -136,7 +183,7 @@ def phone(value: Any) -> str:
         return given
     digits = re.sub(_PHONE_SEPARATORS, "", given)
     if not re.fullmatch(_PHONE, digits):
-        raise Invalid(f"{given!r} is not a phone number")
+        raise Invalid(f"{echo(given, PHONE)} is not a phone number")
     return digits
 
 
@@ -150,26 +197,31 @@ def id_number(value: Any) -> str:
     given = value if value.__class__ is str else text(value)
     number = given.strip().upper()
     if not re.fullmatch(_ID_NUMBER, number):
-        raise Invalid(f"{given!r} is not 18 characters (17 digits and a digit or X)")
+        raise Invalid(f"{echo(given, ID_NUMBER)} is not 18 characters (17 digits and a digit or X)")
     if not id_check_ok(number):
-        raise Invalid(f"{given!r} has a wrong check digit")
+        raise Invalid(f"{echo(given, ID_NUMBER)} has a wrong check digit")
     return number
 
 
+_STORED_YUAN = (2**63 - 1) // 100  # the most a 64-bit column of fen holds
+
+
 def amount_fen(value: Any, most: int | None = None) -> int:
-    """An amount in yuan, to the fen, as whole fen."""
+    """An amount in yuan, to the fen, as whole fen: up to `most` yuan, and always within the
+    64-bit column that stores it."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise Invalid(f"{value!r} is not an amount in yuan")
+        raise Invalid(f"{echo(value)} is not an amount in yuan")
     from decimal import Decimal, InvalidOperation  # here: start-up needs no decimals
 
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        raise Invalid(f"{value!r} is not an amount in yuan") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or (
-            most is not None and amount > most):
+        raise Invalid(f"{echo(value)} is not an amount in yuan") from None
+    # The range first: rounding 1e309 or 40 digits to the fen would pass Decimal's precision.
+    if not amount.is_finite() or not 0 <= amount <= (_STORED_YUAN if most is None else most) or (
+            amount != amount.quantize(Decimal("0.01"))):
         limit = "zero or more" if most is None else f"an amount from 0 to {most:,} yuan"
-        raise Invalid(f"{value!r} must be {limit}, to the fen")
+        raise Invalid(f"{echo(value)} must be {limit}, to the fen")
     return int(amount * 100)
 
 
@@ -179,12 +231,12 @@ def names(value: Any) -> str:
 
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except ValueError:
-            raise Invalid(f"{value!r} is not a JSON list of names") from None
+            value = json.loads(bounded(value))
+        except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
+            raise Invalid(f"{echo(value)} is not a JSON list of names") from None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise Invalid("expected a JSON list of names")
-    return names_text(value)
+    return bounded(names_text(value))
 
 
 def names_text(given: Iterable[str]) -> str:
@@ -219,14 +271,14 @@ def intake_value(field: Field, given: Any) -> Any:
     if kind == ENUM:
         return field.vocab.parse(given)  # type: ignore[union-attr]
     if kind == TEXT:
-        return required_text(given, field.words) if field.required else optional_text(given)
+        return required_text(given, field.words) if field.required else optional_text(given, field.words)
     if kind == TIME:
         return timeutil.to_text(timeutil.parse_datetime(given, what="--" + field.option)) if given else None
     if kind == NAMES:
-        return names_text(given) if given else None
+        return given_text(names_text(given), field.words) if given else None
     if kind in (WHOLE, FLAG):
         return int(given)  # the option's own type: a number, a switch
-    if optional_text(given) is None:
+    if not (given or "").strip():
         return None
     try:
         return check_of(field)(given)

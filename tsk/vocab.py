@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from tsk.errors import InvalidInput
+from tsk.errors import InvalidInput, echo
 
 
 class Vocab(NamedTuple):
@@ -41,7 +41,7 @@ class Vocab(NamedTuple):
         spellings = self.spellings()
         key = spellings.get(value) or spellings.get(value.lower())
         if key is None:
-            raise InvalidInput(f"{self.field} {text!r} is not one of: {self.choices()}")
+            raise InvalidInput(f"{self.field} {echo(text)} is not one of: {self.choices()}")
         return key
 
 

@@ -4,6 +4,7 @@ into `Error: …` on stderr and its exit code (README, Commands); no traceback r
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import sys
@@ -19,7 +20,7 @@ from typer.core import TyperGroup
 
 from tsk import __version__
 from tsk.cli.common import State, err
-from tsk.errors import TskError
+from tsk.errors import TskError, cut_values
 
 
 class TskGroup(TyperGroup):
@@ -27,6 +28,11 @@ class TskGroup(TyperGroup):
     error carries its code (TskError's, Click's), none is recognised by its name."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        given = kwargs.get("args", args[0] if args else None)
+        unreadable = not_text(sys.argv[1:] if given is None else list(given))
+        if unreadable:
+            err(f"Error: {unreadable} is not valid UTF-8 text")
+            sys.exit(2)
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]  # args never holds it
         except TskError as exc:
@@ -36,7 +42,7 @@ class TskGroup(TyperGroup):
             exc.show()
             sys.exit(exc.exit_code)
         except typer.TyperException as exc:  # Click's usage errors (exit 2) and the like
-            err(f"Error: {exc.format_message()}")
+            err(f"Error: {cut_values(exc.format_message())}")
             sys.exit(exc.exit_code)
         except typer.Abort:  # end of input at a prompt
             err("Error: aborted")
@@ -76,6 +82,28 @@ class Stopped(BaseException):
 def on_signal(signum: int, frame: Any) -> None:
     signal.signal(signum, signal.SIG_IGN)  # once: a second one must not cut the rollback short
     raise Stopped(signum)
+
+
+def not_text(argv: list[str]) -> str | None:
+    """What names the first argument (or ledger setting in the environment) that is not text:
+    bytes that are not UTF-8 reach Python as surrogate escapes, which neither SQLite nor the
+    terminal can take, and a NUL ends a C string. None when all are text."""
+    for i, arg in enumerate(argv):
+        if not _is_text(arg):
+            option = arg.split("=", 1)[0] if arg.startswith("-") else argv[i - 1] if i and argv[i - 1].startswith("-") else ""
+            return f"the value of {option}" if option.startswith("-") and _is_text(option) else f"argument {i + 1}"
+    for name in ("TSK_DB", "TSK_USER"):
+        if not _is_text(os.environ.get(name, "")):
+            return f"${name}"
+    return None
+
+
+def _is_text(arg: str) -> bool:
+    try:
+        arg.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\0" not in arg
 
 
 def is_server_database_error(exc: Exception) -> bool:

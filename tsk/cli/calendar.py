@@ -16,12 +16,14 @@ app = typer.Typer(no_args_is_help=True, help="Working days of the mainland-China
 
 DateArgument = Annotated[str, typer.Argument(metavar="DATE", help=f"{DATE_FORMS}.")]
 DatesArgument = Annotated[list[str], typer.Argument(metavar="DATE...", help="One or more dates, like 2026-11-23.")]
-YearArgument = Annotated[int, typer.Argument(metavar="YEAR", help="Like 2027.")]
+YearArgument = Annotated[int, typer.Argument(metavar="YEAR", help="Like 2027.", min=timeutil.FIRST_YEAR,
+                                                                  max=timeutil.LAST_YEAR)]
 
 
 @app.command("shift")
 def calendar_shift(ctx: typer.Context, date: DateArgument,
-                   n: Annotated[int, typer.Argument(metavar="N", help="Working days (negative: before).")]) -> None:
+                   n: Annotated[int, typer.Argument(metavar="N", help="Working days (negative: before).",
+                                                    min=-timeutil.LONGEST_PERIOD, max=timeutil.LONGEST_PERIOD)]) -> None:
     """Print the date N working days after DATE (DATE itself not counted)."""
     print(ledger_of(ctx).calendar.shift(timeutil.parse_date(date), n).isoformat())
 

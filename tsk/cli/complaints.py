@@ -28,6 +28,7 @@ from tsk.errors import InvalidInput, TskError
 from tsk.render import output
 
 app = typer.Typer()
+MAX_ROWS = 100_000_000  # what `--limit` takes: any more is all (and SQLite's LIMIT is a 64-bit integer)
 
 
 # -- recording complaints -------------------------------------------------------------------
@@ -123,7 +124,7 @@ def list_(
     category: CategoryFilter = None,
     since: SinceFilter = None,
     until: UntilFilter = None,
-    limit: Annotated[int, typer.Option(metavar="N", help="At most this many rows (0: all).")] = 0,
+    limit: Annotated[int, typer.Option(metavar="N", help="At most this many rows (0: all).", min=0, max=MAX_ROWS)] = 0,
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded).")] = False,
     fmt: FormatOption = "table",
 ) -> None:

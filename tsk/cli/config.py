@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tsk.cli.common import FormatOption, ledger_of
-from tsk.errors import NotFound
+from tsk.errors import NotFound, echo
 from tsk.render import output
 
 app = typer.Typer(help="Ledger settings.", invoke_without_command=True)
@@ -40,7 +40,7 @@ def config_get(ctx: typer.Context, key: KeyArgument) -> None:
     """Print one setting."""
     values = ledger_of(ctx).settings
     if key not in values:
-        raise NotFound(f"no setting {key!r} (settings: {', '.join(values)})")
+        raise NotFound(f"no setting {echo(key)} (settings: {', '.join(values)})")
     value = values[key]
     print(",".join(value) if isinstance(value, list) else value)
 

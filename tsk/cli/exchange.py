@@ -22,7 +22,7 @@ from tsk.cli.common import (
     err,
     ledger_of,
 )
-from tsk.errors import TskError
+from tsk.errors import TskError, named
 
 app = typer.Typer()
 
@@ -81,7 +81,7 @@ def _opened(path: str, name: str, flags: int) -> Iterator[TextIO]:
         with open(os.open(name, flags, 0o600), "w", encoding="utf-8", newline="") as out:
             yield out
     except OSError as exc:
-        raise TskError(f"cannot write {path}: {exc.strerror}") from None
+        raise TskError(f"cannot write {named(path)}: {exc.strerror}") from None
 
 
 @app.command("export")

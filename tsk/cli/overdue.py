@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from tsk import timeutil
 from tsk.cli.common import DATE_FORMS, EXIT_OVERDUE, FormatOption, ledger_of
 from tsk.render import output
 from tsk.render.output import Column
@@ -23,7 +24,8 @@ def overdue(
     ctx: typer.Context,
     as_of: AsOfOption = None,
     within: Annotated[Optional[int], typer.Option(
-        "--within", metavar="N", help="Also list clocks due within N working days after --as-of (0: due that day).")] = None,
+        "--within", metavar="N", help="Also list clocks due within N working days after --as-of (0: due that day).",
+        min=0, max=timeutil.LONGEST_PERIOD)] = None,
     fail: Annotated[bool, typer.Option("--fail", help="Exit 3 when any clock is past due.")] = False,
     fmt: FormatOption = "table",
 ) -> None:

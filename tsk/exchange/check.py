@@ -13,7 +13,7 @@ from typing import Any
 
 from tsk import fields, timeutil, values
 from tsk.context import Ledger
-from tsk.errors import NotFound
+from tsk.errors import NotFound, echo
 from tsk.exchange.read import NUL, Bad, Batch, CsvReader
 from tsk.fields import COMPUTED, REF_PATTERN, REQUIRED, ROW_COLUMNS, Field
 from tsk.values import Invalid
@@ -121,20 +121,22 @@ class Checker:
                     row[name] = check(value) if key is None else key
             for name in _TEXTS:
                 value = get(name)
-                row[name] = value if value is None or value.__class__ is str else values.text(value)
+                row[name] = None if value is None else values.text(value)
             for name, column, check, default in _OTHERS:
                 value = get(name)
                 row[column] = default if value is None else check(value)
         except Invalid as exc:
             value = get(name)
             if fields.BY_NAME[name].mask and value.__class__ is str and "*" in value:
-                raise Bad(name, f"{value!r} is masked: this file was exported without --show-pii and cannot be "
+                raise Bad(name, f"{echo(value)} is masked: this file was exported without --show-pii and cannot be "
                                 f"imported without losing the customer's data; export it again with --show-pii") from None
             raise Bad(name, str(exc)) from None
-        if row["received_at"] > self.now:
-            raise Bad("received_at", f"{row['received_at']} is in the future")
+        try:
+            values.receipt(row["received_at"], self.now)
+        except Invalid as exc:
+            raise Bad("received_at", f"{row['received_at']} {exc}") from None
         if self.units and row["unit"] not in self.units:
-            raise Bad("unit", f"{row['unit']!r} is not one of the ledger's units: {', '.join(sorted(self.units))}")
+            raise Bad("unit", f"{echo(row['unit'])} is not one of the ledger's units: {', '.join(sorted(self.units))}")
         if row["first_handler"] is None:
             row["first_handler"] = self.actor
         _check_lifecycle(row)
@@ -189,6 +191,7 @@ _STORED_TIME = re.compile(r".{10}T.{8}\+08:00", re.DOTALL)  # len 25, T at 10, +
 # The usual phone and ID number (what `values.phone` and `values.id_number` keep as they are).
 _PLAIN_PHONE = re.compile(r"[0-9]{5,20}")
 _PLAIN_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+_FIRST, _AFTER_LAST = f"{timeutil.FIRST_YEAR:04d}", f"{timeutil.LAST_YEAR + 1:04d}"  # stored times' year range, as text
 _CACHE_MAX = 50_000  # distinct values remembered per column
 NOT_GIVEN = -1  # never a valid number of a complaint; compared at C speed with the others
 _STRIP = str.strip
@@ -220,7 +223,7 @@ def _all_or_slow(results: Iterator[Any]) -> None:
 _KEPT_AS_READ: dict[str, tuple[bool, tuple[Callable[[str], Any], ...]]] = {
     fields.TEXT: (False, ()),
     fields.REF: (True, (REF_PATTERN.match,)),
-    fields.TIME: (False, (_STORED_TIME.fullmatch, dt.datetime.fromisoformat)),
+    fields.TIME: (False, (_STORED_TIME.fullmatch, dt.datetime.fromisoformat)),  # and within the years read
     fields.PHONE: (False, (_PLAIN_PHONE.fullmatch,)),
     fields.ID_NUMBER: (True, (_PLAIN_ID_NUMBER.fullmatch, values.id_check_ok)),
 }
@@ -249,6 +252,8 @@ class _Columns:
                     given = column if required else list(filter(None, column))
                     for test in tests:
                         _all_or_slow(map(test, given))
+                    if field.kind == fields.TIME and given and (min(given) < _FIRST or max(given) >= _AFTER_LAST):
+                        raise Slow  # a year tsk does not read
                 return column
             return kept_as_read
         # Values of few distinct kinds: each converted once, by the check of one record.
@@ -285,7 +290,7 @@ class _Columns:
         for name, column, check in self.plan:
             at = index.get(name)
             out[column] = check(blank if at is None else read[at])
-        if max(out["received_at"]) > checker.now:
+        if max(out["received_at"]) > checker.now or min(out["received_at"]) < fields.EARLIEST_RECEIPT:
             raise Slow
         if checker.units and not checker.units.issuperset(out["unit"]):
             raise Slow

@@ -20,7 +20,7 @@ from typing import IO
 
 from tsk.context import Ledger
 from tsk.exchange.check import Checker
-from tsk.exchange.read import CsvReader, ImportFailed, JsonArray, Source, jsonl_records, object_batches
+from tsk.exchange.read import CsvReader, ImportFailed, JsonArray, Source, jsonl_records, object_batches, text_limit
 from tsk.exchange.write import Refs, Writer, known_refs
 from tsk.store import queries as q
 
@@ -47,7 +47,7 @@ def import_file(ledger: Ledger, path: str, *, dry_run: bool = False, stdin: IO[b
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived objects and no cycles: the collector would only rescan them
     try:
-        with _bulk_journal(ledger, dry_run), _writing(ledger, dry_run) as in_transaction:
+        with text_limit(), _bulk_journal(ledger, dry_run), _writing(ledger, dry_run) as in_transaction:
             return _import(ledger, source, dry_run, in_transaction, progress)
     except UnicodeDecodeError:
         raise ImportFailed(source.name, [f"{source.name} is not UTF-8 text (save it as UTF-8, e.g. CSV UTF-8)"], 1) from None

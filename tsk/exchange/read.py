@@ -11,13 +11,14 @@ import os
 import re
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any
 
 from tsk import baseline
-from tsk.errors import TskError
-from tsk.fields import EXPORT_FIELDS, REQUIRED
+from tsk.errors import TskError, named
+from tsk.fields import EXPORT_FIELDS, MAX_TEXT, REQUIRED
 from tsk.render.output import from_spreadsheet
 
 BATCH = 5000
@@ -68,7 +69,7 @@ class Source:
     """The file (or stdin) as text, its format, and how far it has been read."""
 
     def __init__(self, path: str, stdin: IO[bytes] | None = None) -> None:
-        self.name = "stdin" if path == "-" else path
+        self.name = "stdin" if path == "-" else named(path)
         if path == "-":
             raw: Any = stdin if stdin is not None else sys.stdin.buffer
             self.size = None
@@ -77,7 +78,7 @@ class Source:
                 raw = open(path, "rb")  # noqa: SIM115 - closed in close()
                 self.size = os.fstat(raw.fileno()).st_size
             except OSError as exc:
-                raise TskError(f"cannot read {path}: {exc.strerror}") from None
+                raise TskError(f"cannot read {self.name}: {exc.strerror}") from None
         if not hasattr(raw, "peek"):
             raw = io.BufferedReader(raw)
         self.raw = raw
@@ -151,7 +152,9 @@ class _NulWatch:
 class CsvReader:
     def __init__(self, source: Source) -> None:
         self.reader = csv.reader(source.text)
-        header = next(self.reader, None)
+        self.name = source.name
+        with self._csv_errors():
+            header = next(self.reader, None)
         if header is None:
             raise ImportFailed(source.name, [f"{source.name} is empty: expected a header row of export columns"], 1)
         self.header = [h.strip() for h in header]
@@ -165,7 +168,11 @@ class CsvReader:
         afterwards, and only row by row when some record spans several lines."""
         reader = self.reader
         first = 0
-        while chunk := list(islice(reader, BATCH)):
+        while True:
+            with self._csv_errors():
+                chunk = list(islice(reader, BATCH))
+            if not chunk:
+                break
             start, end = self.read_lines + 1, reader.line_num
             self.read_lines = end
             if end - start + 1 == len(chunk):  # a line per row: the usual file
@@ -184,11 +191,34 @@ class CsvReader:
                 yield Batch(first, lines, rows=chunk)
                 first += len(chunk)
 
+    @contextmanager
+    def _csv_errors(self) -> Iterator[None]:
+        """What the csv module cannot read, named by its line: a value longer than a text may
+        be (its field limit is set to MAX_TEXT while importing: `text_limit`), or bad quoting."""
+        try:
+            yield
+        except csv.Error as exc:
+            where = f"{self.name} line {self.reader.line_num}"
+            problem = (f"a value is longer than the {MAX_TEXT:,} characters a text may have"
+                       if "field limit" in str(exc) else f"not readable as CSV: {exc}")
+            raise ImportFailed(self.name, [f"{where}: {problem}"], 1) from None
+
     def values(self, row: list[str]) -> dict[str, Any]:
         """One row as a record for the record-by-record checks."""
         if len(row) != len(self.header):
             return {"": Bad(None, f"{len(row)} values, the header has {len(self.header)}")}
         return {k: v.strip() or None for k, v in zip(self.header, row)}
+
+
+@contextmanager
+def text_limit() -> Iterator[None]:
+    """The csv reader refuses any value past MAX_TEXT characters, as it reads (no value checked
+    again: `values.bounded` for the other formats); its own limit again afterwards."""
+    before = csv.field_size_limit(MAX_TEXT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def line_breaks(value: str) -> int:
@@ -219,6 +249,8 @@ def jsonl_records(source: Source) -> Iterator[tuple[int, dict[str, Any]]]:
             value = json.loads(line)
         except ValueError as exc:
             raise ImportFailed(source.name, [f"{source.name} line {number}: not valid JSON: {exc}"], 1) from None
+        except RecursionError:
+            raise ImportFailed(source.name, [f"{source.name} line {number}: {TOO_DEEP}"], 1) from None
         yield number, _object_values(value)
 
 
@@ -232,6 +264,7 @@ def _object_values(value: Any) -> dict[str, Any]:
 
 
 _NONSPACE = re.compile(r"\S")
+TOO_DEEP = "not valid JSON for an import: nested deeper than Python's JSON parser goes (a record is one flat object)"
 
 
 class JsonArray:
@@ -280,6 +313,8 @@ class JsonArray:
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                raise self._fail(TOO_DEEP) from None
             except json.JSONDecodeError as exc:
                 if self._more(size):
                     size *= 2  # an object longer than what is buffered: read on

@@ -9,6 +9,7 @@ from array import array
 from collections import deque
 from itertools import compress, repeat
 from operator import itemgetter, lshift, not_, or_
+from typing import Any
 
 from tsk import baseline, history
 from tsk.context import Ledger
@@ -23,21 +24,26 @@ _REF_YEAR, _REF_SERIAL = itemgetter(slice(3, 7)), itemgetter(slice(8, None))  # 
 ANALYZE_AFTER = 10_000  # imported complaints that make the planner's statistics worth refreshing
 
 
+DENSE = 1 << 21  # numbers below this are kept in an array (16 MB a year at most), the rest in a dict
+
+
 class Refs:
     """The refs met so far in the file, in little memory: per year, an array indexed by the
-    ref's number holding where it was first met ((record number + 1) << 32 | line; 0: not yet);
-    and the highest number per year."""
+    ref's number holding where it was first met ((record number + 1) << 32 | line; 0: not yet),
+    numbers past DENSE (up to 999,999,999) in a dict; and the highest number per year."""
 
     def __init__(self) -> None:
         self.years: dict[int, array[int]] = {}
+        self.sparse: dict[int, dict[int, int]] = {}
         self.last: dict[int, int] = {}
 
     def meet(self, refs: list[str], numbers: list[int], lines: list[int]) -> list[tuple[int, int, int]]:
         """Record the refs; for those met before: (position in `refs`, number, line of the first)."""
         years = list(map(int, map(_REF_YEAR, refs)))
         serials = list(map(int, map(_REF_SERIAL, refs)))
-        if len(set(years)) == 1:  # the usual batch: one year, no ref met before, set at C speed
-            year, top = years[0], max(serials)
+        top = max(serials, default=0)
+        if len(set(years)) == 1 and top < DENSE:  # the usual batch: one year, no ref met before, set at C speed
+            year = years[0]
             met = self._year(year, top)
             if len(set(serials)) == len(serials) and not any(map(met.__getitem__, serials)):
                 first_met = map(or_, map(lshift, map((1).__add__, numbers), repeat(32)), lines)
@@ -47,11 +53,12 @@ class Refs:
                 return []
         again = []
         for i, (year, n) in enumerate(zip(years, serials)):
-            met = self._year(year, n)
-            if met[n]:
-                again.append((i, (met[n] >> 32) - 1, met[n] & 0xFFFFFFFF))
+            seen: Any = self._year(year, n) if n < DENSE else self.sparse.setdefault(year, {})
+            first = seen[n] if n < DENSE else seen.get(n, 0)
+            if first:
+                again.append((i, (first >> 32) - 1, first & 0xFFFFFFFF))
                 continue
-            met[n] = (numbers[i] + 1) << 32 | lines[i]
+            seen[n] = (numbers[i] + 1) << 32 | lines[i]
             if n > self.last.get(year, 0):
                 self.last[year] = n
         return again

@@ -17,7 +17,7 @@ from typing import Any
 from tsk import timeutil, views
 from tsk.clocks import past_due
 from tsk.context import Ledger
-from tsk.errors import InvalidInput
+from tsk.errors import InvalidInput, echo
 from tsk.fields import yuan
 from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, LEVEL, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS
@@ -269,9 +269,9 @@ def render(ledger: Ledger, ref: str, form: str, fmt: str = "md", show_pii: bool 
 
     kind = FORMS.get(form.strip().lower())
     if kind is None:
-        raise InvalidInput(f"--form {form!r} is not one of: handling (客户投诉处理表), supervision (客户投诉处理督办表)")
+        raise InvalidInput(f"--form {echo(form)} is not one of: handling (客户投诉处理表), supervision (客户投诉处理督办表)")
     if fmt not in ("md", "html"):
-        raise InvalidInput(f"a form is printed as md or html, not {fmt!r}")
+        raise InvalidInput(f"a form is printed as md or html, not {echo(fmt)}")
     complaint = load(ledger, ref)
     if show_pii:
         from tsk.listing import record_pii_view

@@ -17,7 +17,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from tsk.errors import InvalidInput, TskError
+from tsk.errors import InvalidInput, TskError, echo
 
 Params = Mapping[str, Any] | Sequence[Any]
 # The schema version this tsk writes: the last of tsk.store.schema.MIGRATIONS (a test holds them
@@ -146,7 +146,7 @@ class SqlAlchemyStore:
 
     def __init__(self, url: str) -> None:
         try:
-            from sqlalchemy import create_engine, text
+            from sqlalchemy import create_engine, make_url, text
             from sqlalchemy.exc import SQLAlchemyError
         except ImportError:  # pragma: no cover - a declared dependency
             raise TskError("SQLAlchemy is needed for a database URL") from None
@@ -156,6 +156,12 @@ class SqlAlchemyStore:
             raise InvalidInput(f"unsupported database URL {url.split('://')[0]}://… (use a file path or postgresql://)")
         self._text = text
         self._error = SQLAlchemyError
+        try:
+            _ = make_url(url).port  # a malformed URL (an unclosed [, a port past 65535) raises ValueError here
+        except (ValueError, self._error) as exc:
+            # Not the URL nor the parser's message: either may hold the password.
+            raise InvalidInput("--db is not a database URL that can be read (like postgresql://user@host:5432/tsk): "
+                               f"its {'host or port' if isinstance(exc, ValueError) else 'form'} is malformed") from None
         try:
             self.engine = create_engine(url, pool_size=1, max_overflow=2)
             self._autocommit = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
@@ -261,7 +267,7 @@ def _secure_file(path: str, shown: str, warn: Callable[[str], None] | None) -> b
         _create_private_file(Path(path), shown)
         return False
     except OSError as exc:
-        raise TskError(f"cannot open the ledger {shown}: {exc.strerror}") from None
+        raise TskError(f"cannot open the ledger {echo(shown)}: {exc.strerror}") from None
     if mode & 0o077:
         _make_private(path, shown, warn)
     else:
@@ -325,4 +331,4 @@ def _create_private_file(path: Path, shown: str | None = None) -> None:
             folder.mkdir(mode=PRIVATE_FOLDER)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
     except OSError as exc:
-        raise TskError(f"cannot create the ledger {shown or path}: {exc.strerror}") from None
+        raise TskError(f"cannot create the ledger {echo(shown or str(path))}: {exc.strerror}") from None

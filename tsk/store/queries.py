@@ -129,8 +129,13 @@ def list_complaints(where: str, limit: int) -> str:
             + (" LIMIT :limit" if limit else ""))
 
 
+# Refs in the order a reader expects: by year, then number (TS-2026-999999 before
+# TS-2026-1000000, which text order would put after TS-2026-100000).
+REF_ORDER = "substr(ref, 1, 8), length(ref), ref"
+
+
 def export_complaints(where: str) -> str:
-    return f"SELECT * FROM complaint{where} ORDER BY ref"
+    return f"SELECT * FROM complaint{where} ORDER BY {REF_ORDER}"
 
 
 # -- reports (tsk.reports): counts over the complaints received in [:since, :until) ---------
