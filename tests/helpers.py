@@ -35,3 +35,37 @@ def command_paths() -> list[list[str]]:
         subcommands = getattr(command, "commands", {})
         paths += [[name, sub] for sub in subcommands] if subcommands else [[name]]
     return paths
+
+
+# The complaint most tests start from: a phone complaint about a counter clerk, received on
+# Monday 3 August 2026 (its clocks all inside 2026's published calendar).
+RECEIVED = "2026-08-03 10:00"
+BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
+        "--cause", "service-quality", "--unit", "城关支行", "--summary", "柜员态度差"]
+
+
+def add(tsk, received: str = RECEIVED, *extra: str) -> str:
+    """`tsk add` of the usual complaint (`extra` adds or overrides options); its ref."""
+    import json
+
+    run = tsk(["add", *BASE, "--received", received, *extra, "--format", "json"])
+    assert run.exit_code == 0, run.stderr
+    return json.loads(run.stdout)["ref"]
+
+
+def ok(tsk, argv: list[str]):
+    """A command that must succeed."""
+    run = tsk(argv)
+    assert run.exit_code == 0, (argv, run.stderr)
+    return run
+
+
+def sql(path: str, statement: str, params=()) -> list[tuple]:
+    """A statement run straight on the ledger file, as someone editing it behind tsk's back would."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        return conn.execute(statement, params).fetchall()
+    finally:
+        conn.close()

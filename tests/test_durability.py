@@ -5,30 +5,14 @@ the counter and above every ref the ledger holds, whatever set the counter back.
 from __future__ import annotations
 
 import gc
-import json
 import shutil
 import sqlite3
 from pathlib import Path
 
+from helpers import add, sql
+
 from tsk.context import Ledger
 from tsk.exchange.imports import import_file
-
-BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
-        "--cause", "service-quality", "--unit", "城关支行", "--summary", "柜员态度差"]
-
-
-def add(tsk, received: str = "2026-08-03 10:00") -> str:
-    run = tsk(["add", *BASE, "--received", received, "--format", "json"])
-    assert run.exit_code == 0, run.stderr
-    return json.loads(run.stdout)["ref"]
-
-
-def sql(path: str, statement: str, params=()) -> list[tuple]:
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        return conn.execute(statement, params).fetchall()
-    finally:
-        conn.close()
 
 
 def verify(tsk) -> tuple[int, str]:

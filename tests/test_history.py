@@ -8,6 +8,7 @@ import json
 import sqlite3
 
 import pytest
+from helpers import ok
 
 from tsk import history, integrity, records
 from tsk.context import Ledger
@@ -22,12 +23,6 @@ def add(tsk, received: str = "2026-08-03 10:00", *extra: str) -> str:
     run = tsk(["add", *BASE, "--phone", phone, "--received", received, *extra, "--format", "json"])
     assert run.exit_code == 0, run.stderr
     return json.loads(run.stdout)["ref"]
-
-
-def ok(tsk, argv: list[str]):
-    run = tsk(argv)
-    assert run.exit_code == 0, (argv, run.stderr)
-    return run
 
 
 def show(tsk, ref: str) -> dict:

@@ -8,32 +8,9 @@ digest."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
-
-BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
-        "--cause", "service-quality", "--unit", "城关支行", "--summary", "柜员态度差"]
-
-
-def add(tsk, received: str = "2026-08-03 10:00") -> str:
-    run = tsk(["add", *BASE, "--received", received, "--format", "json"])
-    assert run.exit_code == 0, run.stderr
-    return json.loads(run.stdout)["ref"]
-
-
-def ok(tsk, argv: list[str]):
-    run = tsk(argv)
-    assert run.exit_code == 0, (argv, run.stderr)
-    return run
-
-
-def sql(path: str, statement: str, params=()) -> list[tuple]:
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        return conn.execute(statement, params).fetchall()
-    finally:
-        conn.close()
+from helpers import add, ok, sql
 
 
 def digest(tsk) -> str:
