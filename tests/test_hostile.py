@@ -1,5 +1,5 @@
 """Hostile input, case by case (docs/rules.md, Bad input): each of these was a Python traceback
-or an error echoing a whole value; each is now one `Error:` line, an exit code of CLI.md, and
+or an error echoing a whole value; each is now one `Error:` line, a documented exit code (README, Commands), and
 a ledger left as it was. tests/test_fuzz.py looks for more of them."""
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from tsk.errors import NotFound, echo
 from tsk.store import queries as q
-from tsk.store.db import SCHEMA_VERSION, Store, open_store, resolve_location
+from tsk.store.db import SCHEMA_VERSION, Store, open_store, resolve_location, schema_version
 
 if TYPE_CHECKING:  # loaded on first use: a listing needs neither policies nor the calendar
     from tsk.sla import Policy
@@ -42,7 +42,7 @@ class Ledger:
     def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None) -> Ledger:
         notes: list[str] = []
         store = open_store(resolve_location(location), warn=warn or notes.append)
-        if store.schema_version() != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
+        if schema_version(store) != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
             from tsk.store.schema import ensure_schema
 
             ensure_schema(store)

@@ -13,8 +13,8 @@ from typing import Any
 
 from tsk import baseline, history
 from tsk.context import Ledger
-from tsk.exchange.check import ROW_COLUMNS
 from tsk.exchange.read import BATCH
+from tsk.fields import ROW_COLUMNS
 from tsk.store import queries as q
 from tsk.store import state
 

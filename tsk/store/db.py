@@ -126,10 +126,6 @@ class SqliteStore:
     def has_table(self, name: str) -> bool:
         return self.row("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = :n", {"n": name}) is not None
 
-    def schema_version(self) -> int:
-        """The ledger's schema version; 0 for a new ledger."""
-        return (self.value(SCHEMA_VERSION_SQL) or 0) if self.has_table("schema_migration") else 0
-
     def lock_ledger(self) -> None:
         """Serialise schema changes: BEGIN IMMEDIATE has already taken the write lock."""
 
@@ -216,10 +212,6 @@ class SqlAlchemyStore:
     def has_table(self, name: str) -> bool:
         return self.value("SELECT to_regclass(:n) IS NOT NULL", {"n": name}) is True
 
-    def schema_version(self) -> int:
-        """The ledger's schema version; 0 for a new ledger."""
-        return (self.value(SCHEMA_VERSION_SQL) or 0) if self.has_table("schema_migration") else 0
-
     def lock_ledger(self) -> None:
         self.value("SELECT pg_advisory_xact_lock(7301)")
 
@@ -229,6 +221,11 @@ class SqlAlchemyStore:
 
 
 Store = SqliteStore | SqlAlchemyStore
+
+
+def schema_version(store: Store) -> int:
+    """The ledger's schema version, on either driver; 0 for a new ledger."""
+    return (store.value(SCHEMA_VERSION_SQL) or 0) if store.has_table("schema_migration") else 0
 
 
 def open_store(location: str, warn: Callable[[str], None] | None = None) -> Store:

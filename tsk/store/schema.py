@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from tsk import timeutil
 from tsk.errors import TskError
-from tsk.store.db import Store
+from tsk.store.db import Store, schema_version
 
 
 class Migration(NamedTuple):
@@ -74,7 +74,7 @@ CURRENT_VERSION = MIGRATIONS[-1].version
 
 def ensure_schema(store: Store) -> None:
     """Create or upgrade the ledger's schema if needed; cheap when it is current."""
-    version = store.schema_version()
+    version = schema_version(store)
     if version == CURRENT_VERSION:
         return
     if version and version > CURRENT_VERSION:
@@ -82,7 +82,7 @@ def ensure_schema(store: Store) -> None:
     with store.transaction():
         store.lock_ledger()
         # Another process may have created or upgraded it while we waited for the lock.
-        version = store.schema_version()
+        version = schema_version(store)
         if not version:
             _create(store)
             return
