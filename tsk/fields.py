@@ -69,7 +69,13 @@ EARLIEST_RECEIPT = "1990-01-01"
 MAX_TEXT = 10_000  # characters of any one text, given or imported: a long letter; far below CSV's 128 KB field limit
 # TS-YYYY-NNNNNN: six digits at least, up to 999,999,999 a year (past 999,999 after an import
 # of high refs), no leading zero beyond six digits, so each number has one ref.
-REF_PATTERN = re.compile(r"^TS-\d{4}-\d{6}$")
+REF_PATTERN = re.compile(r"^TS-\d{4}-(?:\d{6}|[1-9]\d{6,8})$")
+
+
+def ref_of(year: int, number: int) -> str:
+    """The ref of a year's number: TS-2026-000123, TS-2026-1000000."""
+    return f"TS-{year}-{number:06d}"
+
 CUSTOMER = "customer_"  # the customer's fields: one object in `show` JSON, flattened in exports
 
 

@@ -31,6 +31,7 @@ from tsk import baseline
 from tsk.admin import effects
 from tsk.chain import canonical
 from tsk.context import Ledger
+from tsk.fields import ref_of
 from tsk.history import BOOKKEEPING, event_hash
 from tsk.overdue import lapse_recorded
 from tsk.store import queries as q
@@ -154,9 +155,11 @@ def _missing_refs(store, audits: list[dict]) -> list[str]:
     """Every number up to a year's counter was issued, by `add` (1, 2, 3… with no gap: a failed
     `add` rolls its number back) or by an import, except those an import passed over (its
     `gaps`: never issued); each must be in the ledger, and no other. So a complaint deleted with
-    all its events leaves a hole, whoever issued it, and a counter set back shows."""
-    gaps: dict[int, set[int]] = defaultdict(set)
-    imported: dict[int, list[list[int]]] = defaultdict(list)  # runs: an import of a million refs is a few
+    all its events leaves a hole, whoever issued it, and a counter set back shows. Numbers are
+    handled as runs (`state.subtract`), never one by one up to the counter: an import may bring
+    TS-2026-123456789."""
+    gaps: dict[int, list] = defaultdict(list)
+    imported: dict[int, list] = defaultdict(list)  # runs: an import of a million refs is a few
     for row in audits:
         if row["action"] not in ("import", state.BASELINE):
             continue
@@ -165,36 +168,37 @@ def _missing_refs(store, audits: list[dict]) -> list[str]:
         except ValueError:
             continue  # named by _check_audit
         for year, runs in details.get("gaps", {}).items():
-            gaps[int(year)] |= state.numbers(runs)
+            gaps[int(year)].extend(runs)
         for year, runs in details.get("refs", {}).items():
             imported[int(year)].extend(runs)
     counters = {row["year"]: row["last"] for row in store.rows(q.REF_COUNTERS)}
     years = sorted(counters.keys() | {int(r["year"]) for r in store.rows(q.REF_YEARS) if r["year"].isdigit()})
     problems = []
     for year in years:
-        last, never = counters.get(year, 0), state.outside(gaps[year], imported[year])
+        last, never = counters.get(year, 0), state.subtract(gaps[year], imported[year])
         bounds = state.year_bounds(year)
         if not never and store.value(q.COUNT_REFS_OF_YEAR, bounds) == last:
-            highest = store.value(q.HIGHEST_REF, bounds)
+            highest = store.value(q.HIGHEST_REF_BY_NUMBER, bounds)
             if highest is None or state.ref_number(highest) <= last:
                 continue
-        present = {state.ref_number(r["ref"]) for r in store.rows(q.REFS_OF_YEAR, bounds)}
-        above = sorted(n for n in present if n > last)
+        present = state.ranges(sorted(state.ref_number(r["ref"]) for r in store.rows(q.REFS_OF_YEAR, bounds)))
+        above = state.subtract(present, [[0, last]])
         if above:
             problems.append(f"ref counter of {year} is {last}, below {_refs(year, above)} held in the ledger "
                             "(the counter set back?)")
-        missing = [n for n in range(1, last + 1) if n not in present and n not in never]
+        missing = state.subtract([[1, last]], present + never) if last else []
         if missing:
             problems.append(f"{_refs(year, missing)}: issued but missing from the ledger (deleted with its history?)")
-        unissued = sorted(present & never)
+        unissued = state.common(present, never)
         if unissued:
             problems.append(f"{_refs(year, unissued)}: in the ledger but never issued (an import passed over it)")
     return problems
 
 
-def _refs(year: int, numbers: list[int]) -> str:
-    shown = ", ".join(f"TS-{year}-{n:06d}" for n in numbers[:5])
-    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+def _refs(year: int, runs: list[list[int]]) -> str:
+    shown = ", ".join(ref_of(year, n) for n in state.firsts(runs, 5))
+    more = state.count(runs) - 5
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def _check(complaint: dict, history: list[dict]) -> tuple[list[str], list[dict]]:

@@ -140,7 +140,7 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
     with ledger.store.transaction():
         earlier = _recent_decision(ledger, row, received)
         row["repeat_of"] = earlier["ref"] if earlier else None
-        row["ref"] = f"TS-{received.year}-{next_ref_number(ledger.store, received.year):06d}"
+        row["ref"] = fields.ref_of(received.year, next_ref_number(ledger.store, received.year))
         columns = [c for c in row if c not in BOOKKEEPING]
         complaint_id = ledger.store.value(q.insert_complaint([*columns, "event_count", "history_head"]),
                                           {**row, "event_count": 0, "history_head": ""})

@@ -8,7 +8,7 @@ import os
 from array import array
 from collections import deque
 from itertools import compress, repeat
-from operator import itemgetter, lshift, not_, or_
+from operator import itemgetter, lshift, or_
 from typing import Any
 
 from tsk import baseline, history
@@ -140,11 +140,14 @@ class Writer:
         from tsk.admin import audit
 
         refs, gaps = {}, {}
-        for year, found in sorted(met.years.items()):
-            refs[str(year)] = state.ranges(list(compress(range(len(found)), found)))
-            floor, top = self.counters.get(year, 0), last_refs[year]
+        for year, top in sorted(last_refs.items()):
+            found = met.years.get(year, array("Q"))
+            runs = state.merged(state.ranges(list(compress(range(len(found)), found)))
+                                + state.ranges(sorted(met.sparse.get(year, {}))))
+            refs[str(year)] = runs
+            floor = self.counters.get(year, 0)
             if top > floor:
-                gaps[str(year)] = state.ranges(list(compress(range(floor + 1, top + 1), map(not_, found[floor + 1:top + 1]))))
+                gaps[str(year)] = state.subtract([[floor + 1, top]], runs)
         audit(self.ledger, "import", {"source": self.source, "count": self.written,
                                       "max_ref": {str(year): last for year, last in sorted(last_refs.items())},
                                       "refs": refs, "gaps": {year: runs for year, runs in gaps.items() if runs}})

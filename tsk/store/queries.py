@@ -53,8 +53,12 @@ INSERT INTO ref_counter (year, last) VALUES (:year, :floor + 1)
 ON CONFLICT (year) DO UPDATE SET last = CASE WHEN ref_counter.last < :floor THEN :floor ELSE ref_counter.last END + 1
 RETURNING last
 """
-# The year's highest ref (:lo = 'TS-2026-', :hi = 'TS-2026.'): one seek of the ref index.
+# The year's highest ref (:lo = 'TS-2026-', :hi = 'TS-2026.'): one seek of the ref index. Read
+# as text, so exact among six-digit refs; a longer one comes only from an import, which
+# raises the counter past it (tsk.exchange.write), and the unique ref refuses a clash.
 HIGHEST_REF = "SELECT max(ref) FROM complaint WHERE ref >= :lo AND ref < :hi"
+# The same by number, for `verify`: it reads the whole year (it reads every complaint anyway).
+HIGHEST_REF_BY_NUMBER = "SELECT ref FROM complaint WHERE ref >= :lo AND ref < :hi ORDER BY length(ref) DESC, ref DESC LIMIT 1"
 RAISE_REF_COUNTER = """
 INSERT INTO ref_counter (year, last) VALUES (:year, :last)
 ON CONFLICT (year) DO UPDATE SET last = CASE WHEN ref_counter.last < excluded.last THEN excluded.last ELSE ref_counter.last END

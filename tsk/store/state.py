@@ -10,9 +10,8 @@ its events; `tsk verify` holds them to it (`tsk.integrity`).
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, compress
+from itertools import compress
 from operator import ne
 from typing import Any
 
@@ -114,13 +113,50 @@ def ranges(numbers: Sequence[int]) -> list[list[int]]:
     return [[numbers[s], numbers[e - 1]] for s, e in zip([0, *breaks], [*breaks, len(numbers)])]
 
 
-def numbers(runs: Sequence[Sequence[int]]) -> set[int]:
-    return {n for first, last in runs for n in range(first, last + 1)}
+def merged(runs: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Runs sorted, overlapping or touching ones joined: [[5, 7], [1, 3], [4, 4]] -> [[1, 7]]."""
+    out: list[list[int]] = []
+    for first, last in sorted(map(tuple, runs)):
+        if out and first <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], last)
+        else:
+            out.append([first, last])
+    return out
 
 
-def outside(found: set[int], runs: Sequence[Sequence[int]]) -> set[int]:
-    """The numbers of `found` in none of `runs` (without spelling the runs out)."""
-    ordered = sorted(map(tuple, runs))
-    firsts = [first for first, _ in ordered]
-    reach = list(accumulate((last for _, last in ordered), max))  # the furthest any run so far goes
-    return {n for n in found if not (i := bisect_right(firsts, n)) or reach[i - 1] < n}
+def subtract(runs: Sequence[Sequence[int]], holes: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The numbers of `runs` in none of `holes`, as runs: neither is spelt out, so a year whose
+    refs reach 999,999,999 costs as little as one that stops at 10."""
+    holes = merged(holes)
+    out, i = [], 0
+    for first, last in merged(runs):
+        while i < len(holes) and holes[i][1] < first:
+            i += 1
+        low, j = first, i
+        while j < len(holes) and holes[j][0] <= last:
+            if holes[j][0] > low:
+                out.append([low, holes[j][0] - 1])
+            low = max(low, holes[j][1] + 1)
+            j += 1
+        if low <= last:
+            out.append([low, last])
+    return out
+
+
+def common(runs: Sequence[Sequence[int]], others: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The numbers in both, as runs."""
+    return subtract(runs, subtract(runs, others))
+
+
+def count(runs: Sequence[Sequence[int]]) -> int:
+    return sum(last - first + 1 for first, last in runs)
+
+
+def firsts(runs: Sequence[Sequence[int]], n: int) -> list[int]:
+    """The first `n` numbers of ascending runs."""
+    out: list[int] = []
+    for first, last in runs:
+        out.extend(range(first, min(last, first + n - len(out) - 1) + 1))
+        if len(out) >= n:
+            break
+    return out
