@@ -214,13 +214,13 @@ def test_each_imported_complaint_has_one_imported_event_holding_the_rows_digest(
     events = events_of(other, filled[0])
     assert [(seq, action) for seq, action, _ in events] == [(1, "imported")]
     details = json.loads(events[0][2])
-    assert sorted(details) == ["baseline", "source"] and details["source"] == "all.csv"
+    assert sorted(details) == [baseline.KEY, "source"] and details["source"] == "all.csv"
     with sqlite3.connect(other) as db:
         db.row_factory = sqlite3.Row
         row = dict(db.execute("SELECT * FROM complaint WHERE ref = ?", (filled[0],)).fetchone())
         event = dict(db.execute("SELECT * FROM event WHERE complaint_id = ?", (row["id"],)).fetchone())
     assert row["summary"] == TRICKY and row["compensation_fen"] == 1999 and row["customer_email"] is None
-    assert details["baseline"] == baseline.digest(row)
+    assert details[baseline.KEY] == baseline.digest(row)
     assert event["actor"] == "migrator" and event["prev_hash"] == ""
     assert event["details"] == history.canonical(details)
     assert event["hash"] == history.event_hash("", filled[0], event) == row["history_head"]
@@ -584,7 +584,7 @@ def test_imported_events_and_digests_are_lifecycles_and_baselines_for_awkward_te
         writer = import_write.Writer(ledger, "/某处/文件, 1.csv", ledger_empty=True)
         details, hashes = writer.events(columns["ref"], digests)
     for row, text, digest, link in zip(rows, details, digests, hashes):
-        assert text == history.canonical({"baseline": digest, "source": "文件, 1.csv"})
+        assert text == history.canonical({baseline.KEY: digest, "source": "文件, 1.csv"})
         event = {"seq": 1, "at": writer.now, "recorded_at": writer.now, "actor": 'actor "q"\n', "action": "imported",
                  "details": text}
         assert link == history.event_hash("", row["ref"], event)
@@ -593,7 +593,7 @@ def test_imported_events_and_digests_are_lifecycles_and_baselines_for_awkward_te
 
 def test_the_baseline_columns_are_the_stored_columns():
     """A new column must be thought about: imported rows would carry it outside their digest."""
-    assert sorted(baseline.BASELINE_COLUMNS) == sorted(import_check.ROW_COLUMNS)
+    assert sorted(baseline.FORMATS[baseline.KEY]) == sorted(import_check.ROW_COLUMNS)
     from tsk.store.models import Complaint
 
     integers = {c.name for c in Complaint.__table__.columns if c.type.python_type is int} - {"id", "event_count"}

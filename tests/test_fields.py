@@ -26,14 +26,17 @@ EXPORT_HEADER = (
     "policy_version", "customer_email", "customer_address", "summary", "demand", "referred_by", "referral_ref",
     "direct", "repeat_of", "is_group", "conflicts", "first_handler", "assignee_unit", "acked_at", "reported_at",
     "reopened", "notified_via", "reason",
+    "emergency", "late_entry", "lapsed", "referral_due", "form_due", "form_at", "supervision_due", "supervised_at",
+    "supervising_unit",
 )
 # The keys of `tsk show --format json`, in order (the customer's in one object).
 SHOW_KEYS = [
     "ref", "status", "kind", "channel", "category", "business_type", "cause", "severity", "level", "received_at",
     "customer", "group_size", "unit", "subject_staff", "assignee", "assignee_unit", "first_handler", "policy",
-    "policy_version", "ack_due", "acked_at", "due", "cap_due", "report_due", "reported_at", "extended_days",
+    "policy_version", "ack_due", "acked_at", "form_due", "form_at", "supervision_due", "supervised_at",
+    "supervising_unit", "due", "cap_due", "report_due", "reported_at", "extended_days",
     "closed_at", "result", "resolution", "compensation", "root_cause", "rectification", "satisfaction",
-    "notified_via", "reason", "summary", "demand", "referred_by", "referral_ref", "repeat_of", "conflicts",
+    "notified_via", "reason", "summary", "demand", "referred_by", "referral_ref", "referral_due", "repeat_of", "conflicts",
     "reopened", "flags",
 ]
 ID_A = "11010519491231002X"  # GB 11643 example, valid check digit
@@ -60,7 +63,7 @@ def test_the_stored_columns_are_the_export_with_compensation_in_fen_and_without_
     assert fields.ROW_COLUMNS == tuple("compensation_fen" if f == "compensation" else f
                                        for f in EXPORT_HEADER if f != "flags")
     assert fields.NUMERIC_COLUMNS == {"level", "group_size", "extended_days", "compensation_fen", "policy_version",
-                                      "direct", "is_group", "reopened"}
+                                      "direct", "is_group", "reopened", "emergency", "late_entry", "lapsed"}
 
 
 def test_show_json_keeps_its_keys_in_order():

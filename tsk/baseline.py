@@ -11,8 +11,9 @@ null is empty text (an import stores empty as null), a number its decimal digits
 text never holds NUL (the import refuses it), so the joined text splits back into the same
 values and no two different rows share it.
 
-BASELINE_COLUMNS is a format, frozen: adding a column to the complaint table does not change
-it (a test fails until the new column is thought about, and a new format gets a new key).
+Each list of columns is a format, frozen under its key: adding a column to the complaint table
+does not change one (a test fails until the new column is thought about), a new format gets a
+new key. Imports write the newest (KEY); `tsk verify` reads the key an event holds (FORMATS).
 """
 
 from __future__ import annotations
@@ -24,9 +25,7 @@ from typing import Any
 
 from tsk.fields import NUMERIC_COLUMNS
 
-KEY = "baseline"  # the imported event's details key holding the digest
-
-BASELINE_COLUMNS = (
+V1_COLUMNS = (
     "ref", "status", "kind", "channel", "category", "business_type", "cause", "severity", "level",
     "received_at", "customer_name", "customer_phone", "customer_id_number", "group_size", "unit",
     "subject_staff", "assignee", "policy", "ack_due", "due", "cap_due", "report_due", "extended_days",
@@ -35,15 +34,25 @@ BASELINE_COLUMNS = (
     "direct", "repeat_of", "is_group", "conflicts", "first_handler", "assignee_unit", "acked_at", "reported_at",
     "reopened", "notified_via", "reason",
 )
+# Schema v6: the timeliness columns (tsk.store.models).
+BASELINE_COLUMNS = (*V1_COLUMNS, "emergency", "late_entry", "lapsed", "referral_due", "form_due", "form_at",
+                    "supervision_due", "supervised_at", "supervising_unit")
+FORMATS = {"baseline": V1_COLUMNS, "baseline2": BASELINE_COLUMNS}  # the imported event's details key: its columns
+KEY = "baseline2"  # the format imports write
 SEPARATOR = "\x00"
 
 _HEXDIGEST = methodcaller("hexdigest")
 _UTF8 = methodcaller("encode", "utf-8")
 
 
-def digest(row: Mapping[str, Any]) -> str:
+def key_of(details: Mapping[str, Any]) -> str | None:
+    """The baseline format an event's details hold, if any."""
+    return next((key for key in FORMATS if key in details), None)
+
+
+def digest(row: Mapping[str, Any], key: str = KEY) -> str:
     """The baseline digest of a row as read from the ledger (None for null)."""
-    text = SEPARATOR.join("" if (v := row.get(c)) is None else str(v) for c in BASELINE_COLUMNS)
+    text = SEPARATOR.join("" if (v := row.get(c)) is None else str(v) for c in FORMATS[key])
     return sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -60,6 +60,9 @@ CLOCKS = (  # also the order of a complaint's clocks in listings and in `check`'
     Clock("report", "report_due", (("reported_at", "IS NULL", None), ("report_due", "IS NOT NULL", None))),
 )
 NAMES = tuple(clock.name for clock in CLOCKS)
+# The clocks of handling in time: once one of them lapsed, the complaint is `lapsed` and never
+# resolved on time, whatever follows (docs/rules.md, Escalation and lateness).
+HANDLING = ("resolution", "cap")
 BY_NAME = {clock.name: clock for clock in CLOCKS}
 
 

@@ -195,6 +195,16 @@ FIELDS = (
     Field("reopened", "申诉重办次数", WHOLE, default=0),
     Field("notified_via", "告知方式", ENUM, NOTIFY_VIA, show_after="satisfaction"),
     Field("reason", "理由", TEXT, show_after="notified_via"),
+    # v6: timeliness (docs/rules.md, Escalation and lateness)
+    Field("emergency", "应急", FLAG, default=0, in_show=False),
+    Field("late_entry", "补录", FLAG, default=0, in_show=False),
+    Field("lapsed", "曾逾期", FLAG, default=0, in_show=False),
+    Field("referral_due", "转办时限", DATE, show_after="referral_ref"),
+    Field("form_due", "处理表时限", DATE, show_after="ack_due"),
+    Field("form_at", "处理表报送时间", TIME, show_after="form_due"),
+    Field("supervision_due", "督办表时限", DATE, show_after="form_at"),
+    Field("supervised_at", "督办表出具时间", TIME, show_after="supervision_due"),
+    Field("supervising_unit", "督办单位", TEXT, show_after="supervised_at"),
 )
 
 BY_NAME = {f.name: f for f in FIELDS}

@@ -27,9 +27,10 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from tsk import baseline
+from tsk import baseline, fields
 from tsk.admin import effects
 from tsk.chain import canonical
+from tsk.clocks import HANDLING
 from tsk.context import Ledger
 from tsk.fields import ref_of
 from tsk.history import BOOKKEEPING, event_hash
@@ -201,12 +202,16 @@ def _refs(year: int, runs: list[list[int]]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+# The columns added after the first events were written (schema v6), with what they held then.
+_LATER_DEFAULTS = {c: fields.BY_NAME[c].default for c in baseline.BASELINE_COLUMNS if c not in baseline.V1_COLUMNS}
+
+
 def _check(complaint: dict, history: list[dict]) -> tuple[list[str], list[dict]]:
     """The problems of one complaint's history, and its events' details."""
     ref = complaint["ref"]
     problems = []
     prev = ""
-    replayed: dict = {}
+    replayed: dict = dict(_LATER_DEFAULTS)  # a history begun before a column existed: its default
     details_of: list[dict] = []
     for expected_seq, event in enumerate(history, start=1):
         name = _name(ref, event)
@@ -224,16 +229,19 @@ def _check(complaint: dict, history: list[dict]) -> tuple[list[str], list[dict]]
             problems.append(f"{name}: details are not readable")
             details = {}
         details_of.append(details)
-        if baseline.KEY in details_of[0]:
+        if baseline.key_of(details_of[0]):
             continue  # an imported baseline: checked by rewinding, below
         was = details.get("was")
         if was is not None and any(replayed.get(k) != v for k, v in was.items()):
             problems.append(f"{name}: says it replaced values the history before it does not have")
         replayed.update(details.get("changes", {}))
+        lapse = lapse_recorded(details)
+        if lapse is not None and lapse[0] in HANDLING:  # before v6 a lapse's event did not say so
+            replayed["lapsed"] = 1
     if len(history) != complaint["event_count"] or prev != complaint["history_head"]:
         problems.append(f"{ref}: history has {len(history)} event(s), the record expects {complaint['event_count']} "
                         f"ending in {complaint['history_head'][:12] or '-'}: events were deleted or added")
-    if details_of and baseline.KEY in details_of[0]:
+    if details_of and baseline.key_of(details_of[0]):
         problems.extend(_check_baseline(complaint, history, details_of))
         return problems, details_of
     differing = sorted(k for k in complaint if k not in BOOKKEEPING and replayed.get(k) != complaint[k])
@@ -260,7 +268,8 @@ def _check_baseline(complaint: dict, history: list[dict], details_of: list[dict]
     problems = unknown
     if differing:
         problems.append(f"{ref}: stored record differs from its history in {', '.join(sorted(differing))}")
-    if baseline.digest(rewound) != details_of[0][baseline.KEY]:
+    key = baseline.key_of(details_of[0]) or baseline.KEY  # present: _check sent it here for that
+    if baseline.digest(rewound, key) != details_of[0].get(key):
         problems.append(f"{ref}: stored record differs from the record as imported (in a field no later event changed)")
     return problems
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from tsk import timeutil, views
+from tsk.clocks import HANDLING
 from tsk.clocks import NAMES as CLOCKS
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
@@ -238,20 +239,31 @@ def _range(ledger: Ledger, after: int, upto: int, lapses: _Lapses, counts: Check
         new.sort()  # the events in due-date order, then clock order
         for due, _, clock in new:
             counts.newly_overdue += 1
-            if c["level"] < TOP_LEVEL:
-                action, changes = escalation(c)
-                counts.escalated += 1
-            else:
-                action, changes = "overdue-recorded", None
+            action, changes = lapse_outcome(c, clock, escalation)
+            escalated = action == "escalated"
+            counts.escalated += escalated
             if events is None:  # a what-if: the level goes up all the same, for the next lapse
                 c.update(changes or {})
                 continue
-            key = (clock, due, changes is not None)
+            key = (clock, due, escalated)
             events.append(c, action, changes, lapses.info(key), key=key)
             new_lapses.append({"complaint_id": cid, "clock": clock, "due": due, "detected_at": events.now})
     if new_lapses:
         store.run_many(q.INSERT_LAPSE, new_lapses)  # its key refuses a lapse recorded twice
         events.write(store)
+
+
+def lapse_outcome(c: Mapping[str, Any], clock: str, escalation) -> tuple[str, dict[str, Any] | None]:
+    """What recording a lapse of `clock` does to the complaint `c`, whoever records it: one level
+    up while below the top (`escalation`: `tsk.lifecycle.escalation`, as `tsk escalate`), and
+    `lapsed` once a handling clock lapsed (`clocks.HANDLING`): never on time after that."""
+    if c["level"] < TOP_LEVEL:
+        action, changes = escalation(c)
+    else:
+        action, changes = "overdue-recorded", None
+    if clock in HANDLING and not c["lapsed"]:
+        changes = {**(changes or {}), "lapsed": 1}
+    return action, changes
 
 
 def _is_conflict(exc: Exception) -> bool:

@@ -75,10 +75,10 @@ class Complaint(SQLModel, table=True):
     assignee_unit: str | None = None
     policy: str = Field(max_length=40)
     policy_version: int
-    ack_due: str = Field(max_length=10)
-    due: str = Field(max_length=10)
-    cap_due: str = Field(max_length=10)
-    report_due: str | None = Field(default=None, max_length=10)
+    ack_due: str = Field(max_length=25)  # a date, or a moment for a clock in hours
+    due: str = Field(max_length=25)  # a date, or a moment for a clock in hours
+    cap_due: str = Field(max_length=25)  # a date, or a moment for a clock in hours
+    report_due: str | None = Field(default=None, max_length=25)
     acked_at: str | None = Field(default=None, max_length=25)
     reported_at: str | None = Field(default=None, max_length=25)
     extended_days: int = 0
@@ -92,6 +92,16 @@ class Complaint(SQLModel, table=True):
     satisfaction: str | None = None
     notified_via: str | None = None
     reason: str | None = None  # why rejected, withdrawn or reopened
+    # v6: timeliness (docs/rules.md, Escalation and lateness; Guangdong clocks; referrals)
+    emergency: int = 0  # 应急: the emergency plan applies (group, sudden, complex, fraud, account security)
+    late_entry: int = 0  # 补录: recorded more than 24 hours after receipt
+    lapsed: int = 0  # its resolution or cap clock once ran past due: never on time, whatever follows
+    referral_due: str | None = Field(default=None, max_length=25)  # the referring authority's own deadline
+    form_due: str | None = Field(default=None, max_length=25)  # Guangdong 处理表 to the 受理部门
+    form_at: str | None = Field(default=None, max_length=25)
+    supervision_due: str | None = Field(default=None, max_length=25)  # Guangdong 督办表 issued
+    supervised_at: str | None = Field(default=None, max_length=25)
+    supervising_unit: str | None = None
     event_count: int = 0
     history_head: str = ""  # hash of the newest event: deleting the last one is detected too
 
@@ -121,7 +131,7 @@ class Lapse(SQLModel, table=True):
 
     complaint_id: int = Field(foreign_key="complaint.id", primary_key=True)
     clock: str = Field(primary_key=True, max_length=12)
-    due: str = Field(primary_key=True, max_length=10)
+    due: str = Field(primary_key=True, max_length=25)
     detected_at: str = Field(max_length=25)
 
 

@@ -291,6 +291,9 @@ REF_YEARS = "SELECT DISTINCT substr(ref, 4, 4) AS year FROM complaint"
 # A year's refs: :lo = 'TS-2026-', :hi = 'TS-2026.' (as HIGHEST_REF).
 REFS_OF_YEAR = "SELECT ref FROM complaint WHERE ref >= :lo AND ref < :hi"
 COUNT_REFS_OF_YEAR = "SELECT count(*) FROM complaint WHERE ref >= :lo AND ref < :hi"
+# Schema v6: the complaints whose resolution or cap clock lapsed before are marked (tsk.store.schema).
+MARK_LAPSED_FROM_LAPSES = ("UPDATE complaint SET lapsed = 1 WHERE id IN (SELECT complaint_id FROM lapse WHERE clock IN "
+                           f"({', '.join(repr(c) for c in clocks.HANDLING)}))")
 LAPSES_FOR_IDS = "SELECT * FROM lapse WHERE complaint_id >= :lo AND complaint_id <= :hi"
 
 
@@ -312,7 +315,7 @@ def lapsed_in_range(for_update: str) -> str:
     dues = ", ".join(f"CASE WHEN {clock.due_before()} THEN {clock.column} END AS lapse_{clock.name}"
                      for clock in clocks.CLOCKS)
     running = " ".join(f"WHEN {clock.due_before()} THEN 1" for clock in clocks.CLOCKS)
-    return (f"SELECT id, ref, level, event_count, history_head, {dues} FROM complaint "
+    return (f"SELECT id, ref, level, lapsed, event_count, history_head, {dues} FROM complaint "
             f"WHERE id > :after AND id <= :upto AND CASE {running} ELSE 0 END = 1 ORDER BY id{for_update}")
 
 

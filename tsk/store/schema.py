@@ -59,6 +59,41 @@ def _v5_audit_chain(store: Store) -> None:
     state.begin_chain(store, timeutil.to_text(timeutil.now()))
 
 
+# v6: the columns of the timeliness rules (tsk.store.models), and due dates that may be moments.
+V6_COLUMNS = {
+    "emergency": "INTEGER NOT NULL DEFAULT 0",
+    "late_entry": "INTEGER NOT NULL DEFAULT 0",
+    "lapsed": "INTEGER NOT NULL DEFAULT 0",
+    "referral_due": "VARCHAR(25)",
+    "form_due": "VARCHAR(25)",
+    "form_at": "VARCHAR(25)",
+    "supervision_due": "VARCHAR(25)",
+    "supervised_at": "VARCHAR(25)",
+    "supervising_unit": "VARCHAR",
+}
+V6_WIDENED = (("complaint", "ack_due"), ("complaint", "due"), ("complaint", "cap_due"), ("complaint", "report_due"),
+              ("lapse", "due"))
+
+
+def _v6_timeliness(store: Store) -> None:
+    """New complaint columns; due dates wide enough for a moment (PostgreSQL checks lengths,
+    SQLite does not); the models' indexes that are missing (the new clocks') created. A
+    complaint whose resolution or cap clock lapsed before is marked `lapsed` (its lapse rows
+    say so: the same fact, now on the row the reports read)."""
+    from tsk.store import queries as q
+
+    for column, ddl in V6_COLUMNS.items():
+        if store.value(q.HAS_COLUMN[store.dialect], {"table": "complaint", "column": column}) is None:
+            store.run(f"ALTER TABLE complaint ADD COLUMN {column} {ddl}")
+    if store.dialect == "postgresql":
+        for table, column in V6_WIDENED:
+            store.run(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR(25)")
+    for statement in schema_ddl(store.dialect):
+        if statement.startswith("CREATE INDEX"):
+            store.run(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+    store.run(q.MARK_LAPSED_FROM_LAPSES)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", None),
     Migration(2, "index for list order: status, direct first, soonest due, ref", _v2_list_order_index),
@@ -67,6 +102,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "clock indexes hold only running clocks (open, unacknowledged, unreported)", _v4_running_clock_indexes),
     Migration(5, "audit rows chained; settings, calendar and policies their replay; imports record their refs",
               _v5_audit_chain),
+    Migration(6, "timeliness: emergency, late entry, lapsed, referral, Guangdong form and supervision clocks; "
+                 "due dates may be moments", _v6_timeliness),
 )
 
 CURRENT_VERSION = MIGRATIONS[-1].version
