@@ -93,7 +93,7 @@ def add(
     values: dict[str, Any] = {"customer": customer, "channel": channel, "category": category, "business_type": business_type,
               "cause": cause, "unit": unit, "summary": summary}
     _ask_missing(values)
-    ledger = ledger_of(ctx)
+    ledger = ledger_of(ctx, create=True)
     result = lifecycle.register(ledger, lifecycle.Intake(
         **values, kind=kind, severity=severity, phone=phone, id_number=id_number, email=email, address=address,
         group_size=group_size, subject_staff=subject_staff, conflicts=conflict or [], demand=demand, received=received,

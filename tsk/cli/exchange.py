@@ -119,7 +119,7 @@ def import_(
     """Load an export: every row is checked first; all are written, or none."""
     from tsk.exchange import imports
 
-    ledger = ledger_of(ctx)
+    ledger = ledger_of(ctx, create=True)
     try:
         with _progress(file) as progress:
             result = imports.import_file(ledger, file, dry_run=dry_run, progress=progress)
