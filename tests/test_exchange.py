@@ -655,3 +655,25 @@ def test_export_csv_writes_what_the_output_layer_writes(ledger_path, filled, exc
         assert export.write_csv([dict(r) for r in records], got, excel=excel) == 4
         assert got.getvalue() == expected.getvalue()
 
+
+
+def test_a_masked_email_or_address_is_refused_by_the_import(tsk, tmp_path):
+    """Both pass as text, so only their masks tell: an export without --show-pii, imported,
+    would have replaced the customer's email and address with stars."""
+    run = tsk(["add", "--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
+               "--cause", "other", "--unit", "城关支行", "--summary", "排队", "--received", "2026-08-03 10:00",
+               "--email", "zhang.san@example.cn", "--address", "广东省广州市天河区体育西路103号"])
+    assert run.exit_code == 0, run.stderr
+    masked = tsk(["export"]).stdout
+    assert "z***@example.cn" in masked and "广东省广州市****" in masked and "zhang.san" not in masked
+    for column in ("customer_email", "customer_address"):
+        header, row = list(csv.reader(io.StringIO(masked)))
+        row = [value if name == column else (value if name not in ("customer_email", "customer_address") else "")
+               for name, value in zip(header, row)]
+        path = tmp_path / f"{column}.csv"
+        write_csv(path, [header, row])
+        other = str(tmp_path / f"{column}.db")
+        lines = import_fails(tsk, other, path)
+        assert lines[0] == (f"Error: {path} line 2, field {column}: '{row[header.index(column)]}' is masked: this file "
+                            "was exported without --show-pii and cannot be imported without losing the customer's data; "
+                            "export it again with --show-pii")

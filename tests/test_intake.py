@@ -70,8 +70,10 @@ def test_add_records_every_field(tsk):
         "complaint", "phone", "product", "loan", "contract", "serious")
     assert c["received_at"] == "2026-08-03T10:00:00+08:00"
     assert c["customer"]["name"] == "张三"
-    assert c["customer"]["email"] == "zs@example.cn"
-    assert c["customer"]["address"] == "城关路1号"
+    assert c["customer"]["email"] == "z***@example.cn"  # personal data, masked as the phone is
+    assert c["customer"]["address"] == "*****"  # five characters: too short to show its city
+    whole = json.loads(tsk("show TS-2026-000001 --show-pii --format json").stdout)["customer"]
+    assert (whole["email"], whole["address"]) == ("zs@example.cn", "城关路1号")
     assert c["group_size"] == 2
     assert c["unit"] == "城关支行"
     assert c["subject_staff"] == "李四"

@@ -94,6 +94,23 @@ def mask_id(number: str | None) -> str | None:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
+def mask_email(email: str | None) -> str | None:
+    """z***@example.com: the mailbox's first character and its domain."""
+    if not email:
+        return email
+    local, at, domain = email.rpartition("@")
+    return (local[:1] + "***" + at + domain) if at and local else "*" * len(email)
+
+
+ADDRESS_SHOWN = 6  # characters: the province and city (广东省广州市), not the street
+
+
+def mask_address(address: str | None) -> str | None:
+    if not address:
+        return address
+    return address[:ADDRESS_SHOWN] + "****" if len(address) > ADDRESS_SHOWN else "*" * len(address)
+
+
 def yuan(fen: int | None) -> float | None:
     return None if fen is None else fen / 100
 
@@ -177,8 +194,9 @@ FIELDS = (
     Field("satisfaction", "客户满意度", ENUM, SATISFACTION),
     Field("flags", "标记", DERIVED, show_after="reopened"),
     Field("policy_version", "时限规则版本", WHOLE, default=COMPUTED, low=1, show_after="policy"),
-    Field("customer_email", "电子邮箱", TEXT, option="email", english="email", show_after="customer_id_number"),
-    Field("customer_address", "联系地址", TEXT, option="address", english="address",
+    Field("customer_email", "电子邮箱", TEXT, option="email", mask=mask_email, english="email",
+          show_after="customer_id_number"),
+    Field("customer_address", "联系地址", TEXT, option="address", mask=mask_address, english="address",
           show_after="customer_email"),
     Field("summary", "投诉内容", TEXT, required=INTAKE, option="summary"),
     Field("demand", "客户诉求", TEXT, option="demand"),
@@ -218,7 +236,9 @@ REQUIRED = (*(f.name for f in FIELDS if f.required == IMPORT), *(f.name for f in
 # What `tsk add` asks for when it is not given: who complains, then the complaint.
 ASKED = tuple(sorted((f for f in FIELDS if f.required == INTAKE), key=lambda f: not f.name.startswith(CUSTOMER)))
 PII = tuple(f for f in FIELDS if f.mask)
-_MASKS = {f.kind: f.mask for f in PII}
+# Values of these kinds are masked wherever they are shown, error messages included (any text
+# may hold an email or address, so those two are masked as fields, never by kind).
+_MASKS = {f.kind: f.mask for f in PII if f.kind != TEXT}
 
 
 def mask_of(kind: str) -> Callable[[str | None], str | None] | None:

@@ -125,7 +125,7 @@ def list_(
     since: SinceFilter = None,
     until: UntilFilter = None,
     limit: Annotated[int, typer.Option(metavar="N", help="At most this many rows (0: all).", min=0, max=MAX_ROWS)] = 0,
-    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded).")] = False,
+    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone, ID number, email and address (recorded).")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Complaints, direct (越级) first, then soonest due."""
@@ -147,7 +147,7 @@ def show(
         "--format", "-f", help="table or json; with --form: table (Markdown), md or html.")] = "table",
     form: Annotated[Optional[str], typer.Option(
         metavar="FORM", help="handling (客户投诉处理表) or supervision (客户投诉处理督办表).")] = None,
-    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID number (recorded).")] = False,
+    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone, ID number, email and address (recorded).")] = False,
 ) -> None:
     """One complaint with its whole history."""
     from tsk import listing

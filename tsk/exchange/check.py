@@ -127,10 +127,12 @@ class Checker:
                 row[column] = default if value is None else check(value)
         except Invalid as exc:
             value = get(name)
-            if fields.BY_NAME[name].mask and value.__class__ is str and "*" in value:
-                raise Bad(name, f"{echo(value)} is masked: this file was exported without --show-pii and cannot be "
-                                f"imported without losing the customer's data; export it again with --show-pii") from None
+            if _masked(fields.BY_NAME[name], value):
+                raise Bad(name, _MASKED.format(echo(value))) from None
             raise Bad(name, str(exc)) from None
+        for field in fields.PII:  # an email or address passes as text: masked, it is still refused
+            if _masked(field, row[field.column]):
+                raise Bad(field.name, _MASKED.format(echo(row[field.column])))
         try:
             values.receipt(row["received_at"], self.now)
         except Invalid as exc:
@@ -188,6 +190,15 @@ class Slow(Exception):
 
 
 _STORED_TIME = re.compile(r".{10}T.{8}\+08:00", re.DOTALL)  # len 25, T at 10, +08:00: kept if valid
+_MASKED = ("{} is masked: this file was exported without --show-pii and cannot be imported without losing the "
+           "customer's data; export it again with --show-pii")
+
+
+def _masked(field: Field, value: Any) -> bool:
+    """A value as `export` shows it masked: one its field's mask leaves as it is."""
+    return field.mask is not None and value.__class__ is str and "*" in value and field.mask(value) == value
+
+
 # The usual phone and ID number (what `values.phone` and `values.id_number` keep as they are).
 _PLAIN_PHONE = re.compile(r"[0-9]{5,20}")
 _PLAIN_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
@@ -294,6 +305,8 @@ class _Columns:
             raise Slow
         if checker.units and not checker.units.issuperset(out["unit"]):
             raise Slow
+        if any("*" in "".join(out[f.column]) for f in fields.PII):
+            raise Slow  # perhaps masked (`_masked`): decided record by record
         out["first_handler"] = list(map(self.fill_handler.get, out["first_handler"], out["first_handler"]))
         for status, closed, result in set(zip(out["status"], map(bool, out["closed_at"]), map(bool, out["result"]))):
             if status == "open":
