@@ -130,9 +130,9 @@ class Checker:
             if _masked(fields.BY_NAME[name], value):
                 raise Bad(name, _MASKED.format(echo(value))) from None
             raise Bad(name, str(exc)) from None
-        for field in fields.PII:  # an email or address passes as text: masked, it is still refused
-            if _masked(field, row[field.column]):
-                raise Bad(field.name, _MASKED.format(echo(row[field.column])))
+        for pii in fields.PII:  # an email or address passes as text: masked, it is still refused
+            if _masked(pii, row[pii.column]):
+                raise Bad(pii.name, _MASKED.format(echo(row[pii.column])))
         try:
             values.receipt(row["received_at"], self.now)
         except Invalid as exc:
