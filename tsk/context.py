@@ -127,11 +127,14 @@ class Ledger:
         self.__dict__.pop("stored_policies", None)
 
     def policy(self, name: str, version: int | None = None) -> Policy:
-        """A preset, or the newest (or given) version of a policy stored in the ledger."""
-        from tsk.sla import PRESETS, Policy
+        """A preset (its newest version, or the one given: a complaint keeps the version it was
+        opened under), or the newest (or given) version of a policy stored in the ledger."""
+        from tsk.sla import PRESET_VERSIONS, PRESETS, Policy
 
-        if name in PRESETS and (version is None or version == PRESETS[name].version):
-            return PRESETS[name]
+        if name in PRESETS:
+            found = PRESETS[name] if version is None else PRESET_VERSIONS.get((name, version))
+            if found is not None:
+                return found
         versions = self.stored_policies.get(name, {})
         definition = versions.get(max(versions) if version is None and versions else version)  # type: ignore[arg-type]
         if definition is None:

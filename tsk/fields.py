@@ -217,9 +217,9 @@ FIELDS = (
     Field("emergency", "应急", FLAG, default=0, in_show=False),
     Field("late_entry", "补录", FLAG, default=0, in_show=False),
     Field("lapsed", "曾逾期", FLAG, default=0, in_show=False),
-    Field("referral_due", "转办时限", DATE, show_after="referral_ref"),
+    Field("referral_due", "转办时限", DATE, option="referral_due", show_after="referral_ref"),
     Field("form_due", "处理表时限", DATE, show_after="ack_due"),
-    Field("form_at", "处理表报送时间", TIME, show_after="form_due"),
+    Field("form_at", "处理表报送时间", TIME, option="form_at", show_after="form_due"),
     Field("supervision_due", "督办表时限", DATE, show_after="form_at"),
     Field("supervised_at", "督办表出具时间", TIME, show_after="supervision_due"),
     Field("supervising_unit", "督办单位", TEXT, show_after="supervised_at"),
@@ -275,7 +275,9 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
     the number of complainants; its level: group and major complaints go to the top level at
     once (银监发〔2012〕13号 第十五条; docs/rules.md, Escalation and lateness); and, given its policy and the calendar, its clocks from receipt (the due date moved
     by any extension), with a report clock when it goes to the regulator at intake (group or
-    major). Used by `tsk add`, and by an import for the records that lack them."""
+    major), and the Guangdong 处理表 and 督办表 clocks when its policy has them (counted from
+    `form_at` and `supervised_at` where the row holds them). Used by `tsk add`, and by an import
+    for the records that lack them."""
     is_group = row.get("is_group")
     if is_group is None:
         is_group = int(row["group_size"] >= group_threshold)
@@ -285,12 +287,18 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
         level = TOP_LEVEL if reported else 1
     if policy is None:
         return {"is_group": is_group, "level": level}
-    from tsk.sla import deadlines
+    from tsk.sla import deadlines, extended
 
+    form_at, supervised_at = row.get("form_at"), row.get("supervised_at")
     clocks = deadlines(policy, calendar, timeutil.from_text(row["received_at"]), kind=row["kind"],
-                       severity=row["severity"], report_to_regulator=reported)
-    extended = row.get("extended_days")
-    due = calendar.shift(clocks.due, extended) if extended else clocks.due
+                       severity=row["severity"], report_to_regulator=reported,
+                       form_at=timeutil.from_text(form_at) if form_at else None,
+                       supervised_at=timeutil.from_text(supervised_at) if supervised_at else None)
+    due = extended(calendar, clocks.due, row.get("extended_days") or 0, clocks.cap_due)
     report_due = row.get("report_due") or (clocks.report_due.isoformat() if clocks.report_due else None)
-    return {"is_group": is_group, "level": level, "ack_due": clocks.ack_due.isoformat(), "due": due.isoformat(),
-            "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}
+    opened = {"is_group": is_group, "level": level, "ack_due": clocks.ack_due.isoformat(), "due": due.isoformat(),
+              "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}
+    for column, computed in (("form_due", clocks.form_due), ("supervision_due", clocks.supervision_due)):
+        if computed is not None:
+            opened[column] = row.get(column) or computed.isoformat()
+    return opened

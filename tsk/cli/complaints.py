@@ -85,6 +85,10 @@ def add(
     referred_by: Annotated[Optional[str], typer.Option("--referred-by", metavar="NAME", help="Referring authority (转办机关).")] = None,
     referral_ref: Annotated[Optional[str], typer.Option("--referral-ref", metavar="TEXT", help="The referral's reference no.")] = None,
     direct: Annotated[bool, typer.Option("--direct", help="越级: the customer went over the unit's head.")] = False,
+    referral_due: Annotated[Optional[str], typer.Option(
+        "--referral-due", metavar="DATE", help="A referred complaint: the referring authority's own deadline (转办时限).")] = None,
+    form_at: Annotated[Optional[str], typer.Option(
+        "--form-at", metavar="DATE", help="A policy with a 处理表 clock (gdrcc2008): when the 处理表 reached the 受理部门 (default now).")] = None,
     fmt: Annotated[Literal["table", "json"], typer.Option("--format", "-f", help="table for people; json (the record) for scripts.")] = "table",
 ) -> None:
     """Record a complaint; prints its ref and deadlines."""
@@ -97,7 +101,8 @@ def add(
     result = lifecycle.register(ledger, lifecycle.Intake(
         **values, kind=kind, severity=severity, phone=phone, id_number=id_number, email=email, address=address,
         group_size=group_size, subject_staff=subject_staff, conflicts=conflict or [], demand=demand, received=received,
-        policy=policy, referred_by=referred_by, referral_ref=referral_ref, direct=direct))
+        policy=policy, referred_by=referred_by, referral_ref=referral_ref, direct=direct, referral_due=referral_due,
+        form_at=form_at))
     c = result.complaint
     if result.repeat_of:
         err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "
@@ -109,10 +114,16 @@ def add(
     print(f"{c['ref']} registered ({c['policy']} v{c['policy_version']}, level {views.level_label(c['level'])})"
           + (f" [{views.flags_label(flags)}]" if flags else ""))
     print(f"  ack due 受理告知 {c['ack_due']}")
+    if c["form_due"]:
+        print(f"  form    处理表   {c['form_due']}" + (f" (filed {c['form_at'][:16].replace('T', ' ')})" if c["form_at"] else ""))
+    if c["supervision_due"]:
+        print(f"  supervision 督办表 {c['supervision_due']}")
     print(f"  due     处理时限 {c['due']}")
     print(f"  cap     最长时限 {c['cap_due']}")
     if c["report_due"]:
         print(f"  report  报告监管 {c['report_due']}")
+    if c["referral_due"]:
+        print(f"  referral 转办时限 {c['referral_due']}")
 
 
 @app.command("list")
@@ -238,6 +249,19 @@ def extend(ctx: typer.Context, ref: RefArgument,
 
     c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at)
     print(f"{c['ref']} extended by {days} working day(s): due {c['due']} (cap {c['cap_due']})")
+
+
+@app.command()
+def supervise(ctx: typer.Context, ref: RefArgument,
+              unit: Annotated[Optional[str], typer.Option(
+                  metavar="UNIT", help="Who issued it (督办单位); default the ledger's supervising_unit setting.")] = None,
+              at: AtOption = None) -> None:
+    """Record that the 督办表 was issued (Guangdong policy); handling is due 7 working days after it."""
+    from tsk import lifecycle
+
+    c = lifecycle.supervise(ledger_of(ctx), ref, unit, at)
+    print(f"{c['ref']}: 督办表 issued by {c['supervising_unit']} at {c['supervised_at'][:16].replace('T', ' ')}; "
+          f"due {c['due']} (cap {c['cap_due']})")
 
 
 TextArgument = Annotated[str, typer.Argument(metavar="TEXT")]

@@ -170,6 +170,9 @@ def _check_lifecycle(row: dict[str, Any]) -> None:
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         field = "referral_ref" if row["referred_by"] else "referred_by"
         raise Bad(field, "missing: a regulator-referred complaint (监管转办) needs referred_by and referral_ref")
+    if row["referral_due"] is not None and row["channel"] != "regulator" and not row["referred_by"]:
+        raise Bad("referral_due", "the referring authority's deadline, for a referred complaint only "
+                                  "(channel regulator, or referred_by)")
 
 
 # -- import: checking a batch of CSV rows column by column ----------------------------------------
@@ -208,7 +211,9 @@ NOT_GIVEN = -1  # never a valid number of a complaint; compared at C speed with 
 _STRIP = str.strip
 _UPPER = str.upper
 # What `fields.opening` reads of a row.
-_OPENING_FACTS = ("kind", "severity", "group_size", "is_group", "level", "received_at", "extended_days", "report_due")
+_OPENING_FACTS = ("kind", "severity", "group_size", "is_group", "level", "received_at", "extended_days", "report_due",
+                  "form_due", "form_at", "supervision_due", "supervised_at")
+_OPTIONAL_FACTS = ("report_due", "form_due", "form_at", "supervision_due", "supervised_at")  # "" is null
 
 
 def _through(cache: dict, column: Any, convert: Callable[[Any], Any]) -> list:
@@ -318,6 +323,10 @@ class _Columns:
                 referred and referral for channel, referred, referral
                 in zip(out["channel"], out["referred_by"], out["referral_ref"]) if channel == "regulator"):
             raise Slow
+        if any(out["referral_due"]) and not all(
+                channel == "regulator" or referred for channel, referred, due
+                in zip(out["channel"], out["referred_by"], out["referral_due"]) if due):
+            raise Slow
         names, versions = out["policy"], out["policy_version"]
         if names.count(names[0]) == len(names) and versions.count(versions[0]) == len(versions):  # the usual file
             policy = self._policy((names[0], versions[0]))
@@ -345,7 +354,7 @@ class _Columns:
                 continue
             row = {fact: out[fact][i] for fact in _OPENING_FACTS}
             row.update((fact, None) for fact in ("is_group", "level") if row[fact] == NOT_GIVEN)
-            row["report_due"] = row["report_due"] or None
+            row.update((fact, row[fact] or None) for fact in _OPTIONAL_FACTS)
             if given[0]:
                 opened = fields.opening(row, checker.group_threshold)
             else:
