@@ -321,3 +321,16 @@ def test_a_batch_of_first_events_is_the_plain_form_even_for_a_ref_that_is_not_pl
             assert link == history.event_hash("", ref, event)
     assert batch.firsts("imported", details, [], {"digest": []}) == ([], [])
     assert (list(batch._firsts.values()) == [None]) == ("\ue000" in actor)  # templates unless the name holds marks
+
+
+def test_show_lists_the_history_in_the_order_things_happened(tsk):
+    """A phone call of 2 October entered after the 4 October acknowledgement stands before it;
+    `seq` keeps the chain's order (issue: a note dated later stood before events of earlier days)."""
+    ref = add(tsk, "2026-09-29 16:40")
+    ok(tsk, ["ack", ref, "--via", "sms", "--at", "2026-10-04 09:00"])
+    ok(tsk, ["note", ref, "客户来电询问进度", "--at", "2026-10-02 16:59"])
+    shown = json.loads(ok(tsk, ["show", ref, "--format", "json"]).stdout)
+    assert [(e["action"], e["at"][:16], e["seq"]) for e in shown["events"]] == [
+        ("registered", "2026-09-29T16:40", 1), ("noted", "2026-10-02T16:59", 3), ("acknowledged", "2026-10-04T09:00", 2)]
+    table = ok(tsk, ["show", ref]).stdout
+    assert table.index("2026-10-02 16:59") < table.index("2026-10-04 09:00")

@@ -585,3 +585,15 @@ def test_check_reads_each_range_by_primary_key(tsk, stats):
         assert len(plan) == 1 and plan[0].startswith("SEARCH lapse USING ") and "(complaint_id>? AND complaint_id<?)" in plan[0], plan
     finally:
         ledger.close()
+
+
+def test_the_table_shows_a_clock_not_yet_due_as_working_days_to_go(tsk):
+    """Received Tuesday 29 September 2026 16:40, its ack is due Wednesday 30 September: as of the
+    29th that clock is 1 working day away, shown `1 日后` (it showed -1)."""
+    run = tsk(["add", *BASE, "--received", "2026-09-29 16:40"])
+    assert run.exit_code == 0, run.stderr
+    table = tsk(["overdue", "--as-of", "2026-09-29", "--within", "1"]).stdout
+    row = next(line for line in table.splitlines() if "TS-2026-000001" in line)
+    assert "1 日后" in row and "-1" not in row
+    listed = json.loads(tsk(["overdue", "--as-of", "2026-09-29", "--within", "1", "--format", "json"]).stdout)
+    assert [(r["clock"], r["working_days_late"], r["state"]) for r in listed] == [("ack", -1, "due-soon")]

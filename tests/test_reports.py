@@ -511,3 +511,18 @@ def test_hot_window_counts_distinct_customers_within_the_window():
     assert hot_window(rows(("2026-03-01", "a"), ("2026-03-15", "b"), ("2026-03-31", "c")), 3, 30) is None
     assert hot_window(rows(("2026-03-01", "a"), ("2026-03-15", "b"), ("2026-03-31", "c"), ("2026-04-02", "d")), 3, 30) == (
         "2026-03-15", "2026-04-02")
+
+
+@pytest.mark.parametrize("by, key", [("单位", "unit"), ("被投诉单位", "unit"), ("类别", "category"), ("业务类型", "business-type"),
+                                     ("business_type", "business-type"), ("Cause", "cause"), ("月份", "month")])
+def test_by_takes_the_english_key_or_a_chinese_name(by, key):
+    from tsk import reports
+
+    assert reports.dimension(by) is reports.DIMENSIONS[key]
+
+
+def test_the_by_choices_are_the_reports_dimensions():
+    from tsk import reports
+    from tsk.vocab import BY
+
+    assert set(BY.keys) == set(reports.DIMENSIONS)

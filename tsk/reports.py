@@ -42,7 +42,7 @@ from tsk import timeutil
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, echo
 from tsk.store import queries as q
-from tsk.vocab import BUSINESS_TYPE, CATEGORY, CAUSE, CHANNEL, KIND, SEVERITY, Vocab
+from tsk.vocab import BUSINESS_TYPE, BY, CATEGORY, CAUSE, CHANNEL, KIND, SEVERITY, Vocab
 
 
 # -- dimensions ---------------------------------------------------------------------------------
@@ -84,10 +84,8 @@ HALF_YEAR_BY = ("kind", "channel", "category", "business-type", "cause", "severi
 
 
 def dimension(option: str) -> Dimension:
-    key = option.strip().lower().replace("_", "-")
-    if key not in DIMENSIONS:
-        raise InvalidInput(f"--by {echo(option)} is not one of: {', '.join(DIMENSIONS)}")
-    return DIMENSIONS[key]
+    """`--by`: an English key (business-type or business_type) or a Chinese name (单位, 类别…)."""
+    return DIMENSIONS[BY.parse(option.replace("_", "-"))]
 
 
 # -- periods ------------------------------------------------------------------------------------

@@ -94,12 +94,17 @@ def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: dt.date | Non
         view[name] = json.loads(c[name]) if c[name] else []
     view["flags"] = flags(c, today)
     if events is not None:
+        # In the order things happened (an event entered later with --at takes its place);
+        # `seq` is the order of the chain, which `verify` follows.
         view["events"] = [
             {"at": e["at"], "recorded_at": e["recorded_at"], "actor": e["actor"], "action": e["action"],
-             "details": json.loads(e["details"]) if show_pii else masked_details(e["details"])}
-            for e in events
+             "details": json.loads(e["details"]) if show_pii else masked_details(e["details"]), "seq": e["seq"]}
+            for e in sorted(events, key=_HAPPENED)
         ]
     return view
+
+
+_HAPPENED = itemgetter("at")  # stored times are all +08:00: as text, in time order; ties keep the chain's order
 
 
 def flattened(view: Mapping[str, Any]) -> dict[str, Any]:

@@ -139,3 +139,9 @@ CLOCK = Vocab(
 
 LEVEL = {1: "网点/支行", 2: "分行", 3: "总行/应急小组"}
 TOP_LEVEL = 3
+
+# `tsk report stats --by` and `report trend --by`: what a report groups by (tsk.reports.DIMENSIONS
+# defines each; a test holds the two to the same keys).
+BY = Vocab("--by", (("unit", "单位/被投诉单位"), ("assignee", "处理人"), ("category", "类别/投诉类别"),
+                    ("channel", "渠道/投诉渠道"), ("business-type", "业务类型"), ("cause", "原因/投诉原因"),
+                    ("severity", "程度/严重程度"), ("kind", "类型/投诉类型"), ("month", "月份")))

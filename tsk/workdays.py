@@ -249,7 +249,8 @@ class Calendar:
 def unpublished_warning(year: int) -> str:
     return (
         f"Warning: no official holiday schedule for {year} is known; its dates follow the "
-        f"statutory rules only (enter the State Council's schedule with `tsk calendar set`)"
+        f"statutory rules only (enter the State Council's schedule with `tsk calendar set`, then "
+        f"`tsk calendar publish {year}`, which ends this warning)"
     )
 
 

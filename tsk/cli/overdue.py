@@ -66,6 +66,12 @@ def check(
 STATE_ZH = {"overdue": "逾期", "due-today": "今日到期", "due-soon": "即将到期"}
 
 
+def lateness(working_days_late: int) -> str:
+    """The 逾期 cell: working days late, or for a clock not yet due how many working days until
+    it is (`3 日后`), never a bare negative number. JSON and CSV keep the number."""
+    return f"{-working_days_late} 日后" if working_days_late < 0 else str(working_days_late)
+
+
 JSON_COLUMNS = [Column(key, key) for key in (
     "ref", "clock", "due", "working_days_late", "overdue", "state", "assignee", "assignee_unit", "unit", "level",
     "severity", "status", "direct", "customer_name", "flags")]
@@ -81,7 +87,7 @@ def table_columns():
         Column("ref", "编号", no_wrap=True),
         Column("clock", "时限", CLOCK.label, no_wrap=True),
         Column("due", "到期日", no_wrap=True),
-        Column("working_days_late", "逾期", justify="right"),
+        Column("working_days_late", "逾期", lateness, justify="right"),
         Column("state", "状态", STATE_ZH.get, no_wrap=True),
         Column("level", "级别", justify="right"),
         Column("severity", "程度", views.severity_label, no_wrap=True),

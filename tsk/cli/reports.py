@@ -9,15 +9,15 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from tsk import timeutil
-from tsk.cli.common import DATE_FORMS, FormatOption, ledger_of
+from tsk.cli.common import DATE_FORMS, FormatOption, ledger_of, one_of
 from tsk.errors import InvalidInput
+from tsk.vocab import BY
 
 app = typer.Typer(no_args_is_help=True, help="Statistics and reports (投诉统计分析).")
 
 LangOption = Annotated[Literal["zh", "en"], typer.Option("--lang", help="Headings in Chinese (zh) or English (en).")]
 AsOfOption = Annotated[Optional[str], typer.Option(
     "--as-of", metavar="DATE", help=f"Count overdue complaints as of this date: {DATE_FORMS}.")]
-DIMENSIONS = "unit, assignee, category, channel, business-type, cause, severity, kind"  # tsk.reports checks --by
 
 
 @app.command("half-year")
@@ -47,7 +47,7 @@ def stats(
     since: Annotated[Optional[str], typer.Option(
         metavar="DATE", help=f"Received on or after this date (default 1 January): {DATE_FORMS}.")] = None,
     until: Annotated[Optional[str], typer.Option(metavar="DATE", help="Received on or before this date (default today).")] = None,
-    by: Annotated[str, typer.Option(metavar="DIMENSION", help=f"Group by {DIMENSIONS} or month.")] = "unit",
+    by: Annotated[str, typer.Option(metavar="DIMENSION", help=one_of(BY, "Group by"))] = "unit",
     fmt: FormatOption = "table",
     lang: LangOption = "zh",
     as_of: AsOfOption = None,
@@ -68,7 +68,7 @@ def stats(
 def trend(
     ctx: typer.Context,
     months: Annotated[int, typer.Option(metavar="N", help="How many months, ending with the current one.")] = 12,
-    by: Annotated[Optional[str], typer.Option(metavar="DIMENSION", help=f"Stack the bars by {DIMENSIONS}.")] = None,
+    by: Annotated[Optional[str], typer.Option(metavar="DIMENSION", help=one_of(BY, "Stack the bars by", also=" (not month)"))] = None,
     until: Annotated[Optional[str], typer.Option(metavar="DATE", help="The last month shown (a date in it; default today).")] = None,
     fmt: Annotated[Literal["table", "csv", "json"], typer.Option(
         "--format", "-f", help="table (a chart) for people; csv or json for scripts.")] = "table",
