@@ -12,6 +12,7 @@ import zlib
 import pytest
 
 from tsk import sla, timeutil
+from tsk.errors import InvalidInput
 from tsk.sla import PRESETS, Period
 from tsk.workdays import SpecialDay, build_calendar, package_calendar
 
@@ -522,3 +523,41 @@ def test_an_edited_holiday_cache_never_moves_a_deadline(tsk, tmp_path, monkeypat
     assert tsk("calendar shift 2025-09-30 15").stdout == "2025-10-28\n"
     assert tsk("calendar is-workday 2025-09-28").stdout == "yes\n"
     assert cache.read_text(encoding="utf-8") == text  # rebuilt
+
+
+# -- dates as officers write them ------------------------------------------------------------------
+@pytest.mark.parametrize("text, moment", [
+    ("2026/11/3", "2026-11-03T00:00:00+08:00"), ("2026-11-3", "2026-11-03T00:00:00+08:00"),
+    ("2026.11.3", "2026-11-03T00:00:00+08:00"), ("2026年11月3日", "2026-11-03T00:00:00+08:00"),
+    ("2026/11/3 9:40", "2026-11-03T09:40:00+08:00"), ("2026-11-3 9:40", "2026-11-03T09:40:00+08:00"),
+    ("2026年11月3日 14时05分", "2026-11-03T14:05:00+08:00"), ("2026年10月1日9点", "2026-10-01T09:00:00+08:00"),
+    ("2026-11-23 14:05", "2026-11-23T14:05:00+08:00"), ("2026-11-23T06:05:00Z", "2026-11-23T14:05:00+08:00"),
+])
+def test_dates_as_officers_write_them(text, moment):
+    assert timeutil.to_text(timeutil.parse_datetime(text)) == moment
+    assert timeutil.parse_date(text).isoformat() == moment[:10]
+
+
+def test_a_month_and_day_is_this_year():
+    assert timeutil.parse_date("11月3日") == dt.date(timeutil.today().year, 11, 3)
+
+
+@pytest.mark.parametrize("text, says", [
+    ("11/3", "is not a date or time"),  # month or day first? refused
+    ("2026年11/3", "is not a date or time"), ("2026/2/30", "is not a real date"),
+    ("2026年11月3日 25时", "is not a real date"), ("1899/12/31", "out of range"),
+])
+def test_what_is_not_a_date_is_refused_in_one_line(text, says):
+    with pytest.raises(InvalidInput, match=says):
+        timeutil.parse_datetime(text)
+
+
+def test_the_cli_takes_an_officers_date(tsk):
+    """National Day 2026: three working days after Wednesday 30 September is the make-up
+    Saturday, 10 October."""
+    assert tsk(["calendar", "shift", "2026年9月30日", "3"]).stdout == "2026-10-10\n"
+    run = tsk(["add", "--customer", "张三", "--channel", "电话", "--category", "服务类", "--business-type", "银行卡",
+               "--cause", "other", "--unit", "城关支行", "--summary", "排队", "--received", "2026/9/30 16:40",
+               "--format", "json"])
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout)["received_at"] == "2026-09-30T16:40:00+08:00"

@@ -18,6 +18,13 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 LONGEST_PERIOD = 10_000  # units of a period or shift: 40 years of working days, 833 of months
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Dates as officers write them: 2026/11/3, 2026-11-3, 2026.11.3, 2026年11月3日, 11月3日 (this
+# year), each with an optional time: 9:40, 14:05:30, 14时05分, 9点. ISO forms go to fromisoformat.
+_OFFICERS = re.compile(
+    r"^(?:(?P<y>\d{4})\s*(?P<sep>[-/.年])\s*)?(?P<m>\d{1,2})\s*(?P<sep2>[-/.月])\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*[ T]?\s*(?P<H>\d{1,2})\s*[:时点]\s*(?:(?P<M>\d{1,2})\s*分?)?(?:\s*:?\s*(?P<S>\d{1,2})\s*秒?)?)?$")
+DATE_FORMS = "2026-11-23, 2026/11/3, 2026.11.3, 2026年11月3日, 11月3日 (this year), each with a time (9:40, 14时05分), " \
+             "ISO 8601, today or yesterday"
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
@@ -30,8 +37,26 @@ def today() -> dt.date:
     return now().date()
 
 
+def _as_officers_write(text: str, what: str) -> dt.datetime | None:
+    """A date (and time) in one of the forms officers write (`_OFFICERS`), China time; None
+    when the text is in none of them."""
+    found = _OFFICERS.match(text)
+    if found is None or (found["y"] is None and found["sep2"] != "月") or (found["y"] and (
+            (found["sep"] == "年") != (found["sep2"] == "月"))):
+        return None  # 11/3 alone is not a date (month or day first?); 年 goes with 月
+    year = int(found["y"]) if found["y"] else today().year
+    try:
+        moment = dt.datetime(year, int(found["m"]), int(found["d"]), int(found["H"] or 0), int(found["M"] or 0),
+                             int(found["S"] or 0), tzinfo=CHINA)
+    except ValueError:
+        raise InvalidInput(f"{what} {echo(text)} is not a real date and time") from None
+    in_range(moment.date(), text, what)
+    return moment
+
+
 def parse_date(text: str, *, what: str = "date") -> dt.date:
-    """`2026-11-23`, `today`, `yesterday`, or a date-time (its China date)."""
+    """`2026-11-23`, `today`, `yesterday`, the forms officers write (`2026/11/3`, `11月3日`), or a
+    date-time (its China date)."""
     value = text.strip().lower()
     if value == "today":
         return today()
@@ -56,7 +81,8 @@ def in_range(day: dt.date, text: str, what: str) -> dt.date:
 
 
 def parse_datetime(text: str, *, what: str = "time") -> dt.datetime:
-    """`2026-11-23 14:05`, ISO 8601 with or without offset, a date (00:00), `today`, `yesterday`.
+    """`2026-11-23 14:05`, ISO 8601 with or without offset, a date (00:00), `today`, `yesterday`,
+    the forms officers write (`2026/11/3 9:40`, `2026年11月3日 14时05分`).
 
     A time without an offset is China time; one with an offset is converted to China time.
     """
@@ -68,6 +94,9 @@ def parse_datetime(text: str, *, what: str = "time") -> dt.datetime:
         return now() - dt.timedelta(days=1)
     if _DATE.match(value):
         return dt.datetime.combine(parse_date(value, what=what), dt.time(), CHINA)
+    written = _as_officers_write(value, what)
+    if written is not None:
+        return written
     candidate = value.replace("Z", "+00:00").replace("z", "+00:00")
     try:
         moment = dt.datetime.fromisoformat(candidate)
@@ -75,7 +104,7 @@ def parse_datetime(text: str, *, what: str = "time") -> dt.datetime:
         if _DATE_TIME.match(value):
             raise InvalidInput(f"{what} {echo(text)} is not a real date and time") from None
         raise InvalidInput(
-            f"{what} {echo(text)} is not a date or time (use 2026-11-23, '2026-11-23 14:05', ISO 8601, today or yesterday)"
+            f"{what} {echo(text)} is not a date or time (use {DATE_FORMS})"
         ) from None
     in_range(moment.date(), text, what)  # before converting: the zone may carry it past year 1 or 9999
     if moment.tzinfo is None:

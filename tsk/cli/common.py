@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from tsk import timeutil
 from tsk.vocab import CATEGORY, STATUS, Vocab
 
 EXIT_OVERDUE = 3
 
-DATE_FORMS = "2026-11-23, '2026-11-23 14:05', ISO 8601, today or yesterday (Asia/Shanghai)"
+DATE_FORMS = f"{timeutil.DATE_FORMS} (Asia/Shanghai)"
 
 
 def err(message: str) -> None:
