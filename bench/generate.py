@@ -44,7 +44,7 @@ from itertools import accumulate
 from operator import mul
 
 from tsk import timeutil
-from tsk.fields import EXPORT_FIELDS
+from tsk.fields import COMPUTED, EXPORT_FIELDS, FIELDS
 from tsk.sla import PRESETS, deadlines, referral_report_due
 from tsk.views import flags
 from tsk.workdays import build_calendar
@@ -496,6 +496,9 @@ class Generator:
         c["satisfaction"] = pick(self.t["satisfaction"]) if rng.random() < 0.85 else None
 
 
+DEFAULTS = {f.name: f.default for f in FIELDS if f.default is not COMPUTED}
+
+
 def export_values(c: dict) -> list:
     """The CSV cells of `tsk export --show-pii` for the record `c` (views.export_record and
     output.cell: null empty, lists ';'-joined, compensation in yuan). The csv module writes
@@ -503,7 +506,7 @@ def export_values(c: dict) -> list:
     fen = c["compensation_fen"]
     c["compensation"] = None if fen is None else fen / 100
     c["flags"] = ";".join(flags(c))
-    return [c[k] for k in EXPORT_FIELDS]
+    return [c.get(k, DEFAULTS.get(k)) for k in EXPORT_FIELDS]  # a field the generator does not make: its default
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,7 +55,7 @@ def run(command: str) -> str:
     result = CliRunner().invoke(app, argv[1:], prog_name="tsk")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
-    printed, code = result.output, result.exit_code
+    printed, code = result.output.replace(os.environ["HOME"], "~"), result.exit_code
     if pipe:
         head = re.fullmatch(r"head -(\d+)", pipe.strip())
         if head is None:
@@ -68,11 +68,12 @@ def replay(blocks: list[list[str]]) -> list[str]:
     """Each block's commands run on one fresh ledger, in order: each block's text."""
     from tsk import timeutil
 
-    saved_env = {key: os.environ.get(key) for key in (*ENVIRONMENT, "TSK_DB", "XDG_DATA_HOME", "XDG_CACHE_HOME")}
+    saved_env = {key: os.environ.get(key) for key in (*ENVIRONMENT, "HOME", "TSK_DB", "XDG_DATA_HOME", "XDG_CACHE_HOME")}
     saved_now = timeutil.now
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ.update(ENVIRONMENT, TSK_DB=str(Path(folder) / "ledger.db"),
-                          XDG_DATA_HOME=str(Path(folder) / "data"), XDG_CACHE_HOME=str(Path(folder) / "cache"))
+    with tempfile.TemporaryDirectory() as folder:  # a home of its own: the ledger at the default location
+        os.environ.pop("TSK_DB", None)
+        os.environ.pop("XDG_DATA_HOME", None)
+        os.environ.update(ENVIRONMENT, HOME=folder, XDG_CACHE_HOME=str(Path(folder) / "cache"))
         timeutil.now = lambda: CLOCK  # type: ignore[assignment]
         try:
             return ["".join(run(command) for command in block) for block in blocks]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -18,8 +19,21 @@ def calendar_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("cache")
 
 
+@pytest.fixture(scope="session")
+def empty_ledger(tmp_path_factory) -> str:
+    """A new ledger made once (`Ledger.init`), copied for each test: every command but add and
+    import needs its ledger to exist, and a copy costs less than creating the schema."""
+    from tsk.context import Ledger
+
+    path = str(tmp_path_factory.mktemp("empty") / "ledger.db")
+    Ledger.init(path, "officer", warn=lambda message: None).close()
+    return path
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, calendar_cache):
+def isolated(tmp_path, monkeypatch, calendar_cache, empty_ledger):
+    shutil.copyfile(empty_ledger, tmp_path / "ledger.db")
+    os.chmod(tmp_path / "ledger.db", 0o600)
     monkeypatch.setenv("TSK_DB", str(tmp_path / "ledger.db"))
     monkeypatch.setenv("TSK_USER", "officer")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -306,3 +307,36 @@ def test_arguments_that_are_not_utf8_in_real_processes(ledger_path, argv):
     assert r.returncode == 2 and "Traceback" not in stderr
     assert stderr.strip().endswith("is not valid UTF-8 text") and len(stderr.strip().splitlines()) == 1, stderr
     assert count(ledger_path, "complaint") == 0
+
+
+# -- pipes and where the global options go ----------------------------------------------------------
+@pytest.fixture
+def backlog(tmp_path):
+    """A ledger whose overdue list and export are far longer than a pipe holds (64 KB)."""
+    source, db = tmp_path / "backlog.csv", tmp_path / "backlog.db"
+    made = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "bench" / "generate.py"), "--count", "3000",
+                           "--backlog", "0.5", "--quiet", "-o", str(source)], capture_output=True)
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run([*console_script(), "--db", str(db), "import", str(source)], env=child_env(),
+                          capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return str(db)
+
+
+@pytest.mark.parametrize("command, code", [("overdue", 0), ("overdue --fail", 3), ("list --status all", 0),
+                                           ("export", 0), ("overdue --format json", 0)])
+def test_a_reader_that_stops_early_gets_silence_and_the_commands_own_exit_code(backlog, command, code):
+    """`tsk … | head -1` under `set -o pipefail`: a traceback or exit 1 before."""
+    script = f"set -o pipefail; {shlex.join(console_script())} {command} --db {shlex.quote(backlog)} | head -c 100"
+    done = subprocess.run(["bash", "-c", script], env=child_env(), capture_output=True)
+    assert done.returncode == code, done.stderr
+    assert done.stderr == b"" and len(done.stdout) == 100
+
+
+def test_global_options_work_after_the_command_name(tsk, tmp_path):
+    other = str(tmp_path / "other.db")
+    assert tsk([*FULL_ADD, "--db", other, "--as", "王芳"]).exit_code == 0
+    shown = json.loads(tsk(["show", "TS-2026-000001", "--format", "json", f"--db={other}"]).stdout)
+    assert shown["first_handler"] == "王芳"
+    assert tsk(["list", "--format", "json"]).stdout == "[]\n"  # the usual ledger untouched
+    assert tsk(["note", "TS-2026-000001", "--", "--db"]).exit_code == 1  # after --, a note's text; not in this ledger

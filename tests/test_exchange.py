@@ -346,7 +346,7 @@ def test_complaints_that_carry_their_dates_keep_them(tsk, tmp_path):
 # -- refused files: the line, the field, and nothing written -----------------------------------------
 def import_fails(tsk, ledger_path, path, *args) -> list[str]:
     """Import into `ledger_path`: refused, and the ledger exactly as it was."""
-    tsk(["--db", ledger_path, "verify"])  # the ledger exists
+    tsk(["--db", ledger_path, "init"])  # the ledger exists (refused, harmlessly, if it did already)
     before = (count(ledger_path, "complaint"), count(ledger_path, "event"), count(ledger_path, "ref_counter"))
     run = tsk(["--db", ledger_path, "import", str(path), *args])
     assert run.exit_code == 1
@@ -439,6 +439,7 @@ def test_duplicate_refs_in_the_file_and_in_the_ledger_are_refused(tsk, tmp_path,
     lines = import_fails(tsk, ledger_path, path)  # the filled ledger has them already
     assert lines[:2] == [f"Error: {path} line 2, field ref: {rows[1][0]} is already in the ledger",
                          f"Error: {path} line 3, field ref: {rows[1][0]} appears twice in the file (first at line 2)"]
+    assert tsk(["--db", str(other), "init"]).exit_code == 0
     assert tsk(["--db", str(other), "import", str(path)]).stderr.splitlines()[0] == (
         f"Error: {path} line 3, field ref: {rows[1][0]} appears twice in the file (first at line 2)")
     assert count(str(other), "complaint") == 0
@@ -447,6 +448,7 @@ def test_duplicate_refs_in_the_file_and_in_the_ledger_are_refused(tsk, tmp_path,
 def test_a_masked_export_cannot_be_imported(tsk, tmp_path, filled):
     export_bytes(tsk, tmp_path, name="masked.csv")
     other = tmp_path / "other.db"
+    assert tsk(["--db", str(other), "init"]).exit_code == 0
     run = tsk(["--db", str(other), "import", str(tmp_path / "masked.csv")])
     assert run.exit_code == 1
     assert run.stderr.splitlines()[0] == (
@@ -464,6 +466,7 @@ def test_json_problems_name_the_record_and_its_line(tsk, tmp_path, filled):
     text = json.dumps(data, ensure_ascii=False, indent=1)
     path.write_text(text, encoding="utf-8")
     other = tmp_path / "other.db"
+    assert tsk(["--db", str(other), "init"]).exit_code == 0
     run = tsk(["--db", str(other), "import", str(path)])
     assert run.exit_code == 1
     starts = [n for n, line in enumerate(text.splitlines(), start=1) if line == " {"]
@@ -652,3 +655,25 @@ def test_export_csv_writes_what_the_output_layer_writes(ledger_path, filled, exc
         assert export.write_csv([dict(r) for r in records], got, excel=excel) == 4
         assert got.getvalue() == expected.getvalue()
 
+
+
+def test_a_masked_email_or_address_is_refused_by_the_import(tsk, tmp_path):
+    """Both pass as text, so only their masks tell: an export without --show-pii, imported,
+    would have replaced the customer's email and address with stars."""
+    run = tsk(["add", "--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
+               "--cause", "other", "--unit", "城关支行", "--summary", "排队", "--received", "2026-08-03 10:00",
+               "--email", "zhang.san@example.cn", "--address", "广东省广州市天河区体育西路103号"])
+    assert run.exit_code == 0, run.stderr
+    masked = tsk(["export"]).stdout
+    assert "z***@example.cn" in masked and "广东省广州市****" in masked and "zhang.san" not in masked
+    for column in ("customer_email", "customer_address"):
+        header, row = list(csv.reader(io.StringIO(masked)))
+        row = [value if name == column else (value if name not in ("customer_email", "customer_address") else "")
+               for name, value in zip(header, row)]
+        path = tmp_path / f"{column}.csv"
+        write_csv(path, [header, row])
+        other = str(tmp_path / f"{column}.db")
+        lines = import_fails(tsk, other, path)
+        assert lines[0] == (f"Error: {path} line 2, field {column}: '{row[header.index(column)]}' is masked: this file "
+                            "was exported without --show-pii and cannot be imported without losing the customer's data; "
+                            "export it again with --show-pii")

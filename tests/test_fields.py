@@ -105,7 +105,22 @@ def test_personal_data_is_masked_wherever_a_complaint_is_shown():
     details = views.masked_details(json.dumps({"changes": {"customer_phone": "13812345678"},
                                                "was": {"customer_id_number": ID_A}}))
     assert details == {"changes": {"customer_phone": "138****5678"}, "was": {"customer_id_number": "110***********002X"}}
-    assert {f.name for f in fields.PII} == {"customer_phone", "customer_id_number"}
+    assert {f.name for f in fields.PII} == {"customer_phone", "customer_id_number", "customer_email", "customer_address"}
+    row = stored(customer_email="zhang.san@example.cn", customer_address="广东省广州市天河区体育西路103号")
+    record = views.export_record(row, show_pii=False)
+    assert (record["customer_email"], record["customer_address"]) == ("z***@example.cn", "广东省广州市****")
+    assert views.export_record(row, show_pii=True)["customer_address"] == "广东省广州市天河区体育西路103号"
+
+
+@pytest.mark.parametrize("field, value, shown", [
+    ("customer_email", "a@b.cn", "a***@b.cn"), ("customer_email", "no-at-sign", "**********"),
+    ("customer_email", "@b.cn", "*****"), ("customer_address", "城关路1号", "*****"),
+    ("customer_address", "广东省广州市越秀区", "广东省广州市****"),
+])
+def test_email_and_address_masks(field, value, shown):
+    mask = fields.BY_NAME[field].mask
+    assert mask(value) == shown
+    assert mask(shown) == shown  # a masked value stays as it is: that is how an import knows one
     assert all(f.name.startswith(fields.CUSTOMER) for f in fields.PII)  # show masks them in its customer object
 
 

@@ -91,7 +91,7 @@ def test_a_postgresql_url_is_never_echoed(tsk):
 
 
 def test_a_ledger_name_too_long_for_the_file_system(tsk, tmp_path):
-    run = tsk(["--db", str(tmp_path / ("a" * 300 + ".db")), "list"])
+    run = tsk(["--db", str(tmp_path / ("a" * 300 + ".db")), "init"])
     line = one_error_line(run)
     assert run.exit_code == 1 and "File name too long" in line and "(3" in line  # cut, with its length
 
@@ -162,7 +162,7 @@ def test_a_bad_id_or_phone_is_not_echoed_by_import(tsk, ref, tmp_path, column, v
 def import_lines(tsk, tmp_path, name: str, text: str):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    run = tsk(["--db", str(tmp_path / "new.db"), "import", str(path)])
+    run = tsk(["import", str(path)])  # into the test's own, empty ledger
     assert run.exit_code == 1 and "Traceback" not in run.stderr, run.stderr
     assert all(line.startswith("Error:") for line in run.stderr.splitlines()), run.stderr
     return run.stderr

@@ -70,8 +70,10 @@ def test_add_records_every_field(tsk):
         "complaint", "phone", "product", "loan", "contract", "serious")
     assert c["received_at"] == "2026-08-03T10:00:00+08:00"
     assert c["customer"]["name"] == "张三"
-    assert c["customer"]["email"] == "zs@example.cn"
-    assert c["customer"]["address"] == "城关路1号"
+    assert c["customer"]["email"] == "z***@example.cn"  # personal data, masked as the phone is
+    assert c["customer"]["address"] == "*****"  # five characters: too short to show its city
+    whole = json.loads(tsk("show TS-2026-000001 --show-pii --format json").stdout)["customer"]
+    assert (whole["email"], whole["address"]) == ("zs@example.cn", "城关路1号")
     assert c["group_size"] == 2
     assert c["unit"] == "城关支行"
     assert c["subject_staff"] == "李四"
@@ -408,11 +410,12 @@ def test_unknown_option_is_usage_error(tsk):
 
 
 def test_add_with_a_named_policy(tsk):
-    c = add(tsk, policy="gdrcc2008")
-    assert (c["policy"], c["policy_version"]) == ("gdrcc2008", 1)
-    # supervision form 2 working days after receipt; handling 7 working days after that form
-    assert c["ack_due"] == "2026-08-05"
-    assert c["due"] == "2026-08-14"
+    c = add(tsk, policy="gdrcc2008", form_at="2026-08-03 16:00")
+    assert (c["policy"], c["policy_version"]) == ("gdrcc2008", 2)  # the preset's newest version
+    # the customer told the next working day; 处理表 the same day; 督办表 2 working days after it
+    # arrived; handling 7 working days after the 督办表's deadline until it is issued
+    assert (c["ack_due"], c["form_due"], c["form_at"]) == ("2026-08-04", "2026-08-03", "2026-08-03T16:00:00+08:00")
+    assert (c["supervision_due"], c["supervised_at"], c["due"]) == ("2026-08-05", None, "2026-08-14")
 
 
 # -- the library ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import os
 import pytest
 
 from tsk import overdue, timeutil
+from tsk.clocks import NAMES
 from tsk.context import Ledger
 from tsk.store import queries as q
 
@@ -230,21 +231,34 @@ def test_closed_rejected_and_withdrawn_complaints_have_no_running_clocks(tsk):
     assert clocks(tsk, "--as-of", "2026-03-01") == []
 
 
-def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk):
+def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk, tmp_path):
     """`views.flags`' "overdue" and the forms ask tsk.clocks in Python what `overdue` and `check`
     ask it in SQL: generated from one definition, they agree on every kind of complaint."""
     from tsk import clocks
 
     plain, acked, closed, rejected, withdrawn = (add(tsk, "2025-09-29 10:00") for _ in range(5))
-    referred = add(tsk, "2025-09-29 10:00", "--channel", "regulator", "--referred-by", "国家金融监督管理总局",
-                   "--referral-ref", "JG-2025-17")
+    referral = ["--channel", "regulator", "--referred-by", "国家金融监督管理总局", "--referral-ref", "JG-2025-17"]
+    referred = add(tsk, "2025-09-29 10:00", *referral)
     group = add(tsk, "2025-09-29 10:00", "--group-size", "8")
+    # Guangdong: a 督办表 pending, one issued, one on a closed complaint; a referral's own deadline
+    guangdong = ["--policy", "gdrcc2008", "--form-at", "2025-09-29 15:00"]
+    pending, supervised, gd_closed = (add(tsk, "2025-09-29 10:00", *guangdong) for _ in range(3))
+    limited, limited_closed = (add(tsk, "2025-09-29 10:00", *referral, "--referral-due", "2025-10-15") for _ in range(2))
     for argv in (["ack", acked, "--via", "sms", "--at", "2025-09-29 12:00"],
                  ["close", closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
                  ["close", referred, "--result", "upheld", "--resolution", "已退费", "--notified-via", "sms"],
                  ["reject", rejected, "--reason", "无事实依据", "--notified-via", "sms"],
-                 ["withdraw", withdrawn, "--reason", "客户撤回"], ["reported", group, "已报告"]):
+                 ["withdraw", withdrawn, "--reason", "客户撤回"], ["reported", group, "已报告"],
+                 ["supervise", supervised, "--unit", "联社合规部", "--at", "2025-09-30 10:00"],
+                 ["close", gd_closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
+                 ["close", limited_closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"]):
         assert tsk(argv).exit_code == 0, argv
+    # a 处理表 not yet arrived: an imported Guangdong complaint whose record does not say it did
+    source = tmp_path / "form-pending.csv"
+    source.write_text("ref,received_at,channel,category,business_type,cause,customer_name,unit,summary,policy\n"
+                      "TS-2025-000900,2025-09-29 10:00,phone,service,card,other,张三,城关支行,x,gdrcc2008\n",
+                      encoding="utf-8")
+    assert tsk(["import", str(source)]).exit_code == 0
     ledger = open_ledger()
     try:
         complaints = ledger.store.rows("SELECT * FROM complaint")
@@ -546,8 +560,7 @@ def test_each_clock_query_seeks_its_index(tsk, stats):
             plan_as_if_1m(ledger)
         for sql, how in ((q.running_clocks(), "INDEX"), (q.clock_ids(), "COVERING INDEX")):
             plan = [r["detail"] for r in ledger.store.rows("EXPLAIN QUERY PLAN " + sql, {"before": "2025-10-11"})]
-            for index in ("ix_complaint_ack_clock", "ix_complaint_resolution_clock", "ix_complaint_cap_clock",
-                          "ix_complaint_report_clock"):
+            for index in (f"ix_complaint_{clock}_clock" for clock in NAMES):
                 assert any(d.startswith(f"SEARCH complaint USING {how} {index} (") for d in plan), plan
             assert not any(d.startswith("SCAN complaint") for d in plan), plan
         # `overdue` streams: its clocks come merged in due-date order from the indexes, unsorted

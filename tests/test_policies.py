@@ -12,7 +12,7 @@ import pytest
 from tsk import sla, timeutil
 from tsk.admin import load_policy_file
 from tsk.errors import InvalidInput
-from tsk.sla import PRESETS, Period, Policy
+from tsk.sla import PRESET_VERSIONS, PRESETS, Period, Policy
 from tsk.workdays import build_calendar
 
 D = dt.date
@@ -62,38 +62,56 @@ def test_cbrc2012_referral_result_reported_3_working_days_after_closing(cal):
     assert sla.referral_report_due(PRESETS["cbrc2012"], cal, closed, kind="complaint", severity="general") == D(2025, 10, 10)
 
 
-def test_gdrcc2008_resolution_is_7_working_days_after_the_2_day_supervision_form(cal):
+GDRCC_V1 = PRESET_VERSIONS[("gdrcc2008", 1)]  # superseded: kept for the complaints opened under it
+
+
+def test_gdrcc2008_v1_resolution_is_7_working_days_after_the_2_day_supervision_form(cal):
     # ack (督办表) 2 working days after Tue 07-01 = Thu 07-03; then 7 working days = Mon 07-14;
     # cap: 3 months = 2025-10-01, National Day, rolled to 2025-10-09
-    assert clocks(PRESETS["gdrcc2008"], cal, "2025-07-01 10:00") == (
+    assert clocks(GDRCC_V1, cal, "2025-07-01 10:00") == (
         D(2025, 7, 3), D(2025, 7, 14), D(2025, 10, 9), None,
     )
 
 
-def test_gdrcc2008_counts_the_makeup_sunday_and_skips_national_day(cal):
+def test_gdrcc2008_v1_counts_the_makeup_sunday_and_skips_national_day(cal):
     # Fri 09-26: ack on day 2 = Mon 09-29 (Sun 09-28 is make-up day 1); 7 more = 10-15
-    assert clocks(PRESETS["gdrcc2008"], cal, "2025-09-26 10:00") == (
+    assert clocks(GDRCC_V1, cal, "2025-09-26 10:00") == (
         D(2025, 9, 29), D(2025, 10, 15), D(2025, 12, 26), None,
     )
 
 
 def test_gdrcc2008_cap_of_3_months_ending_in_spring_festival_rolls_forward(cal):
-    ack, due, cap, _ = clocks(PRESETS["gdrcc2008"], cal, "2025-11-15 09:00")  # a Saturday
-    assert cap == D(2026, 2, 24)  # 2026-02-15 is in the Spring Festival holiday
+    for policy in (GDRCC_V1, PRESETS["gdrcc2008"]):
+        ack, due, cap, _ = clocks(policy, cal, "2025-11-15 09:00")  # a Saturday
+        assert cap == D(2026, 2, 24)  # 2026-02-15 is in the Spring Festival holiday
 
 
 def test_preset_rules_as_listed(tsk):
     run = tsk("policy list --format json")
     assert run.exit_code == 0
-    rows = {r["name"]: r for r in json.loads(run.stdout)}
-    assert rows["cbrc2012"] | {"title": None} == {
-        "name": "cbrc2012", "version": 1, "default": True, "ack": "1 working_days",
-        "resolution": "15 working_days", "cap": "60 working_days", "report": "1 working_days",
+    rows = {(r["name"], r["version"]): r for r in json.loads(run.stdout)}
+    assert set(rows) == {("cbrc2012", 1), ("gdrcc2008", 1), ("gdrcc2008", 2)}
+    assert rows["cbrc2012", 1] | {"title": None} == {
+        "name": "cbrc2012", "version": 1, "default": True, "ack": "1 working_days", "form": None,
+        "supervision": None, "resolution": "15 working_days", "cap": "60 working_days", "report": "1 working_days",
         "referral_report": "3 working_days", "title": None,
     }
-    assert rows["gdrcc2008"]["resolution"] == "7 working_days after ack"
-    assert rows["gdrcc2008"]["cap"] == "3 months"
-    assert rows["gdrcc2008"]["default"] is False
+    assert rows["gdrcc2008", 1]["resolution"] == "7 working_days after ack"
+    assert (rows["gdrcc2008", 1]["form"], rows["gdrcc2008", 1]["supervision"]) == (None, None)
+    assert rows["gdrcc2008", 2] | {"title": None} == {
+        "name": "gdrcc2008", "version": 2, "default": False, "ack": "1 working_days", "form": "0 calendar_days",
+        "supervision": "2 working_days", "resolution": "7 working_days after supervision", "cap": "3 months",
+        "report": "1 working_days", "referral_report": "3 working_days", "title": None,
+    }
+    assert not rows["gdrcc2008", 1]["default"]
+
+
+def test_the_default_mark_goes_to_the_newest_version_only(tsk):
+    assert tsk("config set default_policy gdrcc2008").exit_code == 0
+    listed = json.loads(tsk("policy list --format json").stdout)
+    assert [(r["name"], r["version"]) for r in listed if r["default"]] == [("gdrcc2008", 2)]
+    assert json.loads(tsk("policy show gdrcc2008").stdout)["version"] == 2
+    assert json.loads(tsk("policy show gdrcc2008 --version 1").stdout)["resolution_from"] == "ack"
 
 
 # -- the example policy file ------------------------------------------------------------------
@@ -133,8 +151,8 @@ def test_policy_add_national2020_then_list_and_show(tsk):
     rows = {r["name"]: r for r in json.loads(tsk("policy list --format json").stdout)}
     assert set(rows) == {"cbrc2012", "gdrcc2008", "national2020"}
     assert rows["national2020"] == {
-        "name": "national2020", "version": 1, "default": False, "ack": "1 working_days",
-        "resolution": "15 calendar_days", "cap": "60 calendar_days", "report": "1 working_days",
+        "name": "national2020", "version": 1, "default": False, "ack": "1 working_days", "form": None,
+        "supervision": None, "resolution": "15 calendar_days", "cap": "60 calendar_days", "report": "1 working_days",
         "referral_report": "3 working_days",
         "title": "2020年全国规定：15日内处理，可延长至30日，特别复杂的再延长30日",
     }

@@ -75,6 +75,8 @@ ACTIONS = [  # (command line after the ref, how the complaint is made, the actio
      "escalate it"),
     (["classify", "--category", "process", "--reason", "流程问题"], _major, "classified", "classify it"),
     (["extend", "--days", "5", "--reason", "需调查", "--notified-via", "letter"], _major, "extended", "extend it"),
+    (["supervise", "--unit", "合规部"], lambda tsk: add(tsk, RECEIVED, "--subject-staff", "李四", "--policy", "gdrcc2008"),
+     "supervised", "issue its 督办表"),
     (["notify", "处理进度", "--via", "phone"], _major, "customer-notified", "tell the customer about it"),
     (["reported", "已电话报告银保监分局"], _major, "reported", "report it to the regulator"),
     (["close", "--result", "upheld", "--resolution", "已道歉", "--notified-via", "phone"], _major, "closed",

@@ -10,11 +10,11 @@ import io
 import json
 
 import pytest
+from helpers import BASE as USUAL
+from helpers import RECEIVED, sql
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.helpers import BASE as USUAL
-from tests.helpers import RECEIVED, sql
 from tsk.exchange.write import DENSE, Refs
 from tsk.fields import REF_PATTERN
 from tsk.store import state

@@ -14,7 +14,7 @@ from tsk import settings as settings_mod
 from tsk import timeutil
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, named
-from tsk.sla import PRESETS, Policy
+from tsk.sla import PRESET_VERSIONS, PRESETS, Policy
 from tsk.store import queries as q
 from tsk.store import state
 from tsk.workdays import package_calendar
@@ -131,5 +131,7 @@ def add_policy(ledger: Ledger, policy: Policy) -> None:
 
 
 def policies(ledger: Ledger) -> list[Policy]:
+    """Every version of every preset (complaints opened under an earlier one keep it), then the
+    ledger's own."""
     stored = [Policy.from_mapping(json.loads(r["definition"])) for r in ledger.store.rows(q.POLICY_DEFINITIONS)]
-    return [*PRESETS.values(), *stored]
+    return [*PRESET_VERSIONS.values(), *stored]

@@ -6,7 +6,11 @@ that hold only running clocks) and the Python predicate (the "overdue" flag of `
 A clock runs while: `ack` (受理告知) — the complaint is open and the customer not yet told of
 acceptance; `resolution` (`due`) and `cap` (`cap_due`) — it is open; `report` — the report to
 the regulator is due and not yet made, whatever the status (a closed regulator-referred
-complaint still owes its result to the referring authority).
+complaint still owes its result to the referring authority); `form` (处理表, `form_due`) — it
+is open, its policy has the clock and the 处理表 has not reached the 受理部门; `supervision`
+(督办表, `supervision_due`) — it is open, its policy has the clock and the 督办表 is not yet
+issued; `referral` (`referral_due`, the referring authority's own deadline) — it is open and
+the authority set one.
 
 A clock is **past due** as of day D when it runs and its due date is before D: the deadline
 day is over, due on D itself is not late. Dates are ISO text and compare as text, in SQL and
@@ -58,6 +62,10 @@ CLOCKS = (  # also the order of a complaint's clocks in listings and in `check`'
     Clock("resolution", "due", (OPEN,)),
     Clock("cap", "cap_due", (OPEN,)),
     Clock("report", "report_due", (("reported_at", "IS NULL", None), ("report_due", "IS NOT NULL", None))),
+    Clock("form", "form_due", (OPEN, ("form_at", "IS NULL", None), ("form_due", "IS NOT NULL", None))),
+    Clock("supervision", "supervision_due",
+          (OPEN, ("supervised_at", "IS NULL", None), ("supervision_due", "IS NOT NULL", None))),
+    Clock("referral", "referral_due", (OPEN, ("referral_due", "IS NOT NULL", None))),
 )
 NAMES = tuple(clock.name for clock in CLOCKS)
 # The clocks of handling in time: once one of them lapsed, the complaint is `lapsed` and never

@@ -8,9 +8,18 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from tsk.errors import NotFound, echo
+from tsk.errors import NotFound, Refused, echo, named
 from tsk.store import queries as q
-from tsk.store.db import SCHEMA_VERSION, Store, open_store, resolve_location, schema_version
+from tsk.store.db import (
+    SCHEMA_VERSION,
+    Store,
+    default_location,
+    is_url,
+    missing_file,
+    open_store,
+    resolve_location,
+    schema_version,
+)
 
 if TYPE_CHECKING:  # loaded on first use: a listing needs neither policies nor the calendar
     from tsk.sla import Policy
@@ -39,16 +48,45 @@ class Ledger:
         self._warn = warn or self.warnings.append
 
     @classmethod
-    def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None) -> Ledger:
+    def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None,
+             *, create: bool = True) -> Ledger:
+        """The ledger at `location` (`resolve_location`). A SQLite file that is not there is
+        created (saying where) only when `create` or when it is the default location: a
+        mistyped `--db` or `$TSK_DB` must not give cron an empty ledger that is all clear."""
         notes: list[str] = []
-        store = open_store(resolve_location(location), warn=warn or notes.append)
+        where = resolve_location(location)
+        path = missing_file(where)
+        if path is not None and not create and where != default_location():
+            raise NotFound(f"no ledger at {named(path)}: check --db or $TSK_DB (tsk init creates a new ledger)")
+        store = open_store(where, warn=warn or notes.append)
         if schema_version(store) != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
             from tsk.store.schema import ensure_schema
 
             ensure_schema(store)
         ledger = cls(store, actor, warn)
         ledger.warnings += notes
+        if path is not None:
+            ledger.warn(f"Created a new ledger at {named(os.path.abspath(path))}")
         return ledger
+
+    @classmethod
+    def init(cls, location: str | None = None, actor: str | None = None,
+             warn: Callable[[str], None] | None = None) -> Ledger:
+        """`tsk init`: a new, empty ledger; refused where one exists."""
+        where = resolve_location(location)
+        if missing_file(where) is None:
+            store = open_store(where, warn=warn)
+            try:
+                found = schema_version(store)
+            finally:
+                store.close()
+            if found or not is_url(where):  # a file that is there, or a database with tsk's tables
+                shown = "the PostgreSQL database" if is_url(where) else named(os.path.abspath(where))
+                raise Refused(f"a ledger already exists in {shown}: tsk init makes a new one only")
+            ledger = cls.open(where, actor, warn)
+            ledger.warn("Created a new ledger in the PostgreSQL database")
+            return ledger
+        return cls.open(where, actor, warn)
 
     @cached_property
     def actor(self) -> str:
@@ -89,11 +127,14 @@ class Ledger:
         self.__dict__.pop("stored_policies", None)
 
     def policy(self, name: str, version: int | None = None) -> Policy:
-        """A preset, or the newest (or given) version of a policy stored in the ledger."""
-        from tsk.sla import PRESETS, Policy
+        """A preset (its newest version, or the one given: a complaint keeps the version it was
+        opened under), or the newest (or given) version of a policy stored in the ledger."""
+        from tsk.sla import PRESET_VERSIONS, PRESETS, Policy
 
-        if name in PRESETS and (version is None or version == PRESETS[name].version):
-            return PRESETS[name]
+        if name in PRESETS:
+            found = PRESETS[name] if version is None else PRESET_VERSIONS.get((name, version))
+            if found is not None:
+                return found
         versions = self.stored_policies.get(name, {})
         definition = versions.get(max(versions) if version is None and versions else version)  # type: ignore[arg-type]
         if definition is None:

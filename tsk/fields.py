@@ -94,6 +94,23 @@ def mask_id(number: str | None) -> str | None:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
+def mask_email(email: str | None) -> str | None:
+    """z***@example.com: the mailbox's first character and its domain."""
+    if not email:
+        return email
+    local, at, domain = email.rpartition("@")
+    return (local[:1] + "***" + at + domain) if at and local else "*" * len(email)
+
+
+ADDRESS_SHOWN = 6  # characters: the province and city (广东省广州市), not the street
+
+
+def mask_address(address: str | None) -> str | None:
+    if not address:
+        return address
+    return address[:ADDRESS_SHOWN] + "****" if len(address) > ADDRESS_SHOWN else "*" * len(address)
+
+
 def yuan(fen: int | None) -> float | None:
     return None if fen is None else fen / 100
 
@@ -177,8 +194,9 @@ FIELDS = (
     Field("satisfaction", "客户满意度", ENUM, SATISFACTION),
     Field("flags", "标记", DERIVED, show_after="reopened"),
     Field("policy_version", "时限规则版本", WHOLE, default=COMPUTED, low=1, show_after="policy"),
-    Field("customer_email", "电子邮箱", TEXT, option="email", english="email", show_after="customer_id_number"),
-    Field("customer_address", "联系地址", TEXT, option="address", english="address",
+    Field("customer_email", "电子邮箱", TEXT, option="email", mask=mask_email, english="email",
+          show_after="customer_id_number"),
+    Field("customer_address", "联系地址", TEXT, option="address", mask=mask_address, english="address",
           show_after="customer_email"),
     Field("summary", "投诉内容", TEXT, required=INTAKE, option="summary"),
     Field("demand", "客户诉求", TEXT, option="demand"),
@@ -199,9 +217,9 @@ FIELDS = (
     Field("emergency", "应急", FLAG, default=COMPUTED, option="emergency", in_show=False),
     Field("late_entry", "补录", FLAG, default=0, in_show=False),
     Field("lapsed", "曾逾期", FLAG, default=0, in_show=False),
-    Field("referral_due", "转办时限", DATE, show_after="referral_ref"),
+    Field("referral_due", "转办时限", DATE, option="referral_due", show_after="referral_ref"),
     Field("form_due", "处理表时限", DATE, show_after="ack_due"),
-    Field("form_at", "处理表报送时间", TIME, show_after="form_due"),
+    Field("form_at", "处理表报送时间", TIME, option="form_at", show_after="form_due"),
     Field("supervision_due", "督办表时限", DATE, show_after="form_at"),
     Field("supervised_at", "督办表出具时间", TIME, show_after="supervision_due"),
     Field("supervising_unit", "督办单位", TEXT, show_after="supervised_at"),
@@ -218,7 +236,9 @@ REQUIRED = (*(f.name for f in FIELDS if f.required == IMPORT), *(f.name for f in
 # What `tsk add` asks for when it is not given: who complains, then the complaint.
 ASKED = tuple(sorted((f for f in FIELDS if f.required == INTAKE), key=lambda f: not f.name.startswith(CUSTOMER)))
 PII = tuple(f for f in FIELDS if f.mask)
-_MASKS = {f.kind: f.mask for f in PII}
+# Values of these kinds are masked wherever they are shown, error messages included (any text
+# may hold an email or address, so those two are masked as fields, never by kind).
+_MASKS = {f.kind: f.mask for f in PII if f.kind != TEXT}
 
 
 def mask_of(kind: str) -> Callable[[str | None], str | None] | None:
@@ -282,20 +302,28 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
     """What a new complaint starts with, where `row` does not say (None): its group and
     emergency flags and its level, as its classification gives them (`standing`); and, given
     its policy and the calendar, its clocks from receipt (the due date moved by any extension),
-    with a report clock when it goes to the regulator at intake (group, major or emergency).
-    Used by `tsk add`, and by an import for the records that lack them."""
+    with a report clock when it goes to the regulator at intake (group, major or emergency), and
+    the Guangdong 处理表 and 督办表 clocks when its policy has them (counted from `form_at` and
+    `supervised_at` where the row holds them). Used by `tsk add`, and by an import for the
+    records that lack them."""
     is_group, emergency, least, reported = standing(row, group_threshold)
     level = row.get("level")
     if level is None:
         level = least
     if policy is None:
         return {"is_group": is_group, "emergency": emergency, "level": level}
-    from tsk.sla import deadlines
+    from tsk.sla import deadlines, extended
 
+    form_at, supervised_at = row.get("form_at"), row.get("supervised_at")
     clocks = deadlines(policy, calendar, timeutil.from_text(row["received_at"]), kind=row["kind"],
-                       severity=row["severity"], report_to_regulator=reported)
-    extended = row.get("extended_days")
-    due = calendar.shift(clocks.due, extended) if extended else clocks.due
+                       severity=row["severity"], report_to_regulator=reported,
+                       form_at=timeutil.from_text(form_at) if form_at else None,
+                       supervised_at=timeutil.from_text(supervised_at) if supervised_at else None)
+    due = extended(calendar, clocks.due, row.get("extended_days") or 0, clocks.cap_due)
     report_due = row.get("report_due") or (clocks.report_due.isoformat() if clocks.report_due else None)
-    return {"is_group": is_group, "emergency": emergency, "level": level, "ack_due": clocks.ack_due.isoformat(),
-            "due": due.isoformat(), "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}
+    opened = {"is_group": is_group, "emergency": emergency, "level": level, "ack_due": clocks.ack_due.isoformat(),
+              "due": due.isoformat(), "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}
+    for column, computed in (("form_due", clocks.form_due), ("supervision_due", clocks.supervision_due)):
+        if computed is not None:
+            opened[column] = row.get(column) or computed.isoformat()
+    return opened

@@ -14,7 +14,7 @@ from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
 from tsk.history import BOOKKEEPING, append_event, canonical
 from tsk.records import load
-from tsk.sla import deadlines, referral_report_due
+from tsk.sla import deadlines, extended, referral_report_due
 from tsk.store import queries as q
 from tsk.store import state
 from tsk.values import optional_text, required_text
@@ -81,7 +81,8 @@ class Intake:
 
     __slots__ = ("customer", "channel", "category", "business_type", "cause", "unit", "summary", "kind",
                  "severity", "phone", "id_number", "email", "address", "group_size", "subject_staff",
-                 "conflicts", "demand", "received", "policy", "referred_by", "referral_ref", "direct", "emergency")
+                 "conflicts", "demand", "received", "policy", "referred_by", "referral_ref", "direct", "referral_due",
+                 "form_at", "emergency")
 
     def __init__(
         self,
@@ -108,6 +109,8 @@ class Intake:
         referred_by: str | None = None,
         referral_ref: str | None = None,
         direct: bool = False,
+        referral_due: str | None = None,
+        form_at: str | None = None,
         emergency: bool = False,
     ) -> None:
         self.customer = customer
@@ -132,6 +135,8 @@ class Intake:
         self.referred_by = referred_by
         self.referral_ref = referral_ref
         self.direct = direct
+        self.referral_due = referral_due  # the referring authority's own deadline (监管转办 only)
+        self.form_at = form_at  # when the 处理表 reached the 受理部门 (its policy's form clock; default: now)
         self.emergency = emergency  # 应急, as the officer judges it (突发, 复杂); the rule may make it so anyway
 
 
@@ -163,9 +168,11 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
         raise InvalidInput(f"unit {echo(row['unit'])} is not one of the ledger's units: {', '.join(settings['units'])}")
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         raise InvalidInput("a regulator-referred complaint (监管转办) needs --referred-by and --referral-ref")
+    _check_referral_due(row)
     excused = recusal(row, ledger.actor, "register it as its first handler", override, "register it")
     row["emergency"] = row["emergency"] or None  # not judged an emergency: the rule decides (fields.standing)
     policy = ledger.policy(row["policy"] or settings["default_policy"])
+    row["form_at"] = _form_filed(row, policy, now)
     row.update(fields.opening(row, settings["group_threshold"], policy, ledger.calendar),
                policy=policy.name, policy_version=policy.version, first_handler=ledger.actor)
     with ledger.store.transaction():
@@ -185,6 +192,37 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
             append_event(ledger, load(ledger, earlier["ref"], lock=True), "repeat-linked", now, repeat=row["ref"],
                          note="same customer and category after a decision: tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条)")
     return Registered(complaint, earlier["ref"] if earlier else None)
+
+
+def _check_referral_due(row: Mapping[str, Any]) -> None:
+    """`--referral-due`: the referring authority's own deadline, for a referred complaint only
+    (粤农信联发〔2008〕250号 第十八条(二); 银监发〔2012〕13号 第十条), not before its receipt."""
+    due = row["referral_due"]
+    if due is None:
+        return
+    if row["channel"] != "regulator" and not row["referred_by"]:
+        raise InvalidInput("--referral-due is the referring authority's deadline: only for a referred complaint "
+                           "(--channel regulator, or --referred-by)")
+    if due < row["received_at"][:10]:
+        raise InvalidInput(f"--referral-due {due} is before the complaint was received ({row['received_at'][:10]})")
+
+
+def _form_filed(row: Mapping[str, Any], policy, now: dt.datetime) -> str | None:
+    """When the 处理表 reached the 受理部门, for a policy with a form clock (粤农信联发〔2008〕250号
+    第十八条(一)): as given (`--form-at`), else now, the registration. Not before receipt nor in
+    the future; refused for a policy without the clock."""
+    given = row["form_at"]
+    if policy.for_case(kind=row["kind"], severity=row["severity"]).form is None:
+        if given is not None:
+            raise InvalidInput(f"--form-at: policy {policy.name} v{policy.version} has no 处理表 (form) clock")
+        return None
+    if given is None:
+        return timeutil.to_text(now)
+    if given > timeutil.to_text(now):
+        raise InvalidInput(f"--form-at {given} is in the future")
+    if given < row["received_at"]:
+        raise InvalidInput(f"--form-at {given} is before the complaint was received ({row['received_at']})")
+    return given
 
 
 def next_ref_number(store, year: int) -> int:
@@ -307,6 +345,46 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
     return _change(ledger, ref, at, work)
 
 
+def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None = None,
+              override_recusal: str | None = None) -> dict[str, Any]:
+    """The 督办表 was issued (粤农信联发〔2008〕250号 第十八条(一)), by `unit` (default the ledger's
+    `supervising_unit`): the supervision clock stops, and handling is due 7 working days (the
+    policy's resolution period) after the day it was issued, any extension re-applied, never
+    past the cap. Only under a policy with a supervision clock, and once."""
+    issuer = optional_text(unit, "--unit") or ledger.settings["supervising_unit"]
+    override = override_of(override_recusal)
+    if not issuer:
+        raise InvalidInput("--unit: name the supervising unit (督办单位), or set the ledger's "
+                           "(tsk config set supervising_unit NAME)")
+
+    def work(c, when):
+        policy = ledger.policy(c["policy"], c["policy_version"])
+        rules = policy.for_case(kind=c["kind"], severity=c["severity"])
+        if rules.supervision is None or c["supervision_due"] is None:
+            raise Refused(f"{c['ref']} is under {c['policy']} v{c['policy_version']}, which has no 督办表 "
+                          f"(supervision) clock")
+        require_status(c, "supervise", "open")
+        excused = recusal(c, ledger.actor, "issue its 督办表", override)
+        if c["supervised_at"] is not None:
+            raise Refused(f"{c['ref']}'s 督办表 was already issued at {c['supervised_at']} by {c['supervising_unit']}")
+        if c["form_at"] is not None and timeutil.to_text(when) < c["form_at"]:
+            raise InvalidInput(f"--at {timeutil.to_text(when)} is before {c['ref']}'s 处理表 arrived ({c['form_at']})")
+        changes = {"supervised_at": timeutil.to_text(when), "supervising_unit": issuer}
+        if rules.resolution_from == "supervision":
+            clocks = deadlines(policy, ledger.calendar, _clock_start(ledger, c), kind=c["kind"],
+                               severity=c["severity"], report_to_regulator=False,
+                               form_at=_moment(c["form_at"]), supervised_at=when)
+            cap_due = dt.date.fromisoformat(c["cap_due"])
+            changes["due"] = extended(ledger.calendar, min(clocks.due, cap_due), c["extended_days"], cap_due).isoformat()
+        return append_event(ledger, c, "supervised", when, changes, previous_due=c["due"], **excused)
+
+    return _change(ledger, ref, at, work)
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return timeutil.from_text(text) if text else None
+
+
 def note(ledger: Ledger, ref: str, text: str, at: str | None = None) -> dict[str, Any]:
     body = required_text(text, "note")
     return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "noted", when, text=body))
@@ -419,14 +497,21 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
         if timeutil.to_text(when) < c["closed_at"]:
             raise InvalidInput(f"--at {timeutil.to_text(when)} is before {c['ref']} was decided ({c['closed_at']})")
         policy = ledger.policy(c["policy"], c["policy_version"])
+        rules = policy.for_case(kind=c["kind"], severity=c["severity"])
+        form_at = when if rules.form is not None else None  # the 处理表 filed again with the appeal
         clocks = deadlines(policy, ledger.calendar, when, kind=c["kind"], severity=c["severity"],
-                           report_to_regulator=False)
+                           report_to_regulator=False, form_at=form_at)
         changes = {
             "status": "open", "reopened": c["reopened"] + 1, "reason": why,
             "ack_due": clocks.ack_due.isoformat(), "due": clocks.due.isoformat(), "cap_due": clocks.cap_due.isoformat(),
             "acked_at": None, "extended_days": 0, "closed_at": None, "result": None, "resolution": None,
             "notified_via": None, "satisfaction": None,
         }
+        if clocks.form_due is not None and form_at is not None:
+            changes.update(form_due=clocks.form_due.isoformat(), form_at=timeutil.to_text(form_at))
+        if clocks.supervision_due is not None:  # a fresh 督办表 for the new round
+            changes.update(supervision_due=clocks.supervision_due.isoformat(), supervised_at=None,
+                           supervising_unit=None)
         return append_event(ledger, c, "reopened", when, changes, **excused)
 
     return _change(ledger, ref, at, work)
@@ -438,9 +523,11 @@ def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *
 
     Each clock is computed again from its start under the complaint's own policy, with any
     extension re-applied: the handling clocks of open complaints from receipt (or the latest
-    reopening), a regulator-report clock from intake or classification (group, major, emergency) or
-    from closing (referral).
-    Complaints whose dates do not change get no event.
+    reopening) — the handling deadline from the 督办表's issue once issued — and their 处理表
+    and 督办表 clocks while they run, a regulator-report clock from intake or classification
+    (group, major, emergency) or from closing (referral). A referring authority's own deadline
+    (`referral_due`) is its date, not a count, and stays. Complaints whose dates do not change
+    get no event.
     """
     moved = 0
     day_end = timeutil.start_of(last + dt.timedelta(days=1))
@@ -450,9 +537,14 @@ def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *
         changes: dict[str, Any] = {}
         if c["status"] == "open":
             clocks = deadlines(policy, calendar, _clock_start(ledger, c), kind=c["kind"], severity=c["severity"],
-                               report_to_regulator=False)
-            due = calendar.shift(clocks.due, c["extended_days"]) if c["extended_days"] else clocks.due
+                               report_to_regulator=False, form_at=_moment(c["form_at"]),
+                               supervised_at=_moment(c["supervised_at"]))
+            due = extended(calendar, clocks.due, c["extended_days"], clocks.cap_due)
             changes.update(ack_due=clocks.ack_due.isoformat(), due=due.isoformat(), cap_due=clocks.cap_due.isoformat())
+            if clocks.form_due is not None and c["form_at"] is None:
+                changes["form_due"] = clocks.form_due.isoformat()
+            if clocks.supervision_due is not None and c["supervised_at"] is None:
+                changes["supervision_due"] = clocks.supervision_due.isoformat()
         if c["report_due"] is not None and c["reported_at"] is None:
             if c["closed_at"] is not None and c["status"] == "closed" and (c["channel"] == "regulator"
                                                                            or c["referred_by"]):

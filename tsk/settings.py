@@ -20,6 +20,13 @@ def _text(key: str, text: str) -> str:
     return text.strip()
 
 
+def _name(key: str, text: str) -> str:
+    """A name that goes into records as it is: a text tsk could record anywhere (empty: none)."""
+    from tsk.values import optional_text
+
+    return optional_text(text, key) or ""
+
+
 def _positive_int(key: str, text: str) -> int:
     try:
         value = int(text)
@@ -47,6 +54,8 @@ SETTINGS = {s.key: s for s in (
     Setting("repeat_window_days", 365, "a decision within this many days makes a new complaint a repeat",
             _positive_int),
     Setting("units", [], "units complaints may name, comma-separated (empty: any)", _units),
+    Setting("supervising_unit", "", "who issues the 督办表 by default (`tsk supervise`; empty: --unit each time)",
+            _name),
 )}
 
 

@@ -1,12 +1,16 @@
 """Deadline policies (处理时限) as data, and the deadlines they give a complaint.
 
-A policy names four clocks, each a period from a starting point:
+A policy names its clocks, each a period from a starting point:
 - `ack`: the customer told of acceptance, time limit and contact (受理告知, 银监发〔2012〕13号
   第七条);
-- `resolution`: the handling limit (处理时限), from receipt or from the ack deadline;
+- `resolution`: the handling limit (处理时限), from receipt, from the ack deadline, or from the
+  督办表 (`supervision`: from its issue, until then from its deadline);
 - `cap`: the longest the handling may take with every extension (最长不得超过);
 - `report`: report to the regulator — at intake for group/major complaints (银监发〔2012〕13号
-  第十五条), and after closing for regulator-referred ones (粤农信联发〔2008〕250号 第十八条(二)).
+  第十五条), and after closing for regulator-referred ones (粤农信联发〔2008〕250号 第十八条(二));
+- `form` and `supervision`, a policy's own if it has them (the Guangdong guideline,
+  粤农信联发〔2008〕250号 第十八条(一)): the 处理表 to the 受理部门 from receipt, and the 督办表
+  from the 处理表's arrival (until it arrives, from its deadline).
 
 Periods are in working days, calendar days, calendar months or hours. A period that is not
 in working days and ends on a day off moves to the next working day, so no deadline ever
@@ -91,7 +95,9 @@ class Period(NamedTuple):
         return calendar.roll((start + dt.timedelta(hours=self.amount)).date())
 
 
-CLOCK_NAMES = ("ack", "resolution", "cap", "report", "referral_report")
+CLOCK_NAMES = ("ack", "resolution", "cap", "report", "referral_report", "form", "supervision")
+OPTIONAL_CLOCKS = ("form", "supervision")  # a policy has them or not (None)
+RESOLUTION_FROM = ("receipt", "ack", "supervision")
 
 
 class Policy(NamedTuple):
@@ -104,9 +110,13 @@ class Policy(NamedTuple):
     cap: Period
     report: Period  # group / major complaints: report to the regulator after intake
     referral_report: Period  # regulator-referred: report the result after closing
-    resolution_from: str = "receipt"  # or "ack": counted from the ack deadline (gdrcc2008)
+    # or "ack": counted from the ack deadline (gdrcc2008 v1); or "supervision": from the 督办表's
+    # issue, until then from its deadline (gdrcc2008 v2)
+    resolution_from: str = "receipt"
     # (conditions, clock overrides): e.g. ({"kind": "inquiry"}, {"resolution": 24 hours})
     overrides: tuple[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Period], ...]], ...] = ()
+    form: Period | None = None  # the 处理表 reaches the 受理部门, from receipt
+    supervision: Period | None = None  # the 督办表 is issued, from the 处理表's arrival
 
     def for_case(self, *, kind: str, severity: str) -> Policy:
         """This policy with the overrides that match the complaint applied."""
@@ -132,8 +142,10 @@ class Policy(NamedTuple):
         if missing:
             raise InvalidInput(f"{origin}: [clocks] lacks {', '.join(missing)}")
         resolution_from = str(data.get("resolution_from", "receipt"))
-        if resolution_from not in ("receipt", "ack"):
-            raise InvalidInput(f"{origin}: resolution_from must be 'receipt' or 'ack'")
+        if resolution_from not in RESOLUTION_FROM:
+            raise InvalidInput(f"{origin}: resolution_from must be 'receipt', 'ack' or 'supervision'")
+        if resolution_from == "supervision" and "supervision" not in clocks:
+            raise InvalidInput(f"{origin}: resolution_from 'supervision' needs a supervision clock in [clocks]")
         overrides = []
         for i, rule in enumerate(data.get("overrides", ())):
             when = rule.get("when", {})
@@ -162,24 +174,30 @@ class Policy(NamedTuple):
             referral_report=clock("referral_report", "3 working_days"),
             resolution_from=resolution_from,
             overrides=tuple(overrides),
+            form=clock("form", "") if "form" in clocks else None,
+            supervision=clock("supervision", "") if "supervision" in clocks else None,
         )
 
     def to_mapping(self) -> dict:
+        """Its TOML/JSON form; a clock it does not have is left out (so a policy stored before
+        the optional clocks existed reads back the same)."""
         return {
             "name": self.name,
             "version": self.version,
             "title": self.title,
             "source": self.source,
             "resolution_from": self.resolution_from,
-            "clocks": {c: str(getattr(self, c)) for c in CLOCK_NAMES},
+            "clocks": {c: str(getattr(self, c)) for c in CLOCK_NAMES if getattr(self, c) is not None},
             "overrides": [
                 {"when": dict(conditions), **{c: str(p) for c, p in clocks}} for conditions, clocks in self.overrides
             ],
         }
 
 
-PRESETS: dict[str, Policy] = {
-    policy.name: policy
+# Every version of every preset: a complaint keeps the version it was opened under, so a preset's
+# rules change only by a new version, and the old ones stay here for the complaints that name them.
+PRESET_VERSIONS: dict[tuple[str, int], Policy] = {
+    (policy.name, policy.version): policy
     for policy in (
         Policy.from_mapping(
             {
@@ -203,8 +221,9 @@ PRESETS: dict[str, Policy] = {
                 "version": 1,
                 "title": "广东农信2008：2个工作日内出具督办表，其后7个工作日办结，最长3个月",
                 "source": "粤农信联发〔2008〕250号 第十八条",
-                # ack = the supervision form (督办表), 2 working days after receipt; handling is
-                # 7 working days after that form; complex or major cases at most 3 months.
+                # Superseded by v2, kept for the complaints opened under it: ack stood for the
+                # supervision form (督办表), 2 working days after receipt, and handling was due
+                # 7 working days after that deadline; complex or major cases at most 3 months.
                 "resolution_from": "ack",
                 "clocks": {
                     "ack": "2 working_days",
@@ -215,14 +234,42 @@ PRESETS: dict[str, Policy] = {
                 },
             }
         ),
+        Policy.from_mapping(
+            {
+                "name": "gdrcc2008",
+                "version": 2,
+                "title": "广东农信2008：当天报处理表，2个工作日内出具督办表，出具后7个工作日办结，最长3个月",
+                "source": "粤农信联发〔2008〕250号 第十八条",
+                # 第十八条(一): the 处理表 reaches the 受理部门 the day the complaint is received,
+                # the 督办表 is issued within 2 working days of its arrival, and handling is due 7
+                # working days after the 督办表 is received (until it is issued, after its
+                # deadline); (三) complex or major cases at most 3 months. The customer is told of
+                # acceptance as under 银监发〔2012〕13号 第七条 (ack, the next working day at the latest).
+                "resolution_from": "supervision",
+                "clocks": {
+                    "ack": "1 working_days",
+                    "form": "0 calendar_days",
+                    "supervision": "2 working_days",
+                    "resolution": "7 working_days",
+                    "cap": "3 months",
+                    "report": "1 working_days",
+                    "referral_report": "3 working_days",
+                },
+            }
+        ),
     )
 }
+# The newest version of each preset: what a new complaint naming it is opened under.
+PRESETS: dict[str, Policy] = {name: policy for (name, _), policy in sorted(PRESET_VERSIONS.items())}
+
 
 class Deadlines(NamedTuple):
     ack_due: dt.date
     due: dt.date
     cap_due: dt.date
     report_due: dt.date | None
+    form_due: dt.date | None = None  # the policy's 处理表 clock, if it has one
+    supervision_due: dt.date | None = None  # the policy's 督办表 clock, if it has one
 
 
 def deadlines(
@@ -233,17 +280,41 @@ def deadlines(
     kind: str,
     severity: str,
     report_to_regulator: bool,
+    form_at: dt.datetime | None = None,
+    supervised_at: dt.datetime | None = None,
 ) -> Deadlines:
-    """The clocks of a complaint received (or reopened) at `start`."""
+    """The clocks of a complaint received (or reopened) at `start`. `form_at`: when its 处理表
+    reached the 受理部门, if it has; `supervised_at`: when its 督办表 was issued, if it was —
+    the handling deadline then counts from that day, never past the cap."""
     rules = policy.for_case(kind=kind, severity=severity)
     ack_due = rules.ack.due(calendar, start)
-    if rules.resolution_from == "ack":
-        due = rules.resolution.due(calendar, dt.datetime.combine(ack_due, start.timetz()))
+    form_due = rules.form.due(calendar, start) if rules.form is not None else None
+    supervision_due = None
+    if rules.supervision is not None:
+        arrived = form_at or (_on(form_due, start) if form_due is not None else start)
+        supervision_due = rules.supervision.due(calendar, arrived)
+    if rules.resolution_from == "supervision" and supervision_due is not None:
+        # from the 督办表's issue, until then from its deadline; the cap counts from receipt and
+        # holds even when a late 处理表 or 督办表 would carry handling past it
+        cap_due = rules.cap.due(calendar, start)
+        issued = supervised_at or _on(supervision_due, start)
+        due = min(rules.resolution.due(calendar, issued), cap_due)
     else:
-        due = rules.resolution.due(calendar, start)
-    cap_due = max(rules.cap.due(calendar, start), due)
+        start_of_resolution = _on(ack_due, start) if rules.resolution_from == "ack" else start
+        due = rules.resolution.due(calendar, start_of_resolution)
+        cap_due = max(rules.cap.due(calendar, start), due)
     report_due = rules.report.due(calendar, start) if report_to_regulator else None
-    return Deadlines(ack_due, due, cap_due, report_due)
+    return Deadlines(ack_due, due, cap_due, report_due, form_due, supervision_due)
+
+
+def _on(day: dt.date, start: dt.datetime) -> dt.datetime:
+    """`day` at the time of day of `start` (a period in hours counts from it)."""
+    return dt.datetime.combine(day, start.timetz())
+
+
+def extended(calendar: Calendar, due: dt.date, days: int, cap_due: dt.date) -> dt.date:
+    """The handling deadline `due` moved by `days` working days of extension, never past the cap."""
+    return min(calendar.shift(due, days), cap_due) if days else due
 
 
 def referral_report_due(policy: Policy, calendar: Calendar, closed: dt.datetime, *, kind: str, severity: str) -> dt.date:

@@ -273,7 +273,10 @@ def intake_value(field: Field, given: Any) -> Any:
     if kind == TEXT:
         return required_text(given, field.words) if field.required else optional_text(given, field.words)
     if kind == TIME:
-        return timeutil.to_text(timeutil.parse_datetime(given, what="--" + field.option)) if given else None
+        return timeutil.to_text(timeutil.parse_datetime(given, what="--" + field.option.replace("_", "-"))) if given else None
+    if kind == DATE:
+        given = (given or "").strip()
+        return timeutil.parse_date(given, what="--" + field.option.replace("_", "-")).isoformat() if given else None
     if kind == NAMES:
         return given_text(names_text(given), field.words) if given else None
     if kind in (WHOLE, FLAG):

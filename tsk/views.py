@@ -152,7 +152,7 @@ def flags_label(values: list[str]) -> str:
 
 
 # Changes that only repeat the event's own time, and bookkeeping not worth a reader's eye.
-_QUIET_CHANGES = {"acked_at", "closed_at", "reported_at", "event_count", "history_head"}
+_QUIET_CHANGES = {"acked_at", "closed_at", "reported_at", "supervised_at", "event_count", "history_head"}
 # Details for the machine: the changes are listed after the rest, what they replaced and an
 # import's baseline digest are in `show --format json`.
 _NOT_DESCRIBED = {"changes", "was", "baseline"}

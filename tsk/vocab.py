@@ -133,7 +133,8 @@ NOTIFY_VIA = Vocab(
 
 CLOCK = Vocab(
     "clock",
-    (("ack", "受理告知"), ("resolution", "处理时限"), ("cap", "最长时限"), ("report", "报告监管")),
+    (("ack", "受理告知"), ("resolution", "处理时限"), ("cap", "最长时限"), ("report", "报告监管"), ("form", "处理表"),
+     ("supervision", "督办表"), ("referral", "转办时限")),
 )
 
 LEVEL = {1: "网点/支行", 2: "分行", 3: "总行/应急小组"}

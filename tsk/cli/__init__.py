@@ -28,13 +28,15 @@ class TskGroup(TyperGroup):
     error carries its code (TskError's, Click's), none is recognised by its name."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        given = kwargs.get("args", args[0] if args else None)
-        unreadable = not_text(sys.argv[1:] if given is None else list(given))
+        given = kwargs.pop("args", args[0] if args else None)
+        args = args[1:]
+        argv = hoisted(sys.argv[1:] if given is None else list(given))
+        unreadable = not_text(argv)
         if unreadable:
             err(f"Error: {unreadable} is not valid UTF-8 text")
             sys.exit(2)
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]  # args never holds it
+            result = super().main(argv, *args, standalone_mode=False, **kwargs)  # type: ignore[misc]  # args never holds it
         except TskError as exc:
             err(f"Error: {exc}")
             sys.exit(exc.exit_code)
@@ -146,15 +148,15 @@ def new_root() -> typer.Typer:
 # its commands merged in (group None), or under its group's name. In the order of `tsk --help`:
 # the complaint's life, the daily lists, data exchange, reports, the ledger's own settings.
 MODULES: tuple[tuple[str, str | None], ...] = (
-    ("complaints", None), ("overdue", None), ("exchange", None), ("reports", "report"),
+    ("ledger", None), ("complaints", None), ("overdue", None), ("exchange", None), ("reports", "report"),
     ("calendar", "calendar"), ("config", "config"), ("policy", "policy"),
 )
 # The module of each command, so that a run imports that one alone (tests/test_startup.py
 # holds this to what the modules register).
 COMMANDS: dict[str, str] = {
-    **dict.fromkeys(("add", "list", "show", "ack", "assign", "conflict", "escalate", "classify", "extend", "note", "notify",
-                     "reported", "close", "reject", "withdraw", "reopen", "verify"), "complaints"),
-    "overdue": "overdue", "check": "overdue", "export": "exchange", "import": "exchange",
+    **dict.fromkeys(("add", "list", "show", "ack", "assign", "conflict", "escalate", "classify", "extend", "supervise",
+                     "note", "notify", "reported", "close", "reject", "withdraw", "reopen", "verify"), "complaints"),
+    "init": "ledger", "overdue": "overdue", "check": "overdue", "export": "exchange", "import": "exchange",
     **{group: module for module, group in MODULES if group is not None},
 }
 
@@ -201,6 +203,60 @@ def __getattr__(name: str) -> Any:
 ROOT_OPTIONS_WITH_VALUE = ("--db", "--as")
 
 
+def hoisted(argv: list[str]) -> list[str]:
+    """The command line with `--db` and `--as` given after the command name moved before it
+    (`tsk overdue --db x` = `tsk --db x overdue`), as git takes `-C` anywhere. No command has
+    an option of either name; nothing after `--` moves."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            rest += argv[index:]
+            break
+        if arg in ROOT_OPTIONS_WITH_VALUE and index + 1 < len(argv):
+            front += argv[index:index + 2]
+            index += 2
+            continue
+        if arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest if front else argv
+
+
+class PipeOut:
+    """Standard output into a pipe. Once its reader has gone (`tsk overdue | head -1`), the
+    rest goes to /dev/null and the command runs on to its own exit code, silently: a script
+    with `set -o pipefail` sees what the command had to say, not a broken pipe."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._reader_gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())  # what is still buffered, and the flush at exit, go there
+        os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def invoked_command(argv: list[str]) -> str | None:
     """The command a command line names, past the root options; None for --help and the like."""
     index = 0
@@ -225,7 +281,10 @@ def command_name(info) -> str:
 def main() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):  # `signal` is loaded already (by Click)
         signal.signal(signum, on_signal)
-    name = invoked_command(sys.argv[1:])
+    if not sys.stdout.isatty():
+        sys.stdout = PipeOut(sys.stdout)
+    argv = hoisted(sys.argv[1:])
+    name = invoked_command(argv)
     # An unknown name gets the whole app, for Click's "No such command … Did you mean …".
     chosen = (app_for(name) if name is not None else None) or whole_app()
-    chosen(prog_name="tsk")
+    chosen(args=argv, prog_name="tsk")

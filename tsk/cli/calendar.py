@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from tsk import timeutil
-from tsk.cli.common import DATE_FORMS, FormatOption, ledger_of
+from tsk.cli.common import DATE_FORMS, FormatOption, calendar_of, ledger_of
 from tsk.errors import InvalidInput
 from tsk.render import output
 
@@ -25,20 +25,20 @@ def calendar_shift(ctx: typer.Context, date: DateArgument,
                    n: Annotated[int, typer.Argument(metavar="N", help="Working days (negative: before).",
                                                     min=-timeutil.LONGEST_PERIOD, max=timeutil.LONGEST_PERIOD)]) -> None:
     """Print the date N working days after DATE (DATE itself not counted)."""
-    print(ledger_of(ctx).calendar.shift(timeutil.parse_date(date), n).isoformat())
+    print(calendar_of(ctx).shift(timeutil.parse_date(date), n).isoformat())
 
 
 @app.command("between")
 def calendar_between(ctx: typer.Context, start: Annotated[str, typer.Argument(metavar="START", help="A date.")],
                      end: Annotated[str, typer.Argument(metavar="END", help="A date.")]) -> None:
     """Print the number of working days after START up to and including END."""
-    print(ledger_of(ctx).calendar.between(timeutil.parse_date(start), timeutil.parse_date(end)))
+    print(calendar_of(ctx).between(timeutil.parse_date(start), timeutil.parse_date(end)))
 
 
 @app.command("is-workday")
 def calendar_is_workday(ctx: typer.Context, date: DateArgument) -> None:
     """Print yes or no."""
-    print("yes" if ledger_of(ctx).calendar.is_workday(timeutil.parse_date(date)) else "no")
+    print("yes" if calendar_of(ctx).is_workday(timeutil.parse_date(date)) else "no")
 
 
 @app.command("explain")
@@ -52,13 +52,13 @@ def calendar_explain(
     """Show day by day how a period of N units after DATE is counted, and why days are skipped."""
     from tsk import sla
 
-    ledger = ledger_of(ctx)
+    calendar = calendar_of(ctx)
     start = timeutil.parse_date(date)
     period = sla.Period.parse(f"{n} {unit}", what="period")
-    due = period.due(ledger.calendar, dt.datetime.combine(start, dt.time(), timeutil.CHINA))
+    due = period.due(calendar, dt.datetime.combine(start, dt.time(), timeutil.CHINA))
     rows = [
         {"date": day.isoformat(), "weekday": "周" + "一二三四五六日"[day.weekday()], "counted": number, "why": why}
-        for day, number, why in sla.explain(ledger.calendar, start, due)
+        for day, number, why in sla.explain(calendar, start, due)
     ]
     columns = [output.Column("date", "日期"), output.Column("weekday", "星期"),
                output.Column("counted", "第几个工作日", justify="right"), output.Column("why", "说明")]
@@ -112,7 +112,7 @@ def calendar_publish(ctx: typer.Context, year: YearArgument,
 @app.command("show")
 def calendar_show(ctx: typer.Context, year: YearArgument, fmt: FormatOption = "table") -> None:
     """The year's holidays and make-up working days, with their names."""
-    calendar = ledger_of(ctx).calendar
+    calendar = calendar_of(ctx)
     rows = [
         {"date": e.day.isoformat(), "weekday": "周" + "一二三四五六日"[e.day.weekday()],
          "workday": e.workday, "name": e.name, "source": e.source}

@@ -4,7 +4,7 @@ options and arguments several commands take, each with a metavar that says what 
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -25,19 +25,32 @@ class State:
     def __init__(self, db: str | None, actor: str | None) -> None:
         self.db = db
         self.actor = actor
-        self._ledger = None
+        self._ledger: Any = None
 
-    @property
-    def ledger(self):
+    def ledger(self, *, create: bool = False):
         if self._ledger is None:
             from tsk.context import Ledger
 
-            self._ledger = Ledger.open(self.db, self.actor, warn=err)
+            self._ledger = Ledger.open(self.db, self.actor, warn=err, create=create)
         return self._ledger
 
 
-def ledger_of(ctx: typer.Context):
-    return ctx.find_root().obj.ledger
+def ledger_of(ctx: typer.Context, *, create: bool = False):
+    """The invocation's ledger. It must exist unless `create` (`add`, `import`): see
+    `tsk.context.Ledger.open`."""
+    return ctx.find_root().obj.ledger(create=create)
+
+
+def calendar_of(ctx: typer.Context):
+    """The calendar the ledger keeps (with its local corrections), or, with no ledger there,
+    the published one: the calendar commands that only compute need no ledger."""
+    from tsk.store.db import missing_file, resolve_location
+
+    if missing_file(resolve_location(ctx.find_root().obj.db)) is None:
+        return ledger_of(ctx).calendar
+    from tsk.workdays import build_calendar, unpublished_warning
+
+    return build_calendar((), (), on_unpublished=lambda year: err(unpublished_warning(year)))
 
 
 def one_of(table: Vocab, what: str, *, also: str = "") -> str:

@@ -89,6 +89,10 @@ def add(
     referred_by: Annotated[Optional[str], typer.Option("--referred-by", metavar="NAME", help="Referring authority (转办机关).")] = None,
     referral_ref: Annotated[Optional[str], typer.Option("--referral-ref", metavar="TEXT", help="The referral's reference no.")] = None,
     direct: Annotated[bool, typer.Option("--direct", help="越级: the customer went over the unit's head.")] = False,
+    referral_due: Annotated[Optional[str], typer.Option(
+        "--referral-due", metavar="DATE", help="A referred complaint: the referring authority's own deadline (转办时限).")] = None,
+    form_at: Annotated[Optional[str], typer.Option(
+        "--form-at", metavar="DATE", help="A policy with a 处理表 clock (gdrcc2008): when the 处理表 reached the 受理部门 (default now).")] = None,
     emergency: Annotated[bool, typer.Option("--emergency", help="应急: a sudden or complex case for the emergency plan "
                                                                  "(group complaints and fraud or account security are anyway).")] = False,
     override_recusal: OverrideOption = None,
@@ -100,12 +104,12 @@ def add(
     values: dict[str, Any] = {"customer": customer, "channel": channel, "category": category, "business_type": business_type,
               "cause": cause, "unit": unit, "summary": summary}
     _ask_missing(values)
-    ledger = ledger_of(ctx)
+    ledger = ledger_of(ctx, create=True)
     result = lifecycle.register(ledger, lifecycle.Intake(
         **values, kind=kind, severity=severity, phone=phone, id_number=id_number, email=email, address=address,
         group_size=group_size, subject_staff=subject_staff, conflicts=conflict or [], demand=demand, received=received,
-        policy=policy, referred_by=referred_by, referral_ref=referral_ref, direct=direct, emergency=emergency),
-        override_recusal)
+        policy=policy, referred_by=referred_by, referral_ref=referral_ref, direct=direct, referral_due=referral_due,
+        form_at=form_at, emergency=emergency), override_recusal)
     c = result.complaint
     if result.repeat_of:
         err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "
@@ -117,10 +121,16 @@ def add(
     print(f"{c['ref']} registered ({c['policy']} v{c['policy_version']}, level {views.level_label(c['level'])})"
           + (f" [{views.flags_label(flags)}]" if flags else ""))
     print(f"  ack due 受理告知 {c['ack_due']}")
+    if c["form_due"]:
+        print(f"  form    处理表   {c['form_due']}" + (f" (filed {c['form_at'][:16].replace('T', ' ')})" if c["form_at"] else ""))
+    if c["supervision_due"]:
+        print(f"  supervision 督办表 {c['supervision_due']}")
     print(f"  due     处理时限 {c['due']}")
     print(f"  cap     最长时限 {c['cap_due']}")
     if c["report_due"]:
         print(f"  report  报告监管 {c['report_due']}")
+    if c["referral_due"]:
+        print(f"  referral 转办时限 {c['referral_due']}")
 
 
 @app.command("list")
@@ -133,7 +143,7 @@ def list_(
     since: SinceFilter = None,
     until: UntilFilter = None,
     limit: Annotated[int, typer.Option(metavar="N", help="At most this many rows (0: all).", min=0, max=MAX_ROWS)] = 0,
-    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded).")] = False,
+    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone, ID number, email and address (recorded).")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Complaints, direct (越级) first, then soonest due."""
@@ -155,7 +165,7 @@ def show(
         "--format", "-f", help="table or json; with --form: table (Markdown), md or html.")] = "table",
     form: Annotated[Optional[str], typer.Option(
         metavar="FORM", help="handling (客户投诉处理表) or supervision (客户投诉处理督办表).")] = None,
-    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID number (recorded).")] = False,
+    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone, ID number, email and address (recorded).")] = False,
 ) -> None:
     """One complaint with its whole history."""
     from tsk import listing
@@ -269,6 +279,19 @@ def extend(ctx: typer.Context, ref: RefArgument,
 
     c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at, override_recusal)
     print(f"{c['ref']} extended by {days} working day(s): due {c['due']} (cap {c['cap_due']})")
+
+
+@app.command()
+def supervise(ctx: typer.Context, ref: RefArgument,
+              unit: Annotated[Optional[str], typer.Option(
+                  metavar="UNIT", help="Who issued it (督办单位); default the ledger's supervising_unit setting.")] = None,
+              at: AtOption = None, override_recusal: OverrideOption = None) -> None:
+    """Record that the 督办表 was issued (Guangdong policy); handling is due 7 working days after it."""
+    from tsk import lifecycle
+
+    c = lifecycle.supervise(ledger_of(ctx), ref, unit, at, override_recusal)
+    print(f"{c['ref']}: 督办表 issued by {c['supervising_unit']} at {c['supervised_at'][:16].replace('T', ' ')}; "
+          f"due {c['due']} (cap {c['cap_due']})")
 
 
 TextArgument = Annotated[str, typer.Argument(metavar="TEXT")]

@@ -88,7 +88,7 @@ def _opened(path: str, name: str, flags: int) -> Iterator[TextIO]:
 def export_(
     ctx: typer.Context,
     fmt: Annotated[Literal["csv", "json", "jsonl"], typer.Option("--format", "-f", help="csv, json (one list) or jsonl (an object a line).")] = "csv",
-    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone and ID numbers (recorded); needed for a lossless import.")] = False,
+    show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone, ID number, email and address (recorded); needed for a lossless import.")] = False,
     excel: Annotated[bool, typer.Option("--excel", help="CSV for people in Excel and WPS: UTF-8 with BOM, CRLF line ends, a ' before any text a spreadsheet would run as a formula (= + - @ tab CR); import takes it off again.")] = False,
     status: StatusOption = "all",
     unit: UnitFilter = None,
@@ -108,7 +108,7 @@ def export_(
     with _output(output_path) as out:
         count = export.export(ledger, filters, out, fmt=fmt, show_pii=show_pii, excel=excel)
     if output_path and output_path != "-":
-        err(f"exported {count} complaint(s) to {output_path}" + ("" if show_pii else " (phone and ID numbers masked)"))
+        err(f"exported {count} complaint(s) to {output_path}" + ("" if show_pii else " (phone, ID number, email and address masked)"))
 
 @app.command("import")
 def import_(
@@ -119,7 +119,7 @@ def import_(
     """Load an export: every row is checked first; all are written, or none."""
     from tsk.exchange import imports
 
-    ledger = ledger_of(ctx)
+    ledger = ledger_of(ctx, create=True)
     try:
         with _progress(file) as progress:
             result = imports.import_file(ledger, file, dry_run=dry_run, progress=progress)

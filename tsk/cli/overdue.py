@@ -29,7 +29,8 @@ def overdue(
     fail: Annotated[bool, typer.Option("--fail", help="Exit 3 when any clock is past due.")] = False,
     fmt: FormatOption = "table",
 ) -> None:
-    """Past-due clocks (ack, resolution, cap, regulator report), most urgent first; due today is not late."""
+    """Past-due clocks (ack, resolution, cap, regulator report, 处理表 form, 督办表 supervision, referral),
+    most urgent first; due today is not late."""
     from tsk import overdue as lib
 
     day = lib.parse_as_of(as_of)

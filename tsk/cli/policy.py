@@ -19,15 +19,18 @@ def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     from tsk import admin
 
     ledger = ledger_of(ctx)
-    default = ledger.settings["default_policy"]
+    default = ledger.policy(ledger.settings["default_policy"])
     rows = [
-        {"name": p.name, "version": p.version, "default": p.name == default, "ack": str(p.ack),
-         "resolution": str(p.resolution) + ("" if p.resolution_from == "receipt" else " after ack"),
+        {"name": p.name, "version": p.version, "default": (p.name, p.version) == (default.name, default.version),
+         "ack": str(p.ack), "form": None if p.form is None else str(p.form),
+         "supervision": None if p.supervision is None else str(p.supervision),
+         "resolution": str(p.resolution) + ("" if p.resolution_from == "receipt" else f" after {p.resolution_from}"),
          "cap": str(p.cap), "report": str(p.report), "referral_report": str(p.referral_report), "title": p.title}
         for p in admin.policies(ledger)
     ]
     columns = [output.Column("name", "名称"), output.Column("version", "版本", justify="right"),
                output.Column("default", "默认", show=lambda v: "✓" if v else ""), output.Column("ack", "受理告知"),
+               output.Column("form", "处理表"), output.Column("supervision", "督办表"),
                output.Column("resolution", "处理时限"), output.Column("cap", "最长时限"), output.Column("report", "报告监管"),
                output.Column("referral_report", "转办结果报告"), output.Column("title", "说明")]
     output.emit(rows, columns, fmt)

@@ -127,10 +127,12 @@ class Checker:
                 row[column] = default if value is None else check(value)
         except Invalid as exc:
             value = get(name)
-            if fields.BY_NAME[name].mask and value.__class__ is str and "*" in value:
-                raise Bad(name, f"{echo(value)} is masked: this file was exported without --show-pii and cannot be "
-                                f"imported without losing the customer's data; export it again with --show-pii") from None
+            if _masked(fields.BY_NAME[name], value):
+                raise Bad(name, _MASKED.format(echo(value))) from None
             raise Bad(name, str(exc)) from None
+        for pii in fields.PII:  # an email or address passes as text: masked, it is still refused
+            if _masked(pii, row[pii.column]):
+                raise Bad(pii.name, _MASKED.format(echo(row[pii.column])))
         try:
             values.receipt(row["received_at"], self.now)
         except Invalid as exc:
@@ -168,6 +170,9 @@ def _check_lifecycle(row: dict[str, Any]) -> None:
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         field = "referral_ref" if row["referred_by"] else "referred_by"
         raise Bad(field, "missing: a regulator-referred complaint (监管转办) needs referred_by and referral_ref")
+    if row["referral_due"] is not None and row["channel"] != "regulator" and not row["referred_by"]:
+        raise Bad("referral_due", "the referring authority's deadline, for a referred complaint only "
+                                  "(channel regulator, or referred_by)")
 
 
 # -- import: checking a batch of CSV rows column by column ----------------------------------------
@@ -188,6 +193,15 @@ class Slow(Exception):
 
 
 _STORED_TIME = re.compile(r".{10}T.{8}\+08:00", re.DOTALL)  # len 25, T at 10, +08:00: kept if valid
+_MASKED = ("{} is masked: this file was exported without --show-pii and cannot be imported without losing the "
+           "customer's data; export it again with --show-pii")
+
+
+def _masked(field: Field, value: Any) -> bool:
+    """A value as `export` shows it masked: one its field's mask leaves as it is."""
+    return field.mask is not None and value.__class__ is str and "*" in value and field.mask(value) == value
+
+
 # The usual phone and ID number (what `values.phone` and `values.id_number` keep as they are).
 _PLAIN_PHONE = re.compile(r"[0-9]{5,20}")
 _PLAIN_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
@@ -198,7 +212,8 @@ _STRIP = str.strip
 _UPPER = str.upper
 # What `fields.opening` reads of a row.
 _OPENING_FACTS = ("kind", "severity", "cause", "group_size", "is_group", "emergency", "level", "received_at",
-                  "extended_days", "report_due")
+                  "extended_days", "report_due", "form_due", "form_at", "supervision_due", "supervised_at")
+_OPTIONAL_FACTS = ("report_due", "form_due", "form_at", "supervision_due", "supervised_at")  # "" is null
 _COMPUTED_NUMBERS = ("is_group", "emergency", "level")  # NOT_GIVEN until the complaint is opened
 
 
@@ -296,6 +311,8 @@ class _Columns:
             raise Slow
         if checker.units and not checker.units.issuperset(out["unit"]):
             raise Slow
+        if any("*" in "".join(out[f.column]) for f in fields.PII):
+            raise Slow  # perhaps masked (`_masked`): decided record by record
         out["first_handler"] = list(map(self.fill_handler.get, out["first_handler"], out["first_handler"]))
         for status, closed, result in set(zip(out["status"], map(bool, out["closed_at"]), map(bool, out["result"]))):
             if status == "open":
@@ -306,6 +323,10 @@ class _Columns:
         if "regulator" in out["channel"] and not all(
                 referred and referral for channel, referred, referral
                 in zip(out["channel"], out["referred_by"], out["referral_ref"]) if channel == "regulator"):
+            raise Slow
+        if any(out["referral_due"]) and not all(
+                channel == "regulator" or referred for channel, referred, due
+                in zip(out["channel"], out["referred_by"], out["referral_due"]) if due):
             raise Slow
         names, versions = out["policy"], out["policy_version"]
         if names.count(names[0]) == len(names) and versions.count(versions[0]) == len(versions):  # the usual file
@@ -334,7 +355,7 @@ class _Columns:
                 continue
             row = {fact: out[fact][i] for fact in _OPENING_FACTS}
             row.update((fact, None) for fact in _COMPUTED_NUMBERS if row[fact] == NOT_GIVEN)
-            row["report_due"] = row["report_due"] or None
+            row.update((fact, row[fact] or None) for fact in _OPTIONAL_FACTS)
             if given[0]:
                 opened = fields.opening(row, checker.group_threshold)
             else:

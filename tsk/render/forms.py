@@ -19,6 +19,7 @@ from tsk.clocks import past_due
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, echo
 from tsk.fields import yuan
+from tsk.sla import UNIT_ZH
 from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, LEVEL, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS
 
@@ -30,7 +31,7 @@ ACTIONS = {
     "escalated": "升级", "extended": "延期", "noted": "备注", "customer-notified": "告知客户",
     "reported": "报告监管", "closed": "办结", "rejected": "不予受理", "withdrawn": "客户撤回",
     "reopened": "申诉重办", "deadlines-recomputed": "时限重算", "repeat-linked": "重复投诉关联",
-    "classified": "重新分类",
+    "supervised": "出具督办表", "classified": "重新分类",
 }
 HIDDEN_ACTIONS = {"pii-shown"}  # who looked at the record is audit, not handling
 
@@ -73,6 +74,9 @@ def _event_text(action: str, d: dict[str, Any]) -> str:
     if action == "extended":
         return _join(f"延期 {d.get('days')} 个工作日，处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}",
                      f"原因：{d['reason']}" if d.get("reason") else None, f"已经{via}告知客户" if via else None, sep="；")
+    if action == "supervised":
+        return _join(f"督办单位：{changes.get('supervising_unit', '')}",
+                     f"处理时限 {d.get('previous_due', '')} → {changes['due']}" if changes.get("due") else None, sep="；")
     if action == "closed":
         return _join(RESULT.label(changes.get("result")), changes.get("resolution"),
                      f"已经{via}告知客户处理结果" if via else None, sep="；")
@@ -111,11 +115,43 @@ def _customer(c: dict[str, Any], show_pii: bool) -> list[tuple[str, str]]:
 
 
 def _deadlines(c: dict[str, Any]) -> list[tuple[str, str]]:
-    return [
-        ("受理告知", _join(f"应于 {c['ack_due']} 前", f"已于 {_time(c['acked_at'])} 告知" if c["acked_at"] else "尚未告知", sep="；")),
+    rows = [("受理告知", _join(f"应于 {c['ack_due']} 前", f"已于 {_time(c['acked_at'])} 告知" if c["acked_at"] else "尚未告知", sep="；"))]
+    if c["form_due"]:
+        rows.append(("报送受理部门", _join(f"应于 {c['form_due']} 前", f"已于 {_time(c['form_at'])} 报送" if c["form_at"] else "尚未报送", sep="；")))
+    if c["supervision_due"]:
+        rows.append(("出具督办表", _supervised(c)))
+    if c["referral_due"]:
+        rows.append(("转办时限", c["referral_due"]))
+    return rows + [
         ("处理时限", c["due"] + (f"（已延期 {c['extended_days']} 个工作日）" if c["extended_days"] else "")),
         ("最长时限", f"{c['cap_due']}（{c['policy']} v{c['policy_version']}）"),
     ]
+
+
+def _supervised(c: dict[str, Any]) -> str:
+    return _join(f"应于 {c['supervision_due']} 前",
+                 f"已于 {_time(c['supervised_at'])} 出具" if c["supervised_at"] else "尚未出具", sep="；")
+
+
+def rule_note(policy: Any, c: dict[str, Any]) -> str:
+    """The time limits of the complaint's own policy (its version, with the overrides that apply
+    to it), in words, with the policy's source: the footnote of 附表2."""
+    rules = policy.for_case(kind=c["kind"], severity=c["severity"])
+    if rules.supervision is not None and rules.resolution_from == "supervision":
+        form = ""
+        if rules.form is not None:
+            when = "当天" if rules.form.amount == 0 else f" {rules.form.zh()}内"
+            form = f"涉及单位应在接到客户投诉的{when}填制《客户投诉处理表》报受理部门；"
+        text = (f"{form}受理部门应在接到《客户投诉处理表》的 {rules.supervision.zh()}内出具本表；涉及单位应在接到本表的 "
+                f"{rules.resolution.zh()}内完成对客户投诉的处理和答复；情况复杂或影响重大的，最长不得超过 {rules.cap.zh()}")
+    elif rules.resolution_from == "ack":
+        text = (f"应在受理后 {rules.ack.zh()}内出具本表并告知客户受理；其后 {rules.resolution.zh()}内完成处理和答复；"
+                f"最长不得超过 {rules.cap.zh()}")
+    else:
+        text = (f"应在受理后 {rules.ack.zh()}内告知客户受理情况、处理时限和联系方式；自受理之日起 {rules.resolution.zh()}内"
+                f"完成处理和答复；情况复杂需要延长的，合计不得超过 {rules.cap.zh()}")
+    source = _join(f"{policy.name} v{policy.version}", policy.source, sep="：")
+    return f"{text}（{source}）。"
 
 
 def _outcome(c: dict[str, Any]) -> list[tuple[str, str]]:
@@ -166,23 +202,32 @@ def handling_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> Form
     )
 
 
-def supervision_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> Form:
-    """附表2 客户投诉处理督办表 (粤农信联发〔2008〕250号 第十七条(二)(四), 第十八条)."""
+def supervision_form(c: dict[str, Any], events: list[dict], show_pii: bool, policy: Any) -> Form:
+    """附表2 客户投诉处理督办表 (粤农信联发〔2008〕250号 第十七条(二)(四), 第十八条); the footnote
+    gives the time limits of the complaint's own policy (`rule_note`)."""
     referred = c["channel"] == "regulator" or c["referred_by"]
     ask = f"请{c['unit']}于 {c['due']} 前完成对客户投诉的处理和答复，并将处理结果书面反馈受理部门"
     if referred:
-        ask += f"；受理部门于办结后 3 个工作日内向{c['referred_by'] or '上级有关部门'}书面报告处理结果"
+        report = policy.for_case(kind=c["kind"], severity=c["severity"]).referral_report
+        ask += (f"；受理部门于办结后 {report.amount} {UNIT_ZH[report.unit]}内向{c['referred_by'] or '上级有关部门'}"
+                f"书面报告处理结果")
     supervised = [
         ("督办编号", f"督-{c['ref']}"), ("投诉编号", c["ref"]), ("受理时间", _time(c["received_at"])),
         ("受理渠道", CHANNEL.label(c["channel"])), ("转办机关及文号", _join(c["referred_by"], c["referral_ref"])),
-        ("督办单位", ""), ("被督办单位", c["unit"]),
+        ("督办单位", c["supervising_unit"] or ""), ("出具日期", c["supervised_at"][:10] if c["supervised_at"] else ""),
+        ("被督办单位", c["unit"]),
         ("处理人", _join(c["assignee"], c["assignee_unit"])), ("督办级别", views.level_label(c["level"])),
     ]
     customer = [(label, value) for label, value in _customer(c, show_pii) if label in ("客户姓名", "联系电话", "投诉人数")]
     matter = [("督办事项", c["summary"]), ("客户诉求", c["demand"] or ""),
               ("投诉类型", _join(KIND.label(c["kind"]), views.category_label(c["category"]), SEVERITY.label(c["severity"]), sep=" · "))]
-    demand = [("督办要求", ask + "。"), ("办理期限", c["due"] + (f"（已延期 {c['extended_days']} 个工作日）" if c["extended_days"] else "")),
-              ("最长期限", c["cap_due"])]
+    demand = [("督办要求", ask + "。")]
+    if c["supervision_due"]:
+        demand.append(("出具期限", _supervised(c)))
+    if c["referral_due"]:
+        demand.append(("转办时限", f"{c['referral_due']}（{c['referred_by'] or '转办机关'}的限期）"))
+    demand += [("办理期限", c["due"] + (f"（已延期 {c['extended_days']} 个工作日）" if c["extended_days"] else "")),
+               ("最长期限", c["cap_due"])]
     if c["report_due"]:
         demand.append(("报告监管期限", c["report_due"] + (f"（已于 {_time(c['reported_at'])} 报告）" if c["reported_at"] else "")))
     feedback = [(label, value) for label, value in _outcome(c) if label in ("处理情况", "处理结果", "补偿金额", "整改措施", "客户意见（回访）")]
@@ -192,7 +237,7 @@ def supervision_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> F
                 ("四、督办要求及期限", demand), ("五、办理情况反馈", feedback)],
         history=_history(events),
         signatures=["督办人（签字）", "受理部门负责人（签字）", "被督办单位负责人（签字）"],
-        note="受理部门应在接到《客户投诉处理表》的 2 个工作日内出具本表；涉及单位应在接到本表的 7 个工作日内完成处理和答复（粤农信联发〔2008〕250号 第十八条）。",
+        note=rule_note(policy, c),
     )
 
 
@@ -285,5 +330,8 @@ def render(ledger: Ledger, ref: str, form: str, fmt: str = "md", show_pii: bool 
         record_pii_view(ledger, [complaint], "form")
         complaint = load(ledger, ref)
     events = ledger.store.rows(q.EVENTS_OF, {"id": complaint["id"]})
-    filled = (handling_form if kind == "handling" else supervision_form)(complaint, events, show_pii)
+    if kind == "handling":
+        filled = handling_form(complaint, events, show_pii)
+    else:
+        filled = supervision_form(complaint, events, show_pii, ledger.policy(complaint["policy"], complaint["policy_version"]))
     return to_html(filled) if fmt == "html" else to_markdown(filled)

@@ -40,6 +40,14 @@ def is_url(location: str) -> bool:
     return "://" in location
 
 
+def missing_file(location: str) -> str | None:
+    """The path of a SQLite ledger that does not exist yet (None: it exists, or is a server's)."""
+    if is_url(location) and not location.startswith("sqlite:///"):
+        return None
+    path = location.removeprefix("sqlite:///")
+    return None if path == ":memory:" or os.path.lexists(path) else path
+
+
 class SqliteStore:
     """The embedded ledger: WAL so readers never wait, a long busy timeout so writers queue
     instead of failing with "database is locked", and BEGIN IMMEDIATE for every write so a

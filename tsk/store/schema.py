@@ -35,11 +35,12 @@ def _v3_history_format(store: Store) -> None:
     keeps an older tsk, which would misread such a history, from opening the ledger."""
 
 
+V4_CLOCKS = ("ack", "resolution", "cap", "report")  # the clocks there were at v4 (later ones' columns came after)
+
+
 def _v4_running_clock_indexes(store: Store) -> None:
     """The clock indexes hold only running clocks (tsk.clocks), as the models define them."""
-    from tsk.clocks import NAMES
-
-    names = {f"ix_complaint_{clock}_clock" for clock in NAMES}
+    names = {f"ix_complaint_{clock}_clock" for clock in V4_CLOCKS}
     for name in sorted(names):
         store.run(f"DROP INDEX IF EXISTS {name}")
     for statement in schema_ddl(store.dialect):
