@@ -16,8 +16,8 @@ What makes it realistic (and consistent, so `tsk import` takes it as it is):
 - the category/channel/business-type/cause mix of a retail bank (phone and in-person
   dominate; service and process complaints the most common; cause follows category);
 - deadlines from `tsk.sla.deadlines(PRESETS['cbrc2012'], calendar, ...)` exactly as `tsk add`
-  computes them; group (>= 5 complainants) and major complaints at level 3 with a regulator
-  report clock; regulator-referred complaints with a referral and their report-back clock;
+  computes them; group (>= 5 complainants), major and emergency complaints at level 3 with a
+  regulator report clock, serious ones at level 2 (tsk.fields.standing); regulator-referred complaints with a referral and their report-back clock;
 - outcome as of the end date: most closed within 15 working days, some extended (within the
   60-working-day cap) and a few late; a few rejected (不予受理) or withdrawn; what is still
   open is what arrived recently or is running late; closed rows carry result, resolution,
@@ -44,7 +44,7 @@ from itertools import accumulate
 from operator import mul
 
 from tsk import timeutil
-from tsk.fields import COMPUTED, EXPORT_FIELDS, FIELDS
+from tsk.fields import COMPUTED, EXPORT_FIELDS, FIELDS, standing
 from tsk.sla import PRESETS, deadlines, referral_report_due
 from tsk.views import flags
 from tsk.workdays import build_calendar
@@ -350,8 +350,9 @@ class Generator:
         unit = pick(self.t["unit"])
         r = rng.random()
         group_size = 1 if r < 0.975 else rng.randint(2, 4) if r < 0.995 else rng.randint(5, 60)
-        is_group = group_size >= GROUP_THRESHOLD
-        report = is_group or severity == "major"
+        # What the classification gives, by tsk's own rule (fields.standing): group, emergency, level, report.
+        is_group, emergency, least, report = standing({"group_size": group_size, "cause": cause, "severity": severity},
+                                                      GROUP_THRESHOLD)
         # A skewed draw from the customer pool: some customers complain again and again.
         number = int(self.pool * rng.random() ** 1.15)
         name, phone, id_number, email, address = customer(self.seed, number)
@@ -374,7 +375,7 @@ class Generator:
                           "loan": "贷款", "other": "其他", "personal-info": "个人信息查询", "currency": "零钞兑换"}[business])
         c = {
             "ref": ref, "status": "open", "kind": kind, "channel": channel, "category": category,
-            "business_type": business, "cause": cause, "severity": severity, "level": 3 if report else 1,
+            "business_type": business, "cause": cause, "severity": severity, "level": least,
             "received_at": txt(received), "customer_name": name, "customer_phone": phone,
             "customer_id_number": id_number, "group_size": group_size, "unit": unit, "subject_staff": subject,
             "assignee": None, "policy": POLICY.name, "ack_due": clocks.ack_due.isoformat(),
@@ -384,7 +385,7 @@ class Generator:
             "rectification": None, "satisfaction": None, "policy_version": POLICY.version,
             "customer_email": email, "customer_address": address, "summary": text,
             "demand": rng.choice(DEMANDS), "referred_by": referred_by, "referral_ref": referral_ref,
-            "direct": direct, "repeat_of": None, "is_group": int(is_group), "conflicts": conflicts,
+            "direct": direct, "repeat_of": None, "is_group": is_group, "emergency": emergency, "conflicts": conflicts,
             "first_handler": rng.choice(local), "assignee_unit": None, "acked_at": None, "reported_at": None,
             "reopened": 0, "notified_via": None, "reason": None,
         }

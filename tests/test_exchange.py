@@ -81,7 +81,7 @@ def test_csv_export_has_every_field_in_ref_order_with_pii_masked(tsk, filled):
     assert a["summary"] == TRICKY and a["resolution"] == '退还年费, "已致歉"'
     assert (a["status"], a["result"], a["compensation"], a["extended_days"], a["assignee"]) == ("closed", "partly", "19.99", "3", "李四")
     assert a["flags"] == "extended"
-    assert b["flags"] == "group;major" and b["level"] == "3" and b["conflicts"] == '["王五"]'
+    assert b["flags"] == "group;major;emergency" and b["level"] == "3" and b["conflicts"] == '["王五"]'
     assert c["flags"] == "referred" and c["referral_ref"] == "银转〔2026〕7号"
     assert d["status"] == "withdrawn" and d["flags"] == "direct" and d["reason"] == "客户撤回"
     assert a["customer_email"] == "" and b["customer_phone"] == ""  # null is empty
@@ -105,7 +105,7 @@ def test_json_export_is_one_streamed_array_with_flags_as_lists(tsk, filled):
     assert run.exit_code == 0, run.stderr
     document = json.loads(run.stdout)
     assert [list(r) for r in document] == [list(fields.EXPORT_FIELDS)] * 4
-    assert document[1]["flags"] == ["group", "major"] and document[1]["level"] == 3
+    assert document[1]["flags"] == ["group", "major", "emergency"] and document[1]["level"] == 3
     assert document[0]["compensation"] == 19.99 and document[0]["customer_phone"] == "138****5678"
     assert document[3]["direct"] == 1 and document[3]["customer_id_number"] is None
     lines = run.stdout.splitlines()

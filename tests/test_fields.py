@@ -223,15 +223,15 @@ class FixedCalendar:
 
 
 def facts(**values) -> dict:
-    return {"kind": "complaint", "severity": "general", "group_size": 1, "received_at": "2026-06-01T10:00:00+08:00",
-            **values}
+    return {"kind": "complaint", "severity": "general", "cause": "other", "group_size": 1,
+            "received_at": "2026-06-01T10:00:00+08:00", **values}
 
 
 def test_a_group_or_major_complaint_opens_at_the_top_level_with_a_report_clock():
     calendar, policy = FixedCalendar(), PRESETS["cbrc2012"]
     assert fields.opening(facts(), 5, policy, calendar) == {
-        "is_group": 0, "level": 1, "ack_due": "2026-06-02", "due": "2026-06-22", "cap_due": "2026-08-24",
-        "report_due": None}
+        "is_group": 0, "emergency": 0, "level": 1, "ack_due": "2026-06-02", "due": "2026-06-22",
+        "cap_due": "2026-08-24", "report_due": None}
     group = fields.opening(facts(group_size=5), 5, policy, calendar)
     major = fields.opening(facts(severity="major"), 5, policy, calendar)
     assert (group["is_group"], group["level"], group["report_due"]) == (1, TOP_LEVEL, "2026-06-02")
@@ -243,7 +243,7 @@ def test_what_a_record_says_is_kept_at_opening():
     said = fields.opening(facts(group_size=9, is_group=0, level=2, extended_days=3, report_due="2026-07-01"), 5,
                           policy, calendar)
     assert (said["is_group"], said["level"], said["due"], said["report_due"]) == (0, 2, "2026-06-25", "2026-07-01")
-    assert fields.opening(facts(is_group=1), 5) == {"is_group": 1, "level": TOP_LEVEL}  # no policy: no clocks
+    assert fields.opening(facts(is_group=1), 5) == {"is_group": 1, "emergency": 1, "level": TOP_LEVEL}  # no clocks
 
 
 def test_the_column_checks_open_complaints_as_the_record_checks_do(ledger_path):

@@ -279,7 +279,7 @@ def test_json_has_the_documented_fields(tsk):
     (row,) = rows(tsk, "--as-of", "2025-10-09")
     assert {"ref", "clock", "due", "working_days_late", "assignee", "unit", "level", "severity"} <= set(row)
     assert (row["ref"], row["clock"], row["due"], row["working_days_late"], row["assignee"], row["unit"],
-            row["level"], row["severity"]) == (ref, "ack", "2025-09-30", 1, "李四", "城关支行", 1, "serious")
+            row["level"], row["severity"]) == (ref, "ack", "2025-09-30", 1, "李四", "城关支行", 2, "serious")  # 较重: level 2
 
 
 def test_csv_has_a_header_and_one_row_per_clock(tsk):

@@ -52,7 +52,7 @@ INTAKE = "intake"
 
 
 class _Computed:
-    """The default of a field set when a complaint is opened: by `opening` (level, group flag,
+    """The default of a field set when a complaint is opened: by `opening` (level, group and emergency flags,
     clocks) or by the ledger (the first handler is who records it; the ledger's default policy)."""
 
     def __repr__(self) -> str:
@@ -214,7 +214,7 @@ FIELDS = (
     Field("notified_via", "告知方式", ENUM, NOTIFY_VIA, show_after="satisfaction"),
     Field("reason", "理由", TEXT, show_after="notified_via"),
     # v6: timeliness (docs/rules.md, Escalation and lateness)
-    Field("emergency", "应急", FLAG, default=0, in_show=False),
+    Field("emergency", "应急", FLAG, default=COMPUTED, option="emergency", in_show=False),
     Field("late_entry", "补录", FLAG, default=0, in_show=False),
     Field("lapsed", "曾逾期", FLAG, default=0, in_show=False),
     Field("referral_due", "转办时限", DATE, option="referral_due", show_after="referral_ref"),
@@ -269,24 +269,49 @@ def _show_order() -> tuple[Field, ...]:
 SHOWN = _show_order()
 
 
-# -- a new complaint ----------------------------------------------------------------------------
-def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, calendar: Any = None) -> dict[str, Any]:
-    """What a new complaint starts with, where `row` does not say (None): its group flag, from
-    the number of complainants; its level: group and major complaints go to the top level at
-    once (银监发〔2012〕13号 第十五条; docs/rules.md, Escalation and lateness); and, given its policy and the calendar, its clocks from receipt (the due date moved
-    by any extension), with a report clock when it goes to the regulator at intake (group or
-    major), and the Guangdong 处理表 and 督办表 clocks when its policy has them (counted from
-    `form_at` and `supervised_at` where the row holds them). Used by `tsk add`, and by an import
-    for the records that lack them."""
+# -- what a classification gives ------------------------------------------------------------------
+# The causes that start the emergency plan at once: complaints about fraud or account security
+# (《银行客户投诉应急预案》1.2, 2.4). JR/T 0169-2018 classes both by their effect, money lost or put
+# at risk (资金安全); a leak of personal data (信息安全) is not among them. *(ledger's choice)*
+EMERGENCY_CAUSES = ("funds-safety",)
+SERIOUS_LEVEL = 2  # 较重: 上级部门介入, the level above the branch (《金融客户服务与投诉处理规范》2.2.2)
+
+
+def standing(row: Mapping[str, Any], group_threshold: int) -> tuple[int, int, int, bool]:
+    """What a complaint's classification gives it, as (is_group, emergency, least level,
+    reported): the one rule of `tsk add`, an import and `tsk classify` (docs/rules.md,
+    Escalation and lateness). Where `row` says None, it is worked out:
+    - group (群体): `group_threshold` complainants or more;
+    - emergency (应急): group, or an emergency cause (the emergency plans); 1 when given as 1;
+    - reported to the regulator (a report clock): group, major or emergency (银监发〔2012〕13号
+      第十五条), and so at the top level at once;
+    - a serious complaint (较重) at level 2 at least; anything else from level 1."""
     is_group = row.get("is_group")
     if is_group is None:
         is_group = int(row["group_size"] >= group_threshold)
-    reported = bool(is_group) or row["severity"] == "major"
+    emergency = row.get("emergency")
+    if emergency is None:
+        emergency = int(bool(is_group) or row["cause"] in EMERGENCY_CAUSES)
+    reported = bool(is_group) or bool(emergency) or row["severity"] == "major"
+    least = TOP_LEVEL if reported else SERIOUS_LEVEL if row["severity"] == "serious" else 1
+    return is_group, emergency, least, reported
+
+
+# -- a new complaint ----------------------------------------------------------------------------
+def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, calendar: Any = None) -> dict[str, Any]:
+    """What a new complaint starts with, where `row` does not say (None): its group and
+    emergency flags and its level, as its classification gives them (`standing`); and, given
+    its policy and the calendar, its clocks from receipt (the due date moved by any extension),
+    with a report clock when it goes to the regulator at intake (group, major or emergency), and
+    the Guangdong 处理表 and 督办表 clocks when its policy has them (counted from `form_at` and
+    `supervised_at` where the row holds them). Used by `tsk add`, and by an import for the
+    records that lack them."""
+    is_group, emergency, least, reported = standing(row, group_threshold)
     level = row.get("level")
     if level is None:
-        level = TOP_LEVEL if reported else 1
+        level = least
     if policy is None:
-        return {"is_group": is_group, "level": level}
+        return {"is_group": is_group, "emergency": emergency, "level": level}
     from tsk.sla import deadlines, extended
 
     form_at, supervised_at = row.get("form_at"), row.get("supervised_at")
@@ -296,8 +321,8 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
                        supervised_at=timeutil.from_text(supervised_at) if supervised_at else None)
     due = extended(calendar, clocks.due, row.get("extended_days") or 0, clocks.cap_due)
     report_due = row.get("report_due") or (clocks.report_due.isoformat() if clocks.report_due else None)
-    opened = {"is_group": is_group, "level": level, "ack_due": clocks.ack_due.isoformat(), "due": due.isoformat(),
-              "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}
+    opened = {"is_group": is_group, "emergency": emergency, "level": level, "ack_due": clocks.ack_due.isoformat(),
+              "due": due.isoformat(), "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}
     for column, computed in (("form_due", clocks.form_due), ("supervision_due", clocks.supervision_due)):
         if computed is not None:
             opened[column] = row.get(column) or computed.isoformat()

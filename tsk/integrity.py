@@ -202,8 +202,10 @@ def _refs(year: int, runs: list[list[int]]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-# The columns added after the first events were written (schema v6), with what they held then.
-_LATER_DEFAULTS = {c: fields.BY_NAME[c].default for c in baseline.BASELINE_COLUMNS if c not in baseline.V1_COLUMNS}
+# The columns added after the first events were written (schema v6), with what they held then:
+# their default, or 0 for a flag worked out when a complaint opens (emergency), as the migration gave.
+_LATER_DEFAULTS = {c: 0 if (default := fields.BY_NAME[c].default) is fields.COMPUTED else default
+                   for c in baseline.BASELINE_COLUMNS if c not in baseline.V1_COLUMNS}
 
 
 def _check(complaint: dict, history: list[dict]) -> tuple[list[str], list[dict]]:

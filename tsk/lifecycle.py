@@ -50,6 +50,31 @@ def require_status(complaint: Mapping[str, Any], action: str, *allowed: str) -> 
         raise Refused(f"cannot {action} {complaint['ref']}: it is {complaint['status']}")
 
 
+# -- recusal (回避) ------------------------------------------------------------------------------
+def recusal(c: Mapping[str, Any], person: str, act: str, override: str | None,
+            instead: str | None = None) -> dict[str, str]:
+    """The recusal rule (回避, 粤农信联发〔2008〕250号 第十九条; docs/rules.md, Handling), the one
+    place every command asks: whoever has a direct interest in a complaint — the staff member it
+    is about, or anyone marked with `--conflict` or `tsk conflict` — may not `act` on it (register
+    it, handle it, decide it). Refused unless overridden; returns what the event records: the
+    override's reason when one was needed, else nothing. (`instead`: what the override lets the
+    command do, when not `act`.)"""
+    conflicted = {c["subject_staff"], *json.loads(c["conflicts"] or "[]")} - {None}
+    if person not in conflicted:
+        return {}
+    if override is None:
+        why = "the subject of the complaint" if person == c["subject_staff"] else "marked as having a conflict"
+        where = f" on {c['ref']}" if c.get("ref") else ""
+        raise Refused(f"{person} is {why}{where} and must not {act} (回避, 粤农信联发〔2008〕250号 第十九条); "
+                      f"give --override-recusal REASON to {instead or act} anyway")
+    return {"recusal_override": override}
+
+
+def override_of(text: str | None) -> str | None:
+    """`--override-recusal REASON`, checked as any text is."""
+    return optional_text(text, "--override-recusal")
+
+
 # -- intake ----------------------------------------------------------------------------------
 class Intake:
     """What `tsk add` records (docs/rules.md, Recording a complaint). Enumerations as given: key or label."""
@@ -57,7 +82,7 @@ class Intake:
     __slots__ = ("customer", "channel", "category", "business_type", "cause", "unit", "summary", "kind",
                  "severity", "phone", "id_number", "email", "address", "group_size", "subject_staff",
                  "conflicts", "demand", "received", "policy", "referred_by", "referral_ref", "direct", "referral_due",
-                 "form_at")
+                 "form_at", "emergency")
 
     def __init__(
         self,
@@ -86,6 +111,7 @@ class Intake:
         direct: bool = False,
         referral_due: str | None = None,
         form_at: str | None = None,
+        emergency: bool = False,
     ) -> None:
         self.customer = customer
         self.channel = channel
@@ -111,6 +137,7 @@ class Intake:
         self.direct = direct
         self.referral_due = referral_due  # the referring authority's own deadline (监管转办 only)
         self.form_at = form_at  # when the 处理表 reached the 受理部门 (its policy's form clock; default: now)
+        self.emergency = emergency  # 应急, as the officer judges it (突发, 复杂); the rule may make it so anyway
 
 
 class Registered:
@@ -120,9 +147,11 @@ class Registered:
         self.complaint, self.repeat_of = complaint, repeat_of
 
 
-def register(ledger: Ledger, intake: Intake) -> Registered:
-    """Record a new complaint with its deadlines, flags and first handler (首问负责)."""
+def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None) -> Registered:
+    """Record a new complaint with its deadlines, flags and first handler (首问负责): who records
+    it, who may therefore not be the staff member it is about (回避) without an override."""
     now = timeutil.now()
+    override = override_of(override_recusal)
     if not 1 <= intake.group_size <= fields.MAX_GROUP_SIZE:
         raise InvalidInput(f"group size must be between 1 and {fields.MAX_GROUP_SIZE:,}, not {intake.group_size}")
     # Every stored field: as given to `tsk add`, checked, or as a new complaint has it.
@@ -140,6 +169,8 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         raise InvalidInput("a regulator-referred complaint (监管转办) needs --referred-by and --referral-ref")
     _check_referral_due(row)
+    excused = recusal(row, ledger.actor, "register it as its first handler", override, "register it")
+    row["emergency"] = row["emergency"] or None  # not judged an emergency: the rule decides (fields.standing)
     policy = ledger.policy(row["policy"] or settings["default_policy"])
     row["form_at"] = _form_filed(row, policy, now)
     row.update(fields.opening(row, settings["group_threshold"], policy, ledger.calendar),
@@ -153,9 +184,10 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
                                           {**row, "event_count": 0, "history_head": ""})
         complaint = {**row, "id": complaint_id, "event_count": 0, "history_head": ""}
         flags = [f for f, on in (("group", row["is_group"]), ("major", row["severity"] == "major"),
-                                 ("direct", intake.direct), ("repeat", earlier is not None)) if on]
+                                 ("emergency", row["emergency"]), ("direct", intake.direct),
+                                 ("repeat", earlier is not None)) if on]
         complaint = append_event(ledger, complaint, "registered", received,
-                                 {c: row[c] for c in columns}, flags=flags or None)
+                                 {c: row[c] for c in columns}, flags=flags or None, **excused)
         if earlier is not None:
             append_event(ledger, load(ledger, earlier["ref"], lock=True), "repeat-linked", now, repeat=row["ref"],
                          note="same customer and category after a decision: tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条)")
@@ -217,35 +249,34 @@ def _change(ledger: Ledger, ref: str, at: str | None, work) -> dict[str, Any]:
         return work(complaint, when)
 
 
-def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None) -> dict[str, Any]:
+def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None,
+                override_recusal: str | None = None) -> dict[str, Any]:
     """受理告知: the customer told of acceptance, the time limit and a contact."""
-    channel = NOTIFY_VIA.parse(via)
+    channel, override = NOTIFY_VIA.parse(via), override_of(override_recusal)
 
     def work(c, when):
         require_status(c, "acknowledge", "open")
+        excused = recusal(c, ledger.actor, "acknowledge it", override)
         if c["acked_at"] is not None:
             raise Refused(f"{c['ref']} was already acknowledged at {c['acked_at']}")
         return append_event(ledger, c, "acknowledged", when, {"acked_at": timeutil.to_text(when)}, via=channel,
-                            told={"due": c["due"]})
+                            told={"due": c["due"]}, **excused)
 
     return _change(ledger, ref, at, work)
 
 
 def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_recusal: str | None = None,
            at: str | None = None) -> dict[str, Any]:
+    """Give the complaint its handler: neither the handler nor who assigns may have a direct
+    interest in it (回避) without an override."""
     handler = required_text(to, "--to")
-    override = optional_text(override_recusal, "--override-recusal")
+    override = override_of(override_recusal)
 
     def work(c, when):
         require_status(c, "assign", "open")
-        conflicted = {c["subject_staff"], *json.loads(c["conflicts"] or "[]")} - {None}
-        if handler in conflicted and override is None:
-            why = "the subject of the complaint" if handler == c["subject_staff"] else "marked as having a conflict"
-            raise Refused(f"{handler} is {why} on {c['ref']} and must not handle it (回避, 粤农信联发〔2008〕250号 第十九条); "
-                          f"give --override-recusal REASON to assign anyway")
+        excused = recusal(c, handler, "handle it", override, "assign") or recusal(c, ledger.actor, "assign it", override)
         changes = {"assignee": handler, "assignee_unit": optional_text(unit, "--unit") or c["assignee_unit"]}
-        return append_event(ledger, c, "assigned", when, changes,
-                            recusal_override=override if handler in conflicted else None)
+        return append_event(ledger, c, "assigned", when, changes, **excused)
 
     return _change(ledger, ref, at, work)
 
@@ -263,13 +294,15 @@ def declare_conflict(ledger: Ledger, ref: str, name: str, reason: str, at: str |
     return _change(ledger, ref, at, work)
 
 
-def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None, at: str | None = None) -> dict[str, Any]:
-    why = required_text(reason, "--reason")
+def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None, at: str | None = None,
+             override_recusal: str | None = None) -> dict[str, Any]:
+    why, override = required_text(reason, "--reason"), override_of(override_recusal)
 
     def work(c, when):
         require_status(c, "escalate", "open")
+        excused = recusal(c, ledger.actor, "escalate it", override)
         action, changes = escalation(c, to_level)
-        return append_event(ledger, c, action, when, changes, reason=why)
+        return append_event(ledger, c, action, when, changes, reason=why, **excused)
 
     return _change(ledger, ref, at, work)
 
@@ -287,15 +320,17 @@ def escalation(c: Mapping[str, Any], to_level: int | None = None) -> tuple[str, 
     return "escalated", {"level": target}
 
 
-def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, at: str | None = None) -> dict[str, Any]:
+def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, at: str | None = None,
+           override_recusal: str | None = None) -> dict[str, Any]:
     """Extend the resolution deadline by working days, never past the policy's cap (银监发〔2012〕13号 第九条)."""
-    why = required_text(reason, "--reason")
+    why, override = required_text(reason, "--reason"), override_of(override_recusal)
     channel = NOTIFY_VIA.parse(notified_via)
     if days < 1:
         raise InvalidInput(f"--days must be 1 or more, not {days}")
 
     def work(c, when):
         require_status(c, "extend", "open")
+        excused = recusal(c, ledger.actor, "extend it", override)
         calendar = ledger.calendar
         due, cap = dt.date.fromisoformat(c["due"]), dt.date.fromisoformat(c["cap_due"])
         left = max(0, calendar.between(due, cap))
@@ -305,17 +340,19 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
         new_due = calendar.shift(due, days)
         return append_event(ledger, c, "extended", when,
                             {"due": new_due.isoformat(), "extended_days": c["extended_days"] + days},
-                            days=days, reason=why, notified_via=channel, previous_due=c["due"])
+                            days=days, reason=why, notified_via=channel, previous_due=c["due"], **excused)
 
     return _change(ledger, ref, at, work)
 
 
-def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None = None) -> dict[str, Any]:
+def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None = None,
+              override_recusal: str | None = None) -> dict[str, Any]:
     """The 督办表 was issued (粤农信联发〔2008〕250号 第十八条(一)), by `unit` (default the ledger's
     `supervising_unit`): the supervision clock stops, and handling is due 7 working days (the
     policy's resolution period) after the day it was issued, any extension re-applied, never
     past the cap. Only under a policy with a supervision clock, and once."""
     issuer = optional_text(unit, "--unit") or ledger.settings["supervising_unit"]
+    override = override_of(override_recusal)
     if not issuer:
         raise InvalidInput("--unit: name the supervising unit (督办单位), or set the ledger's "
                            "(tsk config set supervising_unit NAME)")
@@ -327,6 +364,7 @@ def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None 
             raise Refused(f"{c['ref']} is under {c['policy']} v{c['policy_version']}, which has no 督办表 "
                           f"(supervision) clock")
         require_status(c, "supervise", "open")
+        excused = recusal(c, ledger.actor, "issue its 督办表", override)
         if c["supervised_at"] is not None:
             raise Refused(f"{c['ref']}'s 督办表 was already issued at {c['supervised_at']} by {c['supervising_unit']}")
         if c["form_at"] is not None and timeutil.to_text(when) < c["form_at"]:
@@ -338,7 +376,7 @@ def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None 
                                form_at=_moment(c["form_at"]), supervised_at=when)
             cap_due = dt.date.fromisoformat(c["cap_due"])
             changes["due"] = extended(ledger.calendar, min(clocks.due, cap_due), c["extended_days"], cap_due).isoformat()
-        return append_event(ledger, c, "supervised", when, changes, previous_due=c["due"])
+        return append_event(ledger, c, "supervised", when, changes, previous_due=c["due"], **excused)
 
     return _change(ledger, ref, at, work)
 
@@ -352,20 +390,28 @@ def note(ledger: Ledger, ref: str, text: str, at: str | None = None) -> dict[str
     return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "noted", when, text=body))
 
 
-def notify_customer(ledger: Ledger, ref: str, via: str, text: str, at: str | None = None) -> dict[str, Any]:
-    channel, body = NOTIFY_VIA.parse(via), required_text(text, "message")
-    return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "customer-notified", when, via=channel, text=body))
+def notify_customer(ledger: Ledger, ref: str, via: str, text: str, at: str | None = None,
+                    override_recusal: str | None = None) -> dict[str, Any]:
+    channel, body, override = NOTIFY_VIA.parse(via), required_text(text, "message"), override_of(override_recusal)
+
+    def work(c, when):
+        excused = recusal(c, ledger.actor, "tell the customer about it", override)
+        return append_event(ledger, c, "customer-notified", when, via=channel, text=body, **excused)
+
+    return _change(ledger, ref, at, work)
 
 
-def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = None) -> dict[str, Any]:
-    """The report to the regulator (group/major at intake, or a referral's result) was made."""
-    body = required_text(text, "report")
+def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = None,
+                        override_recusal: str | None = None) -> dict[str, Any]:
+    """The report to the regulator (group/major/emergency, or a referral's result) was made."""
+    body, override = required_text(text, "report"), override_of(override_recusal)
 
     def work(c, when):
         if c["report_due"] is None or c["reported_at"] is not None:
             raise Refused(f"{c['ref']} has no regulator report due")
+        excused = recusal(c, ledger.actor, "report it to the regulator", override)
         return append_event(ledger, c, "reported", when, {"reported_at": timeutil.to_text(when)}, text=body,
-                            to=c["referred_by"])
+                            to=c["referred_by"], **excused)
 
     return _change(ledger, ref, at, work)
 
@@ -383,8 +429,10 @@ class Outcome:
         self.satisfaction = satisfaction
 
 
-def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None) -> dict[str, Any]:
+def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None,
+          override_recusal: str | None = None) -> dict[str, Any]:
     """Resolved and the customer told the result; a referred complaint's report clock starts."""
+    override = override_of(override_recusal)
     changes: dict[str, Any] = {
         "status": "closed",
         "result": RESULT.parse(outcome.result),
@@ -398,46 +446,54 @@ def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None) -> 
 
     def work(c, when):
         require_status(c, "close", "open")
+        excused = recusal(c, ledger.actor, "close it", override)
         changes["closed_at"] = timeutil.to_text(when)
         if c["channel"] == "regulator" or c["referred_by"]:
             policy = ledger.policy(c["policy"], c["policy_version"])
             changes["report_due"] = referral_report_due(policy, ledger.calendar, when, kind=c["kind"],
                                                         severity=c["severity"]).isoformat()
             changes["reported_at"] = None
-        return append_event(ledger, c, "closed", when, changes)
+        return append_event(ledger, c, "closed", when, changes, **excused)
 
     return _change(ledger, ref, at, work)
 
 
-def reject(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | None = None) -> dict[str, Any]:
+def reject(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | None = None,
+           override_recusal: str | None = None) -> dict[str, Any]:
     """不予受理 (粤农信联发〔2008〕250号 第十五条): with the reason and how the customer was told."""
     changes = {"status": "rejected", "reason": required_text(reason, "--reason"),
                "notified_via": NOTIFY_VIA.parse(notified_via)}
+    override = override_of(override_recusal)
 
     def work(c, when):
         require_status(c, "reject", "open")
-        return append_event(ledger, c, "rejected", when, {**changes, "closed_at": timeutil.to_text(when)})
+        excused = recusal(c, ledger.actor, "reject it", override)
+        return append_event(ledger, c, "rejected", when, {**changes, "closed_at": timeutil.to_text(when)}, **excused)
 
     return _change(ledger, ref, at, work)
 
 
-def withdraw(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict[str, Any]:
-    why = required_text(reason, "--reason")
+def withdraw(ledger: Ledger, ref: str, reason: str, at: str | None = None,
+             override_recusal: str | None = None) -> dict[str, Any]:
+    why, override = required_text(reason, "--reason"), override_of(override_recusal)
 
     def work(c, when):
         require_status(c, "withdraw", "open")
+        excused = recusal(c, ledger.actor, "record its withdrawal", override)
         return append_event(ledger, c, "withdrawn", when,
-                            {"status": "withdrawn", "reason": why, "closed_at": timeutil.to_text(when)})
+                            {"status": "withdrawn", "reason": why, "closed_at": timeutil.to_text(when)}, **excused)
 
     return _change(ledger, ref, at, work)
 
 
-def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict[str, Any]:
+def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
+           override_recusal: str | None = None) -> dict[str, Any]:
     """An appeal (申诉, 粤农信联发〔2008〕250号 第二十条): open again with fresh clocks from the reopening."""
-    why = required_text(reason, "--reason")
+    why, override = required_text(reason, "--reason"), override_of(override_recusal)
 
     def work(c, when):
         require_status(c, "reopen", "closed", "rejected")
+        excused = recusal(c, ledger.actor, "reopen it", override)
         if timeutil.to_text(when) < c["closed_at"]:
             raise InvalidInput(f"--at {timeutil.to_text(when)} is before {c['ref']} was decided ({c['closed_at']})")
         policy = ledger.policy(c["policy"], c["policy_version"])
@@ -456,7 +512,7 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict
         if clocks.supervision_due is not None:  # a fresh 督办表 for the new round
             changes.update(supervision_due=clocks.supervision_due.isoformat(), supervised_at=None,
                            supervising_unit=None)
-        return append_event(ledger, c, "reopened", when, changes)
+        return append_event(ledger, c, "reopened", when, changes, **excused)
 
     return _change(ledger, ref, at, work)
 
@@ -468,9 +524,10 @@ def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *
     Each clock is computed again from its start under the complaint's own policy, with any
     extension re-applied: the handling clocks of open complaints from receipt (or the latest
     reopening) — the handling deadline from the 督办表's issue once issued — and their 处理表
-    and 督办表 clocks while they run, a regulator-report clock from intake (group/major) or
-    from closing (referral). A referring authority's own deadline (`referral_due`) is its date,
-    not a count, and stays. Complaints whose dates do not change get no event.
+    and 督办表 clocks while they run, a regulator-report clock from intake or classification
+    (group, major, emergency) or from closing (referral). A referring authority's own deadline
+    (`referral_due`) is its date, not a count, and stays. Complaints whose dates do not change
+    get no event.
     """
     moved = 0
     day_end = timeutil.start_of(last + dt.timedelta(days=1))
@@ -489,12 +546,13 @@ def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *
             if clocks.supervision_due is not None and c["supervised_at"] is None:
                 changes["supervision_due"] = clocks.supervision_due.isoformat()
         if c["report_due"] is not None and c["reported_at"] is None:
-            if c["closed_at"] is not None and c["status"] == "closed":
+            if c["closed_at"] is not None and c["status"] == "closed" and (c["channel"] == "regulator"
+                                                                           or c["referred_by"]):
                 report = referral_report_due(policy, calendar, timeutil.from_text(c["closed_at"]), kind=c["kind"],
                                              severity=c["severity"])
             else:
-                start = timeutil.from_text(c["received_at"])
-                report = policy.for_case(kind=c["kind"], severity=c["severity"]).report.due(calendar, start)
+                report = policy.for_case(kind=c["kind"], severity=c["severity"]).report.due(calendar,
+                                                                                            _report_start(ledger, c))
             changes["report_due"] = report.isoformat()
         changes = {k: v for k, v in changes.items() if c[k] != v}
         if changes:
@@ -509,3 +567,12 @@ def _clock_start(ledger: Ledger, c: Mapping[str, Any]) -> dt.datetime:
         return timeutil.from_text(c["received_at"])
     events = ledger.store.rows(q.EVENTS_OF, {"id": c["id"]})
     return timeutil.from_text([e for e in events if e["action"] == "reopened"][-1]["at"])
+
+
+def _report_start(ledger: Ledger, c: Mapping[str, Any]) -> dt.datetime:
+    """When a regulator-report clock started: receipt, or the classification that gave it one
+    (`tsk classify`)."""
+    for e in reversed(ledger.store.rows(q.EVENTS_OF, {"id": c["id"]})):
+        if e["action"] == "classified" and "report_due" in json.loads(e["details"]).get("changes", {}):
+            return timeutil.from_text(e["at"])
+    return timeutil.from_text(c["received_at"])

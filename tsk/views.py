@@ -39,6 +39,8 @@ def flags(c: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
         out.append("group")
     if c["severity"] == "major":
         out.append("major")
+    if c["emergency"]:
+        out.append("emergency")
     if c["channel"] == "regulator" or c["referred_by"]:
         out.append("referred")
     if c["direct"]:
@@ -146,7 +148,7 @@ def level_label(value: int) -> str:
     return f"{value} {LEVEL.get(value, '')}".strip()
 
 
-FLAG_ZH = {"group": "群体", "major": "重大", "referred": "转办", "direct": "越级", "repeat": "重复",
+FLAG_ZH = {"group": "群体", "major": "重大", "emergency": "应急", "referred": "转办", "direct": "越级", "repeat": "重复",
            "extended": "延期", "reopened": "申诉", "overdue": "逾期"}
 
 

@@ -154,8 +154,8 @@ MODULES: tuple[tuple[str, str | None], ...] = (
 # The module of each command, so that a run imports that one alone (tests/test_startup.py
 # holds this to what the modules register).
 COMMANDS: dict[str, str] = {
-    **dict.fromkeys(("add", "list", "show", "ack", "assign", "conflict", "escalate", "extend", "supervise", "note",
-                     "notify", "reported", "close", "reject", "withdraw", "reopen", "verify"), "complaints"),
+    **dict.fromkeys(("add", "list", "show", "ack", "assign", "conflict", "escalate", "classify", "extend", "supervise",
+                     "note", "notify", "reported", "close", "reject", "withdraw", "reopen", "verify"), "complaints"),
     "init": "ledger", "overdue": "overdue", "check": "overdue", "export": "exchange", "import": "exchange",
     **{group: module for module, group in MODULES if group is not None},
 }

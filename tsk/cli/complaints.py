@@ -28,6 +28,10 @@ from tsk.errors import InvalidInput, TskError
 from tsk.render import output
 
 app = typer.Typer()
+# Every command that handles or decides a complaint refuses whoever has a direct interest in it
+# (回避, lifecycle.recusal) unless given this.
+OverrideOption = Annotated[Optional[str], typer.Option(
+    "--override-recusal", metavar="REASON", help="Why someone with a direct interest (回避) may do it anyway (recorded).")]
 MAX_ROWS = 100_000_000  # what `--limit` takes: any more is all (and SQLite's LIMIT is a 64-bit integer)
 
 
@@ -89,6 +93,9 @@ def add(
         "--referral-due", metavar="DATE", help="A referred complaint: the referring authority's own deadline (转办时限).")] = None,
     form_at: Annotated[Optional[str], typer.Option(
         "--form-at", metavar="DATE", help="A policy with a 处理表 clock (gdrcc2008): when the 处理表 reached the 受理部门 (default now).")] = None,
+    emergency: Annotated[bool, typer.Option("--emergency", help="应急: a sudden or complex case for the emergency plan "
+                                                                 "(group complaints and fraud or account security are anyway).")] = False,
+    override_recusal: OverrideOption = None,
     fmt: Annotated[Literal["table", "json"], typer.Option("--format", "-f", help="table for people; json (the record) for scripts.")] = "table",
 ) -> None:
     """Record a complaint; prints its ref and deadlines."""
@@ -102,7 +109,7 @@ def add(
         **values, kind=kind, severity=severity, phone=phone, id_number=id_number, email=email, address=address,
         group_size=group_size, subject_staff=subject_staff, conflicts=conflict or [], demand=demand, received=received,
         policy=policy, referred_by=referred_by, referral_ref=referral_ref, direct=direct, referral_due=referral_due,
-        form_at=form_at))
+        form_at=form_at, emergency=emergency), override_recusal)
     c = result.complaint
     if result.repeat_of:
         err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "
@@ -192,11 +199,12 @@ def text_option(help: str):  # noqa: A002 - typer's word
 
 
 @app.command()
-def ack(ctx: typer.Context, ref: RefArgument, via: ViaOption, at: AtOption = None) -> None:
+def ack(ctx: typer.Context, ref: RefArgument, via: ViaOption, at: AtOption = None,
+        override_recusal: OverrideOption = None) -> None:
     """Record that the customer was told of acceptance, time limit and contact (受理告知)."""
     from tsk import lifecycle
 
-    c = lifecycle.acknowledge(ledger_of(ctx), ref, via, at)
+    c = lifecycle.acknowledge(ledger_of(ctx), ref, via, at, override_recusal)
     print(f"{c['ref']} acknowledged via {via}; due {c['due']}")
 
 
@@ -204,10 +212,9 @@ def ack(ctx: typer.Context, ref: RefArgument, via: ViaOption, at: AtOption = Non
 def assign(ctx: typer.Context, ref: RefArgument,
            to: Annotated[str, typer.Option("--to", metavar="NAME", help="The handler (处理人).")],
            unit: Annotated[Optional[str], typer.Option(metavar="UNIT", help="The handler's unit.")] = None,
-           override_recusal: Annotated[Optional[str], typer.Option(
-               "--override-recusal", metavar="REASON", help="Why a conflicted handler may handle it anyway (recorded).")] = None,
+           override_recusal: OverrideOption = None,
            at: AtOption = None) -> None:
-    """Give a complaint its handler; the subject of the complaint is refused (回避)."""
+    """Give a complaint its handler; the staff member it is about, or anyone with a conflict, is refused (回避)."""
     from tsk import lifecycle
 
     c = lifecycle.assign(ledger_of(ctx), ref, to, unit, override_recusal, at)
@@ -230,12 +237,35 @@ def escalate(ctx: typer.Context, ref: RefArgument,
              reason: Annotated[str, text_option("Why.")],
              to_level: Annotated[Optional[int], typer.Option(
                  "--to-level", metavar="N", help=", ".join(f"{n} {label}" for n, label in vocab.LEVEL.items()) + " (default one up).")] = None,
-             at: AtOption = None) -> None:
+             at: AtOption = None, override_recusal: OverrideOption = None) -> None:
     """Raise a complaint's level."""
     from tsk import lifecycle, views
 
-    c = lifecycle.escalate(ledger_of(ctx), ref, reason, to_level, at)
+    c = lifecycle.escalate(ledger_of(ctx), ref, reason, to_level, at, override_recusal)
     print(f"{c['ref']} escalated to level {views.level_label(c['level'])}")
+
+
+@app.command()
+def classify(ctx: typer.Context, ref: RefArgument,
+             reason: Annotated[str, text_option("Why the classification changes.")],
+             kind: Annotated[Optional[str], typer.Option(metavar="KIND", help=one_of(vocab.KIND, "Kind"))] = None,
+             category: Annotated[Optional[str], typer.Option(metavar="CATEGORY", help=one_of(vocab.CATEGORY, "Category"))] = None,
+             business_type: Annotated[Optional[str], typer.Option("--business-type", metavar="TYPE", help=one_of(vocab.BUSINESS_TYPE, "PBoC business type"))] = None,
+             cause: Annotated[Optional[str], typer.Option(metavar="CAUSE", help=one_of(vocab.CAUSE, "PBoC cause"))] = None,
+             severity: Annotated[Optional[str], typer.Option(metavar="SEVERITY", help=one_of(vocab.SEVERITY, "Severity"))] = None,
+             group_size: Annotated[Optional[int], typer.Option("--group-size", metavar="N", help="Number of complainants.")] = None,
+             emergency: Annotated[bool, typer.Option("--emergency", help="应急: the emergency plan applies.")] = False,
+             at: AtOption = None, override_recusal: OverrideOption = None) -> None:
+    """Change a complaint's classification; group, major or emergency puts it at level 3 with a report clock."""
+    from tsk import classification, views
+
+    change = classification.Reclassification(kind=kind, category=category, business_type=business_type, cause=cause,
+                                             severity=severity, group_size=group_size, emergency=emergency)
+    c = classification.classify(ledger_of(ctx), ref, change, reason, at, override_recusal)
+    flags = views.flags(c)
+    print(f"{c['ref']} classified (level {views.level_label(c['level'])})"
+          + (f" [{views.flags_label(flags)}]" if flags else "")
+          + (f"; report to the regulator by {c['report_due']}" if c["report_due"] and c["reported_at"] is None else ""))
 
 
 @app.command()
@@ -243,11 +273,11 @@ def extend(ctx: typer.Context, ref: RefArgument,
            days: Annotated[int, typer.Option(metavar="N", help="Working days to add.")],
            reason: Annotated[str, text_option("Why (told to the customer).")],
            notified_via: NotifiedViaOption,
-           at: AtOption = None) -> None:
+           at: AtOption = None, override_recusal: OverrideOption = None) -> None:
     """Extend the resolution deadline, within the policy's cap."""
     from tsk import lifecycle
 
-    c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at)
+    c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at, override_recusal)
     print(f"{c['ref']} extended by {days} working day(s): due {c['due']} (cap {c['cap_due']})")
 
 
@@ -255,11 +285,11 @@ def extend(ctx: typer.Context, ref: RefArgument,
 def supervise(ctx: typer.Context, ref: RefArgument,
               unit: Annotated[Optional[str], typer.Option(
                   metavar="UNIT", help="Who issued it (督办单位); default the ledger's supervising_unit setting.")] = None,
-              at: AtOption = None) -> None:
+              at: AtOption = None, override_recusal: OverrideOption = None) -> None:
     """Record that the 督办表 was issued (Guangdong policy); handling is due 7 working days after it."""
     from tsk import lifecycle
 
-    c = lifecycle.supervise(ledger_of(ctx), ref, unit, at)
+    c = lifecycle.supervise(ledger_of(ctx), ref, unit, at, override_recusal)
     print(f"{c['ref']}: 督办表 issued by {c['supervising_unit']} at {c['supervised_at'][:16].replace('T', ' ')}; "
           f"due {c['due']} (cap {c['cap_due']})")
 
@@ -277,20 +307,22 @@ def note(ctx: typer.Context, ref: RefArgument, text: TextArgument, at: AtOption 
 
 
 @app.command()
-def notify(ctx: typer.Context, ref: RefArgument, text: TextArgument, via: ViaOption, at: AtOption = None) -> None:
+def notify(ctx: typer.Context, ref: RefArgument, text: TextArgument, via: ViaOption, at: AtOption = None,
+           override_recusal: OverrideOption = None) -> None:
     """Record that the customer was told something (progress, appeal route...)."""
     from tsk import lifecycle
 
-    c = lifecycle.notify_customer(ledger_of(ctx), ref, via, text, at)
+    c = lifecycle.notify_customer(ledger_of(ctx), ref, via, text, at, override_recusal)
     print(f"{c['ref']}: customer notified via {via}")
 
 
 @app.command()
-def reported(ctx: typer.Context, ref: RefArgument, text: TextArgument, at: AtOption = None) -> None:
+def reported(ctx: typer.Context, ref: RefArgument, text: TextArgument, at: AtOption = None,
+             override_recusal: OverrideOption = None) -> None:
     """Record that the report to the regulator was made (stops the report clock)."""
     from tsk import lifecycle
 
-    c = lifecycle.report_to_regulator(ledger_of(ctx), ref, text, at)
+    c = lifecycle.report_to_regulator(ledger_of(ctx), ref, text, at, override_recusal)
     print(f"{c['ref']}: reported to the regulator at {c['reported_at']}")
 
 
@@ -304,12 +336,13 @@ def close(ctx: typer.Context, ref: RefArgument,
           rectification: Annotated[Optional[str], text_option("Rectification measure (整改措施).")] = None,
           satisfaction: Annotated[Optional[str], typer.Option(
               metavar="SATISFACTION", help=one_of(vocab.SATISFACTION, "The customer's view (回访)"))] = None,
-          at: AtOption = None) -> None:
+          at: AtOption = None, override_recusal: OverrideOption = None) -> None:
     """Resolve a complaint."""
     from tsk import lifecycle
 
     c = lifecycle.close(ledger_of(ctx), ref, lifecycle.Outcome(result, resolution, notified_via, compensation,
-                                                               root_cause, rectification, satisfaction), at)
+                                                               root_cause, rectification, satisfaction), at,
+                        override_recusal)
     print(f"{c['ref']} closed ({c['result']})" + (f"; report the result to {c['referred_by'] or 'the regulator'} by {c['report_due']}" if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator") else ""))
 
 
@@ -317,30 +350,31 @@ def close(ctx: typer.Context, ref: RefArgument,
 def reject(ctx: typer.Context, ref: RefArgument,
            reason: Annotated[str, text_option("Why it is not accepted (不予受理).")],
            notified_via: NotifiedViaOption,
-           at: AtOption = None) -> None:
+           at: AtOption = None, override_recusal: OverrideOption = None) -> None:
     """Not accepted (不予受理)."""
     from tsk import lifecycle
 
-    c = lifecycle.reject(ledger_of(ctx), ref, reason, notified_via, at)
+    c = lifecycle.reject(ledger_of(ctx), ref, reason, notified_via, at, override_recusal)
     print(f"{c['ref']} rejected")
 
 
 @app.command()
-def withdraw(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_option("Why.")], at: AtOption = None) -> None:
+def withdraw(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_option("Why.")], at: AtOption = None,
+             override_recusal: OverrideOption = None) -> None:
     """The customer withdrew the complaint."""
     from tsk import lifecycle
 
-    c = lifecycle.withdraw(ledger_of(ctx), ref, reason, at)
+    c = lifecycle.withdraw(ledger_of(ctx), ref, reason, at, override_recusal)
     print(f"{c['ref']} withdrawn")
 
 
 @app.command()
 def reopen(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_option("The appeal (申诉).")],
-           at: AtOption = None) -> None:
+           at: AtOption = None, override_recusal: OverrideOption = None) -> None:
     """Open a closed or rejected complaint again (appeal); its clocks restart."""
     from tsk import lifecycle
 
-    c = lifecycle.reopen(ledger_of(ctx), ref, reason, at)
+    c = lifecycle.reopen(ledger_of(ctx), ref, reason, at, override_recusal)
     print(f"{c['ref']} reopened; ack due {c['ack_due']}, due {c['due']}, cap {c['cap_due']}")
 
 

@@ -152,7 +152,7 @@ class Checker:
             row.update(fields.opening(row, self.group_threshold, policy, self.ledger.calendar))
             if row["status"] == "open":
                 self.computed += 1
-        elif row["is_group"] is None or row["level"] is None:
+        elif row["is_group"] is None or row["emergency"] is None or row["level"] is None:
             row.update(fields.opening(row, self.group_threshold))
         return row
 
@@ -211,9 +211,10 @@ NOT_GIVEN = -1  # never a valid number of a complaint; compared at C speed with 
 _STRIP = str.strip
 _UPPER = str.upper
 # What `fields.opening` reads of a row.
-_OPENING_FACTS = ("kind", "severity", "group_size", "is_group", "level", "received_at", "extended_days", "report_due",
-                  "form_due", "form_at", "supervision_due", "supervised_at")
+_OPENING_FACTS = ("kind", "severity", "cause", "group_size", "is_group", "emergency", "level", "received_at",
+                  "extended_days", "report_due", "form_due", "form_at", "supervision_due", "supervised_at")
 _OPTIONAL_FACTS = ("report_due", "form_due", "form_at", "supervision_due", "supervised_at")  # "" is null
+_COMPUTED_NUMBERS = ("is_group", "emergency", "level")  # NOT_GIVEN until the complaint is opened
 
 
 def _through(cache: dict, column: Any, convert: Callable[[Any], Any]) -> list:
@@ -336,24 +337,24 @@ class _Columns:
                                 self._policy)
             out["policy"] = list(map(attrgetter("name"), policies))
             out["policy_version"] = list(map(attrgetter("version"), policies))
-        if NOT_GIVEN in out["is_group"] or NOT_GIVEN in out["level"] or any("" in out[c] for c in _CLOCKS):
+        if any(NOT_GIVEN in out[c] for c in _COMPUTED_NUMBERS) or any("" in out[c] for c in _CLOCKS):
             checker.computed += self._open(out)
         return out
 
     def _open(self, out: dict[str, list]) -> int:
-        """Give the rows lacking their group flag, level or clocks what `fields.opening` gives
+        """Give the rows lacking their group or emergency flag, level or clocks what `fields.opening` gives
         them (Slow when only some clocks are given); returns how many open ones got clocks."""
         checker = self.checker
-        is_group, level, ack_due, due, cap_due = out["is_group"], out["level"], *(out[c] for c in _CLOCKS)
+        numbers, ack_due, due, cap_due = [out[c] for c in _COMPUTED_NUMBERS], *(out[c] for c in _CLOCKS)
         clocks = list(zip(ack_due, due, cap_due))
         if any(any(given) and not all(given) for given in clocks):
             raise Slow  # some clocks given, not all: named record by record
         computed = 0
         for i, given in enumerate(clocks):
-            if given[0] and is_group[i] != NOT_GIVEN and level[i] != NOT_GIVEN:
+            if given[0] and all(column[i] != NOT_GIVEN for column in numbers):
                 continue
             row = {fact: out[fact][i] for fact in _OPENING_FACTS}
-            row.update((fact, None) for fact in ("is_group", "level") if row[fact] == NOT_GIVEN)
+            row.update((fact, None) for fact in _COMPUTED_NUMBERS if row[fact] == NOT_GIVEN)
             row.update((fact, row[fact] or None) for fact in _OPTIONAL_FACTS)
             if given[0]:
                 opened = fields.opening(row, checker.group_threshold)

@@ -31,7 +31,7 @@ ACTIONS = {
     "escalated": "升级", "extended": "延期", "noted": "备注", "customer-notified": "告知客户",
     "reported": "报告监管", "closed": "办结", "rejected": "不予受理", "withdrawn": "客户撤回",
     "reopened": "申诉重办", "deadlines-recomputed": "时限重算", "repeat-linked": "重复投诉关联",
-    "supervised": "出具督办表",
+    "supervised": "出具督办表", "classified": "重新分类",
 }
 HIDDEN_ACTIONS = {"pii-shown"}  # who looked at the record is audit, not handling
 
@@ -82,9 +82,11 @@ def _event_text(action: str, d: dict[str, Any]) -> str:
                      f"已经{via}告知客户处理结果" if via else None, sep="；")
     if action in ("rejected", "withdrawn", "reopened"):
         return _join(changes.get("reason") or d.get("reason"), f"已经{via}告知客户" if via else None, sep="；")
+    if action == "classified":
+        return _join(", ".join(f"{k} → {v}" for k, v in changes.items()), d.get("reason"), sep="；")
     if action == "deadlines-recomputed":
         return _join(", ".join(f"{k} → {v}" for k, v in changes.items()), d.get("reason"), sep="；")
-    parts = [str(v) for k, v in d.items() if k != "changes" and isinstance(v, (str, int)) and k not in ("via",)]
+    parts = [str(v) for k, v in d.items() if k != "changes" and isinstance(v, (str, int)) and k not in ("via", "recusal_override")]
     return _join(f"经{via}" if via else None, *parts, sep="；")
 
 
@@ -94,8 +96,11 @@ def _history(events: list[dict]) -> list[dict[str, str]]:
         if e["action"] in HIDDEN_ACTIONS:
             continue
         details = json.loads(e["details"])
+        text = _event_text(e["action"], details)
+        if details.get("recusal_override") and e["action"] != "assigned":  # assigned says it in its own words
+            text = _join(text, f"（回避例外：{details['recusal_override']}）")
         out.append({"at": _time(e["at"]), "actor": e["actor"], "action": ACTIONS.get(e["action"], e["action"]),
-                    "text": _event_text(e["action"], details)})
+                    "text": text})
     return out
 
 

@@ -232,7 +232,7 @@ def report_trend(expr: str | None) -> str:
 # One seekable SELECT per running clock (tsk.clocks), each on its own partial index (tsk.store.models),
 # in one UNION ALL. `:before` is exclusive: past due as of day D is `< D`; due within a horizon H
 # is `< H + 1 day`. Keep `status IN (...)`, never `<>`: an inequality cannot seek.
-CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, channel, "
+CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, emergency, channel, "
                  "referred_by, repeat_of, extended_days, reopened, customer_name")
 
 
