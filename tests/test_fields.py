@@ -167,8 +167,9 @@ def test_a_bad_value_is_named_by_its_check(check, value, message):
     ("received", "0226-11-03", "--received '0226-11-03' is out of range (years 1900 to 2999)"),
     ("kind", "rant", "kind 'rant' is not one of: complaint (投诉), suggestion (建议), inquiry (咨询)"),
     ("summary", "  ", "summary must not be empty"),
-    ("received", "last tuesday", "--received 'last tuesday' is not a date or time (use 2026-11-23, "
-                                 "'2026-11-23 14:05', ISO 8601, today or yesterday)"),
+    ("received", "last tuesday", "--received 'last tuesday' is not a date or time (use 2026-11-23, 2026/11/3, "
+                                 "2026.11.3, 2026年11月3日, 11月3日 (this year), each with a time (9:40, 14时05分), "
+                                 "ISO 8601, today or yesterday)"),
 ])
 def test_add_names_a_bad_value_by_its_option(option, value, message):
     field = next(f for f in fields.INTAKE_FIELDS if f.option == option)
