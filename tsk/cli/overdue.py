@@ -79,8 +79,9 @@ JSON_COLUMNS = [Column(key, key) for key in (
 
 def table_columns():
     """The morning table: what, when, how late, whose; the state in words as well as colour
-    (red overdue, yellow due soon) for terminals without colour. The level is a bare number to
-    leave room for units and handlers at 100 columns."""
+    (red overdue, yellow due soon) for terminals without colour. On a narrow terminal the
+    severity, level, state, flags and handler are left out in that order (`drop`): an 80-column
+    terminal keeps ref, clock, due date, lateness and unit whole."""
     from tsk import views
 
     return [
@@ -88,10 +89,10 @@ def table_columns():
         Column("clock", "时限", CLOCK.label, no_wrap=True),
         Column("due", "到期日", no_wrap=True),
         Column("working_days_late", "逾期", lateness, justify="right"),
-        Column("state", "状态", STATE_ZH.get, no_wrap=True),
-        Column("level", "级别", justify="right"),
-        Column("severity", "程度", views.severity_label, no_wrap=True),
+        Column("state", "状态", STATE_ZH.get, no_wrap=True, drop=3),
+        Column("level", "级别", justify="right", drop=4),
+        Column("severity", "程度", views.severity_label, no_wrap=True, drop=5),
         Column("unit", "单位"),
-        Column("assignee", "处理人"),
-        Column("flags", "标记", views.flags_label),
+        Column("assignee", "处理人", drop=1),
+        Column("flags", "标记", views.flags_label, drop=2),
     ]

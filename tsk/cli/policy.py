@@ -16,7 +16,7 @@ app = typer.Typer(no_args_is_help=True, help="Deadline policies.")
 @app.command("list")
 def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """The presets and the bank's own policies, with their clocks."""
-    from tsk import admin
+    from tsk import admin, sla
 
     ledger = ledger_of(ctx)
     default = ledger.policy(ledger.settings["default_policy"])
@@ -28,12 +28,23 @@ def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
          "cap": str(p.cap), "report": str(p.report), "referral_report": str(p.referral_report), "title": p.title}
         for p in admin.policies(ledger)
     ]
-    columns = [output.Column("name", "名称"), output.Column("version", "版本", justify="right"),
-               output.Column("default", "默认", show=lambda v: "✓" if v else ""), output.Column("ack", "受理告知"),
-               output.Column("form", "处理表"), output.Column("supervision", "督办表"),
-               output.Column("resolution", "处理时限"), output.Column("cap", "最长时限"), output.Column("report", "报告监管"),
-               output.Column("referral_report", "转办结果报告"), output.Column("title", "说明")]
+    def zh(period: str | None) -> str:  # the table says 15个工作日; CSV and JSON keep "15 working_days"
+        if not period:
+            return ""
+        amount_unit, _, after = period.partition(" after ")
+        return sla.Period.parse(amount_unit, what="period").zh() + (f"（{AFTER_ZH.get(after, after)}后）" if after else "")
+
+    columns = [output.Column("name", "名称", no_wrap=True), output.Column("version", "版本", justify="right"),
+               output.Column("default", "默认", show=lambda v: "✓" if v else "", drop=2),
+               output.Column("ack", "受理告知", zh), output.Column("form", "处理表", zh, drop=4),
+               output.Column("supervision", "督办表", zh, drop=3), output.Column("resolution", "处理时限", zh),
+               output.Column("cap", "最长时限", zh), output.Column("report", "报告监管", zh, drop=5),
+               output.Column("referral_report", "转办结果报告", zh, drop=6),
+               output.Column("title", "说明", prose=True, drop=1)]
     output.emit(rows, columns, fmt)
+
+
+AFTER_ZH = {"ack": "受理告知时限", "supervision": "督办表"}
 
 
 @app.command("show")

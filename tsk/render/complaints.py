@@ -13,14 +13,14 @@ LIST_COLUMNS = [
     output.Column("ref", "编号", no_wrap=True),
     output.Column("status", "状态", views.status_label, no_wrap=True),
     output.Column("received_at", "受理日期", lambda v: v[:10], no_wrap=True),
-    output.Column("customer", "客户", lambda v: v["name"]),
-    output.Column("category", "类别", views.category_label),
-    output.Column("severity", "程度", views.severity_label),
-    output.Column("level", "级别", justify="right"),
+    output.Column("customer", "客户", lambda v: v["name"], drop=3),
+    output.Column("category", "类别", views.category_label, drop=4),
+    output.Column("severity", "程度", views.severity_label, drop=6),
+    output.Column("level", "级别", justify="right", drop=5),
     output.Column("unit", "被投诉单位"),
-    output.Column("assignee", "处理人"),
+    output.Column("assignee", "处理人", drop=2),
     output.Column("due", "到期日", no_wrap=True),
-    output.Column("flags", "标记", views.flags_label),
+    output.Column("flags", "标记", views.flags_label, drop=1),
 ]
 
 # CSV of `list`: some of the export's columns, for spreadsheets (export has every field).
@@ -78,8 +78,9 @@ def print_complaint(view: dict[str, Any]) -> None:
 
     out = sys.stdout
     shown = [(label, str(value)) for label, value in fields if value]
-    textable.write(out, ["", ""], [list(pair) for pair in shown], no_wrap=[True, False], show_header=False)
+    textable.write(out, ["", ""], [list(pair) for pair in shown], no_wrap=[True, False], prose=[False, True],
+                   show_header=False)
     out.write("\n")
     history = [[e["at"][:16].replace("T", " "), e["actor"], e["action"], views.describe_event(e)] for e in c["events"]]
     textable.write(out, ["时间 at", "操作人 actor", "操作 action", "详情 details"], history,
-                   no_wrap=[True, False, True, False], title="处理记录 history")
+                   no_wrap=[True, False, True, False], prose=[False, False, False, True], title="处理记录 history")

@@ -14,13 +14,15 @@ class Column:
     """One column of a listing: its key, its Chinese heading, how a table shows the value. (A
     plain class: `list`, `show` and `overdue` build their columns at start-up.)"""
 
-    __slots__ = ("key", "header", "show", "justify", "no_wrap")
+    __slots__ = ("key", "header", "show", "justify", "no_wrap", "prose", "drop")
 
     def __init__(self, key: str, header: str, show: Callable[[Any], str] | None = None, justify: str = "left",
-                 no_wrap: bool = False) -> None:
+                 no_wrap: bool = False, prose: bool = False, drop: int = 0) -> None:
         self.key, self.header, self.show = key, header, show  # show: how a table shows the value
         self.justify = justify
-        self.no_wrap = no_wrap  # refs and dates stay whole; free text wraps
+        self.no_wrap = no_wrap  # refs and dates stay whole
+        self.prose = prose  # free text, which may break between Chinese characters; names never do
+        self.drop = drop  # on a narrow terminal, the highest is left out first; 0: always shown
 
 
 def cell(value: Any) -> str:
@@ -128,6 +130,8 @@ def render_table(
         ([(c.show(row.get(c.key)) if c.show else cell(row.get(c.key))) for c in columns] for row in rows),
         justify=[c.justify for c in columns],
         no_wrap=[c.no_wrap for c in columns],
+        prose=[c.prose for c in columns],
+        drop=[c.drop for c in columns],
         styles=styles,
         title=title,
         caption=caption,

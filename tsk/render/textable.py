@@ -16,6 +16,7 @@ from unicodedata import combining, east_asian_width
 
 GAP = "   "
 MARGIN = " "
+PROSE_NARROWEST = 20  # cells
 SPOOL_ROWS = 2000  # rows a table holds in memory while measuring; beyond, they wait in a temporary file
 ANSI = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "bold red": "1;31", "dim": "2"}
 
@@ -44,12 +45,13 @@ def pad(text: str, width: int, justify: str = "left") -> str:
     return gap + text if justify == "right" else text + gap
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Break text into lines of at most `width` cells, at spaces when there are any."""
+def wrap(text: str, width: int, prose: bool = True) -> list[str]:
+    """Break text into lines of at most `width` cells, at spaces when there are any; prose also
+    between Chinese characters, as Chinese text breaks (a name such as 越秀支行 does not)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0
-        for word in _words(paragraph):
+        for word in (_words(paragraph) if prose else _spaced(paragraph)):
             w = width_of(word)
             if used + w > width and line:
                 lines.append(line.rstrip())
@@ -83,6 +85,19 @@ def _words(text: str) -> list[str]:
     if current:
         words.append(current)
     return words
+
+
+def _spaced(text: str) -> list[str]:
+    """Space-separated words, each with its leading space."""
+    words = text.split(" ")
+    return [words[0], *(" " + w for w in words[1:])]
+
+
+def longest_word(text: str) -> int:
+    """The cells of the widest space-separated word: a name column is never narrower."""
+    if " " not in text and "\n" not in text:
+        return width_of(text)
+    return max(map(width_of, text.replace("\n", " ").split(" ")))
 
 
 def _cut(word: str, width: int) -> tuple[str, str]:
@@ -129,37 +144,60 @@ def write(
     rule: str = "━",
     show_header: bool = True,
     skip_empty: bool = False,
+    prose: Sequence[bool] | None = None,
+    drop: Sequence[int] | None = None,
 ) -> None:
     """Write a table: optional title, header, a rule, rows (coloured by style), caption.
 
     `rows` (and `styles`, one per row) may be any iterable, read once. The widths need every
     row before the first line is written, so the rows are kept as they are measured, those
     beyond SPOOL_ROWS in a temporary file: a table of 200k rows does not sit in memory.
-    With `skip_empty`, an empty table writes nothing, not even its header."""
+    With `skip_empty`, an empty table writes nothing, not even its header.
+
+    To fit the terminal, wrappable columns narrow, never below their heading's widest word
+    nor, unless `prose`, their widest word (a unit's name is not split); if that is not
+    enough, columns are dropped, those with the highest `drop` first (0: kept)."""
     count = len(headers)
     justify = justify or ["left"] * count
     no_wrap = no_wrap or [False] * count
+    prose = prose or [False] * count
+    drop = drop or [0] * count
     widths = [max([width_of(h) for h in headers[i].split("\n")] if show_header else [0]) for i in range(count)]
+    minimums = [max([longest_word(h) for h in headers[i].split("\n")] if show_header else [0]) for i in range(count)]
+    words = [i for i in range(count) if not no_wrap[i] and not prose[i]]
     spool = _Spool()
     for row, style in zip(rows, repeat(None) if styles is None else styles):
         for i, value in enumerate(row):
             widths[i] = max(widths[i], *(width_of(part) for part in value.split("\n")))
+        for i in words:
+            minimums[i] = max(minimums[i], longest_word(row[i]))
         spool.append((row, style))
     if skip_empty and not spool.count:
         return
-    available = terminal_width(out) - len(MARGIN) - len(GAP) * (count - 1)
-    widths = _fit(widths, [width_of(h) for h in headers], no_wrap, available)
-    total = sum(widths) + len(GAP) * (count - 1)
+    for i in range(count):
+        if no_wrap[i]:
+            minimums[i] = widths[i]
+        elif prose[i]:  # text narrower than this reads badly: the column goes before it gets there
+            minimums[i] = max(minimums[i], min(widths[i], PROSE_NARROWEST))
+    kept = _kept(minimums, drop, terminal_width(out) - len(MARGIN))
+    if len(kept) < count:
+        headers, justify = [headers[i] for i in kept], [justify[i] for i in kept]
+        no_wrap, prose = [no_wrap[i] for i in kept], [prose[i] for i in kept]
+        widths, minimums = [widths[i] for i in kept], [minimums[i] for i in kept]
+        spool.columns = kept
+    available = terminal_width(out) - len(MARGIN) - len(GAP) * (len(kept) - 1)
+    widths = _fit(widths, minimums, no_wrap, available)
+    total = sum(widths) + len(GAP) * (len(kept) - 1)
     colour = wants_colour(out)
     lines: list[str] = []
     written = False
     if title:
         lines.append(MARGIN + title)
     if show_header:
-        lines.extend(_row_lines(list(headers), widths, justify, no_wrap))
+        lines.extend(_row_lines(list(headers), widths, justify, no_wrap, prose))
         lines.append(MARGIN + rule * total)
     for row, style in spool:
-        for line in _row_lines(list(row), widths, justify, no_wrap):
+        for line in _row_lines(list(row), widths, justify, no_wrap, prose):
             lines.append(f"\x1b[{ANSI[style]}m{line}\x1b[0m" if colour and style in ANSI else line)
         if len(lines) >= SPOOL_ROWS:  # written as it goes
             out.write("\n".join(lines) + "\n")
@@ -178,6 +216,7 @@ class _Spool:
         self.count = 0
         self.kept: list = []
         self.file: IO[bytes] | None = None
+        self.columns: list[int] | None = None  # the rows' cells read back: these only
 
     def append(self, item) -> None:
         self.count += 1
@@ -192,6 +231,14 @@ class _Spool:
             self.kept = []
 
     def __iter__(self) -> Iterator:
+        if self.columns is None:
+            yield from self._all()
+            return
+        columns = self.columns
+        for row, style in self._all():
+            yield [row[i] for i in columns], style
+
+    def _all(self) -> Iterator:
         if self.file is not None:
             import pickle
 
@@ -202,9 +249,19 @@ class _Spool:
         yield from self.kept
 
 
+def _kept(minimums: list[int], drop: Sequence[int], available: int) -> list[int]:
+    """The columns that fit at their narrowest: those with the highest `drop` go first, one by
+    one, while the rest do not fit (a column with drop 0 stays)."""
+    kept = list(range(len(minimums)))
+    order = sorted((i for i in kept if drop[i]), key=lambda i: -drop[i])
+    while order and sum(minimums[i] for i in kept) + len(GAP) * (len(kept) - 1) > available:
+        kept.remove(order.pop(0))
+    return kept
+
+
 def _fit(widths: list[int], minimums: list[int], no_wrap: Sequence[bool], available: int) -> list[int]:
     """Shrink the wrappable columns, widest first, until the table fits (never below their
-    heading or 4 cells); fixed columns keep their width."""
+    minimum or 4 cells); fixed columns keep their width."""
     widths = list(widths)
     while sum(widths) > available:
         candidates = [i for i in range(len(widths)) if not no_wrap[i] and widths[i] > max(4, minimums[i])]
@@ -215,11 +272,12 @@ def _fit(widths: list[int], minimums: list[int], no_wrap: Sequence[bool], availa
     return widths
 
 
-def _row_lines(values: list[str], widths: list[int], justify: Sequence[str], no_wrap: Sequence[bool]) -> list[str]:
+def _row_lines(values: list[str], widths: list[int], justify: Sequence[str], no_wrap: Sequence[bool],
+               prose: Sequence[bool]) -> list[str]:
     cells = [
         value.split("\n") if no_wrap[i]
         else [value.rstrip()] if "\n" not in value and width_of(value) <= widths[i]  # what wrap() returns, sooner
-        else wrap(value, widths[i])
+        else wrap(value, widths[i], prose[i])
         for i, value in enumerate(values)
     ]
     height = max(len(c) for c in cells) if cells else 1
