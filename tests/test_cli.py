@@ -188,3 +188,37 @@ def test_the_lang_option_offers_exactly_the_languages_the_report_texts_have():
 
     assert get_args(get_args(cli_reports.LangOption)[0]) == rendered.LANGS
     assert all(len(pair) == len(rendered.LANGS) for pair in rendered.WORDS.values() if isinstance(pair, tuple))
+
+
+# -- help: an example in every command's, and -h ----------------------------------------------------
+def test_every_command_has_an_example_and_only_the_commands_have_one():
+    from tsk.cli.examples import EXAMPLES
+
+    assert sorted(EXAMPLES) == sorted(" ".join(path) for path in command_paths())
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_each_example_is_shown_in_its_help_and_parses_as_its_own_command(path):
+    import shlex
+
+    from typer.main import get_command
+
+    from tsk.cli.examples import EXAMPLES
+
+    example = EXAMPLES[" ".join(path)]
+    assert example in " ".join(help_of(path).split()).replace("- ", "-") or "Example:" in help_of(path)
+    argv = cli.hoisted(shlex.split(re.split(r" [>#] ?", example)[0])[1:])
+    while argv and argv[0] in cli.ROOT_OPTIONS_WITH_VALUE:
+        argv = argv[2:]
+    command = get_command(cli.app)
+    context = command.make_context("tsk", [], resilient_parsing=True)
+    for word in path:
+        assert argv[0] == word
+        command, argv = command.get_command(context, word), argv[1:]
+    command.make_context(" ".join(path), argv)  # unknown options, missing arguments: a UsageError
+
+
+def test_dash_h_is_help_everywhere():
+    for path in ([], ["ack"], ["report", "stats"]):
+        run = CliRunner().invoke(cli.app, [*path, "-h"], prog_name="tsk")
+        assert run.exit_code == 0 and run.stdout.startswith("Usage: tsk"), run.output

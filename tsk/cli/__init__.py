@@ -8,6 +8,7 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import Sequence
 from importlib import import_module
 from typing import Annotated, Any, Optional
 
@@ -135,6 +136,7 @@ def new_root() -> typer.Typer:
     root_app = typer.Typer(
         cls=TskGroup,
         no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},  # every command's context inherits it
         add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
@@ -161,8 +163,18 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def command_module(module: str) -> typer.Typer:
-    return import_module(f"tsk.cli.{module}").app
+def command_module(module: str, *, examples: bool = True) -> typer.Typer:
+    """A command module's app; with `examples`, each command's help ends with its example
+    (`tsk.cli.examples`: loaded only for help, a run never reads it)."""
+    found = import_module(f"tsk.cli.{module}").app
+    if examples:
+        from tsk.cli.examples import epilog
+
+        group = dict(MODULES)[module]
+        for info in found.registered_commands:
+            name = command_name(info)
+            info.epilog = info.epilog or epilog(f"{group} {name}" if group else name)
+    return found
 
 
 def whole_app() -> typer.Typer:
@@ -173,7 +185,7 @@ def whole_app() -> typer.Typer:
     return root_app
 
 
-def app_for(command: str) -> typer.Typer | None:
+def app_for(command: str, argv: Sequence[str] = ()) -> typer.Typer | None:
     """The root with the one command `command` (a group with all its subcommands), or None for
     a name that is not a command. Typer inspects the signature of every registered function
     when it builds the app, ~1 ms each, and each module costs its import: a run pays for its
@@ -182,7 +194,7 @@ def app_for(command: str) -> typer.Typer | None:
     if module is None:
         return None
     group = dict(MODULES)[module]
-    found = command_module(module)
+    found = command_module(module, examples=bool(HELP.intersection(argv)))
     if group is None:
         found_only = typer.Typer()
         found_only.registered_commands = [c for c in found.registered_commands if command_name(c) == command]
@@ -201,6 +213,7 @@ def __getattr__(name: str) -> Any:
 
 
 ROOT_OPTIONS_WITH_VALUE = ("--db", "--as")
+HELP = frozenset(("-h", "--help"))
 
 
 def hoisted(argv: list[str]) -> list[str]:
@@ -286,5 +299,5 @@ def main() -> None:
     argv = hoisted(sys.argv[1:])
     name = invoked_command(argv)
     # An unknown name gets the whole app, for Click's "No such command … Did you mean …".
-    chosen = (app_for(name) if name is not None else None) or whole_app()
+    chosen = (app_for(name, argv) if name is not None else None) or whole_app()
     chosen(args=argv, prog_name="tsk")
