@@ -340,3 +340,52 @@ def test_global_options_work_after_the_command_name(tsk, tmp_path):
     assert shown["first_handler"] == "王芳"
     assert tsk(["list", "--format", "json"]).stdout == "[]\n"  # the usual ledger untouched
     assert tsk(["note", "TS-2026-000001", "--", "--db"]).exit_code == 1  # after --, a note's text; not in this ledger
+
+
+# -- the pager, on a real terminal (a pseudo-terminal) ----------------------------------------------
+def on_a_terminal(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run with stdin and stdout on a pseudo-terminal: its exit code and what the terminal showed."""
+    import pty
+
+    master, slave = pty.openpty()
+    done = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    code = done.wait(timeout=60)
+    os.close(master)
+    return code, shown.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def terminal_env(tmp_path):
+    env = {**child_env(), "TSK_DB": str(tmp_path / "ledger.db"), "COLUMNS": "120"}
+    env.pop("TSK_PAGER", None)
+    added = subprocess.run([*console_script(), *FULL_ADD], env=env, capture_output=True)
+    assert added.returncode == 0, added.stderr
+    return env
+
+
+def test_a_listing_on_a_terminal_goes_through_the_pager(terminal_env, tmp_path):
+    paged = tmp_path / "paged.txt"
+    env = {**terminal_env, "PAGER": f"cat > {shlex.quote(str(paged))}"}
+    code, shown = on_a_terminal([*console_script(), "list"], env)
+    assert code == 0
+    assert "TS-2026-000001" in paged.read_text(encoding="utf-8") and "TS-2026-000001" not in shown
+    code, shown = on_a_terminal([*console_script(), "list", "--no-pager"], {**env, "PAGER": "false"})
+    assert code == 0 and "TS-2026-000001" in shown  # straight to the terminal
+
+
+def test_a_change_is_not_paged_and_a_pager_quit_early_ends_quietly(terminal_env, tmp_path):
+    env = {**terminal_env, "PAGER": f"cat > {shlex.quote(str(tmp_path / 'never.txt'))}"}
+    code, shown = on_a_terminal([*console_script(), "note", "TS-2026-000001", "回电"], env)
+    assert code == 0 and "TS-2026-000001 noted" in shown and not (tmp_path / "never.txt").exists()
+    code, shown = on_a_terminal([*console_script(), "show", "TS-2026-000001"], {**env, "PAGER": "head -c 1 >/dev/null"})
+    assert code == 0 and "Traceback" not in shown and "Error" not in shown

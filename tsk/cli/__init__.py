@@ -127,8 +127,9 @@ def root(
     db: Annotated[Optional[str], typer.Option("--db", metavar="PATH_OR_URL", help="Ledger file path or postgresql:// URL (else $TSK_DB, else ~/.local/share/tsk/ledger.db).")] = None,
     as_: Annotated[Optional[str], typer.Option("--as", metavar="NAME", help="Actor recorded on every event (else $TSK_USER, else the login name).")] = None,
     version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")] = False,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Long output on a terminal straight to it, not through $PAGER (less -FRX).")] = False,
 ) -> None:
-    ctx.obj = State(db, as_)
+    ctx.obj = State(db, as_)  # --no-pager is acted on before the command runs (`start_pager`)
 
 
 def new_root() -> typer.Typer:
@@ -213,7 +214,10 @@ def __getattr__(name: str) -> Any:
 
 
 ROOT_OPTIONS_WITH_VALUE = ("--db", "--as")
+ROOT_FLAGS = ("--no-pager",)
 HELP = frozenset(("-h", "--help"))
+# What a person reads at length: on a terminal it goes through the pager, as git's log does.
+PAGED = frozenset(("list", "show", "overdue", "report", "export", "policy", "calendar", "config"))
 
 
 def hoisted(argv: list[str]) -> list[str]:
@@ -232,12 +236,47 @@ def hoisted(argv: list[str]) -> list[str]:
             front += argv[index:index + 2]
             index += 2
             continue
-        if arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE:
+        if arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE or arg in ROOT_FLAGS:
             front.append(arg)
         else:
             rest.append(arg)
         index += 1
     return front + rest if front else argv
+
+
+def start_pager(name: str | None, argv: Sequence[str]):
+    """For a long-reading command on a terminal: standard output into `$TSK_PAGER`, else
+    `$PAGER`, else `less` (with LESS=FRX unless set: one screen is just printed, colours
+    kept), as git does; None when not paged (a pipe, --no-pager, help, PAGER=cat or empty)."""
+    if name not in PAGED or "--no-pager" in argv or HELP.intersection(argv) or not sys.stdout.isatty():
+        return None
+    command = os.environ.get("TSK_PAGER", os.environ.get("PAGER", "less")).strip()
+    if command in ("", "cat"):
+        return None
+    import shutil
+    import subprocess  # only on a terminal: a pipe's start-up never pays for it
+
+    width = shutil.get_terminal_size().columns
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX"), "COLUMNS": os.environ.get("COLUMNS", str(width))}
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        return None
+    os.environ["COLUMNS"] = env["COLUMNS"]  # the tables keep the terminal's width
+    if not os.environ.get("NO_COLOR"):
+        os.environ["FORCE_COLOR"] = "1"  # and their colours (less -R shows them)
+    sys.stdout.flush()
+    sys.stdout = PipeOut(open(pager.stdin.fileno(), "w", encoding="utf-8", closefd=False))  # type: ignore[union-attr]
+    return pager
+
+
+def end_pager(pager) -> None:
+    """All written: the pager reads to the end, and tsk waits for the reader to quit it."""
+    try:
+        sys.stdout.flush()
+    finally:
+        pager.stdin.close()
+        pager.wait()
 
 
 class PipeOut:
@@ -277,7 +316,7 @@ def invoked_command(argv: list[str]) -> str | None:
         arg = argv[index]
         if arg in ROOT_OPTIONS_WITH_VALUE:
             index += 2
-        elif arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE:
+        elif arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE or arg in ROOT_FLAGS:
             index += 1
         elif arg.startswith("-"):
             return None
@@ -294,10 +333,15 @@ def command_name(info) -> str:
 def main() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):  # `signal` is loaded already (by Click)
         signal.signal(signum, on_signal)
-    if not sys.stdout.isatty():
-        sys.stdout = PipeOut(sys.stdout)
     argv = hoisted(sys.argv[1:])
     name = invoked_command(argv)
+    pager = start_pager(name, argv)
+    if pager is None and not sys.stdout.isatty():
+        sys.stdout = PipeOut(sys.stdout)
     # An unknown name gets the whole app, for Click's "No such command … Did you mean …".
     chosen = (app_for(name, argv) if name is not None else None) or whole_app()
-    chosen(args=argv, prog_name="tsk")
+    try:
+        chosen(args=argv, prog_name="tsk")
+    finally:
+        if pager is not None:
+            end_pager(pager)

@@ -125,6 +125,8 @@ def terminal_width(out: TextIO) -> int:
 def wants_colour(out: TextIO) -> bool:
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
+    if os.environ.get("FORCE_COLOR"):  # set by the pager, or by a user piping into `less -R`
+        return True
     try:
         return out.isatty()
     except (AttributeError, ValueError):
