@@ -389,3 +389,12 @@ def test_a_change_is_not_paged_and_a_pager_quit_early_ends_quietly(terminal_env,
     assert code == 0 and "TS-2026-000001 noted" in shown and not (tmp_path / "never.txt").exists()
     code, shown = on_a_terminal([*console_script(), "show", "TS-2026-000001"], {**env, "PAGER": "head -c 1 >/dev/null"})
     assert code == 0 and "Traceback" not in shown and "Error" not in shown
+
+
+def test_shell_completion_is_typers_own_through_the_installed_tsk():
+    script = subprocess.run([*console_script(), "--show-completion", "bash"], env=child_env(), capture_output=True,
+                            text=True)
+    assert script.returncode == 0 and "_TSK_COMPLETE=complete_bash" in script.stdout
+    env = {**child_env(), "_TSK_COMPLETE": "complete_bash", "COMP_WORDS": "tsk report ", "COMP_CWORD": "2"}
+    words = subprocess.run(console_script(), env=env, capture_output=True, text=True).stdout.split()
+    assert words == ["half-year", "stats", "trend"] or set(words) >= {"half-year", "stats", "trend"}

@@ -138,7 +138,7 @@ def new_root() -> typer.Typer:
         cls=TskGroup,
         no_args_is_help=True,
         context_settings={"help_option_names": ["-h", "--help"]},  # every command's context inherits it
-        add_completion=False,
+        add_completion=True,  # --install-completion, --show-completion SHELL (Typer loads its completion code anyway)
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         help="tsk — the customer-complaint ledger (客户投诉处理台账).",
