@@ -241,8 +241,9 @@ class Calendar:
     def _touch(self, year: int) -> None:
         if year in self.published_years or year in self.unpublished_touched:
             return
+        first = not self.unpublished_touched
         self.unpublished_touched.add(year)
-        if self._on_unpublished is not None:
+        if first and self._on_unpublished is not None:  # once a command: the first such year it met
             self._on_unpublished(year)
 
 
