@@ -334,3 +334,17 @@ def test_show_lists_the_history_in_the_order_things_happened(tsk):
         ("registered", "2026-09-29T16:40", 1), ("noted", "2026-10-02T16:59", 3), ("acknowledged", "2026-10-04T09:00", 2)]
     table = ok(tsk, ["show", ref]).stdout
     assert table.index("2026-10-02 16:59") < table.index("2026-10-04 09:00")
+
+
+def test_show_tells_the_history_in_chinese_as_the_forms_do(tsk):
+    """One describer for `show` and the forms: no English keys (`result → partly`) in a table."""
+    ref = add(tsk, "2026-09-29 16:40")
+    ok(tsk, ["ack", ref, "--via", "sms", "--at", "2026-09-30 09:10"])
+    ok(tsk, ["extend", ref, "--days", "5", "--reason", "需调取监控录像", "--notified-via", "sms", "--at", "2026-10-20 10:00"])
+    ok(tsk, ["close", ref, "--result", "partly", "--resolution", "致歉", "--notified-via", "phone", "--compensation", "50",
+             "--at", "2026-10-29 11:00"])
+    table = " ".join(ok(tsk, ["show", ref]).stdout.split())
+    assert "受理告知 经短信告知客户受理、处理时限及联系方式" in table
+    assert "延期 延期 5 个工作日，处理时限 2026-10-26 → 2026-11-02；原因：需调取监控录像；已经短信告知客户" in table
+    assert "办结 部分支持；致歉；补偿 50.00 元；已经电话告知客户处理结果" in table
+    assert "→ partly" not in table and "notified_via" not in table

@@ -10,7 +10,7 @@ from typing import Any
 from tsk import fields
 from tsk.clocks import past_due
 from tsk.fields import EXPORT_FIELDS
-from tsk.vocab import CATEGORY, LEVEL, SEVERITY, STATUS
+from tsk.vocab import CATEGORY, CLOCK, LEVEL, NOTIFY_VIA, RESULT, SEVERITY, STATUS
 
 
 def masked_details(details_json: str) -> dict[str, Any]:
@@ -156,30 +156,102 @@ def flags_label(values: list[str]) -> str:
     return " ".join(FLAG_ZH.get(v, v) for v in values)
 
 
+# -- history, in Chinese (`show` and the forms alike) ----------------------------------------------
+ACTIONS = {
+    "registered": "登记受理", "imported": "导入", "acknowledged": "受理告知", "assigned": "分派处理人",
+    "conflict-declared": "回避声明", "escalated": "升级", "overdue-recorded": "逾期记录", "extended": "延期",
+    "noted": "备注", "customer-notified": "告知客户", "reported": "报告监管", "closed": "办结", "rejected": "不予受理",
+    "withdrawn": "客户撤回", "reopened": "申诉重办", "deadlines-recomputed": "时限重算", "repeat-linked": "重复投诉关联",
+    "supervised": "出具督办表", "classified": "重新分类", "pii-shown": "查看客户信息",
+}
+HIDDEN_ACTIONS = {"pii-shown"}  # who looked at the record is audit, not handling: not on the forms
+
+
+def action_label(action: str) -> str:
+    return ACTIONS.get(action, action)
+
+
+def _join(*parts: str | None, sep: str = " ") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def _value_zh(name: str, value: Any) -> str:
+    """A changed field's new value as a person reads it: vocabulary labels, amounts in yuan."""
+    if value is None:
+        return "（空）"
+    if name == "level":
+        return f"{value} {LEVEL.get(value, '')}".strip()
+    if name == "compensation_fen":
+        return f"{value / 100:.2f} 元"
+    field = fields.BY_NAME.get(name)
+    if field is not None and field.vocab is not None:
+        return field.vocab.label(value)
+    if field is not None and field.kind == fields.FLAG:
+        return "是" if value else "否"
+    return str(value)
+
+
+def _changes_zh(changes: Mapping[str, Any]) -> str:
+    shown = []
+    for name, value in changes.items():
+        if name in _QUIET_CHANGES:
+            continue
+        field = fields.BY_NAME.get(name.removesuffix("_fen"))
+        shown.append(f"{field.label if field else name} → {_value_zh(name, value)}")
+    return "，".join(shown)
+
+
 # Changes that only repeat the event's own time, and bookkeeping not worth a reader's eye.
 _QUIET_CHANGES = {"acked_at", "closed_at", "reported_at", "supervised_at", "event_count", "history_head"}
-# Details for the machine: the changes are listed after the rest, what they replaced and an
-# import's baseline digest are in `show --format json`.
-_NOT_DESCRIBED = {"changes", "was", "baseline"}
 
 
-def describe_event(event: Mapping[str, Any]) -> str:
-    """One line for a history table: what the event says, then what it changed."""
-    details = event["details"]
-    parts = []
-    for key, value in details.items():
-        if key in _NOT_DESCRIBED:
-            continue
-        if isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        parts.append(f"{key}: {value}")
-    if event["action"] != "registered":
-        for key, value in details.get("changes", {}).items():
-            if key in _QUIET_CHANGES or value is None:
-                continue
-            if key == "compensation_fen":
-                key, value = "compensation", f"{value / 100:.2f}"
-            parts.append(f"{key} → {value}")
-    return "; ".join(parts)
+def describe_event(action: str, d: Mapping[str, Any]) -> str:
+    """What an event did, in Chinese, from its details: one line of `show`'s history and of the
+    forms' 处理记录."""
+    text = _event_text(action, d)
+    if d.get("recusal_override") and action != "assigned":  # assigned says it in its own words
+        text = _join(text, f"（回避例外：{d['recusal_override']}）")
+    return text
+
+
+def _event_text(action: str, d: Mapping[str, Any]) -> str:
+    changes = d.get("changes", {})
+    via = NOTIFY_VIA.label(d.get("via") or d.get("notified_via") or changes.get("notified_via"))
+    if "clock" in d and "due" in d and "working_days_late" in d:  # a lapse, recorded by check or a later change
+        lapse = f"{CLOCK.label(d['clock'])} {d['due']} 已过，逾期 {d['working_days_late']} 个工作日"
+        level = changes.get("level")
+        return _join(lapse, f"升至第{level}级 {LEVEL.get(level, '')}".strip() if level else "已在最高级别", sep="；")
+    if action == "registered":
+        return _join("首问负责人登记", ("标记：" + "、".join(FLAG_ZH.get(f, f) for f in d["flags"])) if d.get("flags") else None, sep="；")
+    if action == "imported":
+        return f"自 {d.get('source', '')} 导入"
+    if action == "acknowledged":
+        return _join(f"经{via}告知客户受理、处理时限及联系方式" if via else "告知客户受理",
+                     f"时限 {d['told']['due']}" if isinstance(d.get("told"), dict) and d["told"].get("due") else None, sep="；")
+    if action == "assigned":
+        return _join(f"处理人：{changes.get('assignee', '')}", changes.get("assignee_unit"),
+                     f"（回避例外：{d['recusal_override']}）" if d.get("recusal_override") else None)
+    if action == "escalated":
+        level = changes.get("level")
+        return _join(f"升至第{level}级 {LEVEL.get(level, '')}".strip() if level else None, d.get("reason"), sep="；")
+    if action == "extended":
+        return _join(f"延期 {d.get('days')} 个工作日，处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}",
+                     f"原因：{d['reason']}" if d.get("reason") else None, f"已经{via}告知客户" if via else None, sep="；")
+    if action == "supervised":
+        return _join(f"督办单位：{changes.get('supervising_unit', '')}",
+                     f"处理时限 {d.get('previous_due', '')} → {changes['due']}" if changes.get("due") else None, sep="；")
+    if action == "closed":
+        fen = changes.get("compensation_fen")
+        return _join(RESULT.label(changes.get("result")), changes.get("resolution"),
+                     f"补偿 {fen / 100:.2f} 元" if fen else None, f"已经{via}告知客户处理结果" if via else None, sep="；")
+    if action in ("rejected", "withdrawn", "reopened"):
+        return _join(changes.get("reason") or d.get("reason"), f"已经{via}告知客户" if via else None, sep="；")
+    if action == "conflict-declared":
+        return _join(f"回避人员：{d.get('person', '')}", d.get("reason"), sep="；")
+    if action in ("classified", "deadlines-recomputed"):
+        return _join(_changes_zh(changes), d.get("reason"), sep="；")
+    if action == "reported":
+        return _join(f"报告{d['to']}" if d.get("to") else "已报告监管", d.get("text"), sep="；")
+    parts = [str(v) for k, v in d.items() if k not in ("changes", "was", "via", "recusal_override")
+             and isinstance(v, (str, int))]
+    return _join(f"经{via}" if via else None, *parts, _changes_zh(changes) if changes else None, sep="；")

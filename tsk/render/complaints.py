@@ -81,6 +81,7 @@ def print_complaint(view: dict[str, Any]) -> None:
     textable.write(out, ["", ""], [list(pair) for pair in shown], no_wrap=[True, False], prose=[False, True],
                    show_header=False)
     out.write("\n")
-    history = [[e["at"][:16].replace("T", " "), e["actor"], e["action"], views.describe_event(e)] for e in c["events"]]
+    history = [[e["at"][:16].replace("T", " "), e["actor"], views.action_label(e["action"]),
+                views.describe_event(e["action"], e["details"])] for e in c["events"]]
     textable.write(out, ["时间 at", "操作人 actor", "操作 action", "详情 details"], history,
                    no_wrap=[True, False, True, False], prose=[False, False, False, True], title="处理记录 history")

@@ -21,19 +21,11 @@ from tsk.errors import InvalidInput, echo
 from tsk.fields import yuan
 from tsk.sla import UNIT_ZH
 from tsk.store import queries as q
-from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, LEVEL, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS
+from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS
 
 FORMS = {"handling": "handling", "处理表": "handling", "客户投诉处理表": "handling", "1": "handling",
          "supervision": "supervision", "督办表": "supervision", "客户投诉处理督办表": "supervision", "2": "supervision"}
 
-ACTIONS = {
-    "registered": "登记受理", "acknowledged": "受理告知", "assigned": "分派处理人", "conflict-declared": "回避声明",
-    "escalated": "升级", "extended": "延期", "noted": "备注", "customer-notified": "告知客户",
-    "reported": "报告监管", "closed": "办结", "rejected": "不予受理", "withdrawn": "客户撤回",
-    "reopened": "申诉重办", "deadlines-recomputed": "时限重算", "repeat-linked": "重复投诉关联",
-    "supervised": "出具督办表", "classified": "重新分类",
-}
-HIDDEN_ACTIONS = {"pii-shown"}  # who looked at the record is audit, not handling
 
 
 @dataclass
@@ -56,51 +48,13 @@ def _join(*parts: str | None, sep: str = " ") -> str:
     return sep.join(p for p in parts if p)
 
 
-def _event_text(action: str, d: dict[str, Any]) -> str:
-    """What an event did, in Chinese, from its details."""
-    changes = d.get("changes", {})
-    via = NOTIFY_VIA.label(d.get("via") or d.get("notified_via") or changes.get("notified_via"))
-    if action == "registered":
-        return _join("首问负责人登记", ("标记：" + "、".join(views.FLAG_ZH.get(f, f) for f in d["flags"])) if d.get("flags") else None, sep="；")
-    if action == "acknowledged":
-        return _join(f"经{via}告知客户受理、处理时限及联系方式" if via else "告知客户受理",
-                     f"时限 {d['told']['due']}" if isinstance(d.get("told"), dict) and d["told"].get("due") else None, sep="；")
-    if action == "assigned":
-        return _join(f"处理人：{changes.get('assignee', '')}", changes.get("assignee_unit"),
-                     f"（回避例外：{d['recusal_override']}）" if d.get("recusal_override") else None)
-    if action == "escalated":
-        level = changes.get("level")
-        return _join(f"升至第{level}级 {LEVEL.get(level, '')}".strip() if level else None, d.get("reason"), sep="；")
-    if action == "extended":
-        return _join(f"延期 {d.get('days')} 个工作日，处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}",
-                     f"原因：{d['reason']}" if d.get("reason") else None, f"已经{via}告知客户" if via else None, sep="；")
-    if action == "supervised":
-        return _join(f"督办单位：{changes.get('supervising_unit', '')}",
-                     f"处理时限 {d.get('previous_due', '')} → {changes['due']}" if changes.get("due") else None, sep="；")
-    if action == "closed":
-        return _join(RESULT.label(changes.get("result")), changes.get("resolution"),
-                     f"已经{via}告知客户处理结果" if via else None, sep="；")
-    if action in ("rejected", "withdrawn", "reopened"):
-        return _join(changes.get("reason") or d.get("reason"), f"已经{via}告知客户" if via else None, sep="；")
-    if action == "classified":
-        return _join(", ".join(f"{k} → {v}" for k, v in changes.items()), d.get("reason"), sep="；")
-    if action == "deadlines-recomputed":
-        return _join(", ".join(f"{k} → {v}" for k, v in changes.items()), d.get("reason"), sep="；")
-    parts = [str(v) for k, v in d.items() if k != "changes" and isinstance(v, (str, int)) and k not in ("via", "recusal_override")]
-    return _join(f"经{via}" if via else None, *parts, sep="；")
-
-
 def _history(events: list[dict]) -> list[dict[str, str]]:
     out = []
     for e in events:
-        if e["action"] in HIDDEN_ACTIONS:
+        if e["action"] in views.HIDDEN_ACTIONS:
             continue
-        details = json.loads(e["details"])
-        text = _event_text(e["action"], details)
-        if details.get("recusal_override") and e["action"] != "assigned":  # assigned says it in its own words
-            text = _join(text, f"（回避例外：{details['recusal_override']}）")
-        out.append({"at": _time(e["at"]), "actor": e["actor"], "action": ACTIONS.get(e["action"], e["action"]),
-                    "text": text})
+        out.append({"at": _time(e["at"]), "actor": e["actor"], "action": views.action_label(e["action"]),
+                    "text": views.describe_event(e["action"], json.loads(e["details"]))})
     return out
 
 
