@@ -8,10 +8,16 @@ import json
 import sqlite3
 
 import pytest
-from helpers import ok
+from helpers import Live, ok
 
 from tsk import history, integrity, records
 from tsk.context import Ledger
+
+
+@pytest.fixture
+def tsk(tsk, monkeypatch):
+    """Each command entered when it happened (helpers.Live): backdated entries are not what these tests are about."""
+    return Live(monkeypatch, tsk)
 
 BASE = ["--customer", "张三", "--channel", "phone", "--category", "service",
         "--business-type", "card", "--cause", "service-quality", "--unit", "城关支行", "--summary", "柜员态度差",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import one_error_line, snapshot
+from helpers import Live, entered_at, one_error_line, snapshot
 
 from tsk import lifecycle, timeutil
 from tsk.context import Ledger
@@ -16,6 +16,13 @@ from tsk.errors import InvalidInput, NotFound, Refused
 
 RECEIVED = "2026-08-03 10:00"  # Monday; ack due 08-04, due 08-24, cap 10-30
 ID_A = "11010519491231002X"
+
+
+@pytest.fixture
+def tsk(tsk, monkeypatch):
+    """Each command entered when it happened (helpers.Live): backdated entries are not what these tests are about."""
+    return Live(monkeypatch, tsk)
+
 
 BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
         "--cause", "service-quality", "--unit", "城关支行", "--summary", "柜员态度差"]
@@ -144,7 +151,8 @@ def test_conflict_given_at_intake_blocks_assignment(tsk, ledger_path):
     refused(tsk, ledger_path, ["assign", c["ref"], "--to", "钱七"], 1)
 
 
-def test_library_recusal(ledger_path):
+def test_library_recusal(ledger_path, monkeypatch):
+    entered_at(monkeypatch, "2026-08-03 10:05")
     ledger = Ledger.open(ledger_path, "officer")
     try:
         c = lifecycle.register(ledger, lifecycle.Intake(customer="张三", channel="phone", category="service",

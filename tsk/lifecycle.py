@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tsk import fields, timeutil, values
+from tsk.clocks import lapses
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
 from tsk.history import BOOKKEEPING, append_event, canonical
@@ -136,7 +137,8 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
         raise InvalidInput("a regulator-referred complaint (监管转办) needs --referred-by and --referral-ref")
     policy = ledger.policy(row["policy"] or settings["default_policy"])
     row.update(fields.opening(row, settings["group_threshold"], policy, ledger.calendar),
-               policy=policy.name, policy_version=policy.version, first_handler=ledger.actor)
+               policy=policy.name, policy_version=policy.version, first_handler=ledger.actor,
+               late_entry=int(now - received > LATE_ENTRY))
     with ledger.store.transaction():
         earlier = _recent_decision(ledger, row, received)
         row["repeat_of"] = earlier["ref"] if earlier else None
@@ -146,13 +148,24 @@ def register(ledger: Ledger, intake: Intake) -> Registered:
                                           {**row, "event_count": 0, "history_head": ""})
         complaint = {**row, "id": complaint_id, "event_count": 0, "history_head": ""}
         flags = [f for f, on in (("group", row["is_group"]), ("major", row["severity"] == "major"),
-                                 ("direct", intake.direct), ("repeat", earlier is not None)) if on]
+                                 ("direct", intake.direct), ("repeat", earlier is not None),
+                                 ("late-entry", row["late_entry"])) if on]
         complaint = append_event(ledger, complaint, "registered", received,
                                  {c: row[c] for c in columns}, flags=flags or None)
+        warnings = _record_lapses(ledger, complaint, "tsk add")  # a clock already past due at registration
         if earlier is not None:
-            append_event(ledger, load(ledger, earlier["ref"], lock=True), "repeat-linked", now, repeat=row["ref"],
+            linked = load(ledger, earlier["ref"], lock=True)
+            warnings += _record_lapses(ledger, linked, "tsk add")
+            append_event(ledger, linked, "repeat-linked", now, repeat=row["ref"],
                          note="same customer and category after a decision: tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条)")
+    for warning in warnings:
+        ledger.warn(warning)
     return Registered(complaint, earlier["ref"] if earlier else None)
+
+
+# A complaint recorded more than this after its receipt is a late entry (补录): recorded and
+# classified within 24 hours (《金融客户服务与投诉处理规范》2.1.1, 2.2.3).
+LATE_ENTRY = dt.timedelta(hours=24)
 
 
 def next_ref_number(store, year: int) -> int:
@@ -171,12 +184,28 @@ def _recent_decision(ledger: Ledger, row: Mapping[str, Any], received: dt.dateti
 
 
 # -- changes -------------------------------------------------------------------------------------
-def _change(ledger: Ledger, ref: str, at: str | None, work) -> dict[str, Any]:
-    """Load the complaint locked, check `--at`, and let `work` append its event(s)."""
+def _change(ledger: Ledger, ref: str, at: str | None, work, by: str = "tsk") -> dict[str, Any]:
+    """Load the complaint locked, check `--at`, record the lapses it has not had recorded
+    (`tsk.overdue.record_lapses`; "by" is the command), and let `work` append its event(s);
+    the lapses' warnings once all is committed. A refused change records nothing, lapses
+    included."""
     with ledger.store.transaction():
         complaint = load(ledger, ref, lock=True)
         when = event_time(ledger, complaint, at)
-        return work(complaint, when)
+        warnings = _record_lapses(ledger, complaint, by)
+        changed = work(complaint, when)
+    for warning in warnings:
+        ledger.warn(warning)
+    return changed
+
+
+def _record_lapses(ledger: Ledger, complaint: dict[str, Any], by: str) -> list[str]:
+    """`tsk.overdue.record_lapses`, imported only when the row shows a clock past due today."""
+    if not lapses(complaint, timeutil.today()):
+        return []
+    from tsk.overdue import record_lapses as record
+
+    return record(ledger, complaint, by)
 
 
 def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None) -> dict[str, Any]:
@@ -190,7 +219,7 @@ def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None) -> di
         return append_event(ledger, c, "acknowledged", when, {"acked_at": timeutil.to_text(when)}, via=channel,
                             told={"due": c["due"]})
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk ack")
 
 
 def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_recusal: str | None = None,
@@ -209,7 +238,7 @@ def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_
         return append_event(ledger, c, "assigned", when, changes,
                             recusal_override=override if handler in conflicted else None)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk assign")
 
 
 def declare_conflict(ledger: Ledger, ref: str, name: str, reason: str, at: str | None = None) -> dict[str, Any]:
@@ -222,7 +251,7 @@ def declare_conflict(ledger: Ledger, ref: str, name: str, reason: str, at: str |
         return append_event(ledger, c, "conflict-declared", when, {"conflicts": canonical(conflicts)}, person=person,
                             reason=why)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk conflict")
 
 
 def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None, at: str | None = None) -> dict[str, Any]:
@@ -233,7 +262,7 @@ def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None,
         action, changes = escalation(c, to_level)
         return append_event(ledger, c, action, when, changes, reason=why)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk escalate")
 
 
 def escalation(c: Mapping[str, Any], to_level: int | None = None) -> tuple[str, dict[str, int]]:
@@ -250,7 +279,8 @@ def escalation(c: Mapping[str, Any], to_level: int | None = None) -> tuple[str, 
 
 
 def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, at: str | None = None) -> dict[str, Any]:
-    """Extend the resolution deadline by working days, never past the policy's cap (银监发〔2012〕13号 第九条)."""
+    """Extend the resolution deadline by working days, never past the policy's cap, and only on
+    or before the deadline it extends (`--at`; 银监发〔2012〕13号 第九条)."""
     why = required_text(reason, "--reason")
     channel = NOTIFY_VIA.parse(notified_via)
     if days < 1:
@@ -260,6 +290,9 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
         require_status(c, "extend", "open")
         calendar = ledger.calendar
         due, cap = dt.date.fromisoformat(c["due"]), dt.date.fromisoformat(c["cap_due"])
+        if when.date() > due:  # decided, and the customer told, before the deadline (银监发〔2012〕13号 第九条)
+            raise Refused(f"cannot extend {c['ref']} on {when.date().isoformat()}: the deadline it extends, "
+                          f"{c['due']}, was over (an extension is decided before it, 银监发〔2012〕13号 第九条)")
         left = max(0, calendar.between(due, cap))
         if days > left:
             raise Refused(f"extending {c['ref']} by {days} working days would pass its cap {c['cap_due']} "
@@ -269,17 +302,17 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
                             {"due": new_due.isoformat(), "extended_days": c["extended_days"] + days},
                             days=days, reason=why, notified_via=channel, previous_due=c["due"])
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk extend")
 
 
 def note(ledger: Ledger, ref: str, text: str, at: str | None = None) -> dict[str, Any]:
     body = required_text(text, "note")
-    return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "noted", when, text=body))
+    return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "noted", when, text=body), by="tsk note")
 
 
 def notify_customer(ledger: Ledger, ref: str, via: str, text: str, at: str | None = None) -> dict[str, Any]:
     channel, body = NOTIFY_VIA.parse(via), required_text(text, "message")
-    return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "customer-notified", when, via=channel, text=body))
+    return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "customer-notified", when, via=channel, text=body), by="tsk notify")
 
 
 def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = None) -> dict[str, Any]:
@@ -292,7 +325,7 @@ def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = No
         return append_event(ledger, c, "reported", when, {"reported_at": timeutil.to_text(when)}, text=body,
                             to=c["referred_by"])
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk reported")
 
 
 class Outcome:
@@ -331,7 +364,7 @@ def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None) -> 
             changes["reported_at"] = None
         return append_event(ledger, c, "closed", when, changes)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk close")
 
 
 def reject(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | None = None) -> dict[str, Any]:
@@ -343,7 +376,7 @@ def reject(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | N
         require_status(c, "reject", "open")
         return append_event(ledger, c, "rejected", when, {**changes, "closed_at": timeutil.to_text(when)})
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk reject")
 
 
 def withdraw(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict[str, Any]:
@@ -354,7 +387,7 @@ def withdraw(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> di
         return append_event(ledger, c, "withdrawn", when,
                             {"status": "withdrawn", "reason": why, "closed_at": timeutil.to_text(when)})
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk withdraw")
 
 
 def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict[str, Any]:
@@ -376,7 +409,7 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None) -> dict
         }
         return append_event(ledger, c, "reopened", when, changes)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk reopen")
 
 
 def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *, reason: str) -> int:
