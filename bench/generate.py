@@ -504,10 +504,12 @@ def export_values(c: dict) -> list:
     """The CSV cells of `tsk export --show-pii` for the record `c` (views.export_record and
     output.cell: null empty, lists ';'-joined, compensation in yuan). The csv module writes
     None as an empty cell and numbers with str(), exactly as output.cell does."""
+    for name, default in DEFAULTS.items():  # a field the generator does not make: its default
+        c.setdefault(name, default)
     fen = c["compensation_fen"]
     c["compensation"] = None if fen is None else fen / 100
     c["flags"] = ";".join(flags(c))
-    return [c.get(k, DEFAULTS.get(k)) for k in EXPORT_FIELDS]  # a field the generator does not make: its default
+    return [c[k] for k in EXPORT_FIELDS]
 
 
 def main(argv: list[str] | None = None) -> int:

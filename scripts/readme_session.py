@@ -52,6 +52,7 @@ def run(command: str) -> str:
     argv = shlex.split(line)
     if argv[0] != "tsk":
         raise ValueError(f"the session runs tsk, not {argv[0]!r}: {command}")
+    _enter(argv[1:])
     result = CliRunner().invoke(app, argv[1:], prog_name="tsk")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -62,6 +63,30 @@ def run(command: str) -> str:
             raise ValueError(f"only `| head -N` can follow a command: {command}")
         printed, code = "".join(printed.splitlines(keepends=True)[:int(head[1])]), 0  # the pipeline's: head's
     return PROMPT + command + "\n" + printed + (f"[exit {code}]\n" if code else "")
+
+
+_NAMED_TIMES = ("--received", "--at", "--form-at")
+_entered: list[dt.datetime] = []  # the moment the session has reached
+
+
+def _enter(argv: list[str]) -> None:
+    """The officer enters each command when it happened, as the session tells it: "now" is a
+    minute after the latest time it names (`--received`, `--at`), late on the day of `check
+    --as-of`, else where the session had got to; never past CLOCK, the day the session is read.
+    Lateness is a fact of when a command is entered (docs/rules.md): told all at once today, the
+    story would be one of lapses. (tests/helpers.Live does the same for the tests.)"""
+    from tsk import timeutil
+
+    for name, value in zip(argv, argv[1:]):
+        if name in _NAMED_TIMES:
+            moment = timeutil.parse_datetime(value) + dt.timedelta(minutes=1)
+        elif name == "--as-of" and "check" in argv:
+            moment = timeutil.parse_datetime(value).replace(hour=23, minute=0)
+        else:
+            continue
+        _entered[:] = [min(moment, CLOCK)]
+    at = _entered[0] if _entered else CLOCK
+    timeutil.now = lambda: at  # type: ignore[assignment]
 
 
 def replay(blocks: list[list[str]]) -> list[str]:
@@ -76,7 +101,11 @@ def replay(blocks: list[list[str]]) -> list[str]:
         os.environ.update(ENVIRONMENT, HOME=folder, XDG_CACHE_HOME=str(Path(folder) / "cache"))
         timeutil.now = lambda: CLOCK  # type: ignore[assignment]
         try:
-            return ["".join(run(command) for command in block) for block in blocks]
+            texts = []
+            for block in blocks:
+                _entered.clear()
+                texts.append("".join(run(command) for command in block))
+            return texts
         finally:
             timeutil.now = saved_now  # type: ignore[assignment]
             for key, value in saved_env.items():

@@ -69,3 +69,62 @@ def sql(path: str, statement: str, params=()) -> list[tuple]:
         return conn.execute(statement, params).fetchall()
     finally:
         conn.close()
+
+
+# -- time: a command runs when it is entered ------------------------------------------------------
+def entered_at(monkeypatch, moment: str) -> None:
+    """tsk's "now" (timeutil.now, and so today) is `moment` (China time) from here on."""
+    from tsk import timeutil
+
+    fixed = timeutil.parse_datetime(moment)
+    monkeypatch.setattr(timeutil, "now", lambda: fixed)
+
+
+class Live:
+    """Runs tsk as if each command were entered when it says it happened: "now" is a minute
+    after its --received or --at, late in the day of `check --as-of`, and for a command that
+    names no time the moment of the command before. Lateness is a fact of when a command is
+    entered (docs/rules.md, Escalation and lateness): the tests of everything else replay their
+    story as it happened, not all of it today with backdated times."""
+
+    def __init__(self, monkeypatch, run) -> None:
+        from tsk import timeutil
+
+        self.monkeypatch, self.run = monkeypatch, run
+        self.real_now = timeutil.now
+        self.moment = None
+
+    def __call__(self, args, input=None):  # noqa: A002 - the name CliRunner gives it
+        import datetime as dt
+        import shlex
+
+        from tsk import timeutil
+
+        argv = shlex.split(args) if isinstance(args, str) else list(args)
+        for i, arg in enumerate(argv[:-1]):
+            try:
+                if arg in ("--received", "--at", "--form-at"):  # the latest moment the command names
+                    moment = timeutil.parse_datetime(argv[i + 1]) + dt.timedelta(minutes=1)
+                elif arg == "--as-of" and "check" in argv[:i]:
+                    moment = timeutil.parse_datetime(argv[i + 1]).replace(hour=23, minute=0)
+                else:
+                    continue
+            except Exception:  # noqa: BLE001 - a value tsk refuses: its own test says how
+                continue
+            if moment <= self.real_now():  # a time in the future stays one: its test says how it is refused
+                self.moment = moment
+        if self.moment is not None:
+            moment = self.moment
+            self.monkeypatch.setattr(timeutil, "now", lambda: moment)
+        return self.run(argv, input=input)
+
+    def at(self, moment: str) -> None:
+        """Time passes: the commands that name no time of their own run at `moment` from here on."""
+        from tsk import timeutil
+
+        self.moment = fixed = timeutil.parse_datetime(moment)
+        self.monkeypatch.setattr(timeutil, "now", lambda: fixed)
+
+    def real_today(self):
+        """Today outside the story: what a day "in the future" is counted from."""
+        return self.real_now().date()

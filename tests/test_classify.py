@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import BASE, add, ok, one_error_line, snapshot, sql
+from helpers import BASE, Live, add, entered_at, ok, one_error_line, snapshot, sql
 
 from tsk import classification, fields
 from tsk.context import Ledger
@@ -23,6 +23,13 @@ from tsk.vocab import TOP_LEVEL
 AUTUMN = "2026-09-28 10:00"
 # Wednesday 30 September 2026, 15:00: one working day later is Thursday 8 October.
 EVE = "2026-09-30 15:00"
+
+
+@pytest.fixture
+def tsk(tsk, monkeypatch):
+    """Each command entered when it happened (helpers.Live): lateness is a fact of when a command
+    is entered, and these tests are about something else."""
+    return Live(monkeypatch, tsk)
 
 
 def show(tsk, ref: str) -> dict:
@@ -47,6 +54,7 @@ def refused(tsk, ledger_path, argv: list[str], code: int) -> str:
 # -- tsk classify ---------------------------------------------------------------------------------
 def test_becoming_major_goes_to_the_top_level_with_a_report_clock_from_the_classification(tsk):
     ref = add(tsk, AUTUMN)
+    ok(tsk, ["ack", ref, "--via", "sms", "--at", "2026-09-28 11:00"])  # on time: no lapse escalates it first
     before = show(tsk, ref)
     assert (before["level"], before["report_due"]) == (1, None)
     run = ok(tsk, ["classify", ref, "--severity", "重大", "--reason", "涉及多名客户资金", "--at", EVE])
@@ -56,21 +64,23 @@ def test_becoming_major_goes_to_the_top_level_with_a_report_clock_from_the_class
     # The deadlines it had are not moved.
     assert (after["ack_due"], after["due"], after["cap_due"]) == ("2026-09-29", "2026-10-23", "2026-12-25")
     assert "major" in noticed(after)
-    event = after["events"][-1]
+    event = max(after["events"], key=lambda e: e["seq"])
     assert (event["action"], event["at"]) == ("classified", "2026-09-30T15:00:00+08:00")
     assert event["details"]["reason"] == "涉及多名客户资金"
     assert event["details"]["changes"] == {"severity": "major", "level": 3, "report_due": "2026-10-08"}
     assert event["details"]["was"] == {"severity": "general", "level": 1, "report_due": None}
-    assert ok(tsk, ["verify"]).stdout.startswith("ok: 1 complaint(s), 2 event(s)")
+    assert ok(tsk, ["verify"]).stdout.startswith("ok: 1 complaint(s), 3 event(s)")
 
 
 def test_becoming_a_group_complaint_is_an_emergency_at_the_top_level(tsk):
     ref = add(tsk, AUTUMN)
+    ok(tsk, ["ack", ref, "--via", "sms", "--at", "2026-09-28 11:00"])
     ok(tsk, ["classify", ref, "--group-size", "6", "--reason", "又有五位客户联名", "--at", EVE])
     after = show(tsk, ref)
     assert (after["group_size"], after["level"], after["report_due"]) == (6, TOP_LEVEL, "2026-10-08")
     assert noticed(after)[:2] == ["group", "emergency"]
-    assert after["events"][-1]["details"]["changes"] == {"group_size": 6, "is_group": 1, "emergency": 1, "level": 3,
+    assert max(after["events"], key=lambda e: e["seq"])["details"]["changes"] == {
+        "group_size": 6, "is_group": 1, "emergency": 1, "level": 3,
                                                          "report_due": "2026-10-08"}
     table = ok(tsk, ["list"]).stdout
     assert "群体 应急" in table
@@ -178,20 +188,23 @@ def test_a_decided_complaint_is_not_classified(tsk, ledger_path):
     assert "it is closed" in refused(tsk, ledger_path, ["classify", ref, "--severity", "major", "--reason", "x"], 1)
 
 
-def test_library_classify(ledger_path):
+def test_library_classify(ledger_path, monkeypatch):
     ledger = Ledger.open(ledger_path, "officer")
     try:
         from tsk import lifecycle
 
+        entered_at(monkeypatch, "2026-09-28 10:30")
         c = lifecycle.register(ledger, lifecycle.Intake(customer="张三", channel="phone", category="service",
                                                         business_type="card", cause="other", unit="U", summary="s",
                                                         received=AUTUMN)).complaint
+        lifecycle.acknowledge(ledger, c["ref"], "sms")  # on time: no lapse escalates it first
+        entered_at(monkeypatch, "2026-09-30 15:30")
         with pytest.raises(InvalidInput, match="nothing to classify"):
             classification.classify(ledger, c["ref"], classification.Reclassification(), "r")
         with pytest.raises(Refused, match="already has severity general"):
             classification.classify(ledger, c["ref"], classification.Reclassification(severity="一般"), "r")
         done = classification.classify(ledger, c["ref"], classification.Reclassification(severity="较重"), "r", EVE)
-        assert (done["severity"], done["level"], done["report_due"], done["event_count"]) == ("serious", 2, None, 2)
+        assert (done["severity"], done["level"], done["report_due"], done["event_count"]) == ("serious", 2, None, 3)
         done = classification.classify(ledger, c["ref"], classification.Reclassification(severity="major"), "r", EVE)
         assert (done["level"], done["report_due"]) == (TOP_LEVEL, "2026-10-08")
     finally:

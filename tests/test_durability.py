@@ -9,10 +9,17 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from helpers import add, sql
+import pytest
+from helpers import Live, add, sql
 
 from tsk.context import Ledger
 from tsk.exchange.imports import import_file
+
+
+@pytest.fixture
+def tsk(tsk, monkeypatch):
+    """Each command entered when it happened (helpers.Live): backdated entries are not what these tests are about."""
+    return Live(monkeypatch, tsk)
 
 
 def verify(tsk) -> tuple[int, str]:

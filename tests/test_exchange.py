@@ -11,6 +11,7 @@ import json
 import sqlite3
 
 import pytest
+from helpers import Live
 
 from tsk import baseline, fields, history, views
 from tsk.context import Ledger
@@ -19,6 +20,12 @@ from tsk.exchange import export
 from tsk.exchange import read as import_read
 from tsk.exchange import write as import_write
 from tsk.values import id_check_ok
+
+
+@pytest.fixture
+def tsk(tsk, monkeypatch):
+    """Each command entered when it happened (helpers.Live): backdated entries are not what these tests are about."""
+    return Live(monkeypatch, tsk)
 
 RECEIVED = "2026-08-03 10:00"
 ID_A = "11010519491231002X"  # GB 11643 example, valid check digit

@@ -16,9 +16,9 @@ import json
 import os
 
 import pytest
-from helpers import BASE, ok, one_error_line, snapshot, sql
+from helpers import BASE, entered_at, ok, one_error_line, snapshot, sql
 
-from tsk import lifecycle, sla, timeutil
+from tsk import lifecycle, recompute, sla, timeutil
 from tsk.context import Ledger
 from tsk.sla import PRESET_VERSIONS, PRESETS
 from tsk.workdays import build_calendar
@@ -129,19 +129,24 @@ def test_a_cbrc2012_complaint_has_none_of_the_guangdong_clocks(tsk):
 
 
 # -- tsk supervise ---------------------------------------------------------------------------------
-def test_supervise_moves_handling_to_7_working_days_after_the_issue(tsk):
+def test_supervise_moves_handling_to_7_working_days_after_the_issue(tsk, monkeypatch):
+    entered_at(monkeypatch, "2026-09-29 17:30")
     ref = guangdong(tsk)["ref"]
+    ok(tsk, ["ack", ref, "--via", "sms"])
+    entered_at(monkeypatch, "2026-10-09 09:01")  # the 督办表 a day late: its clock lapses as it is recorded
     run = ok(tsk, ["supervise", ref, "--unit", "联社客户投诉受理部门", "--at", "2026-10-09 09:00"])
     assert run.stdout == f"{ref}: 督办表 issued by 联社客户投诉受理部门 at 2026-10-09 09:00; due 2026-10-19 (cap 2026-12-29)\n"
     c = show(tsk, ref)
     assert (c["supervised_at"], c["supervising_unit"], c["due"]) == (
         "2026-10-09T09:00:00+08:00", "联社客户投诉受理部门", "2026-10-19")
-    event = c["events"][-1]
+    event = next(e for e in c["events"] if e["action"] == "supervised")
     assert (event["action"], event["at"]) == ("supervised", "2026-10-09T09:00:00+08:00")
     assert event["details"]["changes"] == {"due": "2026-10-19", "supervised_at": "2026-10-09T09:00:00+08:00",
                                            "supervising_unit": "联社客户投诉受理部门"}
     assert event["details"]["previous_due"] == "2026-10-16"
-    assert [e["action"] for e in c["events"]] == ["registered", "supervised"]
+    assert [e["action"] for e in c["events"] if "by" not in e["details"]] == ["registered", "acknowledged", "supervised"]
+    lapsed = [e["details"] for e in c["events"] if "by" in e["details"]]
+    assert [(d["clock"], d["due"], d["by"]) for d in lapsed] == [("supervision", "2026-10-08", "tsk supervise")]
     ok(tsk, ["verify"])
 
 
@@ -253,7 +258,8 @@ def test_a_complaint_under_version_1_keeps_its_rules(tsk, tmp_path):
 
 
 # -- overdue and check -------------------------------------------------------------------------
-def test_overdue_and_check_list_and_record_the_new_clocks(tsk, tmp_path):
+def test_overdue_and_check_list_and_record_the_new_clocks(tsk, tmp_path, monkeypatch):
+    entered_at(monkeypatch, "2026-09-29 17:30")  # entered as it happened: no write finds a lapse before check
     pending = guangdong(tsk)["ref"]
     ok(tsk, ["ack", pending, "--via", "sms", "--at", "2026-09-29 17:00"])
     referred = add(tsk, "2026-09-29 10:00", *REFERRAL, "--referral-due", "2026-10-09")["ref"]
@@ -272,6 +278,7 @@ def test_overdue_and_check_list_and_record_the_new_clocks(tsk, tmp_path):
     ]
     table = ok(tsk, ["overdue", "--as-of", "2026-10-12"]).stdout
     assert "处理表" in table and "督办表" in table and "转办时限" in table
+    entered_at(monkeypatch, "2026-10-12 23:00")
     run = tsk(["check", "--as-of", "2026-10-12"])
     assert run.exit_code == 3
     assert "4 newly overdue, 4 escalated" in run.stdout
@@ -372,7 +379,7 @@ def test_a_calendar_correction_moves_a_pending_form_clock(ledger_path):
         with ledger.store.transaction():
             ledger.store.run("INSERT INTO calendar_correction VALUES ('2026-09-20', 0, 'test', 'x', '2026-09-01')")
             ledger.reload_calendar()
-            assert lifecycle.recompute_running_deadlines(ledger, D(2026, 9, 20), D(2026, 9, 20), reason="test") == 1
+            assert recompute.recompute_running_deadlines(ledger, D(2026, 9, 20), D(2026, 9, 20), reason="test") == 1
         c = ledger.store.row("SELECT * FROM complaint")
         assert (c["form_due"], c["supervision_due"]) == ("2026-09-21", "2026-09-23")
     finally:

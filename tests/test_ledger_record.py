@@ -10,7 +10,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import add, ok, sql
+from helpers import Live, add, ok, sql
+
+
+@pytest.fixture
+def tsk(tsk, monkeypatch):
+    """Each command entered when it happened (helpers.Live): backdated entries are not what these tests are about."""
+    return Live(monkeypatch, tsk)
 
 
 def digest(tsk) -> str:

@@ -9,9 +9,17 @@ import os
 import sqlite3
 
 import pytest
+from helpers import Live
 
 from tsk import history
 from tsk.store import schema
+
+
+@pytest.fixture
+def tsk(tsk, monkeypatch):
+    """Each command entered when it happened (helpers.Live): backdated entries are not what these tests are about."""
+    return Live(monkeypatch, tsk)
+
 
 # The SQLite schema of v1 (commit 883c66f), as `tsk.store.schema.schema_ddl("sqlite")` wrote it then.
 SCHEMA_V1 = """

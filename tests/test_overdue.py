@@ -12,14 +12,21 @@ import json
 import os
 
 import pytest
+from helpers import Live
 
-from tsk import overdue, timeutil
+from tsk import overdue
 from tsk.clocks import NAMES
 from tsk.context import Ledger
 from tsk.store import queries as q
 
 BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "--business-type", "card",
         "--cause", "service-quality", "--unit", "城关支行", "--summary", "柜员态度差"]
+
+
+@pytest.fixture
+def tsk(tsk, monkeypatch):
+    """Each command entered when it happened (helpers.Live): backdated entries are not what these tests are about."""
+    return Live(monkeypatch, tsk)
 
 
 def add(tsk, received: str, *extra: str) -> str:
@@ -313,7 +320,7 @@ def test_fail_exits_3_only_when_a_clock_is_past_due(tsk):
 
 def test_overdue_may_look_at_a_future_day(tsk):
     ref = add(tsk, "2025-10-09 10:00")
-    later = (timeutil.today() + dt.timedelta(days=7)).isoformat()
+    later = (tsk.real_today() + dt.timedelta(days=7)).isoformat()
     assert ("ack", "resolution", "cap") == tuple(r["clock"] for r in rows(tsk, "--as-of", later) if r["ref"] == ref)
 
 
@@ -381,7 +388,8 @@ def test_an_extended_due_date_can_lapse_again(tsk):
     tsk(["ack", ref, "--via", "sms", "--at", "2025-09-29 15:00"])
     assert tsk("check --as-of 2025-10-28").exit_code == 3  # resolution 10-27 lapsed
     assert show(tsk, ref)["level"] == 2
-    run = tsk(["extend", ref, "--days", "5", "--reason", "需调查", "--notified-via", "sms", "--at", "2025-10-29 09:00"])
+    # Decided on its due day (one after it is refused): the lapse the check recorded stays.
+    run = tsk(["extend", ref, "--days", "5", "--reason", "需调查", "--notified-via", "sms", "--at", "2025-10-27 16:00"])
     assert run.exit_code == 0, run.stderr  # due 11-03
     assert tsk("check --as-of 2025-10-29").exit_code == 0
     assert tsk("check --as-of 2025-11-04").stdout.endswith(": 1 newly overdue, 1 escalated, 0 still overdue\n")
@@ -412,7 +420,7 @@ def test_check_counts_closed_complaints_awaiting_their_report(tsk):
 
 def test_check_on_a_future_day_is_a_what_if_that_records_nothing(tsk):
     ref = add(tsk, "2025-10-09 10:00")
-    later = (timeutil.today() + dt.timedelta(days=7)).isoformat()
+    later = (tsk.real_today() + dt.timedelta(days=7)).isoformat()
     run = tsk(["check", "--as-of", later])
     assert run.exit_code == 3
     assert run.stdout.startswith("what-if, nothing recorded: ")
@@ -426,6 +434,7 @@ def test_check_on_a_future_day_is_a_what_if_that_records_nothing(tsk):
 # -- the library -------------------------------------------------------------------------------
 def test_check_handles_any_number_of_lapses_in_batches(tsk):
     refs = [add(tsk, "2025-09-29 10:00") for _ in range(6)]
+    tsk.at("2025-11-05 23:00")
     ledger = open_ledger()
     try:
         as_of = dt.date(2025, 11, 5)  # ack 09-30 and resolution 10-27 lapsed: 12 clocks
@@ -453,7 +462,7 @@ def test_a_clock_stopped_after_the_ranges_were_cut_is_not_escalated(tsk):
     try:
         as_of = dt.date(2025, 10, 13)
         ranges = overdue._ranges(ledger, as_of, overdue.BATCH)  # the ack clock is past due here
-        assert tsk(["ack", ref, "--via", "sms", "--at", "2025-10-13 09:00"]).exit_code == 0
+        assert tsk(["ack", ref, "--via", "sms", "--at", "2025-10-10 09:00"]).exit_code == 0  # on its due day
         result = overdue.CheckResult(as_of, recorded=True)
         lapses = overdue._Lapses(ledger, as_of, recorded=True)
         for after, upto in ranges:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import BASE, add, ok, one_error_line, snapshot
+from helpers import BASE, Live, add, entered_at, ok, one_error_line, snapshot
 
 from tsk import classification, lifecycle
 from tsk.context import Ledger
@@ -17,6 +17,13 @@ from tsk.errors import Refused
 # Monday 28 September 2026, the week before National Day.
 RECEIVED = "2026-09-28 10:00"
 RULE = "回避, 粤农信联发〔2008〕250号 第十九条"
+
+
+@pytest.fixture
+def tsk(tsk, monkeypatch):
+    """Each command entered when it happened (helpers.Live): lateness is a fact of when a command
+    is entered, and these tests are about something else."""
+    return Live(monkeypatch, tsk)
 
 
 def show(tsk, ref: str) -> dict:
@@ -142,7 +149,8 @@ def test_the_handling_form_shows_the_override(tsk):
     assert "回避例外：经行长批准" in ok(tsk, ["show", ref, "--form", "handling"]).stdout
 
 
-def test_library_recusal_on_every_action(ledger_path):
+def test_library_recusal_on_every_action(ledger_path, monkeypatch):
+    entered_at(monkeypatch, "2026-09-28 10:30")  # as it happens: no clock has lapsed yet
     officer = Ledger.open(ledger_path, "officer")
     try:
         ref = lifecycle.register(officer, lifecycle.Intake(

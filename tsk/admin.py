@@ -57,7 +57,7 @@ def set_calendar_days(ledger: Ledger, days: list[dt.date], *, workday: bool | No
     Year). Closed complaints keep the deadlines they were judged by. Returns the number of
     complaints whose deadlines moved.
     """
-    from tsk.lifecycle import recompute_running_deadlines
+    from tsk.recompute import recompute_running_deadlines
 
     with ledger.store.transaction():
         moment = timeutil.to_text(timeutil.now())  # the row's recorded_at is its audit row's time

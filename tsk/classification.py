@@ -87,4 +87,4 @@ def classify(ledger: Ledger, ref: str, change: Reclassification, reason: str, at
         changes = {column: value for column, value in changes.items() if c[column] != value}
         return append_event(ledger, c, "classified", when, changes, reason=why, **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk classify")

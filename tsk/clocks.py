@@ -84,6 +84,19 @@ def past_due(c: Any, as_of: dt.date) -> bool:
     return False
 
 
+def lapses(c: Any, as_of: dt.date) -> list[tuple[str, str]]:
+    """(clock, due date) of each clock of the complaint `c` running past due as of `as_of`, by
+    due date then clock order: what a write to `c` on `as_of` finds lapsed (`tsk.overdue`
+    records those not recorded before). From the row alone: [] when nothing is past due."""
+    day = as_of.isoformat()
+    found = []
+    for i, clock in enumerate(CLOCKS):
+        due = c[clock.column]
+        if due is not None and due < day and clock.runs(c):  # the date first, as past_due
+            found.append((due, i, clock.name))
+    return [(name, due) for due, _, name in sorted(found)]
+
+
 # Reports: the resolution clock past due as of the end of day :as_of, counted today from what
 # the ledger holds — running then (received before the day ended, and open now or decided
 # after it) with its due date (extensions included, even those granted later) before the day.

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tsk import fields, timeutil, values
+from tsk.clocks import lapses
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
 from tsk.history import BOOKKEEPING, append_event, canonical
@@ -174,7 +175,8 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
     policy = ledger.policy(row["policy"] or settings["default_policy"])
     row["form_at"] = _form_filed(row, policy, now)
     row.update(fields.opening(row, settings["group_threshold"], policy, ledger.calendar),
-               policy=policy.name, policy_version=policy.version, first_handler=ledger.actor)
+               policy=policy.name, policy_version=policy.version, first_handler=ledger.actor,
+               late_entry=int(now - received > LATE_ENTRY))
     with ledger.store.transaction():
         earlier = _recent_decision(ledger, row, received)
         row["repeat_of"] = earlier["ref"] if earlier else None
@@ -185,12 +187,17 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
         complaint = {**row, "id": complaint_id, "event_count": 0, "history_head": ""}
         flags = [f for f, on in (("group", row["is_group"]), ("major", row["severity"] == "major"),
                                  ("emergency", row["emergency"]), ("direct", intake.direct),
-                                 ("repeat", earlier is not None)) if on]
+                                 ("repeat", earlier is not None), ("late-entry", row["late_entry"])) if on]
         complaint = append_event(ledger, complaint, "registered", received,
                                  {c: row[c] for c in columns}, flags=flags or None, **excused)
+        warnings = _record_lapses(ledger, complaint, "tsk add")  # a clock already past due at registration
         if earlier is not None:
-            append_event(ledger, load(ledger, earlier["ref"], lock=True), "repeat-linked", now, repeat=row["ref"],
+            linked = load(ledger, earlier["ref"], lock=True)
+            warnings += _record_lapses(ledger, linked, "tsk add")
+            append_event(ledger, linked, "repeat-linked", now, repeat=row["ref"],
                          note="same customer and category after a decision: tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条)")
+    for warning in warnings:
+        ledger.warn(warning)
     return Registered(complaint, earlier["ref"] if earlier else None)
 
 
@@ -225,6 +232,11 @@ def _form_filed(row: Mapping[str, Any], policy, now: dt.datetime) -> str | None:
     return given
 
 
+# A complaint recorded more than this after its receipt is a late entry (补录): recorded and
+# classified within 24 hours (《金融客户服务与投诉处理规范》2.1.1, 2.2.3).
+LATE_ENTRY = dt.timedelta(hours=24)
+
+
 def next_ref_number(store, year: int) -> int:
     """A number never issued before in `year`: above the counter and every ref the ledger holds."""
     highest = store.value(q.HIGHEST_REF, state.year_bounds(year))
@@ -241,12 +253,28 @@ def _recent_decision(ledger: Ledger, row: Mapping[str, Any], received: dt.dateti
 
 
 # -- changes -------------------------------------------------------------------------------------
-def _change(ledger: Ledger, ref: str, at: str | None, work) -> dict[str, Any]:
-    """Load the complaint locked, check `--at`, and let `work` append its event(s)."""
+def _change(ledger: Ledger, ref: str, at: str | None, work, by: str = "tsk") -> dict[str, Any]:
+    """Load the complaint locked, check `--at`, record the lapses it has not had recorded
+    (`tsk.overdue.record_lapses`; "by" is the command), and let `work` append its event(s);
+    the lapses' warnings once all is committed. A refused change records nothing, lapses
+    included."""
     with ledger.store.transaction():
         complaint = load(ledger, ref, lock=True)
         when = event_time(ledger, complaint, at)
-        return work(complaint, when)
+        warnings = _record_lapses(ledger, complaint, by)
+        changed = work(complaint, when)
+    for warning in warnings:
+        ledger.warn(warning)
+    return changed
+
+
+def _record_lapses(ledger: Ledger, complaint: dict[str, Any], by: str) -> list[str]:
+    """`tsk.overdue.record_lapses`, imported only when the row shows a clock past due today."""
+    if not lapses(complaint, timeutil.today()):
+        return []
+    from tsk.overdue import record_lapses as record
+
+    return record(ledger, complaint, by)
 
 
 def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None,
@@ -262,7 +290,7 @@ def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None,
         return append_event(ledger, c, "acknowledged", when, {"acked_at": timeutil.to_text(when)}, via=channel,
                             told={"due": c["due"]}, **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk ack")
 
 
 def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_recusal: str | None = None,
@@ -278,7 +306,7 @@ def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_
         changes = {"assignee": handler, "assignee_unit": optional_text(unit, "--unit") or c["assignee_unit"]}
         return append_event(ledger, c, "assigned", when, changes, **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk assign")
 
 
 def declare_conflict(ledger: Ledger, ref: str, name: str, reason: str, at: str | None = None) -> dict[str, Any]:
@@ -291,7 +319,7 @@ def declare_conflict(ledger: Ledger, ref: str, name: str, reason: str, at: str |
         return append_event(ledger, c, "conflict-declared", when, {"conflicts": canonical(conflicts)}, person=person,
                             reason=why)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk conflict")
 
 
 def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None, at: str | None = None,
@@ -304,7 +332,7 @@ def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None,
         action, changes = escalation(c, to_level)
         return append_event(ledger, c, action, when, changes, reason=why, **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk escalate")
 
 
 def escalation(c: Mapping[str, Any], to_level: int | None = None) -> tuple[str, dict[str, int]]:
@@ -322,7 +350,8 @@ def escalation(c: Mapping[str, Any], to_level: int | None = None) -> tuple[str, 
 
 def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, at: str | None = None,
            override_recusal: str | None = None) -> dict[str, Any]:
-    """Extend the resolution deadline by working days, never past the policy's cap (银监发〔2012〕13号 第九条)."""
+    """Extend the resolution deadline by working days, never past the policy's cap, and only on
+    or before the deadline it extends (`--at`; 银监发〔2012〕13号 第九条)."""
     why, override = required_text(reason, "--reason"), override_of(override_recusal)
     channel = NOTIFY_VIA.parse(notified_via)
     if days < 1:
@@ -333,6 +362,9 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
         excused = recusal(c, ledger.actor, "extend it", override)
         calendar = ledger.calendar
         due, cap = dt.date.fromisoformat(c["due"]), dt.date.fromisoformat(c["cap_due"])
+        if when.date() > due:  # decided, and the customer told, before the deadline (银监发〔2012〕13号 第九条)
+            raise Refused(f"cannot extend {c['ref']} on {when.date().isoformat()}: the deadline it extends, "
+                          f"{c['due']}, was over (an extension is decided before it, 银监发〔2012〕13号 第九条)")
         left = max(0, calendar.between(due, cap))
         if days > left:
             raise Refused(f"extending {c['ref']} by {days} working days would pass its cap {c['cap_due']} "
@@ -342,7 +374,7 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
                             {"due": new_due.isoformat(), "extended_days": c["extended_days"] + days},
                             days=days, reason=why, notified_via=channel, previous_due=c["due"], **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk extend")
 
 
 def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None = None,
@@ -378,7 +410,7 @@ def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None 
             changes["due"] = extended(ledger.calendar, min(clocks.due, cap_due), c["extended_days"], cap_due).isoformat()
         return append_event(ledger, c, "supervised", when, changes, previous_due=c["due"], **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk supervise")
 
 
 def _moment(text: str | None) -> dt.datetime | None:
@@ -387,7 +419,7 @@ def _moment(text: str | None) -> dt.datetime | None:
 
 def note(ledger: Ledger, ref: str, text: str, at: str | None = None) -> dict[str, Any]:
     body = required_text(text, "note")
-    return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "noted", when, text=body))
+    return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "noted", when, text=body), by="tsk note")
 
 
 def notify_customer(ledger: Ledger, ref: str, via: str, text: str, at: str | None = None,
@@ -398,7 +430,7 @@ def notify_customer(ledger: Ledger, ref: str, via: str, text: str, at: str | Non
         excused = recusal(c, ledger.actor, "tell the customer about it", override)
         return append_event(ledger, c, "customer-notified", when, via=channel, text=body, **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk notify")
 
 
 def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = None,
@@ -413,7 +445,7 @@ def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = No
         return append_event(ledger, c, "reported", when, {"reported_at": timeutil.to_text(when)}, text=body,
                             to=c["referred_by"], **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk reported")
 
 
 class Outcome:
@@ -455,7 +487,7 @@ def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None,
             changes["reported_at"] = None
         return append_event(ledger, c, "closed", when, changes, **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk close")
 
 
 def reject(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | None = None,
@@ -470,7 +502,7 @@ def reject(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | N
         excused = recusal(c, ledger.actor, "reject it", override)
         return append_event(ledger, c, "rejected", when, {**changes, "closed_at": timeutil.to_text(when)}, **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk reject")
 
 
 def withdraw(ledger: Ledger, ref: str, reason: str, at: str | None = None,
@@ -483,7 +515,7 @@ def withdraw(ledger: Ledger, ref: str, reason: str, at: str | None = None,
         return append_event(ledger, c, "withdrawn", when,
                             {"status": "withdrawn", "reason": why, "closed_at": timeutil.to_text(when)}, **excused)
 
-    return _change(ledger, ref, at, work)
+    return _change(ledger, ref, at, work, by="tsk withdraw")
 
 
 def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
@@ -514,51 +546,7 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
                            supervising_unit=None)
         return append_event(ledger, c, "reopened", when, changes, **excused)
 
-    return _change(ledger, ref, at, work)
-
-
-def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *, reason: str) -> int:
-    """After calendar corrections between `first` and `last`, move the running clocks they
-    affect (in the caller's transaction).
-
-    Each clock is computed again from its start under the complaint's own policy, with any
-    extension re-applied: the handling clocks of open complaints from receipt (or the latest
-    reopening) — the handling deadline from the 督办表's issue once issued — and their 处理表
-    and 督办表 clocks while they run, a regulator-report clock from intake or classification
-    (group, major, emergency) or from closing (referral). A referring authority's own deadline
-    (`referral_due`) is its date, not a count, and stays. Complaints whose dates do not change
-    get no event.
-    """
-    moved = 0
-    day_end = timeutil.start_of(last + dt.timedelta(days=1))
-    for c in ledger.store.rows(q.RUNNING_CLOCKS_SPANNING, {"day": first.isoformat(), "day_end": day_end}):
-        policy = ledger.policy(c["policy"], c["policy_version"])
-        calendar = ledger.calendar
-        changes: dict[str, Any] = {}
-        if c["status"] == "open":
-            clocks = deadlines(policy, calendar, _clock_start(ledger, c), kind=c["kind"], severity=c["severity"],
-                               report_to_regulator=False, form_at=_moment(c["form_at"]),
-                               supervised_at=_moment(c["supervised_at"]))
-            due = extended(calendar, clocks.due, c["extended_days"], clocks.cap_due)
-            changes.update(ack_due=clocks.ack_due.isoformat(), due=due.isoformat(), cap_due=clocks.cap_due.isoformat())
-            if clocks.form_due is not None and c["form_at"] is None:
-                changes["form_due"] = clocks.form_due.isoformat()
-            if clocks.supervision_due is not None and c["supervised_at"] is None:
-                changes["supervision_due"] = clocks.supervision_due.isoformat()
-        if c["report_due"] is not None and c["reported_at"] is None:
-            if c["closed_at"] is not None and c["status"] == "closed" and (c["channel"] == "regulator"
-                                                                           or c["referred_by"]):
-                report = referral_report_due(policy, calendar, timeutil.from_text(c["closed_at"]), kind=c["kind"],
-                                             severity=c["severity"])
-            else:
-                report = policy.for_case(kind=c["kind"], severity=c["severity"]).report.due(calendar,
-                                                                                            _report_start(ledger, c))
-            changes["report_due"] = report.isoformat()
-        changes = {k: v for k, v in changes.items() if c[k] != v}
-        if changes:
-            append_event(ledger, c, "deadlines-recomputed", timeutil.now(), changes, reason=reason)
-            moved += 1
-    return moved
+    return _change(ledger, ref, at, work, by="tsk reopen")
 
 
 def _clock_start(ledger: Ledger, c: Mapping[str, Any]) -> dt.datetime:

@@ -27,6 +27,7 @@ from typing import Any
 from tsk import timeutil, views
 from tsk.clocks import HANDLING
 from tsk.clocks import NAMES as CLOCKS
+from tsk.clocks import lapses as lapses_of
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
 from tsk.store import queries as q
@@ -271,25 +272,65 @@ def _is_conflict(exc: Exception) -> bool:
     return isinstance(exc, sqlite3.IntegrityError) or type(exc).__name__ == "IntegrityError"
 
 
-CHECK = "tsk check"  # who records a lapse, in its event's details
+CHECK = "tsk check"  # who records a lapse, in its event's details: this, or the command that wrote (`record_lapses`)
 
 
 def lapse_recorded(details: Mapping[str, Any]) -> tuple[str, str] | None:
-    """The lapse (clock, due date) whose recording an event's details say, if any: the `lapse`
+    """The lapse (clock, due date) whose recording an event's details say, if any, whichever
+    command recorded it (`tsk check`, or `tsk note`… on writing: "by" names it): the `lapse`
     table holds exactly these, each detected when its event was recorded (`tsk verify`)."""
-    if details.get("by") == CHECK and "clock" in details and "due" in details:
+    by = details.get("by")
+    if isinstance(by, str) and by.startswith("tsk") and "clock" in details and "due" in details:
         return details["clock"], details["due"]
     return None
 
 
-class _Lapses:
-    """What `check` says of each lapse (lateness once per due date, the details once per clock,
-    due date and outcome), and the events it writes: a `tsk.history.Batch` across ranges,
-    each range its own moment."""
+def lapse_warning(ref: str, clock: str, due: str, late: int) -> str:
+    """What a command that recorded a lapse says on stderr."""
+    return f"Warning: {ref} {clock} was due {due}: {late} working day(s) late"
 
-    def __init__(self, ledger: Ledger, as_of: dt.date, recorded: bool) -> None:
+
+def record_lapses(ledger: Ledger, c: dict[str, Any], by: str) -> list[str]:
+    """Lateness is a fact: before a command writes to the complaint `c` (loaded, locked, in the
+    caller's transaction), record each lapse of it not recorded yet — a clock running past
+    due as of today, whatever the command's `--at` — as `tsk check` does (the same event,
+    escalation, `lapsed` marking and lapse row; "by" names the command). `c` is brought up to
+    date. Returns the warnings to print once the transaction commits. Nothing past due
+    (decided from the row): no query at all."""
+    today = timeutil.today()
+    found = lapses_of(c, today)
+    if not found:
+        return []
+    store = ledger.store
+    known = {(r["clock"], r["due"]) for r in store.rows(q.LAPSES_OF, {"id": c["id"]})}
+    new = [(clock, due) for clock, due in found if (clock, due) not in known]
+    if not new:
+        return []
+    from tsk.lifecycle import escalation
+
+    recording = _Lapses(ledger, today, True, by)
+    events = recording.start()
+    assert events is not None  # recorded: never a what-if
+    rows, warnings = [], []
+    for clock, due in new:
+        action, changes = lapse_outcome(c, clock, escalation)
+        key = (clock, due, action == "escalated")
+        events.append(c, action, changes, recording.info(key), key=key)
+        rows.append({"complaint_id": c["id"], "clock": clock, "due": due, "detected_at": events.now})
+        warnings.append(lapse_warning(c["ref"], clock, due, recording.working_days_late(due)))
+    store.run_many(q.INSERT_LAPSE, rows)
+    events.write(store)
+    return warnings
+
+
+class _Lapses:
+    """What `check` (or the command `by` that records a lapse on writing) says of each lapse
+    (lateness once per due date, the details once per clock, due date and outcome), and the
+    events it writes: a `tsk.history.Batch` across ranges, each range its own moment."""
+
+    def __init__(self, ledger: Ledger, as_of: dt.date, recorded: bool, by: str = CHECK) -> None:
         self.calendar, self.as_of = ledger.calendar, as_of
-        self.actor, self.recorded = ledger.actor, recorded
+        self.actor, self.recorded, self.by = ledger.actor, recorded, by
         self.late: dict[str, int] = {}
         self._infos: dict[tuple[str, str, bool], dict[str, Any]] = {}
         self._events = None
@@ -320,6 +361,6 @@ class _Lapses:
             late = self.working_days_late(due)
             reason = f"{CLOCK.label(clock)} {clock} due {due} passed ({late} working day(s) late)"
             found = self._infos[key] = {"clock": clock, "due": due, "working_days_late": late,
-                                       "as_of": self.as_of.isoformat(), "by": CHECK,
+                                       "as_of": self.as_of.isoformat(), "by": self.by,
                                        "reason": reason if escalated else reason + "; already at the top level"}
         return found

@@ -1,6 +1,6 @@
-"""Statistics and reports: the numbers behind the half-year report to the regulator, period
-statistics per unit or handler, hot spots and the monthly trend (the rules are in
-docs/rules.md). Data in, dicts and rows out: `tsk.render.reports` lays them out.
+"""Statistics and reports: the numbers behind the half-year and whole-year reports to the
+regulator, period statistics per unit or handler, hot spots and the monthly trend (the rules
+are in docs/rules.md). Data in, dicts and rows out: `tsk.render.reports` lays them out.
 
 Every count is over the complaints received in the period, read through the period's range of
 ix_complaint_received: SQL aggregates, or (the half-year report's counts per unit, category,
@@ -13,7 +13,11 @@ Definitions (the report prints them too):
   counts every kind (投诉, 建议, 咨询) registered in the period.
 - `accepted` (受理) = received − rejected (不予受理); a withdrawn complaint had been accepted.
 - `resolved` (办结) = status closed; `resolved_on_time` = closed on or before its resolution
-  due date, extensions included (`closing date <= due`).
+  due date, extensions included (`closing date <= due`), and never lapsed
+  (`queries.RESOLVED_ON_TIME`, the one condition every report counts by).
+- `lapsed` (曾逾期) = its resolution or cap clock once ran past due (a recorded lapse).
+- `late_entries` (补录) = recorded more than 24 hours after receipt; `late_extensions` =
+  extensions recorded on a day after the deadline they extended.
 - `open` = still open now (the ledger's current state).
 - `overdue_open` (逾期未结) = not finished (closed, rejected or withdrawn) by the end of the
   as-of day (default today) and its due date before that day: a snapshot at the as-of date.
@@ -28,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
 import sqlite3
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,7 +43,16 @@ from typing import Any
 
 from tsk import timeutil
 from tsk.context import Ledger
-from tsk.errors import InvalidInput, echo
+from tsk.errors import InvalidInput
+from tsk.periods import (  # noqa: F401 - the periods are the reports': `reports.half_year`
+    Period,
+    as_of_params,
+    calendar_year,
+    date_range,
+    half_year,
+    recipients,
+    report_due,
+)
 from tsk.store import queries as q
 from tsk.vocab import BUSINESS_TYPE, BY, CATEGORY, CAUSE, CHANNEL, KIND, SEVERITY, Vocab
 
@@ -86,53 +98,6 @@ HALF_YEAR_BY = ("kind", "channel", "category", "business-type", "cause", "severi
 def dimension(option: str) -> Dimension:
     """`--by`: an English key (business-type or business_type) or a Chinese name (单位, 类别…)."""
     return DIMENSIONS[BY.parse(option.replace("_", "-"))]
-
-
-# -- periods ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date  # inclusive
-    name: str = ""
-
-    def params(self) -> dict[str, str]:
-        """The stored-time range [since, until) of the complaints received in the period."""
-        return {"since": timeutil.start_of(self.start), "until": timeutil.start_of(self.end + dt.timedelta(days=1))}
-
-
-def half_year(text: str) -> Period:
-    """`2026H1` (1 January – 30 June) or `2026H2` (1 July – 31 December)."""
-    found = re.fullmatch(r"(\d{4})\s*[Hh]([12])", text.strip())
-    if not found:
-        raise InvalidInput(f"period {echo(text)} is not a half-year like 2026H1 or 2026H2")
-    year, half = int(found[1]), int(found[2])
-    if half == 1:
-        return Period(dt.date(year, 1, 1), dt.date(year, 6, 30), f"{year}H1")
-    return Period(dt.date(year, 7, 1), dt.date(year, 12, 31), f"{year}H2")
-
-
-def report_due(period: Period) -> dict[str, str]:
-    """When the half-year report is due: to the regulator by 30 July for the first half and
-    by 30 January of the next year for the second (银监发〔2012〕13号 第十六条); in Guangdong
-    the first half by 15 June and the whole year by 15 December (粤农信联发〔2008〕250号
-    第二十三条). See docs/rules.md."""
-    year = period.start.year
-    if period.start.month == 1:
-        return {"cbrc": f"{year}-07-30", "gdrcc": f"{year}-06-15"}
-    return {"cbrc": f"{year + 1}-01-30", "gdrcc": f"{year}-12-15"}
-
-
-def date_range(since: str | None, until: str | None) -> Period:
-    """`--since`/`--until` (inclusive dates); defaults: 1 January of the until-year, today."""
-    last = timeutil.parse_date(until, what="--until") if until else timeutil.today()
-    first = timeutil.parse_date(since, what="--since") if since else dt.date(last.year, 1, 1)
-    if first > last:
-        raise InvalidInput(f"--since {first} is after --until {last}")
-    return Period(first, last, f"{first}..{last}")
-
-
-def as_of_params(as_of: dt.date) -> dict[str, str]:
-    return {"as_of": as_of.isoformat(), "as_of_end": timeutil.start_of(as_of + dt.timedelta(days=1))}
 
 
 # -- building blocks ------------------------------------------------------------------------------
@@ -273,13 +238,14 @@ def row_batches(store, sql: str, params: dict[str, Any], size: int = BATCH) -> I
         yield rows
 
 
-def row_aside(store, sql: str, params: dict[str, Any]) -> Callable[[], dict | None]:
-    """Start one aggregate query; the returned function waits for its row. On a SQLite file it
-    runs on a second connection in a thread (sqlite3 lets go of the GIL while it steps), so
-    it overlaps the work done meanwhile; elsewhere it has run already."""
+def rows_aside(store, statements: Sequence[tuple[str, dict[str, Any]]]) -> Callable[[], list[list[dict]]]:
+    """Start a few queries; the returned function waits for their rows (a list per statement).
+    On a SQLite file they run, in one read transaction, on a second connection in a thread
+    (sqlite3 lets go of the GIL while it steps), so they overlap the work done meanwhile;
+    elsewhere they have run already."""
     path = getattr(store, "path", None)
     if not isinstance(getattr(store, "conn", None), sqlite3.Connection) or not path or path == ":memory:":
-        found = store.row(sql, params)
+        found = [store.rows(sql, params) for sql, params in statements]
         return lambda: found
     import threading
 
@@ -287,11 +253,15 @@ def row_aside(store, sql: str, params: dict[str, Any]) -> Callable[[], dict | No
 
     def run() -> None:
         try:
-            conn = sqlite3.connect(path, timeout=60.0)
+            conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
             try:
-                cursor = conn.execute(sql, params)
-                row = cursor.fetchone()
-                result["row"] = None if row is None else dict(zip([d[0] for d in cursor.description], row))
+                conn.execute("BEGIN")  # the statements see one state of the ledger
+                found = []
+                for sql, params in statements:
+                    cursor = conn.execute(sql, params)
+                    names = [d[0] for d in cursor.description]
+                    found.append([dict(zip(names, row)) for row in cursor.fetchall()])
+                result["rows"] = found
             finally:
                 conn.close()
         except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
@@ -300,11 +270,11 @@ def row_aside(store, sql: str, params: dict[str, Any]) -> Callable[[], dict | No
     thread = threading.Thread(target=run, name="tsk-report-totals", daemon=True)
     thread.start()
 
-    def wait() -> dict | None:
+    def wait() -> list[list[dict]]:
         thread.join()
         if "error" in result:
             raise result["error"]
-        return result["row"]
+        return result["rows"]
 
     return wait
 
@@ -433,17 +403,45 @@ class PeriodRows:
 
 # -- the half-year report ----------------------------------------------------------------------------
 TOTAL_KEYS = ("received", "accepted", "rejected", "withdrawn", "resolved", "resolved_on_time", "open",
-              "overdue_open", "extended", "group", "referred")
+              "overdue_open", "extended", "group", "referred", "lapsed", "late_entries", "late_extensions")
+
+
+def per_unit(counts: Counter) -> dict[str, Any]:
+    """A count in all and per unit (most first), units with none left out."""
+    return {"total": sum(counts.values()),
+            "by_unit": dict(sorted(((u, n) for u, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0])))}
+
+
+def late_counts(rows: Iterable[dict[str, Any]]) -> tuple[Counter, Counter]:
+    """Per unit, from `REPORT_LATE`'s rows: the complaints recorded more than 24 hours after
+    their receipt (补录, `late_entry`; a row without an extension), and the extensions recorded
+    (`recorded_at`, China date) after the deadline they extended (the event's `previous_due`):
+    an extension is decided, and the customer told, before it (银监发〔2012〕13号 第九条), and
+    entering one later shows."""
+    import json
+
+    entries: Counter = Counter()
+    extensions: Counter = Counter()
+    for row in rows:
+        if row["details"] is None:
+            entries[row["unit"]] += 1
+            continue
+        previous = json.loads(row["details"]).get("previous_due")
+        if previous is not None and row["recorded_at"][:10] > previous:
+            extensions[row["unit"]] += 1
+    return entries, extensions
 
 
 def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = None) -> dict[str, Any]:
-    """The JSON document of `tsk report half-year`: the contract's keys, plus compensation,
-    report_due and as_of.
+    """The JSON document of `tsk report half-year` (and of `tsk report year`, the same for a
+    calendar year): the contract's keys, plus compensation, late entries and extensions,
+    report_due, recipients and as_of.
 
-    Two passes over the period's range of ix_complaint_received whatever its size: the totals
-    and the vocabulary breakdowns but category as filtered counts in SQL (on SQLite in a thread
-    of its own, meanwhile); the narrow columns counted per unit, category, customer and day in
-    Python (`PeriodRows`), hot spots included. Category and unit come from its per-cell counts."""
+    Passes over the period's range of ix_complaint_received whatever its size: the totals and
+    the vocabulary breakdowns but category as filtered counts in SQL, then the late entries and
+    the extension events (`REPORT_LATE`), both on SQLite in a thread of their own, meanwhile;
+    the narrow columns counted per unit, category, customer and day in Python (`PeriodRows`),
+    hot spots included. Category and unit come from its per-cell counts."""
     as_of = as_of or timeutil.today()
     vocab_dims = [DIMENSIONS[o] for o in HALF_YEAR_BY if DIMENSIONS[o].vocab is not None and o != "category"]
     pivots: list[tuple[str, str, str]] = []
@@ -453,18 +451,21 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
             name = f"p{len(pivots)}"
             pivots.append((name, d.expr, name))
             values[name] = key
-    totals_row = row_aside(ledger.store, q.report_totals(pivots), {**period.params(), **as_of_params(as_of), **values})
+    aside = rows_aside(ledger.store, [(q.report_totals(pivots), {**period.params(), **as_of_params(as_of), **values}),
+                                      (q.REPORT_LATE, period.params())])
     rows = PeriodRows.read(ledger, period, int(ledger.settings["hotspot_threshold"]),
                            int(ledger.settings["hotspot_window_days"]))
-    t = totals_row() or {}
+    (t, *_), late = aside()
     received, rejected = _int(t.get("received")), _int(t.get("rejected"))
     totals = {
         "received": received, "accepted": received - rejected, "rejected": rejected,
         "withdrawn": _int(t.get("withdrawn")), "resolved": _int(t.get("resolved")),
         "resolved_on_time": _int(t.get("resolved_on_time")), "open": _int(t.get("open_now")),
         "overdue_open": _int(t.get("overdue_open")), "extended": _int(t.get("extended")),
-        "group": _int(t.get("group_count")), "referred": _int(t.get("referred")),
+        "group": _int(t.get("group_count")), "referred": _int(t.get("referred")), "lapsed": _int(t.get("lapsed")),
     }
+    entered_late, extended_late = late_counts(late)
+    totals["late_entries"], totals["late_extensions"] = sum(entered_late.values()), sum(extended_late.values())
     by: dict[str, dict[str, int]] = {}
     for d in vocab_dims:
         counts = {values[name]: _int(t.get(name)) for name, expr, _ in pivots if expr == d.expr}
@@ -488,7 +489,10 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
         "causes_and_rectifications": rows.causes,
         "compensation": {"total": yuan(sum(rows.fen.values())),
                          "by_unit": {u: yuan(f) for u, f in sorted(rows.fen.items()) if f}},
+        "late_entries": per_unit(entered_late),
+        "late_extensions": per_unit(extended_late),
         "report_due": report_due(period),
+        "recipients": recipients(period),
         "as_of": as_of.isoformat(),
     }
 

@@ -51,6 +51,8 @@ def flags(c: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
         out.append("extended")
     if c["reopened"]:
         out.append("reopened")
+    if c["late_entry"]:
+        out.append("late-entry")
     if today is not None and past_due(c, today):
         out.append("overdue")
     return out
@@ -149,7 +151,7 @@ def level_label(value: int) -> str:
 
 
 FLAG_ZH = {"group": "群体", "major": "重大", "emergency": "应急", "referred": "转办", "direct": "越级", "repeat": "重复",
-           "extended": "延期", "reopened": "申诉", "overdue": "逾期"}
+           "extended": "延期", "reopened": "申诉", "late-entry": "补录", "overdue": "逾期"}
 
 
 def flags_label(values: list[str]) -> str:

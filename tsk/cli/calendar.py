@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from tsk import timeutil
-from tsk.cli.common import DATE_FORMS, FormatOption, calendar_of, ledger_of
+from tsk.cli.common import DATE_FORMS, FormatOption, YearArgument, calendar_of, ledger_of
 from tsk.errors import InvalidInput
 from tsk.render import output
 
@@ -16,8 +16,6 @@ app = typer.Typer(no_args_is_help=True, help="Working days of the mainland-China
 
 DateArgument = Annotated[str, typer.Argument(metavar="DATE", help=f"{DATE_FORMS}.")]
 DatesArgument = Annotated[list[str], typer.Argument(metavar="DATE...", help="One or more dates, like 2026-11-23.")]
-YearArgument = Annotated[int, typer.Argument(metavar="YEAR", help="Like 2027.", min=timeutil.FIRST_YEAR,
-                                                                  max=timeutil.LAST_YEAR)]
 
 
 @app.command("shift")

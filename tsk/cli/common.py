@@ -66,6 +66,8 @@ FormatOption = Annotated[Literal["table", "csv", "json"], typer.Option(
 AtOption = Annotated[str | None, typer.Option(
     "--at", metavar="DATE", help=f"When it happened (default now): {DATE_FORMS}; not in the future nor before receipt.")]
 RefArgument = Annotated[str, typer.Argument(metavar="REF", help="The complaint, e.g. TS-2026-000123.")]
+YearArgument = Annotated[int, typer.Argument(metavar="YEAR", help="Like 2027.", min=timeutil.FIRST_YEAR,
+                                                                  max=timeutil.LAST_YEAR)]
 
 # The filters of `list` and `export`.
 StatusOption = Annotated[str, typer.Option(metavar="STATUS", help=one_of(STATUS, "Only this status", also=", or all"))]

@@ -30,6 +30,7 @@ EXAMPLES: dict[str, str] = {
     "export": "tsk export --excel -o 台账.csv",
     "import": "tsk import 台账.csv --dry-run",
     "report half-year": "tsk report half-year 2026H2 --format md",
+    "report year": "tsk report year 2026 --format md",
     "report stats": "tsk report stats --since 2026-07-01 --until 2026-09-30 --by 单位",
     "report trend": "tsk report trend --months 12 --by 类别",
     "calendar shift": "tsk calendar shift 2026-09-30 3",

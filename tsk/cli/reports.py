@@ -1,4 +1,5 @@
-"""`tsk report …`: the half-year report to the regulator, period statistics, the monthly trend.
+"""`tsk report …`: the half-year and whole-year reports to the regulator, period statistics, the
+monthly trend.
 
 Thin commands over `tsk.reports`; the heavy modules are imported inside the commands."""
 
@@ -9,7 +10,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from tsk import timeutil
-from tsk.cli.common import DATE_FORMS, FormatOption, ledger_of, one_of
+from tsk.cli.common import DATE_FORMS, FormatOption, YearArgument, ledger_of, one_of
 from tsk.errors import InvalidInput
 from tsk.vocab import BY
 
@@ -20,12 +21,15 @@ AsOfOption = Annotated[Optional[str], typer.Option(
     "--as-of", metavar="DATE", help=f"Count overdue complaints as of this date: {DATE_FORMS}.")]
 
 
+ReportFormatOption = Annotated[Literal["table", "csv", "json", "md"], typer.Option(
+    "--format", "-f", help="table for people, md for a document; csv or json for scripts.")]
+
+
 @app.command("half-year")
 def half_year(
     ctx: typer.Context,
     period: Annotated[str, typer.Argument(metavar="PERIOD", help="2026H1 (Jan–Jun) or 2026H2 (Jul–Dec).")],
-    fmt: Annotated[Literal["table", "csv", "json", "md"], typer.Option(
-        "--format", "-f", help="table for people, md for a document; csv or json for scripts.")] = "table",
+    fmt: ReportFormatOption = "table",
     lang: LangOption = "zh",
     as_of: AsOfOption = None,
 ) -> None:
@@ -38,7 +42,26 @@ def half_year(
 
     chosen = reports.half_year(period)
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
-    shown.emit_half_year(ledger_of(ctx), chosen, fmt, lang, day)
+    shown.emit_report(ledger_of(ctx), chosen, fmt, lang, day)
+
+
+@app.command("year")
+def year(
+    ctx: typer.Context,
+    year: YearArgument,
+    fmt: ReportFormatOption = "table",
+    lang: LangOption = "zh",
+    as_of: AsOfOption = None,
+) -> None:
+    """The whole year's complaint statistics, due by 15 December in Guangdong (粤农信联发〔2008〕250号 第二十三条).
+
+    Counts the complaints received in the calendar year; overdue ones as of --as-of (default today).
+    """
+    from tsk import reports
+    from tsk.render import reports as shown
+
+    day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
+    shown.emit_report(ledger_of(ctx), reports.calendar_year(year), fmt, lang, day)
 
 
 @app.command("stats")

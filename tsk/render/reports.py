@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tsk.context import Ledger
+from tsk.periods import filings
 from tsk.render import output
 from tsk.reports import (
     DIMENSIONS,
@@ -39,20 +40,24 @@ WORDS: dict[str, Any] = {
     "title": ("{year}年{half}客户投诉统计分析报告", "Complaint statistics, {year} {half}"),
     "H1": ("上半年", "first half"),
     "H2": ("下半年", "second half"),
+    "year": ("度", "(whole year)"),
     "period": ("报告期间：{start} 至 {end}（北京时间，按受理时间归属）",
                "Period: {start} to {end} (China time, by date received)"),
     "as_of": ("统计截至：{as_of}", "As of: {as_of}"),
-    "due": ("报送期限：银行业监管机构 {cbrc} 前（银监发〔2012〕13号 第十六条）；"
-            "省联社及当地监管部门 {gdrcc} 前（粤农信联发〔2008〕250号 第二十三条）",
-            "Due: regulator (CBRC 2012 No. 13, art. 16) by {cbrc}; "
-            "Guangdong RCC (guideline 2008 No. 250, art. 23) by {gdrcc}"),
+    # One line per report owed (tsk.periods.FILINGS): to whom, copied to whom, by when, why.
+    "due": ("报送期限：", "Due: "),
+    "filing": ("{due} 前报送{to}{cc}（{source}）", "by {due} to {to}{cc} ({source})"),
+    "cc": ("，抄报{names}", ", copied to {names}"),
+    "and": ("、", " and "),
+    "sep": ("；", "; "),
     "s1": ("一、总体情况", "1. Overview"),
     "s2": ("二、分类统计", "2. Breakdowns"),
     "s3": ("三、处理时效", "3. Time to resolve"),
     "s4": ("四、热点问题", "4. Hot spots"),
     "s5": ("五、主要问题、原因分析及整改措施", "5. Main problems, causes and rectifications"),
     "s6": ("六、补偿情况", "6. Compensation"),
-    "s7": ("七、统计口径说明", "7. Definitions"),
+    "s7": ("七、补录与逾期后延期", "7. Late entries and late extensions"),
+    "s8": ("八、统计口径说明", "8. Definitions"),
     "item": ("项目", "item"),
     "count": ("件数", "count"),
     "share": ("占比", "share"),
@@ -69,6 +74,10 @@ WORDS: dict[str, Any] = {
     "extended": ("延期处理", "extended"),
     "group": ("群体性投诉", "group complaints"),
     "referred": ("监管转办", "referred by a regulator"),
+    "lapsed": ("曾逾期", "lapsed (a handling clock ran past due)"),
+    "late_entries": ("补录（受理超过24小时后登记）", "late entries (recorded 24h+ after receipt)"),
+    "late_extensions": ("逾期后登记的延期", "extensions recorded after their deadline"),
+    "no_late": ("本期无补录及逾期后登记的延期。", "No late entries or late extensions."),
     "mean": ("平均处理工作日", "mean working days to resolve"),
     "median": ("处理工作日中位数", "median working days to resolve"),
     "resolved_n": ("已办结件数", "resolved complaints"),
@@ -100,8 +109,14 @@ WORDS: dict[str, Any] = {
     "notes": [
         ("受理 = 收到 − 不予受理；客户撤回的投诉已受理。",
          "accepted = received − rejected; withdrawn complaints had been accepted."),
-        ("办结 = 状态为已办结；按时办结 = 办结日期不晚于处理时限（含延期）。",
-         "resolved = closed; on time = closed on or before its due date (extensions included)."),
+        ("办结 = 状态为已办结；按时办结 = 办结日期不晚于处理时限（含延期），且处理时限或最长时限从未逾期。",
+         "resolved = closed; on time = closed on or before its due date (extensions included) and no handling "
+         "clock ever lapsed."),
+        ("曾逾期 = 处理时限或最长时限曾超过而未办结，此后延期或补登均不改变。",
+         "lapsed = its resolution or cap clock once ran past due; no later extension or backdated entry undoes it."),
+        ("补录 = 受理超过24小时后才登记；逾期后登记的延期 = 延期记录的登记日期晚于其所延长的处理时限。",
+         "late entry = recorded more than 24 hours after receipt; late extension = an extension recorded after the "
+         "deadline it extended."),
         ("逾期未结 = 截至统计日仍未办结、不予受理或撤回，且处理时限早于统计日。",
          "overdue, unresolved = not finished by the as-of date and past its due date."),
         ("处理工作日 = 受理次日起至办结日（含）的工作日数，节假日及调休按国务院安排。",
@@ -133,9 +148,12 @@ def _in_language(value: Any, index: int) -> Any:
 TEXT: dict[str, dict[str, Any]] = {lang: _in_language(WORDS, i) for i, lang in enumerate(LANGS)}
 
 # What each total is a share of, in the overview.
-SHARE_BASE = {"accepted": "received", "rejected": "received", "withdrawn": "received", "resolved": "accepted",
-              "resolved_on_time": "resolved", "open": "accepted", "overdue_open": "accepted",
-              "extended": "accepted", "group": "received", "referred": "received"}
+SHARE_BASE: dict[str, str | None] = {
+    "accepted": "received", "rejected": "received", "withdrawn": "received", "resolved": "accepted",
+    "resolved_on_time": "resolved", "open": "accepted", "overdue_open": "accepted", "extended": "accepted",
+    "group": "received", "referred": "received", "lapsed": "accepted", "late_entries": "received",
+    "late_extensions": None,  # extensions, not complaints: a share of nothing in the table
+}
 CAUSES_SHOWN = 100  # groups in the document; JSON and CSV have every complaint
 CAUSE_EXAMPLES = 3  # refs shown per group
 
@@ -186,22 +204,34 @@ def cause_groups(causes: Causes) -> list[dict[str, Any]]:
                                          str(g["category"]), g["root_cause"] or "", g["rectification"] or ""))
 
 
+def due_line(period: Period, lang: str) -> str:
+    """Each report owed for the period: to whom, copied to whom, by when, by which article
+    (tsk.periods.FILINGS, the table `report_due` and `recipients` read too)."""
+    T, index = TEXT[lang], LANGS.index(lang)
+
+    def names(pairs) -> str:
+        return T["and"].join(pair[index] for pair in pairs)
+
+    return T["due"] + T["sep"].join(
+        T["filing"].format(to=names(f.to), cc=T["cc"].format(names=names(f.cc)) if f.cc else "",
+                           due=f.due(period).isoformat(), source=f.source[index])
+        for f in filings(period))
+
+
 def half_year_sections(doc: dict[str, Any], period: Period, lang: str, settings: dict[str, Any]) -> tuple[str, list[str], list[Section]]:
-    """The report as a bank would send it: title, preamble lines, numbered sections."""
+    """The report as a bank would send it (a half-year's or a whole year's): title, preamble
+    lines, numbered sections."""
     T = TEXT[lang]
-    half = "H1" if period.start.month == 1 else "H2"
-    title = T["title"].format(year=period.start.year, half=T[half])
-    preamble = [T["period"].format(**doc["period"]), T["as_of"].format(as_of=doc["as_of"]),
-                T["due"].format(**doc["report_due"])]
+    title = T["title"].format(year=period.start.year, half=T[period.report or "year"])
+    preamble = [T["period"].format(**doc["period"]), T["as_of"].format(as_of=doc["as_of"]), due_line(period, lang)]
     totals = doc["totals"]
     item, right = output.Column("label", T["item"]), "right"
     count_cols = [item, output.Column("count", T["count"], justify=right), output.Column("share", T["share"], justify=right)]
     overview = [{"label": T["received"], "count": totals["received"], "share": ""}]
     for key in TOTAL_KEYS[1:]:
         base = SHARE_BASE[key]
-        share = percent(totals[key], totals[base])
-        overview.append({"label": T[key], "count": totals[key],
-                         "share": f"{T['of'][base]} {share}" if totals[base] else "—"})
+        share = "" if base is None else f"{T['of'][base]} {percent(totals[key], totals[base])}" if totals[base] else "—"
+        overview.append({"label": T[key], "count": totals[key], "share": share})
     sections = [Section(T["s1"], rows=overview, columns=count_cols), Section(T["s2"])]
     received = totals["received"]
     for option in HALF_YEAR_BY:
@@ -244,7 +274,17 @@ def half_year_sections(doc: dict[str, Any], period: Period, lang: str, settings:
     sections.append(Section(T["s6"], rows=comp_rows, columns=[
         output.Column("label", T["unit"]), output.Column("amount", T["amount"], justify=right),
     ], text=[] if comp_rows else [T["no_comp"]]))
-    sections.append(Section(T["s7"], text=[f"{i}. {note}" for i, note in enumerate(T["notes"], 1)]))
+    entered, extended = doc["late_entries"]["by_unit"], doc["late_extensions"]["by_unit"]
+    late_rows = [{"label": unit, "late_entries": entered.get(unit, 0), "late_extensions": extended.get(unit, 0)}
+                 for unit in sorted(entered.keys() | extended.keys())]
+    if late_rows:
+        late_rows.append({"label": T["total"], "late_entries": doc["late_entries"]["total"],
+                          "late_extensions": doc["late_extensions"]["total"]})
+    sections.append(Section(T["s7"], rows=late_rows, columns=[
+        output.Column("label", T["unit"]), output.Column("late_entries", T["late_entries"], justify=right),
+        output.Column("late_extensions", T["late_extensions"], justify=right),
+    ], text=[] if late_rows else [T["no_late"]]))
+    sections.append(Section(T["s8"], text=[f"{i}. {note}" for i, note in enumerate(T["notes"], 1)]))
     return title, preamble, sections
 
 
@@ -296,6 +336,10 @@ def half_year_csv(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         {"section": "as_of", "key": "as_of", "label": "", "value": doc["as_of"]},
     ]
     rows += [{"section": "report_due", "key": k, "label": "", "value": v} for k, v in doc["report_due"].items()]
+    for k, said in doc["recipients"].items():
+        rows += [{"section": f"recipients.{k}", "key": part, "label": "", "value": "、".join(said[part])}
+                 for part in ("to", "cc") if said[part]]
+        rows.append({"section": f"recipients.{k}", "key": "source", "label": "", "value": said["source"]})
     rows += [{"section": "totals", "key": k, "label": T[k], "value": v} for k, v in doc["totals"].items()]
     for option in HALF_YEAR_BY:
         dim = DIMENSIONS[option]
@@ -315,6 +359,8 @@ def half_year_csv(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     rows.append({"section": "compensation", "key": "total", "label": T["comp_total"], "value": doc["compensation"]["total"]})
     rows += [{"section": "compensation.by_unit", "key": u, "label": u, "value": v}
              for u, v in doc["compensation"]["by_unit"].items()]
+    for key in ("late_entries", "late_extensions"):
+        rows += [{"section": f"{key}.by_unit", "key": u, "label": u, "value": n} for u, n in doc[key]["by_unit"].items()]
     return rows
 
 
@@ -323,8 +369,8 @@ def write_json(doc: dict[str, Any], out: TextIO) -> None:
     out.write(output.json_text({**doc, "causes_and_rectifications": list(doc["causes_and_rectifications"])}) + "\n")
 
 
-def emit_half_year(ledger: Ledger, period: Period, fmt: str, lang: str, as_of: dt.date | None, out: TextIO | None = None) -> None:
-    """`tsk report half-year` in one of table, md, csv or json."""
+def emit_report(ledger: Ledger, period: Period, fmt: str, lang: str, as_of: dt.date | None, out: TextIO | None = None) -> None:
+    """`tsk report half-year` or `tsk report year` in one of table, md, csv or json."""
     out = out or sys.stdout
     with gc_paused():
         doc = half_year_report(ledger, period, as_of)

@@ -151,6 +151,11 @@ def export_complaints(where: str) -> str:
 # not: a status condition is written `status || '' = …`, which no index serves, so the
 # planner never reads every closed complaint through ix_complaint_resolution_clock instead.
 RECEIVED_IN = "received_at >= :since AND received_at < :until"
+# Resolved on time (按时办结), in every report: closed, on or before its resolution due date
+# (extensions included), and never lapsed — once a handling clock ran past due the complaint is
+# `lapsed`, whatever an extension or a backdated entry did after (docs/rules.md, Reports). A
+# test of columns: no subquery of the lapse table.
+RESOLVED_ON_TIME = "status = 'closed' AND substr(closed_at, 1, 10) <= due AND lapsed = 0"
 
 
 def report_totals(pivots) -> str:
@@ -164,12 +169,13 @@ SELECT COUNT(*) AS received,
   COUNT(*) FILTER (WHERE status = 'rejected') AS rejected,
   COUNT(*) FILTER (WHERE status = 'withdrawn') AS withdrawn,
   COUNT(*) FILTER (WHERE status = 'closed') AS resolved,
-  COUNT(*) FILTER (WHERE status = 'closed' AND substr(closed_at, 1, 10) <= due) AS resolved_on_time,
+  COUNT(*) FILTER (WHERE {RESOLVED_ON_TIME}) AS resolved_on_time,
   COUNT(*) FILTER (WHERE status = 'open') AS open_now,
   COUNT(*) FILTER (WHERE {clocks.RESOLUTION_PAST_DUE_AS_OF}) AS overdue_open,
   COUNT(*) FILTER (WHERE extended_days > 0) AS extended,
   COUNT(*) FILTER (WHERE is_group = 1) AS group_count,
-  COUNT(*) FILTER (WHERE channel = 'regulator' OR referred_by IS NOT NULL) AS referred{extra}
+  COUNT(*) FILTER (WHERE channel = 'regulator' OR referred_by IS NOT NULL) AS referred,
+  COUNT(*) FILTER (WHERE lapsed = 1) AS lapsed{extra}
 FROM complaint WHERE {RECEIVED_IN}
 """
 
@@ -214,9 +220,21 @@ def report_stats(expr: str) -> str:
     return f"""
 SELECT {expr} AS key, COUNT(*) AS received,
   SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS resolved,
-  SUM(CASE WHEN status = 'closed' AND substr(closed_at, 1, 10) <= due THEN 1 ELSE 0 END) AS resolved_on_time,
+  SUM(CASE WHEN {RESOLVED_ON_TIME} THEN 1 ELSE 0 END) AS resolved_on_time,
   SUM(CASE WHEN {clocks.RESOLUTION_PAST_DUE_AS_OF} THEN 1 ELSE 0 END) AS overdue
 FROM complaint WHERE {RECEIVED_IN} GROUP BY {expr}
+"""
+
+
+# The late entries (补录), a row each without an extension, and the extensions of the period's
+# complaints, with when each was recorded and what it says (its previous due date): events are
+# read for the complaints ever extended only (an appeal resets `extended_days`: a reopened one too).
+REPORT_LATE = f"""
+SELECT unit, NULL AS recorded_at, NULL AS details FROM complaint WHERE {RECEIVED_IN} AND late_entry = 1
+UNION ALL
+SELECT c.unit, e.recorded_at, e.details FROM complaint c JOIN event e ON e.complaint_id = c.id
+WHERE c.received_at >= :since AND c.received_at < :until AND (c.extended_days > 0 OR c.reopened > 0)
+  AND e.action = 'extended'
 """
 
 
@@ -233,7 +251,7 @@ def report_trend(expr: str | None) -> str:
 # in one UNION ALL. `:before` is exclusive: past due as of day D is `< D`; due within a horizon H
 # is `< H + 1 day`. Keep `status IN (...)`, never `<>`: an inequality cannot seek.
 CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, emergency, channel, "
-                 "referred_by, repeat_of, extended_days, reopened, customer_name")
+                 "referred_by, repeat_of, extended_days, reopened, late_entry, customer_name")
 
 
 def clock_select(clock: str) -> str:
@@ -320,6 +338,8 @@ def lapsed_in_range(for_update: str) -> str:
 
 
 LAPSES_IN_RANGE = "SELECT complaint_id, clock, due FROM lapse WHERE complaint_id > :after AND complaint_id <= :upto"
+# A complaint's recorded lapses, read by a command that writes to it while a clock runs past due.
+LAPSES_OF = "SELECT clock, due FROM lapse WHERE complaint_id = :id"
 
 
 # -- import into SQLite: bulk inserts bound by position, "" for null -------------------------

@@ -1,0 +1,58 @@
+"""Deadlines computed again after a calendar correction (`tsk calendar set` and `unset`): the
+running clocks whose days changed are moved, each with an event saying why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tsk import timeutil
+from tsk.context import Ledger
+from tsk.history import append_event
+from tsk.lifecycle import _clock_start, _moment, _report_start
+from tsk.sla import deadlines, extended, referral_report_due
+from tsk.store import queries as q
+
+
+def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *, reason: str) -> int:
+    """After calendar corrections between `first` and `last`, move the running clocks they
+    affect (in the caller's transaction).
+
+    Each clock is computed again from its start under the complaint's own policy, with any
+    extension re-applied: the handling clocks of open complaints from receipt (or the latest
+    reopening) — the handling deadline from the 督办表's issue once issued — and their 处理表
+    and 督办表 clocks while they run, a regulator-report clock from intake or classification
+    (group, major, emergency) or from closing (referral). A referring authority's own deadline
+    (`referral_due`) is its date, not a count, and stays. Complaints whose dates do not change
+    get no event.
+    """
+    moved = 0
+    day_end = timeutil.start_of(last + dt.timedelta(days=1))
+    for c in ledger.store.rows(q.RUNNING_CLOCKS_SPANNING, {"day": first.isoformat(), "day_end": day_end}):
+        policy = ledger.policy(c["policy"], c["policy_version"])
+        calendar = ledger.calendar
+        changes: dict[str, Any] = {}
+        if c["status"] == "open":
+            clocks = deadlines(policy, calendar, _clock_start(ledger, c), kind=c["kind"], severity=c["severity"],
+                               report_to_regulator=False, form_at=_moment(c["form_at"]),
+                               supervised_at=_moment(c["supervised_at"]))
+            due = extended(calendar, clocks.due, c["extended_days"], clocks.cap_due)
+            changes.update(ack_due=clocks.ack_due.isoformat(), due=due.isoformat(), cap_due=clocks.cap_due.isoformat())
+            if clocks.form_due is not None and c["form_at"] is None:
+                changes["form_due"] = clocks.form_due.isoformat()
+            if clocks.supervision_due is not None and c["supervised_at"] is None:
+                changes["supervision_due"] = clocks.supervision_due.isoformat()
+        if c["report_due"] is not None and c["reported_at"] is None:
+            if c["closed_at"] is not None and c["status"] == "closed" and (c["channel"] == "regulator"
+                                                                           or c["referred_by"]):
+                report = referral_report_due(policy, calendar, timeutil.from_text(c["closed_at"]), kind=c["kind"],
+                                             severity=c["severity"])
+            else:
+                report = policy.for_case(kind=c["kind"], severity=c["severity"]).report.due(calendar,
+                                                                                            _report_start(ledger, c))
+            changes["report_due"] = report.isoformat()
+        changes = {k: v for k, v in changes.items() if c[k] != v}
+        if changes:
+            append_event(ledger, c, "deadlines-recomputed", timeutil.now(), changes, reason=reason)
+            moved += 1
+    return moved
