@@ -468,3 +468,29 @@ def test_libreoffice_reads_the_id_numbers_digit_for_digit(tsk, tmp_path, filled)
         rows = list(csv.reader(converted))
     column = rows[0].index(LABEL["customer_id_number"])
     assert [r[column] for r in rows[1:3]] == [ID_NUMBER, ID_X]
+
+
+def test_a_text_too_long_for_a_cell_once_written_out_is_one_error_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import gc
+
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    from tsk.errors import TskError
+
+    complaints = [{"ref": "TS-2026-000001", "demand": "短"}, {"ref": "TS-2026-000002", "demand": "\x01" * fields.MAX_TEXT}]
+    ignored = []  # what Python would print as "Exception ignored in: …" (a half-written sheet's writer)
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    columns = [workbook.Col("ref", "编号"), workbook.Col("demand", "客户诉求")]
+    with open(tmp_path / "x.xlsx", "wb") as out, pytest.raises(TskError, match="TS-2026-000002: demand is too long"):
+        workbook.save([workbook.Sheet("投诉台账", columns, iter(complaints))], out)  # 7 characters each, written out
+    gc.collect()
+    assert ignored == []
+    assert not any(os.path.exists(path) for path in ALL_TEMP_FILES)  # the rows written so far, gone
+
+
+def test_a_figure_shown_as_text_is_a_number_in_a_workbook():
+    from tsk.render.report_workbooks import figure
+
+    assert [figure(v) for v in ("97.5%", "3.5", "12", "—", "占收到 97.5%", 7, None)] == [
+        0.975, 3.5, 12, "—", "占收到 97.5%", 7, None]
+    assert isinstance(figure("97.5%"), workbook.Percent) and not isinstance(figure("3.5"), workbook.Percent)

@@ -63,7 +63,7 @@ def half_year(
         if fmt == "xlsx":
             from tsk.render import report_workbooks
 
-            report_workbooks.half_year(ledger_of(ctx), chosen, lang, day, out)
+            report_workbooks.half_year_book(ledger_of(ctx), chosen, lang, day, out)
         else:
             shown.emit_half_year(ledger_of(ctx), chosen, fmt, lang, day, out)
 

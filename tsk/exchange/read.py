@@ -113,7 +113,7 @@ class Source:
         return f"record {number + 1} (line {line})" if self.format == "json" else f"line {line}"
 
     def field(self, name: str) -> str:
-        """How a problem names a field: its column in a workbook (C 渠道 (channel))."""
+        """How a problem names a field: `field channel`, or its column in a workbook (`column D 渠道 (channel)`)."""
         return self.columns.get(name) or f"field {name}"
 
     def position(self) -> int:

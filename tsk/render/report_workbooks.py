@@ -66,7 +66,7 @@ def document(title: str, preamble: Sequence[str], sections: Sequence[Section], l
     workbook.save([first, *sheets], out, title=title)
 
 
-def half_year(ledger: Ledger, period: Period, lang: str, as_of: dt.date | None, out: IO[bytes]) -> None:
+def half_year_book(ledger: Ledger, period: Period, lang: str, as_of: dt.date | None, out: IO[bytes]) -> None:
     """`tsk report half-year --format xlsx`: the document's tables, and its every figure (the CSV's rows)."""
     workbook.need_openpyxl()
     with gc_paused():

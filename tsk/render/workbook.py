@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from itertools import chain, islice
 from typing import IO, Any
 
@@ -80,7 +81,9 @@ def escape(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    """`escape` undone (also what Excel itself wrote)."""
+    """`escape` undone (also what Excel itself wrote). One case it cannot tell apart: openpyxl
+    already takes the `_x005F` off a shared string (a workbook Excel saved), so a literal
+    `_x0041_` typed into Excel comes back as `A`; a workbook tsk wrote has none (inline strings)."""
     return _ESCAPED.sub(lambda found: chr(int(found.group(1), 16)), text) if "_x" in text else text
 
 
@@ -197,9 +200,30 @@ def save(sheets: Iterable[Sheet], out: IO[bytes], *, title: str = "") -> int:
     book.properties.creator = "tsk"
     if title:
         book.properties.title = title
-    counts = [_write_sheet(book, sheet) for sheet in sheets]
-    book.save(out)
+    try:
+        counts = [_write_sheet(book, sheet) for sheet in sheets]
+        book.save(out)
+    except BaseException:
+        _discard(book)
+        raise
     return counts[0] if counts else 0
+
+
+def _discard(book: Any) -> None:
+    """A workbook given up half-written (an error, Ctrl-C): each sheet's row writer closed and
+    its temporary file (customers' data) removed now, not at exit; left alone, openpyxl's writer
+    would complain on stderr when it is collected. (openpyxl has no public call for this.)"""
+    for ws in book.worksheets:
+        rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
+        with suppress(Exception):
+            if rows is not None:
+                rows.close()
+        with suppress(Exception):
+            if writer is not None:
+                writer.close()
+        with suppress(Exception):
+            if writer is not None:
+                writer.cleanup()
 
 
 def _write_sheet(book: Any, sheet: Sheet) -> int:
