@@ -41,8 +41,9 @@ def test_every_value_has_a_meaningful_metavar(path):
 
 @pytest.mark.parametrize("path, choices", [
     (["add"], "table|json"), (["list"], "table|csv|json"), (["show"], "table|json|md|html"),
-    (["overdue"], "table|csv|json"), (["export"], "csv|json|jsonl"), (["report", "half-year"], "table|csv|json|md"),
-    (["report", "stats"], "table|csv|json"), (["report", "trend"], "table|csv|json"),
+    (["overdue"], "table|csv|json"), (["export"], "csv|json|jsonl|xlsx"),
+    (["report", "half-year"], "table|csv|json|md|xlsx"),
+    (["report", "stats"], "table|csv|json|xlsx"), (["report", "trend"], "table|csv|json|xlsx"),
 ])
 def test_format_advertises_exactly_the_formats_of_its_command(path, choices):
     assert f"--format <{choices}>" in help_of(path)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from tsk import cli
 
-HEAVY = {"sqlalchemy", "sqlmodel", "holidays", "rich", "pydantic"}
+HEAVY = {"sqlalchemy", "sqlmodel", "holidays", "rich", "pydantic", "openpyxl"}
 
 # Runs the installed entry point, then names the top-level packages it loaded (stderr, last line).
 PROBE = """
@@ -51,6 +51,24 @@ def test_the_morning_commands_load_no_heavy_library(one_complaint, argv):
     loaded = set(r.stderr.splitlines()[-1].removeprefix("loaded: ").split())
     assert "tsk" in loaded
     assert loaded & HEAVY == set()
+
+
+def loaded_by(argv: list[str]) -> set[str]:
+    r = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return set(r.stderr.splitlines()[-1].removeprefix("loaded: ").split())
+
+
+@pytest.mark.parametrize("argv", [["export"], ["export", "-f", "json"], ["import", "FILE"],
+                                  ["report", "stats", "-f", "csv"], ["report", "half-year", "2026H2", "-f", "md"]],
+                         ids=" ".join)
+def test_openpyxl_is_loaded_only_for_a_workbook(one_complaint, tmp_path, argv):
+    if "FILE" in argv:
+        (tmp_path / "in.csv").write_text(subprocess.run([sys.executable, "-m", "tsk", "export", "--show-pii"],
+                                                        capture_output=True, text=True, check=True).stdout)
+        argv = ["--db", str(tmp_path / "other.db"), *[str(tmp_path / "in.csv") if a == "FILE" else a for a in argv]]
+    assert "openpyxl" not in loaded_by(argv)
+    assert "openpyxl" in loaded_by(["export", "-f", "xlsx", "-o", str(tmp_path / "out.xlsx")])
 
 
 # -- the pruned start-up -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
 from tsk.errors import InvalidInput, echo
 
@@ -20,7 +21,7 @@ LONGEST_PERIOD = 10_000  # units of a period or shift: 40 years of working days,
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Dates as officers write them: 2026/11/3, 2026-11-3, 2026.11.3, 2026年11月3日, 11月3日 (this
 # year), each with an optional time: 9:40, 14:05:30, 14时05分, 9点. ISO forms go to fromisoformat.
-_OFFICERS = re.compile(
+_OFFICERS_PATTERN = (
     r"^(?:(?P<y>\d{4})\s*(?P<sep>[-/.年])\s*)?(?P<m>\d{1,2})\s*(?P<sep2>[-/.月])\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*[ T]?\s*(?P<H>\d{1,2})\s*[:时点]\s*(?:(?P<M>\d{1,2})\s*分?)?(?:\s*:?\s*(?P<S>\d{1,2})\s*秒?)?)?$")
 DATE_FORMS = "2026-11-23, 2026/11/3, 2026.11.3, 2026年11月3日, 11月3日 (this year), each with a time (9:40, 14时05分), " \
@@ -37,10 +38,16 @@ def today() -> dt.date:
     return now().date()
 
 
+@cache
+def _officers() -> re.Pattern[str]:
+    """Compiled on first use: most dates are ISO, and every command imports this module."""
+    return re.compile(_OFFICERS_PATTERN)
+
+
 def _as_officers_write(text: str, what: str) -> dt.datetime | None:
     """A date (and time) in one of the forms officers write (`_OFFICERS`), China time; None
     when the text is in none of them."""
-    found = _OFFICERS.match(text)
+    found = _officers().match(text)
     if found is None or (found["y"] is None and found["sep2"] != "月") or (found["y"] and (
             (found["sep"] == "年") != (found["sep2"] == "月"))):
         return None  # 11/3 alone is not a date (month or day first?); 年 goes with 月
@@ -94,13 +101,13 @@ def parse_datetime(text: str, *, what: str = "time") -> dt.datetime:
         return now() - dt.timedelta(days=1)
     if _DATE.match(value):
         return dt.datetime.combine(parse_date(value, what=what), dt.time(), CHINA)
-    written = _as_officers_write(value, what)
-    if written is not None:
-        return written
     candidate = value.replace("Z", "+00:00").replace("z", "+00:00")
     try:
         moment = dt.datetime.fromisoformat(candidate)
     except ValueError:
+        written = _as_officers_write(value, what)  # not ISO: perhaps as an officer writes it
+        if written is not None:
+            return written
         if _DATE_TIME.match(value):
             raise InvalidInput(f"{what} {echo(text)} is not a real date and time") from None
         raise InvalidInput(

@@ -250,6 +250,8 @@ def start_pager(name: str | None, argv: Sequence[str]):
     kept), as git does; None when not paged (a pipe, --no-pager, help, PAGER=cat or empty)."""
     if name not in PAGED or "--no-pager" in argv or HELP.intersection(argv) or not sys.stdout.isatty():
         return None
+    if "xlsx" in argv or any(arg.endswith("=xlsx") for arg in argv):  # a workbook is bytes: the command refuses a terminal
+        return None
     command = os.environ.get("TSK_PAGER", os.environ.get("PAGER", "less")).strip()
     if command in ("", "cat"):
         return None

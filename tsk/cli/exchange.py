@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import os
-import stat
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from typing import Annotated, Literal, Optional, TextIO
+from contextlib import contextmanager
+from typing import Annotated, Literal
 
 import typer
 
@@ -22,72 +19,17 @@ from tsk.cli.common import (
     err,
     ledger_of,
 )
-from tsk.errors import TskError, named
+from tsk.cli.files import OutputOption, output, refuse_workbook_on_terminal, to_stdout
 
 app = typer.Typer()
 
 PROGRESS_MIN_BYTES = 8 << 20  # a bar only for files that take a while
 
 
-@contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    """UTF-8 text with no newline translation: a file (owner-only: it names customers) or stdout."""
-    if path and path != "-":
-        target = os.path.realpath(path)
-        if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):  # /dev/null, a pipe
-            with _opened(path, target, os.O_WRONLY | os.O_TRUNC) as out:
-                yield out
-            return
-        # Whole or not at all: a temporary file beside FILE, synced, then renamed over it, so a
-        # full disk or an interrupted export leaves an earlier FILE as it was.
-        temp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.getpid()}.tmp")
-        try:
-            with _opened(path, temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL) as out:
-                yield out
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(temp)
-            raise
-        return
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        yield sys.stdout
-        return
-    sys.stdout.flush()
-    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=False)
-    try:
-        yield out
-        out.flush()
-    except BrokenPipeError:  # `tsk export | head`: the reader has had enough
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError as exc:  # `tsk export > file` on a full disk
-        raise TskError(f"cannot write to standard output: {exc.strerror}") from None
-    finally:
-        try:
-            out.detach()
-        except (ValueError, OSError):
-            pass
-
-
-@contextmanager
-def _opened(path: str, name: str, flags: int) -> Iterator[TextIO]:
-    """The file `name` (for FILE `path`) as text; a failure to open or write it is one error
-    line naming FILE and the cause (a full disk: "No space left on device")."""
-    try:
-        with open(os.open(name, flags, 0o600), "w", encoding="utf-8", newline="") as out:
-            yield out
-    except OSError as exc:
-        raise TskError(f"cannot write {named(path)}: {exc.strerror}") from None
-
-
 @app.command("export")
 def export_(
     ctx: typer.Context,
-    fmt: Annotated[Literal["csv", "json", "jsonl"], typer.Option("--format", "-f", help="csv, json (one list) or jsonl (an object a line).")] = "csv",
+    fmt: Annotated[Literal["csv", "json", "jsonl", "xlsx"], typer.Option("--format", "-f", help="csv, json (one list), jsonl (an object a line), or xlsx for Excel and WPS (a workbook: Chinese headings, ID numbers and phones as text, dates as dates; give -o FILE, or redirect it; never to a terminal).")] = "csv",
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Unmasked phone, ID number, email and address (recorded); needed for a lossless import.")] = False,
     excel: Annotated[bool, typer.Option("--excel", help="CSV for people in Excel and WPS: UTF-8 with BOM, CRLF line ends, a ' before any text a spreadsheet would run as a formula (= + - @ tab CR); import takes it off again.")] = False,
     status: StatusOption = "all",
@@ -96,7 +38,7 @@ def export_(
     category: CategoryFilter = None,
     since: SinceFilter = None,
     until: UntilFilter = None,
-    output_path: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (default: standard output).")] = None,
+    output_path: OutputOption = None,
 ) -> None:
     """Every field of every complaint, in ref order, for scripts and spreadsheets."""
     from tsk import listing
@@ -104,16 +46,19 @@ def export_(
 
     filters = listing.Filters.parse(status=status, unit=unit, assignee=assignee, category=category,
                                     since=since, until=until)
+    if fmt == "xlsx":
+        refuse_workbook_on_terminal(output_path)
     ledger = ledger_of(ctx)
-    with _output(output_path) as out:
+    with output(output_path, binary=fmt == "xlsx") as out:
         count = export.export(ledger, filters, out, fmt=fmt, show_pii=show_pii, excel=excel)
-    if output_path and output_path != "-":
+    if not to_stdout(output_path):
         err(f"exported {count} complaint(s) to {output_path}" + ("" if show_pii else " (phone, ID number, email and address masked)"))
+
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV, JSON or JSON-lines export; - for standard input.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV, JSON, JSON-lines or Excel (.xlsx) export; - for standard input.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing.")] = False,
 ) -> None:
     """Load an export: every row is checked first; all are written, or none."""

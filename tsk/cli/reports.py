@@ -5,12 +5,15 @@ Thin commands over `tsk.reports`; the heavy modules are imported inside the comm
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
 from tsk import timeutil
-from tsk.cli.common import DATE_FORMS, FormatOption, YearArgument, ledger_of, one_of
+from tsk.cli.common import DATE_FORMS, YearArgument, ledger_of, one_of
+from tsk.cli.files import OutputOption, output, refuse_workbook_on_terminal, to_stdout
 from tsk.errors import InvalidInput
 from tsk.vocab import BY
 
@@ -19,10 +22,27 @@ app = typer.Typer(no_args_is_help=True, help="Statistics and reports (投诉统�
 LangOption = Annotated[Literal["zh", "en"], typer.Option("--lang", help="Headings in Chinese (zh) or English (en).")]
 AsOfOption = Annotated[Optional[str], typer.Option(
     "--as-of", metavar="DATE", help=f"Count overdue complaints as of this date: {DATE_FORMS}.")]
+XLSX = "xlsx for Excel and WPS (a workbook: give -o FILE, or redirect it; never to a terminal)"
+StatsFormat = Annotated[Literal["table", "csv", "json", "xlsx"], typer.Option(
+    "--format", "-f", help=f"table for people; csv (a header row) or json for scripts; {XLSX}.")]
 
 
-ReportFormatOption = Annotated[Literal["table", "csv", "json", "md"], typer.Option(
-    "--format", "-f", help="table for people, md for a document; csv or json for scripts.")]
+@contextmanager
+def _written(fmt: str, path: str | None) -> Iterator[Any]:
+    """Where the report goes: a file given with -o (text, or the bytes of a workbook), or
+    standard output (None for text: printed as every command prints; a workbook is refused
+    on a terminal)."""
+    if fmt == "xlsx":
+        refuse_workbook_on_terminal(path)
+    elif to_stdout(path):
+        yield None
+        return
+    with output(path, binary=fmt == "xlsx") as out:
+        yield out
+
+
+ReportFormatOption = Annotated[Literal["table", "csv", "json", "md", "xlsx"], typer.Option(
+    "--format", "-f", help=f"table for people, md for a document; csv or json for scripts; {XLSX}.")]
 
 
 @app.command("half-year")
@@ -32,6 +52,7 @@ def half_year(
     fmt: ReportFormatOption = "table",
     lang: LangOption = "zh",
     as_of: AsOfOption = None,
+    output_path: OutputOption = None,
 ) -> None:
     """The half-year complaint statistics for the regulator (银监发〔2012〕13号 第十六条, 粤农信联发〔2008〕250号 第二十三条).
 
@@ -42,7 +63,13 @@ def half_year(
 
     chosen = reports.half_year(period)
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
-    shown.emit_report(ledger_of(ctx), chosen, fmt, lang, day)
+    with _written(fmt, output_path) as out:
+        if fmt == "xlsx":
+            from tsk.render import report_workbooks
+
+            report_workbooks.half_year_book(ledger_of(ctx), chosen, lang, day, out)
+        else:
+            shown.emit_report(ledger_of(ctx), chosen, fmt, lang, day, out)
 
 
 @app.command("year")
@@ -52,6 +79,7 @@ def year(
     fmt: ReportFormatOption = "table",
     lang: LangOption = "zh",
     as_of: AsOfOption = None,
+    output_path: OutputOption = None,
 ) -> None:
     """The whole year's complaint statistics, due by 15 December in Guangdong (粤农信联发〔2008〕250号 第二十三条).
 
@@ -61,7 +89,14 @@ def year(
     from tsk.render import reports as shown
 
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
-    shown.emit_report(ledger_of(ctx), reports.calendar_year(year), fmt, lang, day)
+    chosen = reports.calendar_year(year)
+    with _written(fmt, output_path) as out:
+        if fmt == "xlsx":
+            from tsk.render import report_workbooks
+
+            report_workbooks.half_year_book(ledger_of(ctx), chosen, lang, day, out)
+        else:
+            shown.emit_report(ledger_of(ctx), chosen, fmt, lang, day, out)
 
 
 @app.command("stats")
@@ -71,9 +106,10 @@ def stats(
         metavar="DATE", help=f"Received on or after this date (default 1 January): {DATE_FORMS}.")] = None,
     until: Annotated[Optional[str], typer.Option(metavar="DATE", help="Received on or before this date (default today).")] = None,
     by: Annotated[str, typer.Option(metavar="DIMENSION", help=one_of(BY, "Group by"))] = "unit",
-    fmt: FormatOption = "table",
+    fmt: StatsFormat = "table",
     lang: LangOption = "zh",
     as_of: AsOfOption = None,
+    output_path: OutputOption = None,
 ) -> None:
     """Counts and timeliness per group for any range (performance assessment, 银监发〔2012〕13号 第十二条).
 
@@ -84,7 +120,14 @@ def stats(
 
     period = reports.date_range(since, until)
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
-    shown.emit_stats(ledger_of(ctx), period, reports.dimension(by), fmt, lang, day)
+    dim = reports.dimension(by)
+    with _written(fmt, output_path) as out:
+        if fmt == "xlsx":
+            from tsk.render import report_workbooks
+
+            report_workbooks.stats_book(ledger_of(ctx), period, dim, lang, day, out)
+        else:
+            shown.emit_stats(ledger_of(ctx), period, dim, fmt, lang, day, out)
 
 
 @app.command("trend")
@@ -93,9 +136,10 @@ def trend(
     months: Annotated[int, typer.Option(metavar="N", help="How many months, ending with the current one.")] = 12,
     by: Annotated[Optional[str], typer.Option(metavar="DIMENSION", help=one_of(BY, "Stack the bars by", also=" (not month)"))] = None,
     until: Annotated[Optional[str], typer.Option(metavar="DATE", help="The last month shown (a date in it; default today).")] = None,
-    fmt: Annotated[Literal["table", "csv", "json"], typer.Option(
-        "--format", "-f", help="table (a chart) for people; csv or json for scripts.")] = "table",
+    fmt: Annotated[Literal["table", "csv", "json", "xlsx"], typer.Option(
+        "--format", "-f", help=f"table (a chart) for people; csv or json for scripts; {XLSX}, with its chart.")] = "table",
     lang: LangOption = "zh",
+    output_path: OutputOption = None,
 ) -> None:
     """Complaints received per month, as a bar chart in the terminal."""
     from tsk import reports
@@ -105,5 +149,11 @@ def trend(
     if dim is not None and dim.option == "month":
         raise InvalidInput("--by month is what the chart already shows; choose another dimension")
     last = timeutil.parse_date(until, what="--until") if until else None
-    shown.emit_trend(ledger_of(ctx), months, dim, fmt, lang, last)
+    with _written(fmt, output_path) as out:
+        if fmt == "xlsx":
+            from tsk.render import report_workbooks
+
+            report_workbooks.trend_book(ledger_of(ctx), months, dim, lang, last, out)
+        else:
+            shown.emit_trend(ledger_of(ctx), months, dim, fmt, lang, last, out)
 

@@ -58,16 +58,20 @@ class Checker:
         problems of the others (position, problem)."""
         if batch.rows is not None:
             assert reader is not None
-            try:
-                return (self.columns.check(reader.index, batch.rows, nul_seen=reader.source.watch.seen),
-                        list(range(len(batch.rows))), [])
-            except (Slow, Bad, ValueError):
-                pass  # record by record: the same rows, or the problems named
+            if not batch.bad:
+                try:
+                    return (self.columns.check(reader.index, batch.rows, nul_seen=reader.nul_seen),
+                            list(range(len(batch.rows))), [])
+                except (Slow, Bad, ValueError):
+                    pass  # record by record: the same rows, or the problems named
             records: Any = map(reader.values, batch.rows)
         else:
             records = batch.objects
         rows, kept, bad = [], [], []
         for i, record in enumerate(records):
+            if i in batch.bad:  # what the reader found wrong with it
+                bad.append((i, batch.bad[i]))
+                continue
             try:
                 rows.append(self.row(record))
             except Bad as exc:

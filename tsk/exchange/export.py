@@ -1,12 +1,13 @@
-"""`tsk export`: every field of every complaint, as CSV, JSON or JSON lines, streamed in ref
-order (constant memory on any size of ledger). An unmasked export is recorded first."""
+"""`tsk export`: every field of every complaint, as CSV, JSON, JSON lines or an Excel workbook,
+streamed in ref order (constant memory on any size of ledger). An unmasked export is recorded
+first."""
 
 from __future__ import annotations
 
 import csv
 import json
 from operator import itemgetter
-from typing import TextIO
+from typing import IO, Any
 
 from tsk import views
 from tsk.context import Ledger
@@ -16,14 +17,18 @@ from tsk.render.output import NEUTRALISED_START, for_spreadsheet
 from tsk.store import queries as q
 
 
-def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: bool = False,
+def export(ledger: Ledger, filters, out: IO[Any], *, fmt: str = "csv", show_pii: bool = False,
            excel: bool = False) -> int:
-    """Write the complaints `filters` selects to `out`; returns how many.
+    """Write the complaints `filters` selects to `out` (text; bytes for xlsx); returns how many.
 
     An unmasked export is recorded first (one audit row with the filters and the count).
     """
     if excel and fmt != "csv":
-        raise InvalidInput("--excel applies to CSV only")
+        raise InvalidInput("--excel applies to CSV only" + (" (a workbook never holds a formula)" if fmt == "xlsx" else ""))
+    if fmt == "xlsx":
+        from tsk.render import workbook
+
+        workbook.need_openpyxl()  # before anything is recorded or written
     where, params = filters.where()
     if show_pii:
         from tsk.admin import audit
@@ -33,6 +38,9 @@ def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: 
         with ledger.store.transaction():  # the audit chain is read and extended at once
             audit(ledger, "export-pii", {**details, "format": fmt, "count": count})
     rows = (views.export_record(row, show_pii=show_pii) for row in ledger.store.stream(q.export_complaints(where), params))
+    if fmt == "xlsx":
+        sheet = workbook.Sheet(workbook.EXPORT_SHEET, workbook.export_columns(), rows)
+        return workbook.save([sheet], out, title="客户投诉台账")
     if fmt == "csv":
         return write_csv(rows, out, excel=excel)
     count = 0
@@ -51,7 +59,7 @@ def export(ledger: Ledger, filters, out: TextIO, *, fmt: str = "csv", show_pii: 
     return count
 
 
-def write_csv(records, out: TextIO, *, excel: bool = False) -> int:
+def write_csv(records, out: IO[str], *, excel: bool = False) -> int:
     """`output.write_csv(records, EXPORT_FIELDS, out, excel=excel)`, byte for byte, at twice
     its speed: export values are text, numbers or null (which csv writes as `output.cell`
     does) but for the flags, joined here."""

@@ -114,7 +114,7 @@ def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
         nonlocal total_problems
         total_problems += 1
         where = source.where(number, line)
-        problems.append((number, f"{source.name} {where}" + (f", field {field}" if field else "") + f": {message}"))
+        problems.append((number, f"{source.name} {where}" + (f", {source.field(field)}" if field else "") + f": {message}"))
         if len(problems) > 4 * MAX_REPORTED:
             problems.sort()
             del problems[MAX_REPORTED:]
@@ -122,6 +122,11 @@ def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
     reader = None
     if source.format == "csv":
         reader = CsvReader(source)
+        batches = reader.batches()
+    elif source.format == "xlsx":
+        from tsk.exchange.workbook import XlsxReader
+
+        reader = XlsxReader(source)
         batches = reader.batches()
     else:
         batches = object_batches(jsonl_records(source) if source.format == "jsonl" else JsonArray(source).records())

@@ -1,6 +1,7 @@
 """Reading a file for `tsk import`: CSV (with or without a BOM, any line ends), a JSON array
-(parsed incrementally) or JSON lines, in batches of records, each with the line it starts on;
-and what a problem found in a file looks like."""
+(parsed incrementally) or JSON lines, in batches of records, each with the line it starts on
+(an Excel workbook: `tsk.exchange.workbook`, each record with its row); and what a problem
+found in a file looks like."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
 
@@ -22,6 +23,9 @@ from tsk.fields import EXPORT_FIELDS, MAX_TEXT, REQUIRED
 from tsk.render.output import from_spreadsheet
 
 BATCH = 5000
+ZIP = b"PK\x03\x04"  # how an .xlsx file (a zip archive) starts
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an .xls, or a password-protected .xlsx, starts
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 NUL = baseline.SEPARATOR  # never in imported text (refused): the baseline digest joins values with it
 _NUL_BYTE = NUL.encode()
 
@@ -63,6 +67,7 @@ class Batch:
     lines: list[int]  # the line each record starts on
     rows: list[list[str]] | None = None
     objects: list[dict[str, Any]] | None = None
+    bad: dict[int, Bad] = field(default_factory=dict)  # problems the reader found, by position in the batch
 
 
 class Source:
@@ -85,6 +90,16 @@ class Source:
         start = raw.peek(64)[:64]
         head = start.lstrip(b"\xef\xbb\xbf \t\r\n")
         self.format = "json" if head.startswith(b"[") else "jsonl" if head.startswith(b"{") else "csv"
+        if start.startswith(OLE):
+            if path != "-":
+                raw.close()
+            raise ImportFailed(self.name, [f"{self.name} is an Excel 97-2003 (.xls) or password-protected workbook, "
+                                           "which tsk cannot read: save it as an Excel workbook (.xlsx) without a "
+                                           "password, or as CSV UTF-8, and import that"], 1)
+        if start.startswith(ZIP) or path.lower().endswith(WORKBOOK_SUFFIXES):
+            self.format = "xlsx"
+        self.columns: dict[str, str] = {}  # how a problem names a field's column, where not "field NAME"
+        self.sheet = ""  # a workbook's sheet, as a problem names it when there are several
         # A CSV with a BOM is taken for `export --excel` output (or a spreadsheet's): the `'`
         # put before cells a spreadsheet would run as formulas is taken off again.
         self.from_spreadsheet = self.format == "csv" and start.startswith(b"\xef\xbb\xbf")
@@ -92,8 +107,14 @@ class Source:
         self.text = io.TextIOWrapper(self.watch, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
 
     def where(self, number: int, line: int) -> str:
-        """How a problem names record `number` (from 0) that starts on `line`."""
+        """How a problem names record `number` (from 0) that starts on `line` (a workbook's row)."""
+        if self.format == "xlsx":
+            return f"{self.sheet}row {line}"
         return f"record {number + 1} (line {line})" if self.format == "json" else f"line {line}"
+
+    def field(self, name: str) -> str:
+        """How a problem names a field: `field channel`, or its column in a workbook (`column D 渠道 (channel)`)."""
+        return self.columns.get(name) or f"field {name}"
 
     def position(self) -> int:
         try:
@@ -202,6 +223,11 @@ class CsvReader:
             problem = (f"a value is longer than the {MAX_TEXT:,} characters a text may have"
                        if "field limit" in str(exc) else f"not readable as CSV: {exc}")
             raise ImportFailed(self.name, [f"{where}: {problem}"], 1) from None
+
+    @property
+    def nul_seen(self) -> bool:
+        """Whether a NUL character may be among the values read (text holds none: it is refused)."""
+        return self.source.watch.seen
 
     def values(self, row: list[str]) -> dict[str, Any]:
         """One row as a record for the record-by-record checks."""

@@ -406,6 +406,14 @@ def emit_stats(ledger: Ledger, period: Period, dim: Dimension, fmt: str, lang: s
     if fmt != "table":
         output.emit(rows, stats_columns(dim, lang, table=False), fmt, out=out)
         return
+    shown, title, caption = stats_for_people(ledger, period, dim, lang, as_of, rows)
+    output.render_table(shown, stats_columns(dim, lang, table=True), title=title, caption=caption, out=out)
+
+
+def stats_for_people(ledger: Ledger, period: Period, dim: Dimension, lang: str, as_of: dt.date | None,
+                     rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str, str]:
+    """The statistics as people read them (a table, a workbook): labelled rows and a 合计 row,
+    the title, and the caption saying what counts."""
     shown = [{**r, "label": dim.label(r["key"], lang)} for r in rows]
     shown.append({**stats_total(ledger, period, rows), "label": "合计" if lang == "zh" else "total"})
     as_of = stats_as_of(period, as_of)
@@ -413,7 +421,13 @@ def emit_stats(ledger: Ledger, period: Period, dim: Dimension, fmt: str, lang: s
              else f"Complaints {period.start} to {period.end} by {dim.en}")
     caption = (f"逾期未结截至 {as_of}；按时 = 办结日不晚于处理时限（含延期）" if lang == "zh"
                else f"overdue as of {as_of}; on time = closed on or before the due date (extensions included)")
-    output.render_table(shown, stats_columns(dim, lang, table=True), title=title, caption=caption, out=out)
+    return shown, title, caption
+
+
+def trend_title(months: int, dim: Dimension | None, lang: str) -> str:
+    if lang == "zh":
+        return f"近{months}个月投诉趋势" + (f"（按{dim.zh}）" if dim else "")
+    return f"Complaints per month, last {months}" + (f" by {dim.en}" if dim else "")
 
 
 # -- the trend chart -----------------------------------------------------------------------------------
@@ -450,8 +464,7 @@ def emit_trend(ledger: Ledger, months: int, dim: Dimension | None, fmt: str, lan
     zh = lang == "zh"
     peak = max((data.total(m) for m in data.months), default=0)
     scale = BAR_WIDTH / peak if peak else 0
-    title = (f"近{months}个月投诉趋势" + (f"（按{dim.zh}）" if dim else "")) if zh else \
-        (f"Complaints per month, last {months}" + (f" by {dim.en}" if dim else ""))
+    title = trend_title(months, dim, lang)
     table = Table(title=title, box=None, show_header=True, pad_edge=False, title_justify="left")
     table.add_column("月份" if zh else "month", no_wrap=True)
     table.add_column("件数" if zh else "count", justify="right", no_wrap=True)

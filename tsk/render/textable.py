@@ -170,9 +170,16 @@ def write(
     spool = _Spool()
     for row, style in zip(rows, repeat(None) if styles is None else styles):
         for i, value in enumerate(row):
-            widths[i] = max(widths[i], *(width_of(part) for part in value.split("\n")))
+            if "\n" in value:
+                widths[i] = max(widths[i], *(width_of(part) for part in value.split("\n")))
+            elif (w := width_of(value)) > widths[i]:
+                widths[i] = w
         for i in words:
-            minimums[i] = max(minimums[i], longest_word(row[i]))
+            value = row[i]
+            if " " in value or "\n" in value:
+                minimums[i] = max(minimums[i], longest_word(value))
+            elif (w := width_of(value)) > minimums[i]:  # one word: as wide as the cell
+                minimums[i] = w
         spool.append((row, style))
     if skip_empty and not spool.count:
         return
