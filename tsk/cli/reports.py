@@ -59,17 +59,8 @@ def half_year(
     Counts the complaints received in the half-year; overdue ones as of --as-of (default today).
     """
     from tsk import reports
-    from tsk.render import reports as shown
 
-    chosen = reports.half_year(period)
-    day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
-    with _written(fmt, output_path) as out:
-        if fmt == "xlsx":
-            from tsk.render import report_workbooks
-
-            report_workbooks.half_year_book(ledger_of(ctx), chosen, lang, day, out)
-        else:
-            shown.emit_report(ledger_of(ctx), chosen, fmt, lang, day, out)
+    _period_report(ctx, reports.half_year(period), fmt, lang, as_of, output_path)
 
 
 @app.command("year")
@@ -86,17 +77,22 @@ def year(
     Counts the complaints received in the calendar year; overdue ones as of --as-of (default today).
     """
     from tsk import reports
+
+    _period_report(ctx, reports.calendar_year(year), fmt, lang, as_of, output_path)
+
+
+def _period_report(ctx: typer.Context, period: Any, fmt: str, lang: str, as_of: str | None, path: str | None) -> None:
+    """The half-year or year report, in the format asked for, where asked."""
     from tsk.render import reports as shown
 
     day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
-    chosen = reports.calendar_year(year)
-    with _written(fmt, output_path) as out:
+    with _written(fmt, path) as out:
         if fmt == "xlsx":
             from tsk.render import report_workbooks
 
-            report_workbooks.half_year_book(ledger_of(ctx), chosen, lang, day, out)
+            report_workbooks.half_year_book(ledger_of(ctx), period, lang, day, out)
         else:
-            shown.emit_report(ledger_of(ctx), chosen, fmt, lang, day, out)
+            shown.emit_report(ledger_of(ctx), period, fmt, lang, day, out)
 
 
 @app.command("stats")
