@@ -20,7 +20,7 @@ from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from tsk import __version__
-from tsk.cli.common import State, err
+from tsk.cli.common import State, err, reader_gone
 from tsk.errors import TskError, cut_values
 
 
@@ -303,9 +303,7 @@ class PipeOut:
             self._reader_gone()
 
     def _reader_gone(self) -> None:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, self._stream.fileno())  # what is still buffered, and the flush at exit, go there
-        os.close(devnull)
+        reader_gone(self._stream.fileno())
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

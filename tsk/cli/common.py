@@ -3,6 +3,7 @@ options and arguments several commands take, each with a metavar that says what 
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any, Literal
 
@@ -18,6 +19,14 @@ DATE_FORMS = f"{timeutil.DATE_FORMS} (Asia/Shanghai)"
 
 def err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def reader_gone(fd: int) -> None:
+    """The reader of a pipe has had enough (`tsk overdue | head -1`): what is still to be written
+    to `fd`, and the flush at exit, go to /dev/null, silently."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 class State:

@@ -13,6 +13,7 @@ from typing import IO, Annotated, Any, Optional
 
 import typer
 
+from tsk.cli.common import reader_gone
 from tsk.errors import InvalidInput, TskError, named
 
 OutputOption = Annotated[Optional[str], typer.Option(
@@ -68,8 +69,7 @@ def output(path: str | None, *, binary: bool = False) -> Iterator[Any]:
         yield stream
         stream.flush()
     except BrokenPipeError:  # `tsk export | head`: the reader has had enough
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        reader_gone(sys.stdout.fileno())
     except OSError as exc:  # `tsk export > file` on a full disk
         raise TskError(f"cannot write to standard output: {exc.strerror}") from None
     finally:
