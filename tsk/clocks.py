@@ -22,6 +22,7 @@ RESOLUTION_PAST_DUE_AS_OF.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -74,27 +75,24 @@ HANDLING = ("resolution", "cap")
 BY_NAME = {clock.name: clock for clock in CLOCKS}
 
 
-def past_due(c: Any, as_of: dt.date) -> bool:
-    """Some clock of the complaint `c` runs past due as of `as_of`."""
-    day = as_of.isoformat()
-    for clock in CLOCKS:
+def _running_past_due(c: Any, day: str) -> Iterator[tuple[str, int, str]]:
+    """(due date, clock order, name) of each clock of `c` running past due as of `day`, as found."""
+    for i, clock in enumerate(CLOCKS):
         due = c[clock.column]
         if due is not None and due < day and clock.runs(c):  # the date first: most clocks are not late
-            return True
-    return False
+            yield due, i, clock.name
+
+
+def past_due(c: Any, as_of: dt.date) -> bool:
+    """Some clock of the complaint `c` runs past due as of `as_of` (stops at the first)."""
+    return any(_running_past_due(c, as_of.isoformat()))
 
 
 def lapses(c: Any, as_of: dt.date) -> list[tuple[str, str]]:
     """(clock, due date) of each clock of the complaint `c` running past due as of `as_of`, by
     due date then clock order: what a write to `c` on `as_of` finds lapsed (`tsk.overdue`
     records those not recorded before). From the row alone: [] when nothing is past due."""
-    day = as_of.isoformat()
-    found = []
-    for i, clock in enumerate(CLOCKS):
-        due = c[clock.column]
-        if due is not None and due < day and clock.runs(c):  # the date first, as past_due
-            found.append((due, i, clock.name))
-    return [(name, due) for due, _, name in sorted(found)]
+    return [(name, due) for due, _, name in sorted(_running_past_due(c, as_of.isoformat()))]
 
 
 # Reports: the resolution clock past due as of the end of day :as_of, counted today from what
