@@ -182,7 +182,7 @@ def _value_zh(name: str, value: Any) -> str:
     if value is None:
         return "（空）"
     if name == "level":
-        return f"{value} {LEVEL.get(value, '')}".strip()
+        return level_label(value)
     if name == "compensation_fen":
         return f"{value / 100:.2f} 元"
     field = fields.BY_NAME.get(name)
@@ -207,6 +207,10 @@ def _changes_zh(changes: Mapping[str, Any]) -> str:
 _QUIET_CHANGES = {"acked_at", "closed_at", "reported_at", "supervised_at", "event_count", "history_head"}
 
 
+def _raised(level: int) -> str:
+    return f"升至第{level}级 {LEVEL.get(level, '')}".strip()
+
+
 def describe_event(action: str, d: Mapping[str, Any]) -> str:
     """What an event did, in Chinese, from its details: one line of `show`'s history and of the
     forms' 处理记录."""
@@ -222,7 +226,7 @@ def _event_text(action: str, d: Mapping[str, Any]) -> str:
     if "clock" in d and "due" in d and "working_days_late" in d:  # a lapse, recorded by check or a later change
         lapse = f"{CLOCK.label(d['clock'])} {d['due']} 已过，逾期 {d['working_days_late']} 个工作日"
         level = changes.get("level")
-        return _join(lapse, f"升至第{level}级 {LEVEL.get(level, '')}".strip() if level else "已在最高级别", sep="；")
+        return _join(lapse, _raised(level) if level else "已在最高级别", sep="；")
     if action == "registered":
         return _join("首问负责人登记", ("标记：" + "、".join(FLAG_ZH.get(f, f) for f in d["flags"])) if d.get("flags") else None, sep="；")
     if action == "imported":
@@ -235,7 +239,7 @@ def _event_text(action: str, d: Mapping[str, Any]) -> str:
                      f"（回避例外：{d['recusal_override']}）" if d.get("recusal_override") else None)
     if action == "escalated":
         level = changes.get("level")
-        return _join(f"升至第{level}级 {LEVEL.get(level, '')}".strip() if level else None, d.get("reason"), sep="；")
+        return _join(_raised(level) if level else None, d.get("reason"), sep="；")
     if action == "extended":
         return _join(f"延期 {d.get('days')} 个工作日，处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}",
                      f"原因：{d['reason']}" if d.get("reason") else None, f"已经{via}告知客户" if via else None, sep="；")
