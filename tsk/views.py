@@ -173,7 +173,8 @@ def action_label(action: str) -> str:
     return ACTIONS.get(action, action)
 
 
-def _join(*parts: str | None, sep: str = " ") -> str:
+def joined(*parts: str | None, sep: str = " ") -> str:
+    """The parts given, empty ones left out (the history lines and the forms' cells)."""
     return sep.join(p for p in parts if p)
 
 
@@ -216,7 +217,7 @@ def describe_event(action: str, d: Mapping[str, Any]) -> str:
     forms' 处理记录."""
     text = _event_text(action, d)
     if d.get("recusal_override") and action != "assigned":  # assigned says it in its own words
-        text = _join(text, f"（回避例外：{d['recusal_override']}）")
+        text = joined(text, f"（回避例外：{d['recusal_override']}）")
     return text
 
 
@@ -226,38 +227,38 @@ def _event_text(action: str, d: Mapping[str, Any]) -> str:
     if "clock" in d and "due" in d and "working_days_late" in d:  # a lapse, recorded by check or a later change
         lapse = f"{CLOCK.label(d['clock'])} {d['due']} 已过，逾期 {d['working_days_late']} 个工作日"
         level = changes.get("level")
-        return _join(lapse, _raised(level) if level else "已在最高级别", sep="；")
+        return joined(lapse, _raised(level) if level else "已在最高级别", sep="；")
     if action == "registered":
-        return _join("首问负责人登记", ("标记：" + "、".join(FLAG_ZH.get(f, f) for f in d["flags"])) if d.get("flags") else None, sep="；")
+        return joined("首问负责人登记", ("标记：" + "、".join(FLAG_ZH.get(f, f) for f in d["flags"])) if d.get("flags") else None, sep="；")
     if action == "imported":
         return f"自 {d.get('source', '')} 导入"
     if action == "acknowledged":
-        return _join(f"经{via}告知客户受理、处理时限及联系方式" if via else "告知客户受理",
+        return joined(f"经{via}告知客户受理、处理时限及联系方式" if via else "告知客户受理",
                      f"时限 {d['told']['due']}" if isinstance(d.get("told"), dict) and d["told"].get("due") else None, sep="；")
     if action == "assigned":
-        return _join(f"处理人：{changes.get('assignee', '')}", changes.get("assignee_unit"),
+        return joined(f"处理人：{changes.get('assignee', '')}", changes.get("assignee_unit"),
                      f"（回避例外：{d['recusal_override']}）" if d.get("recusal_override") else None)
     if action == "escalated":
         level = changes.get("level")
-        return _join(_raised(level) if level else None, d.get("reason"), sep="；")
+        return joined(_raised(level) if level else None, d.get("reason"), sep="；")
     if action == "extended":
-        return _join(f"延期 {d.get('days')} 个工作日，处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}",
+        return joined(f"延期 {d.get('days')} 个工作日，处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}",
                      f"原因：{d['reason']}" if d.get("reason") else None, f"已经{via}告知客户" if via else None, sep="；")
     if action == "supervised":
-        return _join(f"督办单位：{changes.get('supervising_unit', '')}",
+        return joined(f"督办单位：{changes.get('supervising_unit', '')}",
                      f"处理时限 {d.get('previous_due', '')} → {changes['due']}" if changes.get("due") else None, sep="；")
     if action == "closed":
         fen = changes.get("compensation_fen")
-        return _join(RESULT.label(changes.get("result")), changes.get("resolution"),
+        return joined(RESULT.label(changes.get("result")), changes.get("resolution"),
                      f"补偿 {fen / 100:.2f} 元" if fen else None, f"已经{via}告知客户处理结果" if via else None, sep="；")
     if action in ("rejected", "withdrawn", "reopened"):
-        return _join(changes.get("reason") or d.get("reason"), f"已经{via}告知客户" if via else None, sep="；")
+        return joined(changes.get("reason") or d.get("reason"), f"已经{via}告知客户" if via else None, sep="；")
     if action == "conflict-declared":
-        return _join(f"回避人员：{d.get('person', '')}", d.get("reason"), sep="；")
+        return joined(f"回避人员：{d.get('person', '')}", d.get("reason"), sep="；")
     if action in ("classified", "deadlines-recomputed"):
-        return _join(_changes_zh(changes), d.get("reason"), sep="；")
+        return joined(_changes_zh(changes), d.get("reason"), sep="；")
     if action == "reported":
-        return _join(f"报告{d['to']}" if d.get("to") else "已报告监管", d.get("text"), sep="；")
+        return joined(f"报告{d['to']}" if d.get("to") else "已报告监管", d.get("text"), sep="；")
     parts = [str(v) for k, v in d.items() if k not in ("changes", "was", "via", "recusal_override")
              and isinstance(v, (str, int))]
-    return _join(f"经{via}" if via else None, *parts, _changes_zh(changes) if changes else None, sep="；")
+    return joined(f"经{via}" if via else None, *parts, _changes_zh(changes) if changes else None, sep="；")

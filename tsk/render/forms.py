@@ -44,10 +44,6 @@ def _time(text: str | None) -> str:
     return text[:16].replace("T", " ") if text else ""
 
 
-def _join(*parts: str | None, sep: str = " ") -> str:
-    return sep.join(p for p in parts if p)
-
-
 def _history(events: list[dict]) -> list[dict[str, str]]:
     out = []
     for e in events:
@@ -63,15 +59,15 @@ def _customer(c: dict[str, Any], show_pii: bool) -> list[tuple[str, str]]:
     id_number = views.shown(c, "customer_id_number", show_pii=show_pii)
     return [
         ("客户姓名", c["customer_name"]), ("联系电话", phone or ""), ("证件号码", id_number or ""),
-        ("联系地址", _join(c["customer_address"], c["customer_email"], sep="；")),
+        ("联系地址", views.joined(c["customer_address"], c["customer_email"], sep="；")),
         ("投诉人数", f"{c['group_size']} 人" + ("（群体性投诉）" if c["is_group"] else "")),
     ]
 
 
 def _deadlines(c: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = [("受理告知", _join(f"应于 {c['ack_due']} 前", f"已于 {_time(c['acked_at'])} 告知" if c["acked_at"] else "尚未告知", sep="；"))]
+    rows = [("受理告知", views.joined(f"应于 {c['ack_due']} 前", f"已于 {_time(c['acked_at'])} 告知" if c["acked_at"] else "尚未告知", sep="；"))]
     if c["form_due"]:
-        rows.append(("报送受理部门", _join(f"应于 {c['form_due']} 前", f"已于 {_time(c['form_at'])} 报送" if c["form_at"] else "尚未报送", sep="；")))
+        rows.append(("报送受理部门", views.joined(f"应于 {c['form_due']} 前", f"已于 {_time(c['form_at'])} 报送" if c["form_at"] else "尚未报送", sep="；")))
     if c["supervision_due"]:
         rows.append(("出具督办表", _supervised(c)))
     if c["referral_due"]:
@@ -83,7 +79,7 @@ def _deadlines(c: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _supervised(c: dict[str, Any]) -> str:
-    return _join(f"应于 {c['supervision_due']} 前",
+    return views.joined(f"应于 {c['supervision_due']} 前",
                  f"已于 {_time(c['supervised_at'])} 出具" if c["supervised_at"] else "尚未出具", sep="；")
 
 
@@ -104,17 +100,17 @@ def rule_note(policy: Any, c: dict[str, Any]) -> str:
     else:
         text = (f"应在受理后 {rules.ack.zh()}内告知客户受理情况、处理时限和联系方式；自受理之日起 {rules.resolution.zh()}内"
                 f"完成处理和答复；情况复杂需要延长的，合计不得超过 {rules.cap.zh()}")
-    source = _join(f"{policy.name} v{policy.version}", policy.source, sep="：")
+    source = views.joined(f"{policy.name} v{policy.version}", policy.source, sep="：")
     return f"{text}（{source}）。"
 
 
 def _outcome(c: dict[str, Any]) -> list[tuple[str, str]]:
     status = c["status"]
     if status == "closed":
-        result = _join(RESULT.label(c["result"]), f"办结时间 {_time(c['closed_at'])}",
+        result = views.joined(RESULT.label(c["result"]), f"办结时间 {_time(c['closed_at'])}",
                        f"经{NOTIFY_VIA.label(c['notified_via'])}告知客户" if c["notified_via"] else None, sep="；")
     elif status in ("rejected", "withdrawn"):
-        result = _join(STATUS.label(status), c["reason"], f"时间 {_time(c['closed_at'])}", sep="；")
+        result = views.joined(STATUS.label(status), c["reason"], f"时间 {_time(c['closed_at'])}", sep="；")
     else:
         result = STATUS.label(status) + ("（逾期）" if past_due(c, timeutil.today()) else "")
     comp = yuan(c["compensation_fen"])
@@ -130,7 +126,7 @@ def _outcome(c: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _complaint(c: dict[str, Any]) -> list[tuple[str, str]]:
     return [
-        ("投诉类型", _join(KIND.label(c["kind"]), views.category_label(c["category"]), BUSINESS_TYPE.label(c["business_type"]), sep=" · ")),
+        ("投诉类型", views.joined(KIND.label(c["kind"]), views.category_label(c["category"]), BUSINESS_TYPE.label(c["business_type"]), sep=" · ")),
         ("投诉原因", CAUSE.label(c["cause"])),
         ("严重程度", SEVERITY.label(c["severity"])),
         ("被投诉单位", c["unit"]),
@@ -143,8 +139,8 @@ def _complaint(c: dict[str, Any]) -> list[tuple[str, str]]:
 def handling_form(c: dict[str, Any], events: list[dict], show_pii: bool) -> Form:
     """附表1 客户投诉处理表 (粤农信联发〔2008〕250号 第十七条(一)(三), 第十八条(一))."""
     received = [("编号", c["ref"]), ("受理时间", _time(c["received_at"])), ("受理渠道", CHANNEL.label(c["channel"])),
-                ("转办机关及文号", _join(c["referred_by"], c["referral_ref"])), ("首问负责人", c["first_handler"])]
-    handling = [("处理人", _join(c["assignee"], c["assignee_unit"])),
+                ("转办机关及文号", views.joined(c["referred_by"], c["referral_ref"])), ("首问负责人", c["first_handler"])]
+    handling = [("处理人", views.joined(c["assignee"], c["assignee_unit"])),
                 ("处理级别", views.level_label(c["level"])), *_deadlines(c)]
     return Form(
         title="客户投诉处理表", annex="附表1", ref=c["ref"],
@@ -167,14 +163,14 @@ def supervision_form(c: dict[str, Any], events: list[dict], show_pii: bool, poli
                 f"书面报告处理结果")
     supervised = [
         ("督办编号", f"督-{c['ref']}"), ("投诉编号", c["ref"]), ("受理时间", _time(c["received_at"])),
-        ("受理渠道", CHANNEL.label(c["channel"])), ("转办机关及文号", _join(c["referred_by"], c["referral_ref"])),
+        ("受理渠道", CHANNEL.label(c["channel"])), ("转办机关及文号", views.joined(c["referred_by"], c["referral_ref"])),
         ("督办单位", c["supervising_unit"] or ""), ("出具日期", c["supervised_at"][:10] if c["supervised_at"] else ""),
         ("被督办单位", c["unit"]),
-        ("处理人", _join(c["assignee"], c["assignee_unit"])), ("督办级别", views.level_label(c["level"])),
+        ("处理人", views.joined(c["assignee"], c["assignee_unit"])), ("督办级别", views.level_label(c["level"])),
     ]
     customer = [(label, value) for label, value in _customer(c, show_pii) if label in ("客户姓名", "联系电话", "投诉人数")]
     matter = [("督办事项", c["summary"]), ("客户诉求", c["demand"] or ""),
-              ("投诉类型", _join(KIND.label(c["kind"]), views.category_label(c["category"]), SEVERITY.label(c["severity"]), sep=" · "))]
+              ("投诉类型", views.joined(KIND.label(c["kind"]), views.category_label(c["category"]), SEVERITY.label(c["severity"]), sep=" · "))]
     demand = [("督办要求", ask + "。")]
     if c["supervision_due"]:
         demand.append(("出具期限", _supervised(c)))
