@@ -69,21 +69,33 @@ _NAMED_TIMES = ("--received", "--at", "--form-at")
 _entered: list[dt.datetime] = []  # the moment the session has reached
 
 
-def _enter(argv: list[str]) -> None:
-    """The officer enters each command when it happened, as the session tells it: "now" is a
-    minute after the latest time it names (`--received`, `--at`), late on the day of `check
-    --as-of`, else where the session had got to; never past CLOCK, the day the session is read.
-    Lateness is a fact of when a command is entered (docs/rules.md): told all at once today, the
-    story would be one of lapses. (tests/helpers.Live does the same for the tests.)"""
+def named_moment(argv: list[str]) -> dt.datetime | None:
+    """When an officer enters a command, as the command itself tells it: a minute after the
+    latest time it names (`--received`, `--at`, `--form-at`), late on the day of `check
+    --as-of`; None when it names none (or only values tsk refuses: their own test says how).
+    Lateness is a fact of when a command is entered (docs/rules.md): told all at once today, a
+    story would be one of lapses. The README session and tests/helpers.Live both replay by it."""
     from tsk import timeutil
 
+    found = None
     for name, value in zip(argv, argv[1:]):
-        if name in _NAMED_TIMES:
-            moment = timeutil.parse_datetime(value) + dt.timedelta(minutes=1)
-        elif name == "--as-of" and "check" in argv:
-            moment = timeutil.parse_datetime(value).replace(hour=23, minute=0)
-        else:
+        try:
+            if name in _NAMED_TIMES:
+                found = timeutil.parse_datetime(value) + dt.timedelta(minutes=1)
+            elif name == "--as-of" and "check" in argv[:argv.index(name)]:
+                found = timeutil.parse_datetime(value).replace(hour=23, minute=0)
+        except Exception:  # noqa: BLE001 - a value tsk refuses
             continue
+    return found
+
+
+def _enter(argv: list[str]) -> None:
+    """The session's clock: the moment the command names (never past CLOCK, the day the
+    session is read), else where the session had got to."""
+    from tsk import timeutil
+
+    moment = named_moment(argv)
+    if moment is not None:
         _entered[:] = [min(moment, CLOCK)]
     at = _entered[0] if _entered else CLOCK
     timeutil.now = lambda: at  # type: ignore[assignment]

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from readme_session import named_moment  # noqa: E402 - one rule for when a replayed command is entered
+
+sys.path.pop(0)
 
 
 def snapshot(path: str) -> tuple:
@@ -95,24 +102,14 @@ class Live:
         self.moment = None
 
     def __call__(self, args, input=None):  # noqa: A002 - the name CliRunner gives it
-        import datetime as dt
         import shlex
 
         from tsk import timeutil
 
         argv = shlex.split(args) if isinstance(args, str) else list(args)
-        for i, arg in enumerate(argv[:-1]):
-            try:
-                if arg in ("--received", "--at", "--form-at"):  # the latest moment the command names
-                    moment = timeutil.parse_datetime(argv[i + 1]) + dt.timedelta(minutes=1)
-                elif arg == "--as-of" and "check" in argv[:i]:
-                    moment = timeutil.parse_datetime(argv[i + 1]).replace(hour=23, minute=0)
-                else:
-                    continue
-            except Exception:  # noqa: BLE001 - a value tsk refuses: its own test says how
-                continue
-            if moment <= self.real_now():  # a time in the future stays one: its test says how it is refused
-                self.moment = moment
+        moment = named_moment(argv)
+        if moment is not None and moment <= self.real_now():  # a future time stays one: its test says how it is refused
+            self.moment = moment
         if self.moment is not None:
             moment = self.moment
             self.monkeypatch.setattr(timeutil, "now", lambda: moment)
