@@ -391,6 +391,20 @@ def test_a_change_is_not_paged_and_a_pager_quit_early_ends_quietly(terminal_env,
     assert code == 0 and "Traceback" not in shown and "Error" not in shown
 
 
+def test_the_pager_opens_only_for_text_on_the_terminal(terminal_env, tmp_path):
+    """A workbook written to a file, or a refusal, prints nothing to page: no pager starts."""
+    never = tmp_path / "never.txt"
+    env = {**terminal_env, "PAGER": f"cat > {shlex.quote(str(never))}"}
+    workbook = tmp_path / "all.xlsx"
+    code, shown = on_a_terminal([*console_script(), "export", "--format", "xlsx", "-o", str(workbook)], env)
+    assert code == 0 and workbook.read_bytes()[:2] == b"PK"  # a zip: the workbook
+    code, shown = on_a_terminal([*console_script(), "show", "TS-2026-999999"], env)
+    assert code == 1 and "Error:" in shown and "TS-2026-999999" in shown
+    assert not never.exists()
+    code, shown = on_a_terminal([*console_script(), "overdue", "--as-of", "2027-06-01"], env)
+    assert code == 0 and "TS-2026-000001" in never.read_text(encoding="utf-8")
+
+
 def test_shell_completion_is_typers_own_through_the_installed_tsk():
     """The protocol the script `tsk --install-completion` installs speaks, through the installed tsk."""
     env = {**child_env(), "_TSK_COMPLETE": "complete_bash", "COMP_WORDS": "tsk report ", "COMP_CWORD": "2"}

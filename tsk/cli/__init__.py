@@ -244,41 +244,68 @@ def hoisted(argv: list[str]) -> list[str]:
     return front + rest if front else argv
 
 
-def start_pager(name: str | None, argv: Sequence[str]):
+def start_pager(name: str | None, argv: Sequence[str]) -> LazyPager | None:
     """For a long-reading command on a terminal: standard output into `$TSK_PAGER`, else
     `$PAGER`, else `less` (with LESS=FRX unless set: one screen is just printed, colours
-    kept), as git does; None when not paged (a pipe, --no-pager, help, PAGER=cat or empty)."""
+    kept), as git does; None when not paged (a pipe, --no-pager, help, PAGER=cat or empty).
+    The pager starts with the first text the command prints: a command that writes nothing
+    to the terminal (a refusal, a workbook written with -o) never opens one."""
     if name not in PAGED or "--no-pager" in argv or HELP.intersection(argv) or not sys.stdout.isatty():
-        return None
-    if "xlsx" in argv or any(arg.endswith("=xlsx") for arg in argv):  # a workbook is bytes: the command refuses a terminal
         return None
     command = os.environ.get("TSK_PAGER", os.environ.get("PAGER", "less")).strip()
     if command in ("", "cat"):
         return None
     import shutil
-    import subprocess  # only on a terminal: a pipe's start-up never pays for it
 
-    width = shutil.get_terminal_size().columns
-    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX"), "COLUMNS": os.environ.get("COLUMNS", str(width))}
-    try:
-        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
-    except OSError:
-        return None
-    os.environ["COLUMNS"] = env["COLUMNS"]  # the tables keep the terminal's width
-    if not os.environ.get("NO_COLOR"):
-        os.environ["FORCE_COLOR"] = "1"  # and their colours (less -R shows them)
-    sys.stdout.flush()
-    sys.stdout = PipeOut(open(pager.stdin.fileno(), "w", encoding="utf-8", closefd=False))  # type: ignore[union-attr]
+    width = os.environ.get("COLUMNS") or str(shutil.get_terminal_size().columns)
+    os.environ["COLUMNS"] = width  # the tables keep the terminal's width, paged or not
+    pager = LazyPager(command, sys.stdout)
+    sys.stdout = pager
     return pager
 
 
-def end_pager(pager) -> None:
-    """All written: the pager reads to the end, and tsk waits for the reader to quit it."""
-    try:
-        sys.stdout.flush()
-    finally:
-        pager.stdin.close()
-        pager.wait()
+class LazyPager:
+    """Standard output that becomes a pager's input at the first text written to it."""
+
+    def __init__(self, command: str, terminal: Any) -> None:
+        self._command, self._terminal = command, terminal
+        self._stream: Any = terminal
+        self._process: Any = None
+
+    def write(self, text: str) -> int:
+        if self._process is None and text and self._stream is self._terminal:
+            self._start()
+        return self._stream.write(text)
+
+    def _start(self) -> None:
+        import subprocess  # only on a terminal: a pipe's start-up never pays for it
+
+        env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}  # R: the colours tsk chose for a terminal
+        try:
+            self._process = subprocess.Popen(self._command, shell=True, stdin=subprocess.PIPE, env=env)
+        except OSError:
+            return  # no pager to be had: straight to the terminal
+        self._terminal.flush()
+        self._stream = PipeOut(open(self._process.stdin.fileno(), "w", encoding="utf-8", closefd=False))
+
+    def isatty(self) -> bool:
+        return self._process is None  # what is printed next is for a pager once one runs
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def end(self) -> None:
+        """All written: the pager reads to the end, and tsk waits for the reader to quit it."""
+        if self._process is None:
+            return
+        try:
+            self._stream.flush()
+        finally:
+            self._process.stdin.close()
+            self._process.wait()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 class PipeOut:
@@ -344,4 +371,4 @@ def main() -> None:
         chosen(args=argv, prog_name="tsk")
     finally:
         if pager is not None:
-            end_pager(pager)
+            pager.end()
