@@ -52,3 +52,16 @@ def test_policy_list_says_its_periods_in_chinese_in_a_table_and_keeps_keys_in_js
     assert "15个工作日" in table and "working_days" not in table
     listed = json.loads(ok(tsk, ["policy", "list", "--format", "json"]).stdout)
     assert next(p for p in listed if p["name"] == "cbrc2012")["resolution"] == "15 working_days"
+    assert "当日" in table and "0日" not in table  # the Guangdong 处理表: the same day
+    gd2 = next(p for p in listed if (p["name"], p["version"]) == ("gdrcc2008", 2))
+    assert gd2["form"] == "0 calendar_days" and gd2["resolution"] == "7 working_days after supervision"
+
+
+def test_chinese_prose_never_starts_a_line_with_closing_punctuation():
+    from tsk.render.textable import wrap
+
+    text = "广东农信2008：当天报处理表，2个工作日内出具督办表，出具后7个工作日办结，最长3个月。"
+    for width in range(8, 40):  # narrower, a word may have to be cut by cells
+        lines = wrap(text, width)
+        assert "".join(lines) == text  # nothing lost or added
+        assert not any(line[:1] in "，。：" for line in lines), (width, lines)

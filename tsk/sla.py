@@ -79,6 +79,8 @@ class Period(NamedTuple):
         return f"{self.amount} {self.unit}"
 
     def zh(self) -> str:
+        if self.amount == 0 and self.unit == "calendar_days":
+            return "当日"  # the 处理表 reaches the 受理部门 the day the complaint does
         return f"{self.amount}{UNIT_ZH[self.unit]}"
 
     def due(self, calendar: Calendar, start: dt.datetime) -> dt.date:

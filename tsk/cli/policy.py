@@ -20,26 +20,28 @@ def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 
     ledger = ledger_of(ctx)
     default = ledger.policy(ledger.settings["default_policy"])
+    chinese = fmt == "table"  # the table says 15个工作日; CSV and JSON keep "15 working_days"
+
+    def said(period: sla.Period | None, after: str = "receipt") -> str | None:
+        if period is None:
+            return None
+        if after == "receipt":
+            return period.zh() if chinese else str(period)
+        return f"{period.zh()}（{AFTER_ZH.get(after, after)}后）" if chinese else f"{period} after {after}"
+
     rows = [
         {"name": p.name, "version": p.version, "default": (p.name, p.version) == (default.name, default.version),
-         "ack": str(p.ack), "form": None if p.form is None else str(p.form),
-         "supervision": None if p.supervision is None else str(p.supervision),
-         "resolution": str(p.resolution) + ("" if p.resolution_from == "receipt" else f" after {p.resolution_from}"),
-         "cap": str(p.cap), "report": str(p.report), "referral_report": str(p.referral_report), "title": p.title}
+         "ack": said(p.ack), "form": said(p.form), "supervision": said(p.supervision),
+         "resolution": said(p.resolution, p.resolution_from), "cap": said(p.cap), "report": said(p.report),
+         "referral_report": said(p.referral_report), "title": p.title}
         for p in admin.policies(ledger)
     ]
-    def zh(period: str | None) -> str:  # the table says 15个工作日; CSV and JSON keep "15 working_days"
-        if not period:
-            return ""
-        amount_unit, _, after = period.partition(" after ")
-        return sla.Period.parse(amount_unit, what="period").zh() + (f"（{AFTER_ZH.get(after, after)}后）" if after else "")
-
     columns = [output.Column("name", "名称", no_wrap=True), output.Column("version", "版本", justify="right"),
                output.Column("default", "默认", show=lambda v: "✓" if v else "", drop=2),
-               output.Column("ack", "受理告知", zh), output.Column("form", "处理表", zh, drop=4),
-               output.Column("supervision", "督办表", zh, drop=3), output.Column("resolution", "处理时限", zh),
-               output.Column("cap", "最长时限", zh), output.Column("report", "报告监管", zh, drop=5),
-               output.Column("referral_report", "转办结果报告", zh, drop=6),
+               output.Column("ack", "受理告知"), output.Column("form", "处理表", drop=4),
+               output.Column("supervision", "督办表", drop=3), output.Column("resolution", "处理时限"),
+               output.Column("cap", "最长时限"), output.Column("report", "报告监管", drop=5),
+               output.Column("referral_report", "转办结果报告", drop=6),
                output.Column("title", "说明", prose=True, drop=1)]
     output.emit(rows, columns, fmt)
 

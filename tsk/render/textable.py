@@ -68,11 +68,20 @@ def wrap(text: str, width: int, prose: bool = True) -> list[str]:
     return lines
 
 
+NO_LINE_START = frozenset("，。、；：？！）】」』》〉”’…")  # Chinese typesetting's line-start prohibition (行首禁则)
+
+
 def _words(text: str) -> list[str]:
     """Space-separated words (with their leading space), each CJK character its own word."""
     words: list[str] = []
     current = ""
     for ch in text:
+        if ch in NO_LINE_START and (current or words):  # ，。） never begin a line: they stay with the word before
+            if current:
+                current += ch
+            else:
+                words[-1] += ch
+            continue
         if ch == " " or (not ch.isascii() and east_asian_width(ch) in "WF"):
             if current:
                 words.append(current)
