@@ -18,7 +18,8 @@ Definitions (the report prints them too):
   one condition every report counts by).
 - `lapsed` (曾逾期) = its resolution or cap clock once ran past due (a recorded lapse).
 - `late_entries` (补录) = recorded more than 24 hours after receipt; `late_extensions` =
-  extensions recorded on a day after the deadline they extended.
+  extensions recorded after the deadline they extended; `lapses` = the lapses recorded of
+  the period's complaints, per clock (`tsk.overdue`).
 - `open` = still open now (the ledger's current state).
 - `overdue_open` (逾期未结) = not finished (closed, rejected or withdrawn) by the as-of moment
   (default now; a date alone means its end) and its resolution clock past due then (a due date
@@ -44,6 +45,7 @@ from operator import gt
 from typing import Any
 
 from tsk import timeutil
+from tsk.clocks import NAMES as CLOCKS
 from tsk.clocks import past
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
@@ -456,10 +458,11 @@ def half_year_report(ledger: Ledger, period: Period, as_of: AsOf | dt.date | Non
             pivots.append((name, d.expr, name))
             values[name] = key
     aside = rows_aside(ledger.store, [(q.report_totals(pivots), {**period.params(), **as_of_params(as_of), **values}),
-                                      (q.REPORT_LATE, period.params())])
+                                      (q.REPORT_LATE, period.params()), (q.REPORT_LAPSES, period.params())])
     rows = PeriodRows.read(ledger, period, int(ledger.settings["hotspot_threshold"]),
                            int(ledger.settings["hotspot_window_days"]))
-    (t, *_), late = aside()
+    (t, *_), late, lapsed = aside()
+    per_clock = {r["clock"]: _int(r["n"]) for r in lapsed}
     received, rejected = _int(t.get("received")), _int(t.get("rejected"))
     totals = {
         "received": received, "accepted": received - rejected, "rejected": rejected,
@@ -495,6 +498,7 @@ def half_year_report(ledger: Ledger, period: Period, as_of: AsOf | dt.date | Non
                          "by_unit": {u: yuan(f) for u, f in sorted(rows.fen.items()) if f}},
         "late_entries": per_unit(entered_late),
         "late_extensions": per_unit(extended_late),
+        "lapses": {"total": sum(per_clock.values()), "by_clock": {k: per_clock[k] for k in CLOCKS if k in per_clock}},
         "report_due": report_due(period),
         "recipients": recipients(period),
         "as_of": as_of.text,

@@ -29,7 +29,7 @@ from tsk.reports import (
     trend,
 )
 from tsk.timeutil import AsOf
-from tsk.vocab import CATEGORY
+from tsk.vocab import CATEGORY, CLOCK
 
 # The languages of the texts below, in the order of each pair; `--lang` offers exactly these
 # (tests/test_cli.py holds the option to them).
@@ -79,6 +79,9 @@ WORDS: dict[str, Any] = {
     "late_entries": ("补录（受理超过24小时后登记）", "late entries (recorded 24h+ after receipt)"),
     "late_extensions": ("逾期后登记的延期", "extensions recorded after their deadline"),
     "no_late": ("本期无补录及逾期后登记的延期。", "No late entries or late extensions."),
+    "lapses": ("逾期记录（按时限）", "Lapses recorded, by clock"),
+    "clock": ("时限", "clock"),
+    "no_lapses": ("本期投诉无逾期记录。", "No lapses recorded."),
     "mean": ("平均处理工作日", "mean working days to resolve"),
     "median": ("处理工作日中位数", "median working days to resolve"),
     "resolved_n": ("已办结件数", "resolved complaints"),
@@ -285,6 +288,13 @@ def half_year_sections(doc: dict[str, Any], period: Period, lang: str, settings:
         output.Column("label", T["unit"]), output.Column("late_entries", T["late_entries"], justify=right),
         output.Column("late_extensions", T["late_extensions"], justify=right),
     ], text=[] if late_rows else [T["no_late"]]))
+    lapses = doc["lapses"]
+    lapse_rows = [{"label": CLOCK.label(k) if lang == "zh" else k, "count": n} for k, n in lapses["by_clock"].items()]
+    if lapse_rows:
+        lapse_rows.append({"label": T["total"], "count": lapses["total"]})
+    sections.append(Section(T["lapses"], level=3, rows=lapse_rows, columns=[
+        output.Column("label", T["clock"]), output.Column("count", T["count"], justify=right),
+    ], text=[] if lapse_rows else [T["no_lapses"]]))
     sections.append(Section(T["s8"], text=[f"{i}. {note}" for i, note in enumerate(T["notes"], 1)]))
     return title, preamble, sections
 
@@ -362,6 +372,8 @@ def half_year_csv(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
              for u, v in doc["compensation"]["by_unit"].items()]
     for key in ("late_entries", "late_extensions"):
         rows += [{"section": f"{key}.by_unit", "key": u, "label": u, "value": n} for u, n in doc[key]["by_unit"].items()]
+    rows += [{"section": "lapses.by_clock", "key": k, "label": CLOCK.label(k) if lang == "zh" else k, "value": n}
+             for k, n in doc["lapses"]["by_clock"].items()]
     return rows
 
 

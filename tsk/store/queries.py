@@ -229,6 +229,10 @@ FROM complaint WHERE {RECEIVED_IN} GROUP BY {expr}
 # The late entries (补录), a row each without an extension, and the extensions of the period's
 # complaints, with when each was recorded and what it says (its previous due date): events are
 # read for the complaints ever extended only (an appeal resets `extended_days`: a reopened one too).
+# The lapses recorded (tsk check, or the first write after a due: `tsk.overdue`) of the period's
+# complaints, per clock: a 处理表 or an acknowledgement late is there too, not only `lapsed`.
+REPORT_LAPSES = ("SELECT l.clock, COUNT(*) AS n FROM complaint c JOIN lapse l ON l.complaint_id = c.id "
+                 "WHERE c.received_at >= :since AND c.received_at < :until GROUP BY l.clock")
 REPORT_LATE = f"""
 SELECT unit, NULL AS recorded_at, NULL AS details FROM complaint WHERE {RECEIVED_IN} AND late_entry = 1
 UNION ALL
