@@ -274,9 +274,12 @@ def test_an_import_keeps_a_moment_due_and_an_export_round_trips_it(tsk, tmp_path
     assert listed(tsk, "--as-of", "2026-11-24 09:00") == [("resolution", DUE, 0, "overdue")]
     exported = tmp_path / "out.json"
     ok(tsk, ["export", "--format", "json", "--output", str(exported), "--show-pii"])
-    monkeypatch.setenv("TSK_DB", str(tmp_path / "again.db"))
-    ok(tsk, ["import", str(exported)])
-    assert listed(tsk, "--as-of", "2026-11-24 09:00") == [("resolution", DUE, 0, "overdue")]
+    book = tmp_path / "out.xlsx"
+    ok(tsk, ["export", "--format", "xlsx", "-o", str(book), "--show-pii"])
+    for copy, source_file in (("again.db", exported), ("from-book.db", book)):  # JSON, and the workbook's text cell
+        monkeypatch.setenv("TSK_DB", str(tmp_path / copy))
+        ok(tsk, ["import", str(source_file)])
+        assert listed(tsk, "--as-of", "2026-11-24 09:00") == [("resolution", DUE, 0, "overdue")]
     bad = tmp_path / "bad.csv"
     bad.write_text(source.read_text(encoding="utf-8").replace("2026-11-24 09:00", "2026-11-24 25:00")
                    .replace("000001", "000002"), encoding="utf-8")
