@@ -280,8 +280,8 @@ def lapse_outcome(c: Mapping[str, Any], clock: str, escalation) -> tuple[str, di
 
 
 def _is_conflict(exc: Exception) -> bool:
-    """A key violation (sqlite3's or SQLAlchemy's IntegrityError): a concurrent check won."""
-    return isinstance(exc, sqlite3.IntegrityError) or type(exc).__name__ == "IntegrityError"
+    """A key violation (sqlite3's IntegrityError, PostgreSQL's SQLSTATE class 23): a concurrent check won."""
+    return isinstance(exc, sqlite3.IntegrityError) or (getattr(exc, "sqlstate", None) or "").startswith("23")
 
 
 CHECK = "tsk check"  # who records a lapse, in its event's details: this, or the command that wrote (`record_lapses`)

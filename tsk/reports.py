@@ -224,24 +224,9 @@ def gc_paused() -> Iterator[None]:
 
 
 def row_batches(store, sql: str, params: dict[str, Any], size: int = BATCH) -> Iterator[Sequence[Sequence[Any]]]:
-    """A query's rows as tuples, `size` at a time. On SQLite straight from the cursor: a dict
-    per row (the store's row factory) would cost more than the counting done with it."""
-    conn = getattr(store, "conn", None)
-    if isinstance(conn, sqlite3.Connection):
-        cursor = conn.cursor()
-        cursor.row_factory = None
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(size):
-            yield batch
-        return
-    rows: list[tuple] = []
-    for row in store.stream(sql, params, size):
-        rows.append(tuple(row.values()))
-        if len(rows) == size:
-            yield rows
-            rows = []
-    if rows:
-        yield rows
+    """A query's rows as tuples, `size` at a time: a dict per row (what the stores' `rows` and
+    `stream` give) would cost more than the counting done with it."""
+    return store.batches(sql, params, size)
 
 
 def rows_aside(store, statements: Sequence[tuple[str, dict[str, Any]]]) -> Callable[[], list[list[dict]]]:

@@ -65,7 +65,7 @@ class TskGroup(TyperGroup):
         except Exception as exc:
             if not is_server_database_error(exc):
                 raise
-            err(f"Error: database: {str(exc).splitlines()[0]}")
+            err(f"Error: database: {(str(exc).strip().splitlines() or [type(exc).__name__])[0]}")  # no DETAIL: it may quote a row
             sys.exit(1)
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
@@ -110,10 +110,11 @@ def _is_text(arg: str) -> bool:
 
 
 def is_server_database_error(exc: Exception) -> bool:
-    """An error of SQLAlchemy (PostgreSQL ledgers). Only a ledger opened through it can raise
-    one, so it is loaded by then; importing it just to catch its errors would cost ~0.3 s."""
-    errors = sys.modules.get("sqlalchemy.exc")
-    return errors is not None and isinstance(exc, errors.SQLAlchemyError)
+    """An error of psycopg that the store did not turn into a `TskError` (tsk.store.pg). Only a
+    PostgreSQL ledger can raise one, so psycopg is loaded by then; importing it just to catch
+    its errors would cost ~0.1 s of every command on SQLite."""
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.Error)
 
 
 def version_callback(value: bool) -> None:

@@ -1,8 +1,9 @@
 """Where the ledger is, and one small interface over its two drivers.
 
-SQLite runs on the standard library's `sqlite3` (importing SQLAlchemy alone costs ~0.3 s,
-more than a whole `tsk overdue`); PostgreSQL runs through SQLAlchemy and psycopg 3. Both take
-the same SQL text with `:name` parameters, written once in `tsk.store.queries`.
+SQLite runs on the standard library's `sqlite3`, PostgreSQL on psycopg 3 alone (`tsk.store.pg`):
+importing SQLAlchemy costs ~0.3 s, more than a whole `tsk overdue`, so it is loaded only to
+create or upgrade a schema. Both take the same SQL text with `:name` parameters, written once
+in `tsk.store.queries`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from contextlib import contextmanager
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
-from tsk.errors import InvalidInput, TskError, echo
+from tsk.errors import TskError, echo
+
+if TYPE_CHECKING:
+    from tsk.store.pg import PgStore
 
 Params = Mapping[str, Any] | Sequence[Any]
 # The schema version this tsk writes: the last of tsk.store.schema.MIGRATIONS (a test holds them
@@ -112,6 +116,14 @@ class SqliteStore:
         while batch := cursor.fetchmany(size):
             yield from batch
 
+    def batches(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[list[tuple]]:
+        """Rows as tuples, `size` at a time, straight from the cursor (no dict per row)."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield batch
+
     @contextmanager
     def transaction(self) -> Iterator[SqliteStore]:
         if self.read_only:
@@ -141,94 +153,7 @@ class SqliteStore:
         self.conn.close()
 
 
-class SqlAlchemyStore:
-    """A server database (PostgreSQL) through SQLAlchemy; reads autocommit, writes in
-    `transaction()`, rows locked with FOR UPDATE where SQLite would rely on its file lock."""
-
-    dialect = "postgresql"
-    for_update = " FOR UPDATE"
-
-    def __init__(self, url: str) -> None:
-        try:
-            from sqlalchemy import create_engine, make_url, text
-            from sqlalchemy.exc import SQLAlchemyError
-        except ImportError:  # pragma: no cover - a declared dependency
-            raise TskError("SQLAlchemy is needed for a database URL") from None
-        if url.startswith("postgresql://") or url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url.split("://", 1)[1]
-        if not url.startswith("postgresql"):
-            raise InvalidInput(f"unsupported database URL {url.split('://')[0]}://… (use a file path or postgresql://)")
-        self._text = text
-        self._error = SQLAlchemyError
-        try:
-            _ = make_url(url).port  # a malformed URL (an unclosed [, a port past 65535) raises ValueError here
-        except (ValueError, self._error) as exc:
-            # Not the URL nor the parser's message: either may hold the password.
-            raise InvalidInput("--db is not a database URL that can be read (like postgresql://user@host:5432/tsk): "
-                               f"its {'host or port' if isinstance(exc, ValueError) else 'form'} is malformed") from None
-        try:
-            self.engine = create_engine(url, pool_size=1, max_overflow=2)
-            self._autocommit = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        except ImportError:
-            raise TskError("PostgreSQL needs psycopg 3: pip install 'tsk[postgres]'") from None
-        except SQLAlchemyError as exc:
-            raise TskError(f"cannot connect to the database: {str(exc).splitlines()[0]}") from None
-        self._conn = self._autocommit
-
-    def _execute(self, sql: str, params: Params = ()):
-        return self._conn.execute(self._text(sql), dict(params) if params else {})
-
-    def rows(self, sql: str, params: Params = ()) -> list[dict]:
-        return [dict(r) for r in self._execute(sql, params).mappings()]
-
-    def row(self, sql: str, params: Params = ()) -> dict | None:
-        found = self._execute(sql, params).mappings().first()
-        return None if found is None else dict(found)
-
-    def value(self, sql: str, params: Params = ()) -> Any:
-        return self._execute(sql, params).scalar()
-
-    def run(self, sql: str, params: Params = ()) -> int:
-        return self._execute(sql, params).rowcount
-
-    def run_many(self, sql: str, rows: Sequence[Params]) -> None:
-        if rows:
-            self._conn.execute(self._text(sql), [dict(r) for r in rows])
-
-    def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
-        if self._conn is not self._autocommit:
-            yield from self._stream(self._conn, sql, params, size)
-            return
-        with self.engine.connect() as conn, conn.begin():  # a server-side cursor lives in a transaction
-            yield from self._stream(conn, sql, params, size)
-
-    def _stream(self, conn, sql: str, params: Params, size: int) -> Iterator[dict]:
-        result = conn.execution_options(yield_per=size).execute(self._text(sql), dict(params) if params else {})
-        for row in result.mappings():
-            yield dict(row)
-
-    @contextmanager
-    def transaction(self) -> Iterator[SqlAlchemyStore]:
-        outer = self._conn
-        with self.engine.begin() as conn:
-            self._conn = conn
-            try:
-                yield self
-            finally:
-                self._conn = outer
-
-    def has_table(self, name: str) -> bool:
-        return self.value("SELECT to_regclass(:n) IS NOT NULL", {"n": name}) is True
-
-    def lock_ledger(self) -> None:
-        self.value("SELECT pg_advisory_xact_lock(7301)")
-
-    def close(self) -> None:
-        self._autocommit.close()
-        self.engine.dispose()
-
-
-Store = SqliteStore | SqlAlchemyStore
+Store = Union[SqliteStore, "PgStore"]  # tsk.store.pg: loaded for a database URL only
 
 
 def schema_version(store: Store) -> int:
@@ -240,7 +165,9 @@ def open_store(location: str, warn: Callable[[str], None] | None = None) -> Stor
     """A ledger file (a plain path, or `sqlite:///path`), else a server database URL.
     `warn` is told when a ledger file readable by others was made private."""
     if is_url(location) and not location.startswith("sqlite:///"):
-        return SqlAlchemyStore(location)
+        from tsk.store.pg import PgStore
+
+        return PgStore(location)
     return SqliteStore(location, warn)
 
 

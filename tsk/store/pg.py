@@ -1,0 +1,174 @@
+"""A PostgreSQL ledger through psycopg 3 alone, behind the interface of `tsk.store.db.SqliteStore`.
+
+Commands never import SQLAlchemy on PostgreSQL (importing it cost ~0.2 s of each command, more
+than all the rest of `tsk overdue` on SQLite): the SQL is the same text SQLite runs
+(`tsk.store.queries`, `:name` parameters), turned into psycopg's `%(name)s` once per statement.
+SQLAlchemy is loaded only to create or upgrade the schema (`tsk.store.schema`), whose
+statements run here like any other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from functools import lru_cache
+from itertools import count
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row, tuple_row
+
+from tsk.errors import InvalidInput, TskError
+from tsk.store.db import Params
+
+DRIVERS = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
+
+class ServerError(TskError):
+    """A statement the server refused or could not run, in one line: the server's message
+    without its DETAIL (which may quote a row, personal data included) and never the URL.
+    `sqlstate` is PostgreSQL's code for it (23… a key or constraint violation)."""
+
+    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+def server_error(exc: psycopg.Error) -> ServerError:
+    lines = str(exc).strip().splitlines()
+    return ServerError(f"database: {lines[0].strip() if lines else type(exc).__name__}", exc.sqlstate)
+
+
+def conninfo(url: str) -> str:
+    """The libpq connection string of a `--db` URL; refused (exit 2) if it names another
+    database or driver, or cannot be read. Neither the URL nor libpq's message is repeated:
+    either may hold the password."""
+    if not url.startswith(DRIVERS):
+        raise InvalidInput(f"unsupported database URL {url.split('://')[0]}://… (use a file path or postgresql://)")
+    url = "postgresql://" + url.split("://", 1)[1]
+    try:
+        psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:
+        raise InvalidInput("--db is not a database URL that can be read (like postgresql://user@host:5432/tsk): "
+                           "its host, port or form is malformed") from None
+    return url
+
+
+class PgStore:
+    """Reads autocommit, each statement on its own; writes in `transaction()` (READ COMMITTED,
+    as the server's default), rows locked with FOR UPDATE where SQLite relies on its file
+    lock, schema changes and the audit chain serialised by an advisory lock."""
+
+    dialect = "postgresql"
+    for_update = " FOR UPDATE"
+
+    def __init__(self, url: str) -> None:
+        info = conninfo(url)
+        try:
+            self.conn = psycopg.connect(info, autocommit=True, row_factory=dict_row, application_name="tsk",
+                                        client_encoding="UTF8")
+        except psycopg.Error as exc:
+            raise TskError(f"cannot connect to the database: {server_error(exc).args[0].removeprefix('database: ')}") \
+                from None
+        self._cursors = count(1)
+
+    def _execute(self, sql: str, params: Params, row_factory: Any = dict_row) -> psycopg.Cursor[Any]:
+        try:
+            return self.conn.cursor(row_factory=row_factory).execute(pyformat(sql), params or {})
+        except psycopg.Error as exc:
+            raise server_error(exc) from None
+
+    def rows(self, sql: str, params: Params = ()) -> list[dict]:
+        return self._execute(sql, params).fetchall()
+
+    def row(self, sql: str, params: Params = ()) -> dict | None:
+        return self._execute(sql, params).fetchone()
+
+    def value(self, sql: str, params: Params = ()) -> Any:
+        found = self._execute(sql, params, tuple_row).fetchone()
+        return None if found is None else found[0]
+
+    def run(self, sql: str, params: Params = ()) -> int:
+        return self._execute(sql, params).rowcount
+
+    def run_many(self, sql: str, rows: Sequence[Params]) -> None:
+        if not rows:
+            return
+        try:
+            self.conn.cursor().executemany(pyformat(sql), rows)  # in one pipeline: no round trip per row
+        except psycopg.Error as exc:
+            raise server_error(exc) from None
+
+    def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
+        for batch in self.batches(sql, params, size, dict_row):
+            yield from batch
+
+    def batches(self, sql: str, params: Params = (), size: int = 2000, row_factory=tuple_row) -> Iterator[list]:
+        """Rows `size` at a time (tuples, unless told) from a server-side cursor, which lives
+        in a transaction: the one open, else one of its own (other statements may run between
+        the batches)."""
+        idle = self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        try:
+            with self.conn.transaction() if idle else nullcontext(), \
+                    self.conn.cursor(f"tsk_stream_{next(self._cursors)}", row_factory=row_factory) as cursor:
+                cursor.execute(pyformat(sql), params or {})
+                while batch := cursor.fetchmany(size):
+                    yield batch
+        except psycopg.Error as exc:
+            raise server_error(exc) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[PgStore]:
+        if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            # A stream still open holds one: a write inside it would become a savepoint,
+            # committed only when the stream ends. No command does this; keep it so.
+            raise RuntimeError("a write transaction begun while another is open")
+        try:
+            with self.conn.transaction():
+                yield self
+        except psycopg.Error as exc:  # at COMMIT: a deferred check, a lost connection
+            raise server_error(exc) from None
+
+    def has_table(self, name: str) -> bool:
+        # The catalog as of this statement: not to_regclass(), which may answer from a cache
+        # older than this transaction (a table another process created while `ensure_schema`
+        # waited for the ledger lock would still be missing).
+        return self.value("SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = :n "
+                          "AND schemaname = ANY (current_schemas(false))", {"n": name}) is not None
+
+    def lock_ledger(self) -> None:
+        """Serialise schema changes and the audit chain, until the transaction ends."""
+        self.value("SELECT pg_advisory_xact_lock(7301)")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# One token of SQL text: a literal or comment (copied, its % doubled), a `::` cast, a `:name`
+# parameter, or a %. Literals: 'text' ('' inside), E'text' (\' inside), "identifier",
+# $tag$…$tag$, -- and /* */ comments: no `:name` inside any of them is a parameter.
+_TOKEN = re.compile(r"""
+    (?P<literal>(?<!\w)[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|"(?:[^"]|"")*"
+               |\$(?P<tag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=tag)\$|--[^\n]*|/\*.*?\*/)
+  | (?P<cast>::)
+  | :(?P<name>[A-Za-z_]\w*)
+  | %
+""", re.VERBOSE | re.DOTALL)
+
+
+def _token(found: re.Match) -> str:
+    if found["literal"] is not None:
+        return found["literal"].replace("%", "%%")
+    if found["cast"] is not None:
+        return "::"
+    if found["name"] is not None:
+        return f"%({found['name']})s"
+    return "%%"
+
+
+@lru_cache(maxsize=256)
+def pyformat(sql: str) -> str:
+    """The statement with psycopg's placeholders: `:name` as `%(name)s` (every time it occurs),
+    a literal % as %%; casts (`::text`), literals and comments left as they are."""
+    return _TOKEN.sub(_token, sql)
