@@ -1,0 +1,164 @@
+"""The PostgreSQL store (tsk.store.pg): the SQL text of `tsk.store.queries` turned into psycopg's
+placeholders, streams from server-side cursors, transactions that roll back, errors in one line,
+and commands on a current ledger that never import SQLAlchemy. The conversion is checked
+without a server; everything else on a real one (pgserver)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
+
+from tsk.store import queries as q  # noqa: E402
+from tsk.store.db import _NAMED  # noqa: E402
+from tsk.store.pg import PgStore, ServerError, pyformat  # noqa: E402
+
+RECEIVED = "2026-08-03 10:00"  # a Monday inside 2026's published calendar
+BASE = ["--customer", "张三", "--phone", "13812345678", "--channel", "phone", "--category", "service",
+        "--business-type", "card", "--cause", "service-quality", "--unit", "城关支行", "--summary", "ATM吞卡",
+        "--received", RECEIVED]
+
+
+# -- :name as %(name)s, from the one SQL text ----------------------------------------------------
+@pytest.mark.parametrize("sql, expected", [
+    ("SELECT * FROM complaint WHERE ref = :ref", "SELECT * FROM complaint WHERE ref = %(ref)s"),
+    ("WHERE a < :floor THEN :floor ELSE :floor", "WHERE a < %(floor)s THEN %(floor)s ELSE %(floor)s"),  # repeated
+    ("SELECT CAST(:phone AS TEXT), :day::date, x::varchar(25)", "SELECT CAST(%(phone)s AS TEXT), %(day)s::date, x::varchar(25)"),
+    ("SELECT 7 % :n, ref LIKE 'TS-%'", "SELECT 7 %% %(n)s, ref LIKE 'TS-%%'"),  # a literal %, in a string too
+    ("SELECT 'tel:' || phone, '10:00', ':ref'", "SELECT 'tel:' || phone, '10:00', ':ref'"),  # no parameter in text
+    ("SELECT 'it''s :a', E'\\' :b', \"col:c\"", "SELECT 'it''s :a', E'\\' :b', \"col:c\""),
+    ("SELECT 1 -- :not\n, 2 /* :nor\n :this */, :yes", "SELECT 1 -- :not\n, 2 /* :nor\n :this */, %(yes)s"),
+    ("DO $$BEGIN x := :a; END$$; DO $f$ :b $f$", "DO $$BEGIN x := :a; END$$; DO $f$ :b $f$"),
+    ("SELECT %(s)s", "SELECT %%(s)s"),  # psycopg's own syntax in the text is text
+    ("WHERE id > :after AND id <= :upto", "WHERE id > %(after)s AND id <= %(upto)s"),
+])
+def test_named_parameters_become_psycopg_placeholders(sql, expected):
+    assert pyformat(sql) == expected
+
+
+def statements() -> list[tuple[str, str]]:
+    """Every statement of tsk.store.queries, the ones built by functions with typical arguments."""
+    from tsk import clocks
+
+    found = [(name, value) for name, value in vars(q).items() if isinstance(value, str) and name.isupper()
+             and re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH|LOCK)", value)]
+    found += list(q.HAS_COLUMN.items())
+    where, _ = q.complaint_filter(statuses=["open", "closed"], unit="u", assignee="a", category="c", since="s", until="t")
+    found += [("list_complaints", q.list_complaints(where, 50)), ("export_complaints", q.export_complaints(where)),
+              ("report_totals", q.report_totals([("a", "unit", "p")])), ("report_stats", q.report_stats("unit")),
+              ("running_clocks", q.running_clocks()), ("clock_ids", q.clock_ids()),
+              ("lapsed_in_range", q.lapsed_in_range(" FOR UPDATE")), ("refs_in", q.refs_in(3)),
+              ("insert_complaint", q.insert_complaint(["ref", "status"])), ("update_complaint", q.update_complaint(["x"])),
+              ("report_resolution_pairs", q.report_resolution_pairs("unit")), ("report_trend", q.report_trend("unit")),
+              ("past_sql", f"SELECT 1 WHERE {clocks.past_sql('due', ':bound')}")]
+    return found
+
+
+@pytest.mark.parametrize("name, sql", statements(), ids=[name for name, _ in statements()])
+def test_every_statement_has_the_same_parameters_on_both_drivers(name, sql):
+    """What psycopg is given names the parameters sqlite3 binds (`_NAMED`, as `run_many` reads
+    them), in the same order, and leaves no `:name` behind."""
+    converted = pyformat(sql)
+    assert re.findall(r"%\((\w+)\)s", converted) == _NAMED.findall(sql)
+    assert not re.search(r"(?<!:):[A-Za-z_]", re.sub(r"'(?:[^']|'')*'", "", converted))
+    assert "%" not in re.sub(r"%\(\w+\)s|%%", "", converted)
+
+
+# -- on a real server --------------------------------------------------------------------------------
+@pytest.fixture
+def store(new_database):
+    opened = PgStore(new_database())
+    yield opened
+    opened.close()
+
+
+@pytest.mark.postgres
+def test_parameters_literals_and_casts_reach_the_server_as_written(store):
+    row = store.row("SELECT :a::text || '%' AS a, 7 % :n AS m, ':a' AS lit, 'tel:' || :a AS tel, :n + :n AS twice",
+                    {"a": "x", "n": 4})
+    assert row == {"a": "x%", "m": 3, "lit": ":a", "tel": "tel:x", "twice": 8}
+    assert store.value("SELECT CAST(:v AS TEXT) IS NULL", {"v": None}) is True
+    assert store.value("SELECT count(*) FROM (VALUES ('50%'), ('5')) AS t(s) WHERE s LIKE '%\\%' ESCAPE '\\'") == 1
+
+
+@pytest.mark.postgres
+def test_a_stream_reads_in_batches_while_other_statements_run(store):
+    rows = store.stream("SELECT n, 'r' || n AS name FROM generate_series(1, :top) AS n ORDER BY n", {"top": 2500}, size=100)
+    first = next(rows)
+    assert first == {"n": 1, "name": "r1"}
+    assert store.value("SELECT :x + 1", {"x": 1}) == 2  # the connection is not held by the stream
+    rest = list(rows)
+    assert [r["n"] for r in [first, *rest]] == list(range(1, 2501))
+    assert store.conn.info.transaction_status == 0  # its own transaction ended with it (IDLE)
+    batches = list(store.batches("SELECT n FROM generate_series(1, 5) AS n ORDER BY n", size=2))
+    assert batches == [[(1,), (2,)], [(3,), (4,)], [(5,)]]
+
+
+@pytest.mark.postgres
+def test_a_stream_inside_a_transaction_sees_its_writes(store):
+    store.run("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+    with store.transaction():
+        store.run_many("INSERT INTO t (n) VALUES (:n)", [{"n": n} for n in range(10)])
+        assert [r["n"] for r in store.stream("SELECT n FROM t ORDER BY n", size=3)] == list(range(10))
+    assert store.value("SELECT count(*) FROM t") == 10
+
+
+@pytest.mark.postgres
+def test_a_failed_transaction_leaves_nothing_behind(store):
+    store.run("CREATE TABLE t (n INTEGER PRIMARY KEY, s VARCHAR)")
+    store.run("INSERT INTO t VALUES (1, 'kept')")
+    with pytest.raises(ZeroDivisionError), store.transaction():
+        store.run("INSERT INTO t VALUES (2, 'lost')")
+        store.run("UPDATE t SET s = 'changed' WHERE n = 1")
+        raise ZeroDivisionError
+    with pytest.raises(ServerError) as refused, store.transaction():
+        store.lock_ledger()
+        store.run("INSERT INTO t VALUES (3, 'lost')")
+        store.run_many("INSERT INTO t VALUES (:n, :s)", [{"n": 4, "s": "13812345678"}, {"n": 1, "s": "13812345678"}])
+    assert refused.value.sqlstate == "23505"  # a key violation: `tsk check` retries on it (tsk.overdue)
+    message = str(refused.value)
+    assert message.startswith("database: duplicate key value violates unique constraint")
+    assert "\n" not in message and "13812345678" not in message  # PostgreSQL's DETAIL names the row
+    assert store.rows("SELECT * FROM t ORDER BY n") == [{"n": 1, "s": "kept"}]  # and the connection goes on
+
+
+@pytest.mark.postgres
+def test_a_server_error_is_one_line_without_the_url(pg_server, tmp_path):
+    from tsk.errors import TskError
+
+    with pytest.raises(TskError) as refused:
+        PgStore(f"postgresql://officer:s3cret@/tsk?host={tmp_path}")  # no server there
+    assert str(refused.value).startswith("cannot connect to the database: ")
+    assert "s3cret" not in str(refused.value) and "\n" not in str(refused.value)
+
+
+# -- no SQLAlchemy on the command path -------------------------------------------------------------
+PROBE = """
+import sys
+from tsk.cli import main
+try:
+    main()
+finally:
+    print("loaded:", " ".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+@pytest.mark.postgres
+def test_commands_on_a_current_postgresql_ledger_never_import_sqlalchemy(new_database):
+    url = new_database()
+
+    def loaded(*argv: str) -> set[str]:
+        r = subprocess.run([sys.executable, "-c", PROBE, "--db", url, *argv], capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode in (0, 3), r.stderr
+        return set(r.stderr.splitlines()[-1].removeprefix("loaded: ").split())
+
+    assert {"sqlalchemy", "sqlmodel"} <= loaded("init")  # the schema is made from the models
+    for argv in (["add", *BASE], ["overdue"], ["list"], ["show", "TS-2026-000001"], ["report", "half-year", "2026H2"],
+                 ["check", "--as-of", "2026-09-30"], ["note", "TS-2026-000001", "已电话联系"], ["verify"], ["export"]):
+        modules = loaded(*argv)
+        assert "psycopg" in modules and not modules & {"sqlalchemy", "sqlmodel"}, argv
