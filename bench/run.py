@@ -15,11 +15,13 @@ What it does:
 2. generates ledgers with bench/generate.py (cached in bench/out/, keyed by size and seed):
    the per-command ledger, the import/report ledger, and a check ledger with a 10% stalled
    backlog (~100k newly overdue complaints at 1M, and no lapse recorded yet);
-3. builds the ledgers with `tsk import` into fresh SQLite files;
+3. builds the ledgers with `tsk import` into fresh SQLite files, and (groups postgres,
+   postgres-large: bench/pg.py) into PostgreSQL databases of a local pgserver;
 4. times each command as a whole process: N runs after one warm-up run (page cache and .pyc
    warm, as for an officer typing commands all day), median/min/max wall time, and the
    peak RSS of each run from wait4()'s rusage (the same figure as /usr/bin/time -f %M);
-5. prints the table with the ratios to the targets of issue 7, then every command it ran.
+   each PostgreSQL command right after its SQLite twin, in the same rounds;
+5. prints the table with the ratios to the targets of issues 7 and 17, then every command it ran.
 
 Benchmarks, not tests: nothing fails on a missed target; the table says which are missed.
 The machine is shared (2 cores): the load average before and after is printed — figures
@@ -29,6 +31,7 @@ taken under load are noisier, the ratios of commands run side by side less so.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import json
 import os
@@ -43,6 +46,9 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pg  # bench/pg.py: PostgreSQL beside SQLite
+from taskwarrior import taskwarrior_data
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -155,18 +161,20 @@ def shell_line(argv: list[str], env: dict[str, str], base_env: dict[str, str]) -
 
 
 # -- setup ---------------------------------------------------------------------------------------
-def ensure_venv(python: str | None, install: bool) -> Path:
-    """The interpreter that runs tsk: bench/.venv-bench with a non-editable install of the repo."""
+def ensure_venv(python: str | None, install: bool, postgres: bool = False) -> Path:
+    """The interpreter that runs tsk: bench/.venv-bench with a non-editable install of the repo
+    (with psycopg, and pgserver for a local server, when PostgreSQL is timed)."""
     if python:
         return Path(python)
     py = VENV / "bin" / "python"
+    wanted = [f"{REPO}[postgres]", *pg.needs(REPO / "pyproject.toml")] if postgres else [str(REPO)]
     if not py.exists():
-        print(f"creating {VENV} (python3 -m venv; pip install {REPO})", file=sys.stderr)
+        print(f"creating {VENV} (python3 -m venv; pip install {' '.join(wanted)})", file=sys.stderr)
         subprocess.run([sys.executable if sys.version_info >= (3, 11) else "python3", "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", str(REPO)], check=True)
-    elif install:
+        subprocess.run([str(py), "-m", "pip", "install", "-q", *wanted], check=True)
+    elif install or (postgres and subprocess.run([str(py), "-c", "import psycopg, pgserver"], capture_output=True).returncode):
         print(f"reinstalling tsk from {REPO} into {VENV} (non-editable)", file=sys.stderr)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", str(REPO)], check=True,  # dependencies as pinned now
+        subprocess.run([str(py), "-m", "pip", "install", "-q", *wanted], check=True,  # dependencies as pinned now
                        stdout=subprocess.DEVNULL)
         subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(REPO)], check=True,
                        stdout=subprocess.DEVNULL)
@@ -246,46 +254,6 @@ def a_ref(csv_path: Path, fraction: float = 0.5) -> str:
     raise SystemExit(f"no closed complaint in {csv_path}")
 
 
-def taskwarrior_data(csv_path: Path, all_pending: bool) -> tuple[Path, Path]:
-    """TASKDATA with one task per complaint of `csv_path`, loaded with `task import`.
-
-    mirror: open complaints are pending tasks with the complaint's due date, closed ones
-    completed, rejected/withdrawn deleted. all_pending: every complaint a pending task with
-    its due date (most of them past due): Taskwarrior's worst case, all in pending.data."""
-    import csv
-
-    variant = "pending" if all_pending else "mirror"
-    data = OUT / f"taskwarrior-{csv_path.stem}-{variant}"
-    rc = OUT / "taskrc"
-    rc.write_text("# bench/run.py: Taskwarrior defaults\nconfirmation=off\n", encoding="utf-8")
-    stamp = data / ".complete"
-    if stamp.exists() and stamp.stat().st_mtime > csv_path.stat().st_mtime:
-        return data, rc
-    shutil.rmtree(data, ignore_errors=True)
-    data.mkdir(parents=True)
-
-    def utc(text: str) -> str:
-        return dt.datetime.fromisoformat(text).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    json_path = data.with_suffix(".json")
-    with open(csv_path, encoding="utf-8", newline="") as src, open(json_path, "w", encoding="utf-8") as dst:
-        for row in csv.DictReader(src):
-            due = utc(row["due"] + "T23:59:59+08:00")  # due that whole day (late the day after)
-            task = {"description": f"{row['ref']} {row['summary']}", "project": "complaints." + row["category"],
-                    "entry": utc(row["received_at"]), "due": due, "tags": [row["channel"], row["kind"]],
-                    "priority": "H" if row["severity"] != "general" else "M", "status": "pending"}
-            if not all_pending and row["status"] != "open":
-                task["status"] = "completed" if row["status"] == "closed" else "deleted"
-                task["end"] = utc(row["closed_at"])
-            dst.write(json.dumps(task, ensure_ascii=False) + "\n")
-    print(f"loading {json_path.name} into Taskwarrior (task import)", file=sys.stderr)
-    env = {**os.environ, "TASKDATA": str(data), "TASKRC": str(rc)}
-    subprocess.run(["task", "rc.verbose=nothing", "import", str(json_path)], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    stamp.touch()
-    return data, rc
-
-
 def version_of(argv: list[str]) -> str:
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
@@ -325,17 +293,19 @@ def main(argv: list[str] | None = None) -> int:
                                          "bench/.venv-bench")
     parser.add_argument("--no-install", action="store_true", help="do not refresh the tsk install in bench/.venv-bench")
     parser.add_argument("--no-taskwarrior", action="store_true")
-    parser.add_argument("--only", help="comma-separated groups: refs,commands,import,report,check,taskwarrior,large")
+    parser.add_argument("--only", help="comma-separated groups: refs,commands,import,report,check,taskwarrior,large,"
+                                       "postgres (the small ledger's commands on PostgreSQL too),postgres-large")
+    parser.add_argument("--no-rls", action="store_true", help="PostgreSQL as the ledger's owner, without row-level security")
     args = parser.parse_args(argv)
     small = args.small or (1000 if args.quick else 100_000)
     large = args.large or (10_000 if args.quick else 1_000_000)
     runs = args.runs or (5 if args.quick else 10)
     heavy = args.heavy_runs or (2 if args.quick else 3)
-    groups = set((args.only or "refs,commands,import,report,check,taskwarrior,large").split(","))
+    groups = set((args.only or "refs,commands,import,report,check,taskwarrior,large,postgres").split(","))
     OUT.mkdir(exist_ok=True)
 
     load_before = os.getloadavg()
-    py = ensure_venv(args.python, not args.no_install)
+    py = ensure_venv(args.python, not args.no_install, postgres=bool(groups & pg.GROUPS))
     tsk = str(py.parent / "tsk")
     base_env = dict(os.environ)
     env = {**base_env, "TSK_USER": "bench", "COLUMNS": "160"}
@@ -347,8 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     today = dt.datetime.now(CHINA).date().isoformat()
 
     small_csv = generate(py, small, args.seed)
-    large_csv = generate(py, large, args.seed) if groups & {"import", "report", "large"} else None
-    check_csv = generate(py, large, args.seed, args.backlog) if "check" in groups else None
+    large_csv = generate(py, large, args.seed) if groups & {"import", "report", "large", "postgres-large"} else None
+    check_csv = generate(py, large, args.seed, args.backlog) if groups & {"check", "postgres-large"} else None
 
     has_import = subprocess.run([tsk, "import", "--help"], capture_output=True, env=env).returncode == 0
     results: list[Result] = []
@@ -389,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
             Q(label, "", [str(newest), str(BENCH / "min_typer.py"), "--name", "张三"])
 
     # -- per-command on the small ledger ---------------------------------------------------------
-    if "commands" in groups and has_import:
+    if groups & {"commands", "postgres"} and has_import:
         db = str(small_db)
         Q("tsk overdue", S, [tsk, "--db", db, "overdue"])
         Q("tsk list --limit 50", S, [tsk, "--db", db, "list", "--limit", "50"])
@@ -401,6 +371,25 @@ def main(argv: list[str] | None = None) -> int:
            "--id-number", "440106198507150027", "--channel", "phone", "--category", "service", "--business-type", "card",
            "--cause", "service-quality", "--unit", "天河支行", "--summary", "客户反映排队等候时间过长",
            "--demand", "要求改进服务"])
+
+    # -- PostgreSQL beside SQLite: the same ledgers, each command's twin timed beside it (issue 17) ---
+    heavy_pairs: list[tuple[Result, object]] = []  # SQLite, then PostgreSQL, in turn
+    if (server := pg.Server(py, OUT / "pg").start() if groups & pg.GROUPS and has_import else None) is not None:
+        atexit.register(server.stop)
+        twins = pg.Twins(server, tsk, env, not args.no_rls, notes, quick, heavy_pairs)
+
+    def check_pair(size: str, pristine: Path, database: str, nightly: str) -> None:
+        work = OUT / f"{pristine.stem}-check.db"  # a fresh copy of `pristine` before each run
+        lite = Result("tsk check (nightly, fresh copy each run)", size, [tsk, "--db", str(work), "check"], env)
+        twins.check(lite, lambda: copy_db(pristine, work), database, nightly)
+
+    if "postgres" in groups and server is not None:
+        Q("tsk report half-year 2026H1", S, [tsk, "--db", str(small_db), "report", "half-year", "2026H1"])
+        twins.add(S, small_csv, f"ledger_{small}", pg.COMMANDS)
+        small_check_csv = generate(py, small, args.seed, args.backlog)
+        small_pristine = OUT / f"ledger-{small}-backlog.db"
+        tsk_import(small_check_csv, small_pristine)
+        check_pair(S, small_pristine, f"ledger_{small}_backlog", twins.add(S, small_check_csv, f"ledger_{small}_backlog"))
 
     # -- Taskwarrior -----------------------------------------------------------------------------
     task_version = version_of(["task", "--version"])
@@ -429,13 +418,13 @@ def main(argv: list[str] | None = None) -> int:
                 notes.append(f"{imp_db.name}: {count_rows(imp_db)} complaints after tsk import, "
                              f"{imp_db.stat().st_size / 2**20:.0f} MB on disk")
     large_db = OUT / f"ledger-{large}.db"
-    if has_import and large_csv is not None and ("report" in groups or "large" in groups) and not (
+    if has_import and large_csv is not None and groups & {"report", "large", "postgres-large"} and not (
             large_db.exists() and large_db.stat().st_mtime > large_csv.stat().st_mtime):
         print(f"building the {L} ledger (tsk import)", file=sys.stderr)
         tsk_import(large_csv, large_db)
 
     # -- check (heavy: a fresh copy of the backlog ledger before each run) ----------------------------
-    if "check" in groups and has_import and check_csv is not None:
+    if groups & {"check", "postgres-large"} and has_import and check_csv is not None:
         pristine = OUT / f"ledger-{large}-backlog.db"
         print(f"building the {L} check ledger with a stalled backlog (tsk import)", file=sys.stderr)
         tsk_import(check_csv, pristine)
@@ -443,24 +432,32 @@ def main(argv: list[str] | None = None) -> int:
         dry = run_once([tsk, "--db", str(pristine), "check", "--dry-run"], env)
         notes.append(f"check ledger before the timed runs, `tsk check --dry-run` ({fmt_s(dry[0])}, {dry[1]:.0f} MB): "
                      f"{dry[3] or dry[4].strip()}")
-        R("tsk check (nightly, fresh copy each run)", L, [tsk, "--db", str(work), "check"], runs=heavy,
-          warmup=False, ok_codes=(0, 3), setup=lambda: copy_db(pristine, work))
-        again = run_once([tsk, "--db", str(work), "check"], env)
-        notes.append(f"second `tsk check` on the same ledger (idempotent): {fmt_s(again[0])}, {again[1]:.0f} MB: {again[3]}")
-        remove_db(work)
+        if "postgres-large" in groups and server is not None:  # timed in turn with PostgreSQL's, below
+            check_pair(L, pristine, f"ledger_{large}_backlog", twins.add(L, check_csv, f"ledger_{large}_backlog"))
+        else:
+            R("tsk check (nightly, fresh copy each run)", L, [tsk, "--db", str(work), "check"], runs=heavy,
+              warmup=False, ok_codes=(0, 3), setup=lambda: copy_db(pristine, work))
+            again = run_once([tsk, "--db", str(work), "check"], env)
+            notes.append(f"second `tsk check` on the same ledger (idempotent): {fmt_s(again[0])}, {again[1]:.0f} MB: {again[3]}")
+            remove_db(work)
 
     # -- report, and the per-command figures on the large ledger (memory) ----------------------------
     small_quick = len(quick)
     if has_import and large_db.exists():
         db = str(large_db)
-        if "report" in groups:
+        if groups & {"report", "postgres-large"}:
             Q("tsk report half-year 2026H1", L, [tsk, "--db", db, "report", "half-year", "2026H1"])
-        if "large" in groups:
+        if groups & {"large", "postgres-large"}:
             Q("tsk overdue", L, [tsk, "--db", db, "overdue"])
             Q("tsk list --limit 50", L, [tsk, "--db", db, "list", "--limit", "50"])
             Q("tsk show REF", L, [tsk, "--db", db, "show", a_ref(large_csv)])
+        if "postgres-large" in groups and server is not None:
+            twins.add(L, large_csv, f"ledger_{large}", pg.COMMANDS)
 
     measure_interleaved(quick, runs=runs)
+    if heavy_pairs:
+        pg.measure_in_turn(heavy_pairs, run_once, runs=heavy)
+        results.extend(r for r, _ in heavy_pairs)
     # The table: references and the small ledger, then import, the large ledger, check.
     checks = [r for r in results if r.name.startswith("tsk check")]
     imports = [r for r in results if r not in checks]
@@ -481,6 +478,11 @@ def print_report(results, notes, S, L, env, base_env, load_before, load_after, t
     def target(r: Result) -> str:
         parts = []
         m = r.median
+        if r.name.endswith(pg.SUFFIX):  # issue 17: within 2.5x of the same command on SQLite
+            lite = by.get((r.name.removesuffix(pg.SUFFIX), r.size))
+            if lite is not None and lite.times:
+                parts.append(pg.ratio_target(m, lite.median, statistics.median(r.cpu), statistics.median(lite.cpu)))
+            return "; ".join(parts)
         if r.name in ("tsk overdue", "tsk list --limit 50", "tsk show REF") and r.size == S:
             if typer_ and typer_.times:
                 ratio = m / typer_.median
@@ -512,7 +514,7 @@ def print_report(results, notes, S, L, env, base_env, load_before, load_after, t
     print(f"tsk from {py.parent.parent} (installed from {installed_state(py)}); load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after")
     print()
-    header = ("measurement", "ledger", "median", "min", "max", "CPU", "peak RSS", "runs", "target (issue 7)")
+    header = ("measurement", "ledger", "median", "min", "max", "CPU", "peak RSS", "runs", "target (issues 7, 17)")
     rows = []
     for r in results:
         if r.error:
