@@ -35,9 +35,9 @@ class ServerError(TskError):
         self.sqlstate = sqlstate
 
 
-def server_error(exc: psycopg.Error) -> ServerError:
+def first_line(exc: psycopg.Error) -> str:
     lines = str(exc).strip().splitlines()
-    return ServerError(f"database: {lines[0].strip() if lines else type(exc).__name__}", exc.sqlstate)
+    return lines[0].strip() if lines else type(exc).__name__
 
 
 def conninfo(url: str) -> str:
@@ -69,15 +69,17 @@ class PgStore:
             self.conn = psycopg.connect(info, autocommit=True, row_factory=dict_row, application_name="tsk",
                                         client_encoding="UTF8")
         except psycopg.Error as exc:
-            raise TskError(f"cannot connect to the database: {server_error(exc).args[0].removeprefix('database: ')}") \
-                from None
+            raise TskError(f"cannot connect to the database: {first_line(exc)}") from None
         self._cursors = count(1)
 
     def _execute(self, sql: str, params: Params, row_factory: Any = dict_row) -> psycopg.Cursor[Any]:
         try:
             return self.conn.cursor(row_factory=row_factory).execute(pyformat(sql), params or {})
         except psycopg.Error as exc:
-            raise server_error(exc) from None
+            raise self._error(exc) from None
+
+    def _error(self, exc: psycopg.Error) -> TskError:
+        return ServerError(f"database: {first_line(exc)}", exc.sqlstate)
 
     def rows(self, sql: str, params: Params = ()) -> list[dict]:
         return self._execute(sql, params).fetchall()
@@ -98,7 +100,7 @@ class PgStore:
         try:
             self.conn.cursor().executemany(pyformat(sql), rows)  # in one pipeline: no round trip per row
         except psycopg.Error as exc:
-            raise server_error(exc) from None
+            raise self._error(exc) from None
 
     def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
         for batch in self.batches(sql, params, size, dict_row):
@@ -116,7 +118,7 @@ class PgStore:
                 while batch := cursor.fetchmany(size):
                     yield batch
         except psycopg.Error as exc:
-            raise server_error(exc) from None
+            raise self._error(exc) from None
 
     @contextmanager
     def transaction(self) -> Iterator[PgStore]:
@@ -128,7 +130,7 @@ class PgStore:
             with self.conn.transaction():
                 yield self
         except psycopg.Error as exc:  # at COMMIT: a deferred check, a lost connection
-            raise server_error(exc) from None
+            raise self._error(exc) from None
 
     def has_table(self, name: str) -> bool:
         # The catalog as of this statement: not to_regclass(), which may answer from a cache
