@@ -68,6 +68,22 @@ def test_every_statement_has_the_same_parameters_on_both_drivers(name, sql):
     assert "%" not in re.sub(r"%\(\w+\)s|%%", "", converted)
 
 
+def test_a_url_may_name_a_user_with_a_space_or_any_driver_tsk_knows():
+    import psycopg
+
+    from tsk.errors import InvalidInput
+    from tsk.store.pg import conninfo
+
+    for url in ("postgresql://王 强:@/tsk?host=/tmp/s", "postgres://王%20强@/tsk?host=/tmp/s",
+                "postgresql+psycopg://王 强@/tsk?host=/tmp/s"):
+        assert psycopg.conninfo.conninfo_to_dict(conninfo(url)) == {"user": "王 强", "dbname": "tsk", "host": "/tmp/s"}
+    for url, needle in (("mysql://x/y", "unsupported database URL mysql://"),
+                        ("postgresql://officer:s3cret@[::1:5432/tsk", "its host, port or form is malformed")):
+        with pytest.raises(InvalidInput) as refused:
+            conninfo(url)
+        assert needle in str(refused.value) and "s3cret" not in str(refused.value)
+
+
 # -- on a real server --------------------------------------------------------------------------------
 @pytest.fixture
 def store(new_database):

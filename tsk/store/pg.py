@@ -46,7 +46,8 @@ def conninfo(url: str) -> str:
     either may hold the password."""
     if not url.startswith(DRIVERS):
         raise InvalidInput(f"unsupported database URL {url.split('://')[0]}://… (use a file path or postgresql://)")
-    url = "postgresql://" + url.split("://", 1)[1]
+    # libpq takes a space in a URL only percent-encoded; a login name may hold one ("王 强").
+    url = "postgresql://" + url.split("://", 1)[1].replace(" ", "%20")
     try:
         psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error:
