@@ -3,6 +3,7 @@ plan), table rendering, and the rest — one run, in process.
 
     bench/.venv-bench/bin/python bench/sqltime.py --db bench/out/ledger-1000000.db report half-year 2026H1
     bench/.venv-bench/bin/python bench/sqltime.py --plans --db bench/out/ledger-100000.db overdue
+    bench/.venv-bench/bin/python bench/sqltime.py --db 'postgresql://postgres:@/ledger_100000?host=…' overdue
 
 The command's own output goes to /dev/null; the breakdown goes to stderr. SQL time of a
 streamed query counts the fetching of its rows too (the statement's time until exhausted).
@@ -30,14 +31,22 @@ def main() -> None:
     def key(sql: str) -> str:
         return " ".join(sql.split())[:110]
 
+    location = argv[argv.index("--db") + 1] if "--db" in argv else ""
+    if db.is_url(location) and not location.startswith("sqlite:///"):
+        from tsk.store.pg import PgStore as store  # its `stream` reads through `batches`
+        names = ("rows", "row", "value", "run", "run_many", "batches")
+    else:
+        store = db.SqliteStore
+        names = ("rows", "row", "value", "run", "run_many", "stream", "batches")
+
     def timed(name):
-        original = getattr(db.SqliteStore, name)
+        original = getattr(store, name)
 
         def wrapper(self, sql, params=(), *rest, **kw):
             began = time.perf_counter()
             result = original(self, sql, params, *rest, **kw)
             seen_sql.setdefault(key(sql), (sql, params))
-            if name == "stream":  # count the time spent fetching rows, not the consumer's
+            if name in ("stream", "batches"):  # count the time spent fetching rows, not the consumer's
                 def drain(it=iter(result), sql=sql, spent=time.perf_counter() - began):
                     try:
                         while True:
@@ -59,9 +68,9 @@ def main() -> None:
             entry[1] += time.perf_counter() - began
             return result
 
-        setattr(db.SqliteStore, name, wrapper)
+        setattr(store, name, wrapper)
 
-    for name in ("rows", "row", "value", "run", "run_many", "stream"):
+    for name in names:
         timed(name)
 
     render = {"n": 0, "t": 0.0}
@@ -100,10 +109,9 @@ def main() -> None:
           f"rich tables {1000 * render['t']:.0f} ms in {render['n']}), whole {1000 * (t3 - T0):.0f} ms", file=err)
     for sql, (n, spent) in sorted(stats.items(), key=lambda kv: -kv[1][1])[:25]:
         print(f"  {1000 * spent:8.1f} ms  {n:6d}×  {sql}", file=err)
-    if plans:
+    if plans and store is db.SqliteStore:
         import sqlite3
 
-        location = argv[argv.index("--db") + 1] if "--db" in argv else None
         if location:
             conn = sqlite3.connect(location)
             for k, (sql, params) in seen_sql.items():

@@ -134,9 +134,13 @@ class PgStore:
             raise self._error(exc) from None
 
     def has_table(self, name: str) -> bool:
-        # The catalog as of this statement: not to_regclass(), which may answer from a cache
-        # older than this transaction (a table another process created while `ensure_schema`
-        # waited for the ledger lock would still be missing).
+        if self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            # A statement of its own sees the catalog as it is now: the cheap lookup (~0.6 ms
+            # against ~2 ms, on every command's first statement).
+            return self.value("SELECT to_regclass(:n) IS NOT NULL", {"n": name}) is True
+        # In a transaction, to_regclass() may answer from a cache older than it: a table that
+        # another process created while `ensure_schema` waited for the ledger lock would still
+        # be missing. The catalog itself, read by this statement, has it.
         return self.value("SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = :n "
                           "AND schemaname = ANY (current_schemas(false))", {"n": name}) is not None
 
