@@ -530,6 +530,40 @@ def test_check_events_are_exactly_those_append_event_writes(tsk):
         ledger.close()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def either_ledger(request, monkeypatch) -> str:
+    """The test's ledger file, or a fresh PostgreSQL database in its place."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("TSK_DB", request.getfixturevalue("new_database")())
+    return os.environ["TSK_DB"]
+
+
+def test_a_batch_whose_complaint_changed_meanwhile_is_refused_whole(tsk, either_ledger):
+    """The event count guards every complaint a batch saves, as `history.save` guards one: the
+    batch writes its complaints' updates a statement per set of columns changed, and one lost
+    update refuses them all (the transaction rolls back: no event, no change)."""
+    from tsk.errors import Refused
+
+    refs = [add(tsk, "2025-10-09 10:00") for _ in range(3)]
+    ledger = Ledger.open(either_ledger)
+    try:
+        rows = {r["ref"]: r for r in ledger.store.rows("SELECT * FROM complaint ORDER BY id")}
+        lapses = overdue._Lapses(ledger, dt.date(2025, 10, 13), recorded=True)
+        events = lapses.start()
+        for ref, changes in zip(refs, ({"level": 2}, {"level": 2}, None)):  # two sets of columns
+            events.append(rows[ref], "escalated" if changes else "overdue-recorded", changes,
+                          lapses.info(("ack", "2025-10-10", bool(changes))))
+        ledger.store.run("UPDATE complaint SET event_count = event_count + 1 WHERE ref = :ref", {"ref": refs[1]})
+        before = ledger.store.value("SELECT count(*) FROM event")
+        with pytest.raises(Refused, match=f"one of {refs[0]}, {refs[1]} was changed by someone else"), \
+                ledger.store.transaction():
+            events.write(ledger.store)
+        assert ledger.store.value("SELECT count(*) FROM event") == before
+        assert [r["level"] for r in ledger.store.rows("SELECT level FROM complaint ORDER BY id")] == [1, 1, 1]
+    finally:
+        ledger.close()
+
+
 def test_check_escalates_as_tsk_escalate_does(tsk):
     by_check, by_hand = add(tsk, "2025-10-09 10:00"), add(tsk, "2025-10-09 10:00")
     assert tsk(["escalate", by_hand, "--reason", "客户情绪激动"]).exit_code == 0

@@ -81,12 +81,19 @@ def save(store, complaint: Mapping[str, Any], columns, expected_count: int) -> N
     """Write the complaint's changed `columns` and its new event count and head, provided its
     event count is still the one it was read with (else someone else changed it meanwhile)."""
     names = (*columns, "event_count", "history_head")
+    if store.run(_update(names), _saved(complaint, names, expected_count)) != 1:
+        raise Refused(f"{complaint['ref']} was changed by someone else at the same moment; try again")
+
+
+def _update(names: tuple[str, ...]) -> str:
     sql = _UPDATES.get(names)
     if sql is None:
         sql = _UPDATES[names] = q.update_complaint(list(names))
-    params = dict(zip(names, map(complaint.__getitem__, names)), id=complaint["id"], expected_count=expected_count)
-    if store.run(sql, params) != 1:
-        raise Refused(f"{complaint['ref']} was changed by someone else at the same moment; try again")
+    return sql
+
+
+def _saved(complaint: Mapping[str, Any], names: tuple[str, ...], expected_count: int) -> dict[str, Any]:
+    return dict(zip(names, map(complaint.__getitem__, names)), id=complaint["id"], expected_count=expected_count)
 
 
 def append_event(ledger: Ledger, complaint: Mapping[str, Any], action: str, at: dt.datetime,
@@ -261,10 +268,17 @@ class Batch:
 
     def write(self, store) -> None:
         """Insert the events appended since `start`, then save each complaint they changed
-        (guarded by the event count it had when first appended to)."""
+        (guarded by the event count it had when first appended to), as `save` does: one
+        statement per set of changed columns, run for all the complaints that changed them
+        (on PostgreSQL one round trip, not one per complaint)."""
         store.run_many(q.INSERT_EVENT, self.events)
+        saves: dict[tuple[str, ...], list[tuple[dict[str, Any], int]]] = {}
         for c, count, columns in self._touched.values():
-            save(store, c, sorted(columns), count)
+            saves.setdefault((*sorted(columns), "event_count", "history_head"), []).append((c, count))
+        for names, touched in saves.items():
+            if store.run_many(_update(names), [_saved(c, names, count) for c, count in touched]) != len(touched):
+                refs = ", ".join(c["ref"] for c, _ in touched[:3]) + (", …" if len(touched) > 3 else "")
+                raise Refused(f"one of {refs} was changed by someone else at the same moment; try again")
 
     # -- an import's events: the first event of new complaints -----------------------------------
     def firsts(self, action: str, details: Mapping[str, Any], refs: Sequence[str],

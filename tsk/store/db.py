@@ -104,12 +104,12 @@ class SqliteStore:
     def run(self, sql: str, params: Params = ()) -> int:
         return self.conn.execute(sql, params).rowcount
 
-    def run_many(self, sql: str, rows: Sequence[Params]) -> None:
+    def run_many(self, sql: str, rows: Sequence[Params]) -> int:
+        """The statement once per row; the rows it changed, in all."""
         positional, names = _positional(sql)
         if len(names) > 1 and rows and isinstance(rows[0], Mapping):  # by position: sqlite3 looks names up slowly
-            self.conn.executemany(positional, list(map(itemgetter(*names), rows)))
-        else:
-            self.conn.executemany(sql, rows)
+            return self.conn.executemany(positional, list(map(itemgetter(*names), rows))).rowcount
+        return self.conn.executemany(sql, rows).rowcount
 
     def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
         cursor = self.conn.execute(sql, params)

@@ -95,11 +95,15 @@ class PgStore:
     def run(self, sql: str, params: Params = ()) -> int:
         return self._execute(sql, params).rowcount
 
-    def run_many(self, sql: str, rows: Sequence[Params]) -> None:
+    def run_many(self, sql: str, rows: Sequence[Params]) -> int:
+        """The statement once per row, in one pipeline (no round trip per row); the rows it
+        changed, in all."""
         if not rows:
-            return
+            return 0
         try:
-            self.conn.cursor().executemany(pyformat(sql), rows)  # in one pipeline: no round trip per row
+            cursor = self.conn.cursor()
+            cursor.executemany(pyformat(sql), rows)
+            return cursor.rowcount
         except psycopg.Error as exc:
             raise self._error(exc) from None
 
