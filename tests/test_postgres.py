@@ -166,13 +166,15 @@ def test_calendar_config_and_policy_commands_run_on_postgresql(tsk, pg):
     assert "2026-08-10" in ok(tsk("calendar show 2026")).stdout
     ok(tsk("config set group_threshold 3"))
     assert ok(tsk("config get group_threshold")).stdout.strip() == "3"
-    example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "national2020.toml"
+    example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "workdays2020.toml"
     ok(tsk(["policy", "add", str(example)]))
-    assert "national2020" in ok(tsk("policy list")).stdout
-    stored = json.loads(ok(tsk(["add", *BASE, "--summary", "y", "--policy", "national2020", "--format", "json"])).stdout)
-    assert (stored["policy"], stored["due"]) == ("national2020", "2026-08-18")  # 15 calendar days
-    ok(tsk("config set default_policy national2020"))
-    assert json.loads(ok(tsk(["add", *BASE, "--summary", "z", "--format", "json"])).stdout)["policy"] == "national2020"
+    assert "workdays2020" in ok(tsk("policy list")).stdout
+    stored = json.loads(ok(tsk(["add", *BASE, "--summary", "y", "--policy", "workdays2020", "--format", "json"])).stdout)
+    assert (stored["policy"], stored["due"]) == ("workdays2020", "2026-08-25")  # 15 working days, 08-10 off
+    preset = json.loads(ok(tsk(["add", *BASE, "--summary", "y", "--policy", "national2020", "--format", "json"])).stdout)
+    assert (preset["policy"], preset["due"]) == ("national2020", "2026-08-18")  # 15 calendar days
+    ok(tsk("config set default_policy workdays2020"))
+    assert json.loads(ok(tsk(["add", *BASE, "--summary", "z", "--format", "json"])).stdout)["policy"] == "workdays2020"
     assert ok(tsk("verify")).exit_code == 0
 
 

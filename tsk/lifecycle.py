@@ -15,7 +15,7 @@ from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
 from tsk.history import BOOKKEEPING, append_event, canonical
 from tsk.records import load
-from tsk.sla import deadlines, extended, referral_report_due
+from tsk.sla import deadlines, referral_report_due
 from tsk.store import queries as q
 from tsk.store import state
 from tsk.values import optional_text, required_text
@@ -83,7 +83,7 @@ class Intake:
     __slots__ = ("customer", "channel", "category", "business_type", "cause", "unit", "summary", "kind",
                  "severity", "phone", "id_number", "email", "address", "group_size", "subject_staff",
                  "conflicts", "demand", "received", "policy", "referred_by", "referral_ref", "direct", "referral_due",
-                 "form_at", "emergency")
+                 "form_at", "emergency", "complainant", "relationship")
 
     def __init__(
         self,
@@ -113,6 +113,8 @@ class Intake:
         referral_due: str | None = None,
         form_at: str | None = None,
         emergency: bool = False,
+        complainant: str | None = None,
+        relationship: str | None = None,
     ) -> None:
         self.customer = customer
         self.channel = channel
@@ -139,6 +141,8 @@ class Intake:
         self.referral_due = referral_due  # the referring authority's own deadline (监管转办 only)
         self.form_at = form_at  # when the 处理表 reached the 受理部门 (its policy's form clock; default: now)
         self.emergency = emergency  # 应急, as the officer judges it (突发, 复杂); the rule may make it so anyway
+        self.complainant = complainant  # who complained, when not the customer (中国银保监会令2020年第3号 第十四条)
+        self.relationship = relationship  # theirs to the customer: agent, heir, guardian, other
 
 
 class Registered:
@@ -170,6 +174,9 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         raise InvalidInput("a regulator-referred complaint (监管转办) needs --referred-by and --referral-ref")
     _check_referral_due(row)
+    if (row["complainant_name"] is None) != (row["complainant_relationship"] is None):
+        raise InvalidInput("--complainant and --relationship go together: who complained for the customer, and how "
+                           "they are related (agent, heir, guardian, other)")
     excused = recusal(row, ledger.actor, "register it as its first handler", override, "register it")
     row["emergency"] = row["emergency"] or None  # not judged an emergency: the rule decides (fields.standing)
     policy = ledger.policy(row["policy"] or settings["default_policy"])
@@ -404,10 +411,9 @@ def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None 
         changes = {"supervised_at": timeutil.to_text(when), "supervising_unit": issuer}
         if rules.resolution_from == "supervision":
             clocks = deadlines(policy, ledger.calendar, _clock_start(ledger, c), kind=c["kind"],
-                               severity=c["severity"], report_to_regulator=False,
-                               form_at=_moment(c["form_at"]), supervised_at=when)
-            cap_due = dt.date.fromisoformat(c["cap_due"])
-            changes["due"] = extended(ledger.calendar, min(clocks.due, cap_due), c["extended_days"], cap_due).isoformat()
+                               severity=c["severity"], report_to_regulator=False, form_at=_moment(c["form_at"]),
+                               supervised_at=when, extended_days=c["extended_days"], paused_days=c["paused_days"])
+            changes["due"] = min(clocks.due, dt.date.fromisoformat(c["cap_due"])).isoformat()
         return append_event(ledger, c, "supervised", when, changes, previous_due=c["due"], **excused)
 
     return _change(ledger, ref, at, work, by="tsk supervise")
@@ -550,7 +556,10 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
 
 
 def _clock_start(ledger: Ledger, c: Mapping[str, Any]) -> dt.datetime:
-    """When the running clocks started: receipt, or the latest reopening."""
+    """When the running clocks started: receipt, the latest reopening, or new facts that
+    restarted the limit since (`restarted_at`, cleared by a reopening)."""
+    if c["restarted_at"] is not None:
+        return timeutil.from_text(c["restarted_at"])
     if not c["reopened"]:
         return timeutil.from_text(c["received_at"])
     events = ledger.store.rows(q.EVENTS_OF, {"id": c["id"]})

@@ -95,6 +95,10 @@ def add(
         "--form-at", metavar="DATE", help="A policy with a 处理表 clock (gdrcc2008): when the 处理表 reached the 受理部门 (default now).")] = None,
     emergency: Annotated[bool, typer.Option("--emergency", help="应急: a sudden or complex case for the emergency plan "
                                                                  "(group complaints and fraud or account security are anyway).")] = False,
+    complainant: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="Who complained, when not the customer (投诉人: an agent, heir or guardian); with --relationship.")] = None,
+    relationship: Annotated[Optional[str], typer.Option(
+        metavar="RELATIONSHIP", help=one_of(vocab.RELATIONSHIP, "The complainant's to the customer"))] = None,
     override_recusal: OverrideOption = None,
     fmt: Annotated[Literal["table", "json"], typer.Option("--format", "-f", help="table for people; json (the record) for scripts.")] = "table",
 ) -> None:
@@ -109,7 +113,7 @@ def add(
         **values, kind=kind, severity=severity, phone=phone, id_number=id_number, email=email, address=address,
         group_size=group_size, subject_staff=subject_staff, conflicts=conflict or [], demand=demand, received=received,
         policy=policy, referred_by=referred_by, referral_ref=referral_ref, direct=direct, referral_due=referral_due,
-        form_at=form_at, emergency=emergency), override_recusal)
+        form_at=form_at, emergency=emergency, complainant=complainant, relationship=relationship), override_recusal)
     c = result.complaint
     if result.repeat_of:
         err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "

@@ -46,7 +46,7 @@ EXAMPLES: dict[str, str] = {
     "config set": "tsk config set default_policy gdrcc2008",
     "policy list": "tsk policy list",
     "policy show": "tsk policy show gdrcc2008",
-    "policy add": "tsk policy add examples/policies/national2020.toml",
+    "policy add": "tsk policy add examples/policies/workdays2020.toml",
 }
 
 

@@ -79,14 +79,17 @@ WHERE category = :category AND status IN ('closed', 'rejected') AND closed_at >=
        OR (CAST(:id_number AS TEXT) IS NOT NULL AND customer_id_number = :id_number))
 ORDER BY closed_at DESC LIMIT 1
 """
-# Complaints with a running clock that may span corrected calendar days: open ones, and
-# closed ones still owing the regulator a report.
+# Complaints with a running clock that may span corrected calendar days: open ones, closed
+# ones still owing the regulator a report, and reviews (核查) under way.
 RUNNING_CLOCKS_SPANNING = """
 SELECT * FROM complaint
 WHERE status IN ('open') AND received_at < :day_end AND (cap_due >= :day OR due >= :day OR ack_due >= :day)
 UNION
 SELECT * FROM complaint
 WHERE reported_at IS NULL AND report_due >= :day AND received_at < :day_end
+UNION
+SELECT * FROM complaint
+WHERE reviewed_at IS NULL AND review_due >= :day AND review_at < :day_end
 ORDER BY id
 """
 
