@@ -251,6 +251,8 @@ def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk, tmp_path):
     guangdong = ["--policy", "gdrcc2008", "--form-at", "2025-09-29 15:00"]
     pending, supervised, gd_closed = (add(tsk, "2025-09-29 10:00", *guangdong) for _ in range(3))
     limited, limited_closed = (add(tsk, "2025-09-29 10:00", *referral, "--referral-due", "2025-10-15") for _ in range(2))
+    # the 2020 national rules: a review (核查) of a decision under way, and a clock stopped
+    reviewed, paused = (add(tsk, "2025-09-29 10:00", "--policy", "national2020") for _ in range(2))
     for argv in (["ack", acked, "--via", "sms", "--at", "2025-09-29 12:00"],
                  ["close", closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
                  ["close", referred, "--result", "upheld", "--resolution", "已退费", "--notified-via", "sms"],
@@ -258,7 +260,10 @@ def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk, tmp_path):
                  ["withdraw", withdrawn, "--reason", "客户撤回"], ["reported", group, "已报告"],
                  ["supervise", supervised, "--unit", "联社合规部", "--at", "2025-09-30 10:00"],
                  ["close", gd_closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
-                 ["close", limited_closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"]):
+                 ["close", limited_closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
+                 ["close", reviewed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms",
+                  "--at", "2025-09-30 10:00"], ["review", reviewed, "--reason", "客户申请核查", "--at", "2025-10-09 10:00"],
+                 ["pause", paused, "--reason", "鉴定", "--notified-via", "sms", "--at", "2025-09-29 11:00"]):
         assert tsk(argv).exit_code == 0, argv
     # a 处理表 not yet arrived: an imported Guangdong complaint whose record does not say it did
     source = tmp_path / "form-pending.csv"

@@ -150,6 +150,7 @@ def test_half_year_totals_count_the_complaints_received_in_the_period(tsk, refs)
         "received": 16, "accepted": 15, "rejected": 1, "withdrawn": 1, "resolved": 5, "resolved_on_time": 4,
         "open": 9, "overdue_open": 8, "extended": 1, "group": 1, "referred": 1,
         "lapsed": 1, "late_entries": 0, "late_extensions": 0,  # a3: its close found its resolution clock lapsed
+        "merged": 0,
     }
     assert doc["as_of"] == "2026-07-01"
 

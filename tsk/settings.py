@@ -56,6 +56,10 @@ SETTINGS = {s.key: s for s in (
     Setting("units", [], "units complaints may name, comma-separated (empty: any)", _units),
     Setting("supervising_unit", "", "who issues the 督办表 by default (`tsk supervise`; empty: --unit each time)",
             _name),
+    Setting("institution", "", "the bank's name on the letters to customers (`tsk notice`; empty: the unit "
+                               "complained about)", _name),
+    Setting("complaint_contact", "", "how customers reach the complaint desk, on the letters (`tsk notice`; empty: "
+                                     "the handler and unit)", _name),
 )}
 
 

@@ -189,7 +189,8 @@ def show(
     if fmt == "json":
         print(output.json_text(view))
     else:
-        complaints.print_complaint(view)
+        policy = ledger.policy(view["policy"], view["policy_version"])
+        complaints.print_complaint(view, policy.for_case(kind=view["kind"], severity=view["severity"]).reading)
 
 
 # -- changing complaints ---------------------------------------------------------------------
@@ -274,15 +275,23 @@ def classify(ctx: typer.Context, ref: RefArgument,
 
 @app.command()
 def extend(ctx: typer.Context, ref: RefArgument,
-           days: Annotated[int, typer.Option(metavar="N", help="Working days to add.")],
+           days: Annotated[int, typer.Option(metavar="N", help="Days to add, as the policy counts them: working days "
+                                                               "(cbrc2012, gdrcc2008) or calendar days (national2020).")],
            reason: Annotated[str, text_option("Why (told to the customer).")],
            notified_via: NotifiedViaOption,
+           approved_by: Annotated[Optional[str], typer.Option(
+               "--approved-by", metavar="NAME", help="Who approved an extension beyond the policy's first tier "
+                                                     "(上级机构或总行高级管理人员; national2020: past 30 days).")] = None,
            at: AtOption = None, override_recusal: OverrideOption = None) -> None:
     """Extend the resolution deadline, within the policy's cap."""
-    from tsk import lifecycle
+    from tsk import lifecycle, sla
 
-    c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at, override_recusal)
-    print(f"{c['ref']} extended by {days} working day(s): due {c['due']} (cap {c['cap_due']})")
+    ledger = ledger_of(ctx)
+    c = lifecycle.extend(ledger, ref, days, reason, notified_via, at, override_recusal, approved_by)
+    word = sla.days_word(ledger.policy(c["policy"], c["policy_version"]).for_case(kind=c["kind"],
+                                                                                   severity=c["severity"]).reading)
+    print(f"{c['ref']} extended by {days} {word}: due {c['due']} (cap {c['cap_due']})"
+          + (f", approved by {approved_by}" if approved_by else ""))
 
 
 @app.command()

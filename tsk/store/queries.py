@@ -153,7 +153,12 @@ def export_complaints(where: str) -> str:
 # Every report statement must range-scan ix_complaint_received for its period, ANALYZEd or
 # not: a status condition is written `status || '' = …`, which no index serves, so the
 # planner never reads every closed complaint through ix_complaint_resolution_clock instead.
-RECEIVED_IN = "received_at >= :since AND received_at < :until"
+# A repeat merged into the first complaint (status merged, 中国银保监会令2020年第3号 第十八条) is
+# counted once, as the first: the reports count the complaints received in the period that
+# were not merged into another (`merged_into`, a column test no index serves), and say apart
+# how many were (MERGED_IN).
+RECEIVED_IN = "received_at >= :since AND received_at < :until AND merged_into IS NULL"
+MERGED_IN = "SELECT count(*) AS merged FROM complaint WHERE received_at >= :since AND received_at < :until AND merged_into IS NOT NULL"
 # Resolved on time (按时办结), in every report: closed, on or before its resolution due date
 # (extensions included), and never lapsed — once a handling clock ran past due the complaint is
 # `lapsed`, whatever an extension or a backdated entry did after (docs/rules.md, Reports). A
@@ -236,7 +241,8 @@ REPORT_LATE = f"""
 SELECT unit, NULL AS recorded_at, NULL AS details FROM complaint WHERE {RECEIVED_IN} AND late_entry = 1
 UNION ALL
 SELECT c.unit, e.recorded_at, e.details FROM complaint c JOIN event e ON e.complaint_id = c.id
-WHERE c.received_at >= :since AND c.received_at < :until AND (c.extended_days > 0 OR c.reopened > 0)
+WHERE c.received_at >= :since AND c.received_at < :until AND c.merged_into IS NULL
+  AND (c.extended_days > 0 OR c.reopened > 0)
   AND e.action = 'extended'
 """
 
@@ -254,7 +260,8 @@ def report_trend(expr: str | None) -> str:
 # in one UNION ALL. `:before` is exclusive: past due as of day D is `< D`; due within a horizon H
 # is `< H + 1 day`. Keep `status IN (...)`, never `<>`: an inequality cannot seek.
 CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, emergency, channel, "
-                 "referred_by, repeat_of, extended_days, reopened, late_entry, customer_name")
+                 "referred_by, repeat_of, extended_days, reopened, late_entry, customer_name, paused_at, review_due, "
+                 "reviewed_at")
 
 
 def clock_select(clock: str) -> str:
@@ -271,9 +278,11 @@ def running_clocks() -> str:
 
 
 COUNT_OPEN = "SELECT count(*) FROM complaint WHERE status IN ('open')"
+# Decided complaints with a running clock: a report owed to the regulator, or a review (核查) under way.
 COUNT_AWAITING_REPORT = f"""
 SELECT count(*) FROM complaint
-WHERE {clocks.BY_NAME["report"].running_sql} AND status IN ('closed', 'rejected', 'withdrawn')
+WHERE (({clocks.BY_NAME["report"].running_sql}) OR ({clocks.BY_NAME["review"].running_sql}))
+  AND status IN ('closed', 'rejected', 'withdrawn', 'merged')
 """
 # No ON CONFLICT: a lapse recorded twice fails its batch (and rolls back the escalation).
 INSERT_LAPSE = "INSERT INTO lapse (complaint_id, clock, due, detected_at) VALUES (:complaint_id, :clock, :due, :detected_at)"
