@@ -2,7 +2,8 @@
 built-in policy national2020 and its reading of 日, extension tiers and approval, clock stops,
 restarts, merged repeats, review (核查) and its clock, remedies, follow-up, the complainant who is
 not the customer — through the CLI and the library, with literal dates of the 2026 calendar
-(National Day 1–7 October off, Sunday 20 September and Saturday 10 October make-up working days)."""
+(National Day 1–7 October off, Sunday 20 September and Saturday 10 October make-up working days).
+The letters to the customer (`tsk notice`) are tests/test_notice.py's."""
 
 from __future__ import annotations
 
@@ -449,37 +450,3 @@ def test_a_ledgers_own_policy_named_national2020_keeps_its_rules_for_its_complai
     assert add(tsk, "2026-09-17 10:00")["due"] == "2026-09-28"  # 10 days: the ledger's own rules
     with _ledger() as ledger:
         assert stops._rules(ledger, show_row("TS-2026-000001"))[0].resolution == sla.Period(10, "calendar_days")
-
-
-# -- the letters to the customer ---------------------------------------------------------------------------------
-def test_the_letters_tell_the_limit_the_extension_the_decision_and_the_remedies(tsk, ledger_path):
-    ok(tsk, ["config", "set", "institution", "XX农村商业银行天河支行"])
-    ok(tsk, ["config", "set", "complaint_contact", "客户服务热线 96138，或天河支行客户投诉受理部"])
-    c = add(tsk, "2026-09-17 10:00", "--complainant", "张小明", "--relationship", "继承人")
-    ref = c["ref"]
-    ok(tsk, ["ack", ref, "--via", "letter", "--at", "2026-09-17 11:00"])
-    text = ok(tsk, ["notice", ref, "ack"]).stdout
-    assert text.splitlines()[:3] == ["投诉受理告知书", "", "尊敬的张三先生/女士："]
-    assert "您于2026年9月17日通过电话提出的投诉（编号 TS-2026-000001），我行已经受理。我行将于2026年10月8日前作出处理决定" in text
-    assert "客户服务热线 96138" in text and "代为投诉的张小明（继承人）" in text and "XX农村商业银行天河支行" in text
-    assert "13812345678" not in text and "138****5678" not in text  # no phone on a letter
-    assert "no extension" in refused(tsk, ledger_path, ["notice", ref, "延期"])
-    ok(tsk, ["extend", ref, "--days", "15", "--reason", "需调取异地监控录像", "--notified-via", "letter",
-             "--at", "2026-09-30 10:00"])
-    assert "因需调取异地监控录像，处理期限延长至2026年10月19日" in ok(tsk, ["notice", ref, "extension"]).stdout
-    assert "no decision" in refused(tsk, ledger_path, ["notice", ref, "decision"])
-    ok(tsk, ["close", ref, "--result", "partly", "--resolution", "退还转账手续费", "--root-cause", "系统延迟入账",
-             "--compensation", "15", "--notified-via", "letter", "--at", "2026-10-12 10:00"])
-    decision = ok(tsk, ["notice", ref, "处理决定", "--format", "md"]).stdout
-    assert "# 投诉处理决定告知书" in decision and "部分支持您的投诉请求" in decision
-    assert "退还转账手续费；经核实，系统延迟入账。我行补偿您人民币15.00元。" in decision
-    # 12 October + 30 days = 11 November: the review window; mediation, arbitration, lawsuit
-    assert "自收到本告知之日起30日内（即2026年11月11日前）向我行上级机构书面申请核查" in decision
-    assert all(word in decision for word in ("调解", "仲裁", "诉讼", "第十九条"))
-    ok(tsk, ["review", ref, "--reason", "补偿金额过低", "--at", "2026-10-20 10:00"])
-    ok(tsk, ["close", ref, "--result", "upheld", "--resolution", "核查后全额补偿损失", "--notified-via", "letter",
-             "--at", "2026-11-02 10:00"])
-    page = ok(tsk, ["notice", ref, "review", "--format", "html"]).stdout
-    assert page.startswith("<!DOCTYPE html>") and "@page { size: A4" in page and "<h1>投诉核查决定告知书</h1>" in page
-    assert "核查意见：支持您的请求；核查后全额补偿损失。" in page and "2026年11月2日" in page
-    assert "one of: ack" in refused(tsk, ledger_path, ["notice", ref, "letter"], 2)

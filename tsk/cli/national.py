@@ -1,12 +1,12 @@
 """The commands of the 2020 national rules (中国银保监会令2020年第3号): clock stops (`pause`,
 `resume`), a limit restarted by new facts (`restart`), repeats merged (`merge`), the customer's
 review (`review`, decided by `close`), what followed (`remedy`), the follow-up call
-(`follow-up`), and the letters to the customer (`notice`). Thin: each parses its options, calls
-one function of the core (tsk.stops, tsk.review, tsk.render.notices) and prints."""
+(`follow-up`); the letters to the customer (`notice`) are tsk.cli.notice's. Thin: each parses its
+options, calls one function of the core (tsk.stops, tsk.review) and prints."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -118,18 +118,3 @@ def follow_up(ctx: typer.Context, ref: RefArgument,
 
     c = lib.follow_up(ledger_of(ctx), ref, satisfaction, note, at, override_recusal)
     print(f"{c['ref']}: followed up, {c['satisfaction']} ({vocab.SATISFACTION.label(c['satisfaction'])})")
-
-
-NOTICE_FORMATS = Literal["text", "md", "html"]
-
-
-@app.command()
-def notice(ctx: typer.Context, ref: RefArgument,
-           kind: Annotated[str, typer.Argument(metavar="KIND", help="ack (受理), extension (延期), decision (处理决定) "
-                                                                   "or review (核查).")],
-           fmt: Annotated[NOTICE_FORMATS, typer.Option("--format", "-f", help="text (a letter or SMS), md, or html "
-                                                                             "(a page to print on A4).")] = "text") -> None:
-    """The letter or SMS text to the customer, in Chinese: acceptance, extension, decision or review decision."""
-    from tsk.render import notices
-
-    print(notices.render(ledger_of(ctx), ref, kind, fmt))

@@ -19,6 +19,7 @@ from tsk.clocks import past_due
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, echo
 from tsk.fields import yuan
+from tsk.render.page import page
 from tsk.sla import UNIT_ZH
 from tsk.store import queries as q
 from tsk.vocab import (
@@ -273,10 +274,8 @@ def to_markdown(form: Form) -> str:
     return "\n".join(lines)
 
 
+# The form's own layout, inside the page frame every paper shares (tsk.render.page).
 CSS = """
-@page { size: A4; margin: 15mm; }
-body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 11pt; color: #000; margin: 0 auto; max-width: 180mm; }
-h1 { text-align: center; font-size: 18pt; letter-spacing: 0.3em; margin: 0 0 2mm; }
 .meta { display: flex; justify-content: space-between; margin-bottom: 2mm; }
 table { width: 100%; border-collapse: collapse; margin-bottom: 4mm; }
 th, td { border: 1px solid #000; padding: 1.5mm 2mm; vertical-align: top; text-align: left; }
@@ -285,7 +284,6 @@ td.label { width: 28mm; white-space: nowrap; font-weight: bold; }
 tr { page-break-inside: avoid; }
 .signatures td { border: none; padding: 4mm 2mm; }
 .note { font-size: 9pt; }
-@media print { th.group { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 """
 
 
@@ -306,24 +304,15 @@ def to_html(form: Form) -> str:
         history = ('<table class="history"><tr><th class="group" colspan="4">处理经过</th></tr>'
                    "<tr><th>时间</th><th>经办人</th><th>事项</th><th>说明</th></tr>" + body + "</table>")
     signatures = "".join(f"<tr><td>{e(s)}：＿＿＿＿＿＿＿＿</td><td>日期：＿＿＿＿年＿＿月＿＿日</td></tr>" for s in form.signatures)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<title>{e(form.title)} {e(form.ref)}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<h1>{e(form.title)}</h1>
+    body = f"""<h1>{e(form.title)}</h1>
 <div class="meta"><span>{e(form.annex)}</span><span>编号：{e(form.ref)}</span></div>
 <table class="form">
 {chr(10).join(rows)}
 </table>
 {history}
 <table class="signatures">{signatures}</table>
-<p class="note">注：{e(form.note)}</p>
-</body>
-</html>"""
+<p class="note">注：{e(form.note)}</p>"""
+    return page(f"{form.title} {form.ref}", body, CSS)
 
 
 def render(ledger: Ledger, ref: str, form: str, fmt: str = "md", show_pii: bool = False) -> str:

@@ -1,210 +1,188 @@
-"""The letters (or SMS texts) the customer receives, in Chinese (`tsk notice REF KIND`):
-
-- `ack` 受理告知书: the complaint accepted, by when it will be decided, and whom to contact
-  (银监发〔2012〕13号 第七条; 中国银保监会令2020年第3号 第十七条、第十八条);
-- `extension` 延期处理告知书: the new limit and its reason, and the approval where the rules ask
-  for it (银监发〔2012〕13号 第九条; 中国银保监会令2020年第3号 第十八条);
-- `decision` 处理决定告知书: the decision, what it rests on, and the remedies open — review within
-  the policy's window, mediation, arbitration, a lawsuit (中国银保监会令2020年第3号 第十九条、第二十条);
-- `review` 核查决定告知书: the review's decision, and the remedies still open.
-
-Each is filled from the complaint, its history and its policy; nothing is recorded (the commands
-that tell the customer — ack, extend, close — record how). Phone and ID numbers never appear; the
-customer is named as the record names them. `text` is the SMS or plain letter, `md` Markdown, `html`
-a page to print on A4 like the forms (`tsk.render.forms`).
-"""
+"""How the notices to the customer read (`tsk notice REF KIND --format text|md|html`), in Chinese:
+`text` is the SMS, one paragraph signed 【bank】 the way Chinese banks sign theirs; `md` and
+`html` are the letter, with its recipient, numbered points, sender, date and the rules it
+follows; `html` is a page to print on A4 in the frame the forms are printed in (tsk.render.page).
+What each tells, and why, is tsk.notices'."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import json
-from dataclasses import dataclass, field
-from typing import Any
 
-from tsk import views
+from tsk import notices
 from tsk.context import Ledger
-from tsk.errors import InvalidInput, Refused, echo
-from tsk.fields import yuan
-from tsk.store import queries as q
+from tsk.notices import Notice
+from tsk.render.page import page
+from tsk.sla import days_zh
 from tsk.vocab import CHANNEL, RELATIONSHIP, RESULT
 
-KINDS = {"ack": "ack", "受理": "ack", "受理告知": "ack", "extension": "extension", "延期": "extension",
-         "decision": "decision", "处理决定": "decision", "决定": "decision", "review": "review", "核查": "review",
-         "核查决定": "review"}
-TITLES = {"ack": "投诉受理告知书", "extension": "投诉延期处理告知书", "decision": "投诉处理决定告知书",
+TITLES = {"ack": "投诉受理告知书", "extension": "投诉处理延期告知书", "decision": "投诉处理决定告知书",
           "review": "投诉核查决定告知书"}
-MEASURES = "《银行业保险业消费投诉处理管理办法》（中国银保监会令2020年第3号）"
+# How a complainant who is not the customer is said to have complained, by relationship.
+ON_BEHALF = {"agent": "受{}委托", "heir": "作为{}的继承人", "guardian": "作为{}的监护人（法定代理人）", "other": "代{}"}
+ROUTES = "向银行业保险业纠纷调解组织申请调解，或依照合同约定、法律规定申请仲裁或向人民法院提起诉讼"
+ROUTES_SHORT = "申请调解、仲裁或提起诉讼"
 
 
-@dataclass
-class Letter:
-    title: str
-    ref: str
-    to: str  # the salutation
-    paragraphs: list[str] = field(default_factory=list)
-    sender: str = ""
-    date: str = ""
-    basis: str = ""  # the rules it follows, in small print
+def zh_date(day: dt.date) -> str:
+    """2026年10月8日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
-def day(text: str | None) -> str:
-    """2026年10月8日 (a stored date or time)."""
-    if not text:
-        return ""
-    d = dt.date.fromisoformat(text[:10])
-    return f"{d.year}年{d.month}月{d.day}日"
+def _sentence(text: str) -> str:
+    """A recorded text as a sentence of the letter: one full stop at its end."""
+    return text.strip().rstrip("。；;，,.、 ") + "。"
 
 
-def _contact(c: dict[str, Any], settings: dict[str, Any]) -> str:
-    handler = views.joined(c["assignee_unit"] or c["unit"], c["assignee"] or c["first_handler"])
-    return settings["complaint_contact"] or handler
+def _yuan(amount: float | None) -> str:
+    return f"我行补偿您人民币{amount:.2f}元。" if amount else ""
 
 
-def _to(c: dict[str, Any]) -> str:
-    return f"尊敬的{c['customer_name']}先生/女士"
+def _salutation(n: Notice) -> str:
+    return f"尊敬的{n.complainant or n.customer}先生/女士"
 
 
-def _complainant(c: dict[str, Any]) -> str | None:
-    """The complainant, when not the customer: told too (中国银保监会令2020年第3号 第十四条)."""
-    if not c["complainant_name"]:
-        return None
-    return f"本告知同时送达代为投诉的{c['complainant_name']}（{RELATIONSHIP.label(c['complainant_relationship'])}）。"
+def _subject(n: Notice) -> str:
+    """您于2026年9月20日通过电话提出的投诉（编号 TS-2026-000001）, or, for a complainant who is
+    not the customer, 您作为张三的继承人于…."""
+    who = "您" + (ON_BEHALF.get(n.relationship or "other", ON_BEHALF["other"]).format(n.customer) if n.complainant else "")
+    return f"{who}于{zh_date(n.received)}通过{CHANNEL.label(n.channel)}提出的投诉（编号 {n.ref}）"
 
 
-def _subject(c: dict[str, Any]) -> str:
-    return f"您于{day(c['received_at'])}通过{CHANNEL.label(c['channel'])}提出的投诉（编号 {c['ref']}）"
+def _limit(n: Notice, *, short: bool = False) -> str:
+    limit = n.limit
+    assert limit is not None
+    if limit.period is None:
+        return f"于{zh_date(limit.due)}前"
+    if short:
+        return f"自收到投诉之日起{limit.period}内（{zh_date(limit.due)}前）"
+    return f"自收到投诉之日起{limit.period}内，即于{zh_date(limit.due)}前，"
 
 
-def _remedies(c: dict[str, Any], rules: Any, calendar: Any, *, review_open: bool) -> str:
-    """The remedies open after a decision (中国银保监会令2020年第3号 第十九条、第二十条)."""
-    routes = "向银行业保险业纠纷调解组织申请调解，或依照合同约定、法律规定申请仲裁或向人民法院提起诉讼"
-    if review_open and rules.review_window is not None and c["closed_at"]:
-        from tsk import timeutil
-
-        last = rules.review_window.due(calendar, timeutil.from_text(c["closed_at"]))
-        return (f"如您对本处理决定有异议，可以自收到本告知之日起{rules.review_window.zh()}内（即{day(last.isoformat())}前）"
-                f"向我行上级机构书面申请核查；也可以{routes}。")
-    return f"如您对本决定仍有异议，可以{routes}。"
+def _approved(n: Notice) -> str:
+    x = n.extension
+    return f"经{x.approved_by}审批，" if x is not None and x.approved_by else ""
 
 
-def _last_event(events: list[dict], action: str) -> dict[str, Any] | None:
-    for e in reversed(events):
-        if e["action"] == action:
-            return json.loads(e["details"])
-    return None
+def _extended(n: Notice) -> str:
+    x = n.extension
+    assert x is not None
+    return f"处理期限延长{x.days}{days_zh(x.unit)}，至{zh_date(x.due)}"
 
 
-def letter(ledger: Ledger, c: dict[str, Any], kind: str, events: list[dict]) -> Letter:
-    """The letter of `kind` for the complaint `c`; Refused when it has nothing of the kind to tell."""
-    policy = ledger.policy(c["policy"], c["policy_version"])
-    rules = policy.for_case(kind=c["kind"], severity=c["severity"])
-    settings = ledger.settings
-    made = Letter(TITLES[kind], c["ref"], _to(c), sender=settings["institution"] or c["unit"])
-    contact = f"如有疑问，请联系：{_contact(c, settings)}。"
-    if kind == "ack":
-        made.paragraphs = [f"{_subject(c)}，我行已经受理。我行将于{day(c['due'])}前作出处理决定并告知您。", contact]
-        made.date, made.basis = day(c["acked_at"] or c["received_at"]), f"{policy.source}（{policy.name}）"
-    elif kind == "extension":
-        extended = _last_event(events, "extended")
-        if extended is None:
-            raise Refused(f"{c['ref']} was never extended: there is no extension to tell")
-        approved = "经我行上级机构（或总行高级管理人员）审批，" if extended.get("approved_by") else ""
-        made.paragraphs = [
-            f"{_subject(c)}，因{extended.get('reason', '情况复杂')}，{approved}处理期限延长至"
-            f"{day(extended.get('changes', {}).get('due'))}，我行将于该日前作出处理决定并告知您。", contact]
-        made.date = day(_last_event_at(events, "extended"))
-        made.basis = f"{policy.source}（{policy.name}）"
-    elif kind == "decision":
-        if c["status"] != "closed":
-            raise Refused(f"{c['ref']} is {c['status']}: there is no decision to tell")
-        comp = yuan(c["compensation_fen"])
-        made.paragraphs = [
-            f"{_subject(c)}，我行已经调查核实，现将处理决定告知如下：",
-            f"一、处理意见：{RESULT.label(c['result'])}您的投诉请求。",
-            f"二、处理情况及依据：{views.joined(c['resolution'], c['root_cause'] and '经核实，' + c['root_cause'], sep='；')}。"
-            + (f"我行补偿您人民币{comp:.2f}元。" if comp else ""),
-            f"三、{_remedies(c, rules, ledger.calendar, review_open=True)}", contact]
-        made.date, made.basis = day(c["closed_at"]), f"{MEASURES}第十九条、第二十条；{policy.source}"
-    else:
-        if not c["reviewed_at"]:
-            raise Refused(f"{c['ref']} has no review decided (tsk review, then tsk close)")
-        made.paragraphs = [
-            f"您于{day(c['review_at'])}就投诉（编号 {c['ref']}）的处理决定书面申请核查。我行已对处理过程、处理时限和处理结果"
-            f"进行核查，核查决定如下：",
-            f"核查意见：{RESULT.label(c['review_result'])}您的请求；{c['review_resolution']}。",
-            _remedies(c, rules, ledger.calendar, review_open=False), contact]
-        made.date, made.basis = day(c["reviewed_at"]), f"{MEASURES}第二十条"
-    if (told := _complainant(c)) is not None:
-        made.paragraphs.append(told)
-    return made
+def _review_open(n: Notice) -> str:
+    r = n.remedies
+    if r is None or r.review_by is None:
+        return f"如您对本处理决定有异议，可以{ROUTES}。"
+    return (f"如您对本处理决定有异议，可以自本处理决定作出之日起{r.review_period}内（即{zh_date(r.review_by)}前）"
+            f"向我行上级机构书面申请核查；也可以{ROUTES}。")
 
 
-def _last_event_at(events: list[dict], action: str) -> str | None:
-    return next((e["at"] for e in reversed(events) if e["action"] == action), None)
+def _contact(n: Notice) -> str:
+    return f"如有疑问，请与{n.unit}联系，或拨打我行投诉电话{n.phone}；来函请寄{n.postal}。"
 
 
-# -- rendering -------------------------------------------------------------------------------------
-def to_text(made: Letter) -> str:
-    """The SMS or plain letter: title, salutation, paragraphs, sender and date."""
-    lines = [made.title, "", f"{made.to}：", *(f"　　{p}" for p in made.paragraphs), "", made.sender, made.date]
-    return "\n".join(lines)
+def paragraphs(n: Notice) -> list[str]:
+    """The letter's body, paragraph by paragraph."""
+    if n.kind == "ack":
+        return [f"{_subject(n)}，我行已经受理。我行将{_limit(n)}作出处理决定并告知您。", _contact(n)]
+    if n.kind == "extension":
+        x = n.extension
+        assert x is not None
+        return [f"{_subject(n)}，原定处理期限为{zh_date(x.previous_due)}。因{x.reason.strip().rstrip('。')}，"
+                f"{_approved(n)}我行将{_extended(n)}，并将于该日前作出处理决定告知您。", _contact(n)]
+    if n.kind == "decision":
+        d = n.decision
+        assert d is not None
+        found = f"经核实，{_sentence(d.root_cause)}" if d.root_cause else ""
+        return [f"{_subject(n)}，我行已经调查核实，于{zh_date(d.at)}作出处理决定，现告知如下：",
+                f"一、处理决定：{RESULT.label(d.result)}您的投诉请求。",
+                f"二、核实情况及依据：{found}{_sentence(d.resolution)}{_yuan(d.compensation)}",
+                f"三、{_review_open(n)}", _contact(n)]
+    r = n.review
+    assert r is not None
+    return [f"您就投诉（编号 {n.ref}）于{zh_date(r.decided)}作出的处理决定，于{zh_date(r.applied)}向我行书面申请核查。"
+            f"我行已对该投诉的处理过程、处理时限和处理结果进行核查，于{zh_date(n.dated)}作出核查决定，现告知如下：",
+            f"一、核查决定：{RESULT.label(r.result)}您的请求。{_sentence(r.resolution)}{_yuan(r.compensation)}",
+            f"二、如您对核查决定仍有异议，可以{ROUTES}。", _contact(n)]
 
 
-def to_markdown(made: Letter) -> str:
-    lines = [f"# {made.title}", "", f"编号 {made.ref}", "", f"{made.to}：", ""]
-    for p in made.paragraphs:
+def sms(n: Notice) -> str:
+    """The SMS: one paragraph, the facts alone."""
+    head = f"【{n.institution}】{_salutation(n)}："
+    tail = f"详询{n.phone}。"
+    if n.kind == "ack":
+        return f"{head}{_subject(n)}，我行已受理，将{_limit(n, short=True)}作出处理决定并告知您。{tail}"
+    if n.kind == "extension":
+        x = n.extension
+        assert x is not None
+        return f"{head}{_subject(n)}，因{x.reason.strip().rstrip('。')}，{_approved(n)}{_extended(n)}。{tail}"
+    if n.kind == "decision":
+        d, r = n.decision, n.remedies
+        assert d is not None and r is not None
+        review = f"可于{zh_date(r.review_by)}前向我行上级机构书面申请核查，也可" if r.review_by else "可"
+        return (f"{head}{_subject(n)}，我行已于{zh_date(d.at)}作出处理决定：{RESULT.label(d.result)}您的投诉请求。"
+                f"{_sentence(d.resolution)}{_yuan(d.compensation)}如有异议，{review}{ROUTES_SHORT}。{tail}")
+    v = n.review
+    assert v is not None
+    return (f"{head}您对投诉（编号 {n.ref}）处理决定的核查申请，我行已于{zh_date(n.dated)}作出核查决定："
+            f"{RESULT.label(v.result)}您的请求。{_sentence(v.resolution)}{_yuan(v.compensation)}"
+            f"如仍有异议，可{ROUTES_SHORT}。{tail}")
+
+
+def _recipient(n: Notice) -> list[tuple[str, str]]:
+    if n.complainant:
+        label = RELATIONSHIP.label(n.relationship) if n.relationship else "代为投诉人"
+        return [("收件人", f"{n.complainant}（{n.customer}的{label}）")]
+    return [("收件人", n.customer), *([("地址", n.address)] if n.address else [])]
+
+
+def _basis(n: Notice) -> str:
+    return f"本告知依据：{'；'.join(n.sources)}。"
+
+
+def to_markdown(n: Notice) -> str:
+    lines = [f"# {TITLES[n.kind]}", "", f"编号：{n.ref}", ""]
+    lines += [f"{label}：{value}  " for label, value in _recipient(n)]
+    lines += ["", f"{_salutation(n)}：", ""]
+    for p in paragraphs(n):
         lines += [p, ""]
-    lines += [f"<p align=\"right\">{made.sender}<br>{made.date}</p>", "", f"注：依据{made.basis}。"]
+    lines += [f"{n.institution}  ", zh_date(n.dated), "", "---", "", _basis(n)]
     return "\n".join(lines)
 
 
+# The letter's own layout, inside the frame every paper shares: a letter's margins and type.
 LETTER_CSS = """
-@page { size: A4; margin: 25mm 25mm 20mm; }
-body { font-family: "FangSong", "STFangsong", "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 14pt;
-       line-height: 1.8; color: #000; margin: 0 auto; max-width: 160mm; }
-h1 { text-align: center; font-family: "SimHei", "Heiti SC", "Noto Sans CJK SC", sans-serif; font-size: 20pt;
-     letter-spacing: 0.2em; margin: 0 0 4mm; }
-.ref { text-align: right; font-size: 11pt; margin-bottom: 6mm; }
+@page { margin: 25mm 25mm 20mm; }
+body { font-size: 14pt; line-height: 1.8; max-width: 160mm; }
+h1 { font-size: 20pt; letter-spacing: 0.2em; margin-bottom: 6mm; }
+.ref { text-align: right; font-size: 11pt; }
+.recipient p, p.to { text-indent: 0; margin: 0; }
+.recipient { margin-bottom: 4mm; font-size: 12pt; }
 p { margin: 0 0 2mm; text-indent: 2em; }
-p.to { text-indent: 0; }
 .sign { margin-top: 12mm; text-align: right; }
 .sign p { text-indent: 0; margin: 0; }
-.basis { margin-top: 10mm; font-size: 10pt; text-indent: 0; }
-@media print { .basis { page-break-inside: avoid; } }
+.basis { margin-top: 10mm; font-size: 10pt; text-indent: 0; border-top: 1px solid #000; padding-top: 2mm; }
 """
 
 
-def to_html(made: Letter) -> str:
+def to_html(n: Notice) -> str:
     e = html.escape
-    body = "\n".join(f"<p>{e(p)}</p>" for p in made.paragraphs)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<title>{e(made.title)} {e(made.ref)}</title>
-<style>{LETTER_CSS}</style>
-</head>
-<body>
-<h1>{e(made.title)}</h1>
-<div class="ref">编号：{e(made.ref)}</div>
-<p class="to">{e(made.to)}：</p>
+    recipient = "".join(f"<p>{e(label)}：{e(value)}</p>" for label, value in _recipient(n))
+    body = "\n".join(f"<p>{e(p)}</p>" for p in paragraphs(n))
+    return page(f"{TITLES[n.kind]} {n.ref}", f"""<h1>{e(TITLES[n.kind])}</h1>
+<p class="ref">编号：{e(n.ref)}</p>
+<div class="recipient">{recipient}</div>
+<p class="to">{e(_salutation(n))}：</p>
 {body}
-<div class="sign"><p>{e(made.sender)}</p><p>{e(made.date)}</p></div>
-<p class="basis">注：依据{e(made.basis)}。</p>
-</body>
-</html>"""
+<div class="sign"><p>{e(n.institution)}</p><p>{e(zh_date(n.dated))}</p></div>
+<p class="basis">{e(_basis(n))}</p>""", LETTER_CSS)
 
 
-def render(ledger: Ledger, ref: str, kind: str, fmt: str = "text") -> str:
-    """`tsk notice REF KIND [--format text|md|html]`."""
-    from tsk.records import load
-
-    chosen = KINDS.get(kind.strip().lower())
-    if chosen is None:
-        raise InvalidInput(f"notice {echo(kind)} is not one of: ack (受理), extension (延期), decision (处理决定), "
-                           "review (核查)")
-    c = load(ledger, ref)
-    events = ledger.store.rows(q.EVENTS_OF, {"id": c["id"]})
-    made = letter(ledger, c, chosen, events)
-    return {"text": to_text, "md": to_markdown, "html": to_html}[fmt](made)
+def render(ledger: Ledger, ref: str, kind: str, fmt: str = "text", *, show_pii: bool = False) -> str:
+    """`tsk notice REF KIND [--format text|md|html] [--show-pii]`. An SMS carries no address,
+    so `--show-pii` there shows (and records) nothing."""
+    made = notices.prepare(ledger, ref, kind, show_pii=show_pii and fmt != "text")
+    if fmt == "text":
+        return sms(made)
+    return to_html(made) if fmt == "html" else to_markdown(made)
