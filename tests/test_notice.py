@@ -182,6 +182,10 @@ def test_an_appeal_starts_a_round_whose_extension_is_its_own(tsk, ledger_path):
     ok(tsk, ["reopen", REF, "--reason", "客户申诉", "--at", "2026-10-14 10:00"])
     assert "never extended" in refused(tsk, ledger_path, ["notice", REF, "extension"])
     assert "is open" in refused(tsk, ledger_path, ["notice", REF, "decision"])
+    due = json.loads(ok(tsk, ["show", REF, "--format", "json"]).stdout)["due"]
+    assert due == "2026-11-04"  # 15 working days from the reopening on 14 October
+    text = letter(tsk, "ack", "--format", "md")  # the appeal's acceptance: its new limit, not told yet
+    assert "我行将于2026年11月4日前作出处理决定" in text and "  \n2026年10月14日\n\n---\n" in text
 
 
 # -- 处理决定告知: the decision, its basis, the remedies -----------------------------------------------------------
@@ -214,6 +218,19 @@ def test_a_decision_reopened_on_appeal_is_no_decision_to_tell(tsk, ledger_path):
     closed(tsk)
     ok(tsk, ["reopen", REF, "--reason", "客户申诉", "--at", "2026-10-14 10:00"])
     assert "is open" in refused(tsk, ledger_path, ["notice", REF, "decision"])
+
+
+def test_an_imported_decision_is_told_from_its_record(tsk, tmp_path):
+    source = tmp_path / "closed.csv"
+    source.write_text("ref,received_at,channel,category,business_type,cause,customer_name,unit,summary,policy,status,"
+                      "closed_at,result,resolution,compensation\n"
+                      f"{REF},2026-09-17 10:00,phone,service,card,other,张三,城关支行,转账未到账,national2020,closed,"
+                      "2026-09-30 10:00,not-upheld,经核实转账已到账,\n", encoding="utf-8")
+    ok(tsk, ["import", str(source)])
+    text = letter(tsk, "decision", "--format", "md")
+    assert "于2026年9月30日作出处理决定" in text and "一、处理决定：不支持您的投诉请求。" in text
+    assert "二、核实情况及依据：经核实转账已到账。\n" in text and "补偿" not in text
+    assert "（即2026年10月30日前）" in text  # 30 September + 30 days
 
 
 # -- 核查决定告知 ------------------------------------------------------------------------------------------------

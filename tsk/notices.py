@@ -207,7 +207,7 @@ def notice(ledger: Ledger, c: dict[str, Any], kind: str, events: list[dict[str, 
         acked = _last(round_, "acknowledged")
         told = (acked[1].get("told") or {}).get("due") if acked else None
         facts["limit"] = _limit(c, rules, calendar, told)
-        dated = _day(c["acked_at"]) if c["acked_at"] else timeutil.today()
+        dated = _day(acked[0]) if acked else timeutil.today()  # an appeal's round: not told yet
         sources = _ack_sources(policy.source)
     elif kind == "extension":
         facts["extension"], at = _extension(round_, c, rules.reading)
