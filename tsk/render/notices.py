@@ -49,11 +49,18 @@ class Letter:
 
 
 def day(text: str | None) -> str:
-    """2026年10月8日 (a stored date or time)."""
+    """2026年10月8日: the day of a stored date or time."""
     if not text:
         return ""
     d = dt.date.fromisoformat(text[:10])
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def due_said(text: str | None) -> str:
+    """A due as a letter says it: its day, and for a clock in hours (a moment) its time, 9时00分."""
+    if not text or len(text) == 10:
+        return day(text)
+    return f"{day(text)}{int(text[11:13])}时{text[14:16]}分"
 
 
 def _contact(c: dict[str, Any], settings: dict[str, Any]) -> str:
@@ -81,9 +88,10 @@ def _remedies(c: dict[str, Any], rules: Any, calendar: Any, *, review_open: bool
     routes = "向银行业保险业纠纷调解组织申请调解，或依照合同约定、法律规定申请仲裁或向人民法院提起诉讼"
     if review_open and rules.review_window is not None and c["closed_at"]:
         from tsk import timeutil
+        from tsk.timeutil import due_text
 
         last = rules.review_window.due(calendar, timeutil.from_text(c["closed_at"]))
-        return (f"如您对本处理决定有异议，可以自收到本告知之日起{rules.review_window.zh()}内（即{day(last.isoformat())}前）"
+        return (f"如您对本处理决定有异议，可以自收到本告知之日起{rules.review_window.zh()}内（即{due_said(due_text(last))}前）"
                 f"向我行上级机构书面申请核查；也可以{routes}。")
     return f"如您对本决定仍有异议，可以{routes}。"
 
@@ -103,7 +111,7 @@ def letter(ledger: Ledger, c: dict[str, Any], kind: str, events: list[dict]) -> 
     made = Letter(TITLES[kind], c["ref"], _to(c), sender=settings["institution"] or c["unit"])
     contact = f"如有疑问，请联系：{_contact(c, settings)}。"
     if kind == "ack":
-        made.paragraphs = [f"{_subject(c)}，我行已经受理。我行将于{day(c['due'])}前作出处理决定并告知您。", contact]
+        made.paragraphs = [f"{_subject(c)}，我行已经受理。我行将于{due_said(c['due'])}前作出处理决定并告知您。", contact]
         made.date, made.basis = day(c["acked_at"] or c["received_at"]), f"{policy.source}（{policy.name}）"
     elif kind == "extension":
         extended = _last_event(events, "extended")
@@ -112,7 +120,7 @@ def letter(ledger: Ledger, c: dict[str, Any], kind: str, events: list[dict]) -> 
         approved = "经我行上级机构（或总行高级管理人员）审批，" if extended.get("approved_by") else ""
         made.paragraphs = [
             f"{_subject(c)}，因{extended.get('reason', '情况复杂')}，{approved}处理期限延长至"
-            f"{day(extended.get('changes', {}).get('due'))}，我行将于该日前作出处理决定并告知您。", contact]
+            f"{due_said(extended.get('changes', {}).get('due'))}，我行将于该日前作出处理决定并告知您。", contact]
         made.date = day(_last_event_at(events, "extended"))
         made.basis = f"{policy.source}（{policy.name}）"
     elif kind == "decision":
