@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 import pytest
 from helpers import Live, one_error_line, snapshot
 
-from tsk import notices
+from tsk import notices, sla
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
 from tsk.render import notices as render
@@ -132,6 +132,15 @@ def test_a_limit_moved_by_a_clock_stop_is_told_as_its_date(tsk):
     ok(tsk, ["resume", REF, "--at", "2026-10-02 10:00"])  # 3 days not counted: 13 October becomes 16 October
     sms = letter(tsk, "ack")
     assert "将于2026年10月16日前作出处理决定" in sms and "15日内" not in sms
+
+
+def test_an_inquiry_answered_within_24_hours_is_told_the_moment(tsk):
+    from pathlib import Path
+
+    ok(tsk, ["policy", "add", str(Path(__file__).resolve().parents[1] / "examples" / "policies" / "workdays2020.toml")])
+    add(tsk, "2026-09-30 16:00", "--kind", "inquiry", policy="workdays2020")  # 24 hours end on 1 October, a holiday
+    assert "您于2026年9月30日通过电话提出的咨询（编号 TS-2026-000001），我行已受理，将自收到咨询时起24小时内" \
+           "（2026年10月8日16时00分前）作出处理决定并告知您。" in letter(tsk, "ack")
 
 
 def test_no_acceptance_is_told_of_a_rejected_or_merged_complaint(tsk, ledger_path):
@@ -395,7 +404,7 @@ def test_the_library_gives_the_facts_and_the_renderer_the_words(tsk):
         history = ledger.store.rows(q.EVENTS_OF, {"id": c["id"]})
         ack = notices.notice(ledger, c, "ack", history)
         assert (ack.limit, ack.dated, ack.complainant, ack.relationship, ack.address) == (
-            notices.Limit(D(2026, 10, 8), "15日"), D(2026, 9, 21), "张小明", "heir", None)
+            notices.Limit(D(2026, 10, 8), sla.Period(15, "calendar_days")), D(2026, 9, 21), "张小明", "heir", None)
         assert ack.unset == notices.SENDER_SETTINGS
         extension = notices.notice(ledger, c, "extension", history)
         assert extension.extension == notices.Extension(20, "calendar_days", D(2026, 10, 8), D(2026, 10, 26),

@@ -40,7 +40,7 @@ TEXT = "text"
 WHOLE = "whole"  # a whole number within the field's bounds
 FLAG = "flag"  # 0 or 1
 TIME = "time"  # stored as 2026-11-23T14:05:00+08:00
-DATE = "date"  # stored as 2026-11-23
+DATE = "date"  # a due: stored as 2026-11-23, or 2026-11-23T14:05:00+08:00 for a clock in hours
 AMOUNT = "amount"  # yuan to the fen, stored as whole fen in the column NAME_fen
 NAMES = "names"  # a list of names, stored as a JSON list
 PHONE = "phone"
@@ -333,7 +333,7 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
         level = least
     if policy is None:
         return {"is_group": is_group, "emergency": emergency, "level": level}
-    from tsk.sla import deadlines
+    from tsk.sla import deadlines, stored
 
     form_at, supervised_at = row.get("form_at"), row.get("supervised_at")
     # the limit runs from receipt, or from new facts that restarted it (中国银保监会令2020年第3号 第十八条)
@@ -343,11 +343,10 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
                        form_at=timeutil.from_text(form_at) if form_at else None,
                        supervised_at=timeutil.from_text(supervised_at) if supervised_at else None,
                        extended_days=row.get("extended_days") or 0, paused_days=row.get("paused_days") or 0)
-    due = clocks.due
-    report_due = row.get("report_due") or (clocks.report_due.isoformat() if clocks.report_due else None)
-    opened = {"is_group": is_group, "emergency": emergency, "level": level, "ack_due": clocks.ack_due.isoformat(),
-              "due": due.isoformat(), "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}
-    for column, computed in (("form_due", clocks.form_due), ("supervision_due", clocks.supervision_due)):
-        if computed is not None:
-            opened[column] = row.get(column) or computed.isoformat()
+    due = stored(clocks)
+    opened = {"is_group": is_group, "emergency": emergency, "level": level, "ack_due": due["ack_due"],
+              "due": due["due"], "cap_due": due["cap_due"], "report_due": row.get("report_due") or due["report_due"]}
+    for column in ("form_due", "supervision_due"):
+        if due[column] is not None:
+            opened[column] = row.get(column) or due[column]
     return opened

@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from tsk import fields, timeutil, values
-from tsk.clocks import lapses
+from tsk.clocks import lapses, met_late, past
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
 from tsk.history import BOOKKEEPING, append_event, canonical
 from tsk.intake import Intake, Registered  # what `register` is given and returns (lifecycle.Intake, as ever)
 from tsk.records import load
-from tsk.sla import approval_tier, days_word, deadlines, extension_room, referral_report_due
+from tsk.sla import approval_tier, days_word, deadlines, ends, extension_room, referral_report_due, shifted, stored
 from tsk.store import queries as q
 from tsk.store import state
 from tsk.values import optional_text, required_text
@@ -123,7 +123,8 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
                                  ("repeat", earlier is not None), ("late-entry", row["late_entry"])) if on]
         complaint = append_event(ledger, complaint, "registered", received,
                                  {c: row[c] for c in columns}, flags=flags or None, **excused)
-        warnings = _record_lapses(ledger, complaint, "tsk add")  # a clock already past due at registration
+        # a clock already past due at registration, or met late by it (a 处理表 filed after its day)
+        warnings = _record_lapses(ledger, complaint, "tsk add", met_late(complaint))
         if earlier is not None:
             linked = load(ledger, earlier["ref"], lock=True)
             warnings += _record_lapses(ledger, linked, "tsk add")
@@ -201,13 +202,15 @@ def _change(ledger: Ledger, ref: str, at: str | None, work, by: str = "tsk") -> 
     return changed
 
 
-def _record_lapses(ledger: Ledger, complaint: dict[str, Any], by: str) -> list[str]:
-    """`tsk.overdue.record_lapses`, imported only when the row shows a clock past due today."""
-    if not lapses(complaint, timeutil.today()):
+def _record_lapses(ledger: Ledger, complaint: dict[str, Any], by: str,
+                   late: list[tuple[str, str, str]] | None = None) -> list[str]:
+    """`tsk.overdue.record_lapses`, imported only when the row shows a clock past due now (or
+    `late`, clocks met late: `clocks.met_late`)."""
+    if not late and not lapses(complaint, timeutil.AsOf.today()):
         return []
     from tsk.overdue import record_lapses as record
 
-    return record(ledger, complaint, by)
+    return record(ledger, complaint, by, late or ())
 
 
 def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None,
@@ -299,31 +302,32 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
         excused = recusal(c, ledger.actor, "extend it", override)
         calendar, policy = ledger.calendar, ledger.policy(c["policy"], c["policy_version"])
         rules = policy.for_case(kind=c["kind"], severity=c["severity"])
-        due, cap = dt.date.fromisoformat(c["due"]), dt.date.fromisoformat(c["cap_due"])
-        if when.date() > due:  # decided, and the customer told, before the deadline (银监发〔2012〕13号 第九条)
-            raise Refused(f"cannot extend {c['ref']} on {when.date().isoformat()}: the deadline it extends, "
-                          f"{c['due']}, was over (an extension is decided before it, 银监发〔2012〕13号 第九条)")
+        due, cap = timeutil.due_of(c["due"]), timeutil.due_of(c["cap_due"])
+        if past(c["due"], timeutil.to_text(when)):  # decided, and the customer told, before the deadline (第九条)
+            raise Refused(f"cannot extend {c['ref']} on {timeutil.AsOf.at(when).text}: the deadline it extends, "
+                          f"{timeutil.due_shown(c['due'])}, was over (an extension is decided before it, "
+                          f"银监发〔2012〕13号 第九条)")
         if c["paused_at"] is not None:
             raise Refused(f"cannot extend {c['ref']}: its clock is stopped since {c['paused_at'][:10]} (tsk resume first)")
         word = days_word(rules.reading)
         left = extension_room(rules, calendar, due, cap, c["extended_days"])
         if days > left:
-            raise Refused(f"extending {c['ref']} by {days} {word} would pass its cap {c['cap_due']} "
-                          f"({c['policy']}); at most {left} more {word} are allowed")
+            raise Refused(f"extending {c['ref']} by {days} {word} would pass its cap "
+                          f"{timeutil.due_shown(c['cap_due'])} ({c['policy']}); at most {left} more {word} are allowed")
         tier = approval_tier(rules, c["extended_days"], days)
         if tier is not None and approver is None:
             raise Refused(f"extending {c['ref']} past {tier.amount} {word} from receipt needs the approval of the "
                           f"superior institution or head-office senior management (中国银保监会令2020年第3号 第十八条): "
                           f"give --approved-by NAME")
-        if rules.reading == "working_days":
-            new_due = calendar.shift(due, days)  # a working day plus working days: as counted from the start
-        else:
+        if rules.reading == "working_days":  # a moment keeps its time of day; working days add up from the start
+            new_due = shifted(calendar, due, days)
+        else:  # calendar days: counted again from the start, whole
             new_due = deadlines(policy, calendar, _clock_start(ledger, c), kind=c["kind"], severity=c["severity"],
                                 report_to_regulator=False, extended_days=c["extended_days"] + days,
                                 paused_days=c["paused_days"]).due
         unit = None if rules.reading == "working_days" else rules.reading  # the history says calendar days
         return append_event(ledger, c, "extended", when,
-                            {"due": new_due.isoformat(), "extended_days": c["extended_days"] + days},
+                            {"due": timeutil.due_text(new_due), "extended_days": c["extended_days"] + days},
                             days=days, unit=unit, reason=why, notified_via=channel, previous_due=c["due"],
                             approved_by=approver, **excused)
 
@@ -359,7 +363,7 @@ def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None 
             clocks = deadlines(policy, ledger.calendar, _clock_start(ledger, c), kind=c["kind"],
                                severity=c["severity"], report_to_regulator=False, form_at=_moment(c["form_at"]),
                                supervised_at=when, extended_days=c["extended_days"], paused_days=c["paused_days"])
-            changes["due"] = min(clocks.due, dt.date.fromisoformat(c["cap_due"])).isoformat()
+            changes["due"] = timeutil.due_text(min(clocks.due, timeutil.due_of(c["cap_due"]), key=ends))
         return append_event(ledger, c, "supervised", when, changes, previous_due=c["due"], **excused)
 
     return _change(ledger, ref, at, work, by="tsk supervise")
@@ -441,8 +445,8 @@ def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None,
         changes["closed_at"] = timeutil.to_text(when)
         if c["channel"] == "regulator" or c["referred_by"]:
             policy = ledger.policy(c["policy"], c["policy_version"])
-            changes["report_due"] = referral_report_due(policy, ledger.calendar, when, kind=c["kind"],
-                                                        severity=c["severity"]).isoformat()
+            changes["report_due"] = timeutil.due_text(referral_report_due(policy, ledger.calendar, when,
+                                                                          kind=c["kind"], severity=c["severity"]))
             changes["reported_at"] = None
         return append_event(ledger, c, "closed", when, changes, **excused)
 
@@ -492,17 +496,17 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
         form_at = when if rules.form is not None else None  # the 处理表 filed again with the appeal
         clocks = deadlines(policy, ledger.calendar, when, kind=c["kind"], severity=c["severity"],
                            report_to_regulator=False, form_at=form_at)
+        due = stored(clocks)
         changes = {
             "status": "open", "reopened": c["reopened"] + 1, "reason": why,
-            "ack_due": clocks.ack_due.isoformat(), "due": clocks.due.isoformat(), "cap_due": clocks.cap_due.isoformat(),
+            "ack_due": due["ack_due"], "due": due["due"], "cap_due": due["cap_due"],
             "acked_at": None, "extended_days": 0, "closed_at": None, "result": None, "resolution": None,
             "notified_via": None, "satisfaction": None, **_NEW_ROUND,
         }
         if clocks.form_due is not None and form_at is not None:
-            changes.update(form_due=clocks.form_due.isoformat(), form_at=timeutil.to_text(form_at))
+            changes.update(form_due=due["form_due"], form_at=timeutil.to_text(form_at))
         if clocks.supervision_due is not None:  # a fresh 督办表 for the new round
-            changes.update(supervision_due=clocks.supervision_due.isoformat(), supervised_at=None,
-                           supervising_unit=None)
+            changes.update(supervision_due=due["supervision_due"], supervised_at=None, supervising_unit=None)
         return append_event(ledger, c, "reopened", when, changes, **excused)
 
     return _change(ledger, ref, at, work, by="tsk reopen")

@@ -31,6 +31,7 @@ from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
 from tsk.fields import mask_address, yuan
 from tsk.settings import SETTINGS
+from tsk.sla import Period
 from tsk.store import queries as q
 
 # Each kind by its English key or its Chinese name.
@@ -50,17 +51,17 @@ SENDER_SETTINGS = ("institution", "complaint_phone", "complaint_address")
 @dataclass(frozen=True)
 class Limit:
     """The handling limit told on acceptance: its last day, and the policy's period when that
-    day is the period counted from receipt (`15日`, `15个工作日`)."""
+    day is the period counted from receipt (15 日, 15 个工作日, 24 小时)."""
 
-    due: dt.date
-    period: str | None
+    due: dt.date  # a datetime for a clock in hours: a moment
+    period: Period | None
 
 
 @dataclass(frozen=True)
 class Extension:
     days: int
     unit: str  # the policy's reading of a day: working_days or calendar_days
-    previous_due: dt.date
+    previous_due: dt.date  # each a datetime for a clock in hours
     due: dt.date
     reason: str
     approved_by: str | None  # the superior institution's or senior manager's approval, when recorded
@@ -90,13 +91,14 @@ class Remedies:
     and always mediation, arbitration or a lawsuit (中国银保监会令2020年第3号 第十九条)."""
 
     review_period: str | None  # `30日`
-    review_by: dt.date | None  # its last day, counted from the decision as `tsk review` counts it
+    review_by: dt.date | None  # its last day (or moment), counted from the decision as `tsk review` counts it
 
 
 @dataclass(frozen=True)
 class Notice:
     kind: str
     ref: str
+    what: str  # KIND key: a complaint, a suggestion or an inquiry
     customer: str
     complainant: str | None  # who complained, when not the customer: the letter is addressed to them
     relationship: str | None  # RELATIONSHIP key
@@ -147,10 +149,10 @@ def _last(events: list[tuple[str, str, dict[str, Any]]], action: str) -> tuple[s
 def _limit(c: dict[str, Any], rules: Any, calendar: Any, told: str | None) -> Limit:
     """The limit as the customer was told it on acceptance (`told`), or, not told yet, as it
     stands; said in the policy's period when it is that period from receipt."""
-    due = _day(told or c["due"])
+    due = timeutil.due_of(told or c["due"])
     start = timeutil.from_text(c["received_at"])
     plain = rules.resolution_from == "receipt" and rules.resolution.due(calendar, start) == due
-    return Limit(due, rules.resolution.zh() if plain else None)
+    return Limit(due, rules.resolution if plain else None)
 
 
 def _extension(round_: list[tuple[str, str, dict[str, Any]]], c: dict[str, Any], reading: str) -> tuple[Extension, str]:
@@ -158,8 +160,8 @@ def _extension(round_: list[tuple[str, str, dict[str, Any]]], c: dict[str, Any],
     if found is None:
         raise Refused(f"{c['ref']} was never extended: there is no extension to tell")
     at, d = found
-    return Extension(days=d["days"], unit=d.get("unit") or "working_days", previous_due=_day(d["previous_due"]),
-                     due=_day(d["changes"]["due"]), reason=d["reason"], approved_by=d.get("approved_by")), at
+    return Extension(days=d["days"], unit=d.get("unit") or "working_days", previous_due=timeutil.due_of(d["previous_due"]),
+                     due=timeutil.due_of(d["changes"]["due"]), reason=d["reason"], approved_by=d.get("approved_by")), at
 
 
 def _decision(round_: list[tuple[str, str, dict[str, Any]]], c: dict[str, Any]) -> Decision:
@@ -228,7 +230,7 @@ def notice(ledger: Ledger, c: dict[str, Any], kind: str, events: list[dict[str, 
     settings = ledger.settings
     address = None if c["complainant_name"] else c["customer_address"]
     return Notice(
-        kind=kind, ref=c["ref"], customer=c["customer_name"], complainant=c["complainant_name"],
+        kind=kind, ref=c["ref"], what=c["kind"], customer=c["customer_name"], complainant=c["complainant_name"],
         relationship=c["complainant_relationship"],
         address=address if show_pii else mask_address(address), address_unmasked=bool(show_pii and address),
         received=_day(c["received_at"]), channel=c["channel"], unit=c["assignee_unit"] or c["unit"],

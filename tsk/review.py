@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tsk import timeutil
+from tsk.clocks import past
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
 from tsk.history import append_event
@@ -52,14 +53,13 @@ def apply(ledger: Ledger, ref: str, reason: str, at: str | None = None,
         if c["review_at"] is not None:
             raise Refused(f"{c['ref']}'s decision is already under review, applied for at {c['review_at']}")
         _decided(c, when, "an application for review")
-        last = rules.review_window.due(ledger.calendar, timeutil.from_text(c["closed_at"]))
-        if when.date() > last:
+        last = timeutil.due_text(rules.review_window.due(ledger.calendar, timeutil.from_text(c["closed_at"])))
+        if past(last, timeutil.to_text(when)):
             raise Refused(f"cannot review {c['ref']}: the customer may apply within {rules.review_window.zh()} of the "
-                          f"decision ({c['closed_at'][:10]}), by {last.isoformat()} ({ARTICLE})")
-        due = rules.review.due(ledger.calendar, when)
-        return append_event(ledger, c, "review-requested", when,
-                            {"review_at": timeutil.to_text(when), "review_due": due.isoformat()}, reason=why,
-                            **excused)
+                          f"decision ({c['closed_at'][:10]}), by {timeutil.due_shown(last)} ({ARTICLE})")
+        due = timeutil.due_text(rules.review.due(ledger.calendar, when))
+        return append_event(ledger, c, "review-requested", when, {"review_at": timeutil.to_text(when), "review_due": due},
+                            reason=why, **excused)
 
     return _change(ledger, ref, at, work, by="tsk review")
 

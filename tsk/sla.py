@@ -23,7 +23,9 @@ say whether the policy lets appraisal time stop the clock and a repeat be merged
 
 Periods are in working days, calendar days, calendar months or hours. A period that is not
 in working days and ends on a day off moves to the next working day, so no deadline ever
-falls on a day off (docs/rules.md, Working days). The presets below are the two notices' rules
+falls on a day off (docs/rules.md, Working days). A period in hours ends at a moment, not on a
+day: its due is a `datetime` (stored `2026-11-24T10:00:00+08:00`, late from that moment), on a
+day off the same time of the next working day (docs/rules.md, Periods in hours). The presets below are the two notices' rules
 (docs/rules.md, Deadlines); a bank adds its own from a TOML or JSON file (`tsk policy add
 FILE`) without touching code.
 """
@@ -36,7 +38,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from tsk.errors import InvalidInput, echo
-from tsk.timeutil import LONGEST_PERIOD
+from tsk.timeutil import CHINA, LONGEST_PERIOD, due_text
 from tsk.workdays import Calendar
 
 UNITS = {
@@ -93,7 +95,9 @@ class Period(NamedTuple):
         return f"{self.amount}{UNIT_ZH[self.unit]}"
 
     def due(self, calendar: Calendar, start: dt.datetime) -> dt.date:
-        """The last day of the period that starts at `start` (China time)."""
+        """The last day of the period that starts at `start` (China time); for a period in
+        hours the moment it ends (a `datetime`), on a day off at the same time of the next
+        working day (docs/rules.md, Periods in hours)."""
         day = start.date()
         if self.unit == "working_days":
             return calendar.shift(day, self.amount)
@@ -103,7 +107,9 @@ class Period(NamedTuple):
             from dateutil.relativedelta import relativedelta  # only month periods need it
 
             return calendar.roll(day + relativedelta(months=self.amount))
-        return calendar.roll((start + dt.timedelta(hours=self.amount)).date())
+        end = (start + dt.timedelta(hours=self.amount)).astimezone(CHINA)
+        worked = calendar.roll(end.date())
+        return end if worked == end.date() else dt.datetime.combine(worked, end.timetz())
 
 
 CLOCK_NAMES = ("ack", "resolution", "cap", "report", "referral_report", "form", "supervision", "review",
@@ -363,6 +369,9 @@ PRESETS: dict[str, Policy] = {name: policy for (name, _), policy in sorted(PRESE
 
 
 class Deadlines(NamedTuple):
+    """The dues of a complaint's clocks: each a `date`, or a `datetime` for a period in hours
+    (`timeutil.due_text` gives its stored form)."""
+
     ack_due: dt.date
     due: dt.date
     cap_due: dt.date
@@ -401,21 +410,36 @@ def deadlines(
         # from the 督办表's issue, until then from its deadline; the cap counts from receipt and
         # holds even when a late 处理表 or 督办表 would carry handling past it
         issued = supervised_at or _on(supervision_due, start)
-        due = min(lengthened(calendar, rules.resolution, issued, extended_days + paused_days, rules.reading), cap_due)
+        due = min(lengthened(calendar, rules.resolution, issued, extended_days + paused_days, rules.reading), cap_due,
+                  key=ends)
     else:
         start_of_resolution = _on(ack_due, start) if rules.resolution_from == "ack" else start
         due = lengthened(calendar, rules.resolution, start_of_resolution, paused_days, rules.reading)
-        cap_due = max(cap_due, due)
+        cap_due = max(cap_due, due, key=ends)
         if extended_days:
             due = min(lengthened(calendar, rules.resolution, start_of_resolution, extended_days + paused_days,
-                                 rules.reading), cap_due)
+                                 rules.reading), cap_due, key=ends)
     report_due = rules.report.due(calendar, start) if report_to_regulator else None
     return Deadlines(ack_due, due, cap_due, report_due, form_due, supervision_due)
 
 
-def _on(day: dt.date, start: dt.datetime) -> dt.datetime:
-    """`day` at the time of day of `start` (a period in hours counts from it)."""
-    return dt.datetime.combine(day, start.timetz())
+def _on(due: dt.date, start: dt.datetime) -> dt.datetime:
+    """When a clock that counts from the due `due` starts: a moment itself; a day at the time of
+    day of `start` (a period in hours counts from it)."""
+    return due if isinstance(due, dt.datetime) else dt.datetime.combine(due, start.timetz())
+
+
+def ends(due: dt.date) -> dt.datetime:
+    """When a due is over: a moment itself, a date at its end (dues compare by it)."""
+    return due if isinstance(due, dt.datetime) else dt.datetime.combine(due, dt.time.max, CHINA)
+
+
+def shifted(calendar: Calendar, due: dt.date, days: int) -> dt.date:
+    """A due moved by `days` working days (`tsk extend`): a date to the `days`-th working day
+    after it, a moment to the same time of that day (docs/rules.md, Handling)."""
+    if isinstance(due, dt.datetime):
+        return dt.datetime.combine(calendar.shift(due.date(), days), due.timetz())
+    return calendar.shift(due, days)
 
 
 def lengthened(calendar: Calendar, period: Period, start: dt.datetime, days: int, reading: str) -> dt.date:
@@ -426,8 +450,14 @@ def lengthened(calendar: Calendar, period: Period, start: dt.datetime, days: int
         return period.due(calendar, start)
     if period.unit == reading:
         return Period(period.amount + days, reading).due(calendar, start)
-    end = period.due(calendar, start)
-    return calendar.shift(end, days) if reading == "working_days" else calendar.roll(end + dt.timedelta(days=days))
+    end = period.due(calendar, start)  # a moment for a period in hours: it keeps its time of day
+    if reading == "working_days":
+        return shifted(calendar, end, days)
+    moved = end + dt.timedelta(days=days)
+    if isinstance(moved, dt.datetime):
+        worked = calendar.roll(moved.date())
+        return moved if worked == moved.date() else dt.datetime.combine(worked, moved.timetz())
+    return calendar.roll(moved)
 
 
 def span(calendar: Calendar, reading: str, first: dt.date, last: dt.date) -> int:
@@ -446,9 +476,13 @@ def extension_room(rules: Policy, calendar: Calendar, due: dt.date, cap_due: dt.
     was extended), else from the deadline to the cap."""
     if rules.resolution_from == "receipt" and rules.resolution.unit == rules.cap.unit == rules.reading:
         return max(0, rules.cap.amount - rules.resolution.amount - extended_days)
+    first, last = (d.date() if isinstance(d, dt.datetime) else d for d in (due, cap_due))
     if rules.reading == "working_days":
-        return max(0, calendar.between(due, cap_due))
-    return max(0, (cap_due - due).days)
+        left = max(0, calendar.between(first, last))
+        if left and ends(shifted(calendar, due, left)) > ends(cap_due):  # a moment past a cap on its day
+            left -= 1
+        return left
+    return max(0, (last - first).days)
 
 
 def approval_tier(rules: Policy, extended_days: int, days: int) -> Period | None:
@@ -471,16 +505,22 @@ def days_zh(reading: str) -> str:
     return UNIT_ZH[reading]
 
 
+def stored(deadlines: Deadlines) -> dict[str, str | None]:
+    """The stored form of each due (`timeutil.due_text`), by column; None where there is none."""
+    return {name: None if due is None else due_text(due) for name, due in deadlines._asdict().items()}
+
+
 def referral_report_due(policy: Policy, calendar: Calendar, closed: dt.datetime, *, kind: str, severity: str) -> dt.date:
     """When the result of a regulator-referred complaint must be reported back."""
     return policy.for_case(kind=kind, severity=severity).referral_report.due(calendar, closed)
 
 
 def explain(calendar: Calendar, start: dt.date, due: dt.date) -> list[tuple[dt.date, int | None, str]]:
-    """Each day after `start` up to `due`: (day, its working-day number or None, why)."""
+    """Each day after `start` up to `due` (a moment: its day): (day, its working-day number or None, why)."""
     lines = []
     count = 0
-    for day, worked, why in calendar.days(start + dt.timedelta(days=1), due):
+    last = due.date() if isinstance(due, dt.datetime) else due
+    for day, worked, why in calendar.days(start + dt.timedelta(days=1), last):
         if worked:
             count += 1
         lines.append((day, count if worked else None, why))

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tsk import timeutil
+from tsk.clocks import past
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
 from tsk.history import append_event
@@ -51,7 +52,7 @@ def _handling(ledger: Ledger, c: Mapping[str, Any], **given: Any) -> dict[str, s
                        report_to_regulator=False, form_at=_moment(c["form_at"]),
                        supervised_at=_moment(c["supervised_at"]), extended_days=facts["extended_days"],
                        paused_days=facts["paused_days"])
-    return {"due": clocks.due.isoformat(), "cap_due": clocks.cap_due.isoformat()}
+    return {"due": timeutil.due_text(clocks.due), "cap_due": timeutil.due_text(clocks.cap_due)}
 
 
 # -- clock stops (鉴定、检测、评估) ---------------------------------------------------------------------
@@ -70,8 +71,9 @@ def pause(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | No
         excused = recusal(c, ledger.actor, "stop its clock", override)
         if c["paused_at"] is not None:
             raise Refused(f"{c['ref']}'s clock is already stopped, since {c['paused_at']}")
-        if when.date().isoformat() > c["due"]:
-            raise Refused(f"cannot stop {c['ref']}'s clock on {when.date().isoformat()}: its limit ended on {c['due']}")
+        if past(c["due"], timeutil.to_text(when)):  # a stop after the deadline cannot make it on time
+            raise Refused(f"cannot stop {c['ref']}'s clock on {timeutil.AsOf.at(when).text}: its limit ended on "
+                          f"{timeutil.due_shown(c['due'])}")
         return append_event(ledger, c, "paused", when, {"paused_at": timeutil.to_text(when)}, reason=why,
                             notified_via=channel, **excused)
 
@@ -151,9 +153,10 @@ def merge(ledger: Ledger, ref: str, into: str, reason: str, at: str | None = Non
         excused = recusal(c, ledger.actor, "merge it", override) or recusal(first, ledger.actor, "merge into it", override)
         if c["received_at"] < first["received_at"]:
             raise Refused(f"{c['ref']} was received before {first['ref']}: merge the later complaint into the first")
-        if c["received_at"][:10] > first["due"]:
+        if past(first["due"], c["received_at"]):
             raise Refused(f"{c['ref']} was received on {c['received_at'][:10]}, after {first['ref']}'s limit "
-                          f"({first['due']}): a repeat after the limit is a complaint of its own ({ARTICLE})")
+                          f"({timeutil.due_shown(first['due'])}): a repeat after the limit is a complaint of its own "
+                          f"({ARTICLE})")
         if c["report_due"] is not None and c["reported_at"] is None:
             raise Refused(f"{c['ref']} owes the regulator a report (due {c['report_due']}): tsk reported first")
         repeat = append_event(ledger, c, "merged", when, {"status": "merged", "merged_into": first["ref"],

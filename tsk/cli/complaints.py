@@ -26,6 +26,7 @@ from tsk.cli.common import (
 )
 from tsk.errors import InvalidInput, TskError
 from tsk.render import output
+from tsk.timeutil import due_shown as shown
 
 app = typer.Typer()
 # Every command that handles or decides a complaint refuses whoever has a direct interest in it
@@ -119,22 +120,22 @@ def add(
         err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "
             f"linked. Tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条).")
     if fmt == "json":
-        print(output.json_text(views.complaint_json(c, show_pii=False, today=timeutil.today())))
+        print(output.json_text(views.complaint_json(c, show_pii=False, today=timeutil.AsOf.today())))
         return
     flags = views.flags(c)
     print(f"{c['ref']} registered ({c['policy']} v{c['policy_version']}, level {views.level_label(c['level'])})"
           + (f" [{views.flags_label(flags)}]" if flags else ""))
-    print(f"  ack due 受理告知 {c['ack_due']}")
+    print(f"  ack due 受理告知 {shown(c['ack_due'])}")
     if c["form_due"]:
-        print(f"  form    处理表   {c['form_due']}" + (f" (filed {c['form_at'][:16].replace('T', ' ')})" if c["form_at"] else ""))
+        print(f"  form    处理表   {shown(c['form_due'])}" + (f" (filed {c['form_at'][:16].replace('T', ' ')})" if c["form_at"] else ""))
     if c["supervision_due"]:
-        print(f"  supervision 督办表 {c['supervision_due']}")
-    print(f"  due     处理时限 {c['due']}")
-    print(f"  cap     最长时限 {c['cap_due']}")
+        print(f"  supervision 督办表 {shown(c['supervision_due'])}")
+    print(f"  due     处理时限 {shown(c['due'])}")
+    print(f"  cap     最长时限 {shown(c['cap_due'])}")
     if c["report_due"]:
-        print(f"  report  报告监管 {c['report_due']}")
+        print(f"  report  报告监管 {shown(c['report_due'])}")
     if c["referral_due"]:
-        print(f"  referral 转办时限 {c['referral_due']}")
+        print(f"  referral 转办时限 {shown(c['referral_due'])}")
 
 
 @app.command("list")
@@ -210,7 +211,7 @@ def ack(ctx: typer.Context, ref: RefArgument, via: ViaOption, at: AtOption = Non
     from tsk import lifecycle
 
     c = lifecycle.acknowledge(ledger_of(ctx), ref, via, at, override_recusal)
-    print(f"{c['ref']} acknowledged via {via}; due {c['due']}")
+    print(f"{c['ref']} acknowledged via {via}; due {shown(c['due'])}")
 
 
 @app.command()
@@ -270,7 +271,7 @@ def classify(ctx: typer.Context, ref: RefArgument,
     flags = views.flags(c)
     print(f"{c['ref']} classified (level {views.level_label(c['level'])})"
           + (f" [{views.flags_label(flags)}]" if flags else "")
-          + (f"; report to the regulator by {c['report_due']}" if c["report_due"] and c["reported_at"] is None else ""))
+          + (f"; report to the regulator by {shown(c['report_due'])}" if c["report_due"] and c["reported_at"] is None else ""))
 
 
 @app.command()
@@ -290,7 +291,7 @@ def extend(ctx: typer.Context, ref: RefArgument,
     c = lifecycle.extend(ledger, ref, days, reason, notified_via, at, override_recusal, approved_by)
     word = sla.days_word(ledger.policy(c["policy"], c["policy_version"]).for_case(kind=c["kind"],
                                                                                    severity=c["severity"]).reading)
-    print(f"{c['ref']} extended by {days} {word}: due {c['due']} (cap {c['cap_due']})"
+    print(f"{c['ref']} extended by {days} {word}: due {shown(c['due'])} (cap {shown(c['cap_due'])})"
           + (f", approved by {approved_by}" if approved_by else ""))
 
 
@@ -304,7 +305,7 @@ def supervise(ctx: typer.Context, ref: RefArgument,
 
     c = lifecycle.supervise(ledger_of(ctx), ref, unit, at, override_recusal)
     print(f"{c['ref']}: 督办表 issued by {c['supervising_unit']} at {c['supervised_at'][:16].replace('T', ' ')}; "
-          f"due {c['due']} (cap {c['cap_due']})")
+          f"due {shown(c['due'])} (cap {shown(c['cap_due'])})")
 
 
 TextArgument = Annotated[str, typer.Argument(metavar="TEXT")]
@@ -356,7 +357,7 @@ def close(ctx: typer.Context, ref: RefArgument,
     c = lifecycle.close(ledger_of(ctx), ref, lifecycle.Outcome(result, resolution, notified_via, compensation,
                                                                root_cause, rectification, satisfaction), at,
                         override_recusal)
-    print(f"{c['ref']} closed ({c['result']})" + (f"; report the result to {c['referred_by'] or 'the regulator'} by {c['report_due']}" if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator") else ""))
+    print(f"{c['ref']} closed ({c['result']})" + (f"; report the result to {c['referred_by'] or 'the regulator'} by {shown(c['report_due'])}" if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator") else ""))
 
 
 @app.command()
@@ -388,7 +389,7 @@ def reopen(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_opt
     from tsk import lifecycle
 
     c = lifecycle.reopen(ledger_of(ctx), ref, reason, at, override_recusal)
-    print(f"{c['ref']} reopened; ack due {c['ack_due']}, due {c['due']}, cap {c['cap_due']}")
+    print(f"{c['ref']} reopened; ack due {shown(c['ack_due'])}, due {shown(c['due'])}, cap {shown(c['cap_due'])}")
 
 
 @app.command()

@@ -12,6 +12,7 @@ import typer
 
 from tsk import vocab
 from tsk.cli.common import AtOption, RefArgument, ledger_of, one_of
+from tsk.timeutil import due_shown as shown
 
 app = typer.Typer()
 
@@ -35,7 +36,7 @@ def pause(ctx: typer.Context, ref: RefArgument,
     from tsk import stops
 
     c = stops.pause(ledger_of(ctx), ref, reason, notified_via, at, override_recusal)
-    print(f"{c['ref']}: clock stopped at {_when(c['paused_at'])}; the limit {c['due']} moves when it resumes")
+    print(f"{c['ref']}: clock stopped at {_when(c['paused_at'])}; the limit {shown(c['due'])} moves when it resumes")
 
 
 @app.command()
@@ -47,7 +48,7 @@ def resume(ctx: typer.Context, ref: RefArgument, at: AtOption = None, override_r
     c = stops.resume(ledger, ref, at, override_recusal)
     reading = ledger.policy(c["policy"], c["policy_version"]).for_case(kind=c["kind"], severity=c["severity"]).reading
     print(f"{c['ref']}: clock running again; {c['paused_days']} {sla.days_word(reading)} not counted in all; "
-          f"due {c['due']} (cap {c['cap_due']})")
+          f"due {shown(c['due'])} (cap {shown(c['cap_due'])})")
 
 
 @app.command()
@@ -63,7 +64,7 @@ def restart(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, typer.O
     from tsk import stops
 
     c = stops.restart(ledger_of(ctx), ref, reason, at, notified_via, override_recusal)
-    print(f"{c['ref']}: limit restarted at {_when(c['restarted_at'])}; due {c['due']} (cap {c['cap_due']})")
+    print(f"{c['ref']}: limit restarted at {_when(c['restarted_at'])}; due {shown(c['due'])} (cap {shown(c['cap_due'])})")
 
 
 @app.command()
@@ -78,8 +79,8 @@ def merge(ctx: typer.Context, ref: RefArgument,
     from tsk import stops
 
     repeat, first = stops.merge(ledger_of(ctx), ref, into, reason, at, new_facts, override_recusal)
-    print(f"{repeat['ref']} merged into {first['ref']}" + (f"; its limit restarted: due {first['due']} "
-                                                           f"(cap {first['cap_due']})" if new_facts else ""))
+    print(f"{repeat['ref']} merged into {first['ref']}" + (f"; its limit restarted: due {shown(first['due'])} "
+                                                           f"(cap {shown(first['cap_due'])})" if new_facts else ""))
 
 
 @app.command()
@@ -90,7 +91,7 @@ def review(ctx: typer.Context, ref: RefArgument,
     from tsk import review as lib
 
     c = lib.apply(ledger_of(ctx), ref, reason, at, override_recusal)
-    print(f"{c['ref']}: review applied for at {_when(c['review_at'])}; decision due {c['review_due']}")
+    print(f"{c['ref']}: review applied for at {_when(c['review_at'])}; decision due {shown(c['review_due'])}")
 
 
 @app.command()

@@ -8,6 +8,7 @@ from typing import Any
 
 from tsk import views
 from tsk.render import output
+from tsk.timeutil import due_shown
 
 LIST_COLUMNS = [
     output.Column("ref", "编号", no_wrap=True),
@@ -19,7 +20,7 @@ LIST_COLUMNS = [
     output.Column("level", "级别", justify="right", drop=5),
     output.Column("unit", "被投诉单位"),
     output.Column("assignee", "处理人", drop=2),
-    output.Column("due", "到期日", no_wrap=True),
+    output.Column("due", "到期日", due_shown, no_wrap=True),
     output.Column("flags", "标记", views.flags_label, drop=1),
 ]
 
@@ -88,15 +89,15 @@ def print_complaint(view: dict[str, Any], reading: str = "working_days") -> None
         ("重复 repeat of", c["repeat_of"]),
         ("投诉内容 summary", c["summary"]), ("诉求 demand", c["demand"]),
         ("时限规则 policy", f"{c['policy']} v{c['policy_version']}"),
-        ("受理告知 ack due", c["ack_due"] + (f" (done {c['acked_at'][:16]})" if c["acked_at"] else "")),
-        ("处理表 form due", (c["form_due"] or "") + (f" (done {c['form_at'][:16]})" if c["form_at"] else "")),
-        ("督办表 supervision due", (c["supervision_due"] or "")
+        ("受理告知 ack due", due_shown(c["ack_due"]) + (f" (done {c['acked_at'][:16]})" if c["acked_at"] else "")),
+        ("处理表 form due", due_shown(c["form_due"]) + (f" (done {c['form_at'][:16]})" if c["form_at"] else "")),
+        ("督办表 supervision due", due_shown(c["supervision_due"])
          + (f" (done {c['supervised_at'][:16]}, {c['supervising_unit']})" if c["supervised_at"] else "")),
-        ("处理时限 due", c["due"] + (f" (+{c['extended_days']} {'日' if reading == 'calendar_days' else '工作日'}延期)"
-                                     if c["extended_days"] else "")),
-        ("最长时限 cap", c["cap_due"]),
+        ("处理时限 due", due_shown(c["due"]) + (f" (+{c['extended_days']} {'日' if reading == 'calendar_days' else '工作日'}"
+                                               f"延期)" if c["extended_days"] else "")),
+        ("最长时限 cap", due_shown(c["cap_due"])),
         *national_rows(c, reading),
-        ("报告监管 report due", (c["report_due"] or "") + (f" (done {c['reported_at'][:16]})" if c["reported_at"] else "")),
+        ("报告监管 report due", due_shown(c["report_due"]) + (f" (done {c['reported_at'][:16]})" if c["reported_at"] else "")),
         ("办结 closed", c["closed_at"]), ("结果 result", RESULT.label(c["result"])),
         ("处理情况 resolution", c["resolution"]),
         ("补偿 compensation", None if c["compensation"] is None else f"{c['compensation']:.2f} 元"),

@@ -14,7 +14,7 @@ from tsk.context import Ledger
 from tsk.notices import Notice
 from tsk.render.page import page
 from tsk.sla import days_zh
-from tsk.vocab import CHANNEL, RELATIONSHIP, RESULT
+from tsk.vocab import CHANNEL, KIND, RELATIONSHIP, RESULT
 
 TITLES = {"ack": "投诉受理告知书", "extension": "投诉处理延期告知书", "decision": "投诉处理决定告知书",
           "review": "投诉核查决定告知书"}
@@ -25,8 +25,9 @@ ROUTES_SHORT = "申请调解、仲裁或提起诉讼"
 
 
 def zh_date(day: dt.date) -> str:
-    """2026年10月8日."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    """2026年10月8日; a moment (the due of a clock in hours) with its time, 2026年10月8日9时00分."""
+    said = f"{day.year}年{day.month}月{day.day}日"
+    return f"{said}{day.hour}时{day.minute:02d}分" if isinstance(day, dt.datetime) else said
 
 
 def _sentence(text: str) -> str:
@@ -46,7 +47,7 @@ def _subject(n: Notice) -> str:
     """您于2026年9月20日通过电话提出的投诉（编号 TS-2026-000001）, or, for a complainant who is
     not the customer, 您作为张三的继承人于…."""
     who = "您" + (ON_BEHALF.get(n.relationship or "other", ON_BEHALF["other"]).format(n.customer) if n.complainant else "")
-    return f"{who}于{zh_date(n.received)}通过{CHANNEL.label(n.channel)}提出的投诉（编号 {n.ref}）"
+    return f"{who}于{zh_date(n.received)}通过{CHANNEL.label(n.channel)}提出的{KIND.label(n.what)}（编号 {n.ref}）"
 
 
 def _limit(n: Notice, *, short: bool = False) -> str:
@@ -54,9 +55,8 @@ def _limit(n: Notice, *, short: bool = False) -> str:
     assert limit is not None
     if limit.period is None:
         return f"于{zh_date(limit.due)}前"
-    if short:
-        return f"自收到投诉之日起{limit.period}内（{zh_date(limit.due)}前）"
-    return f"自收到投诉之日起{limit.period}内，即于{zh_date(limit.due)}前，"
+    since = f"自收到{KIND.label(n.what)}" + ("时起" if limit.period.unit == "hours" else "之日起") + f"{limit.period.zh()}内"
+    return f"{since}（{zh_date(limit.due)}前）" if short else f"{since}，即于{zh_date(limit.due)}前，"
 
 
 def _approved(n: Notice) -> str:
