@@ -155,7 +155,7 @@ def _limit(c: dict[str, Any], rules: Any, calendar: Any, told: str | None) -> Li
     return Limit(due, rules.resolution if plain else None)
 
 
-def _extension(round_: list[tuple[str, str, dict[str, Any]]], c: dict[str, Any], reading: str) -> tuple[Extension, str]:
+def _extension(round_: list[tuple[str, str, dict[str, Any]]], c: dict[str, Any]) -> tuple[Extension, str]:
     found = _last(round_, "extended")
     if found is None:
         raise Refused(f"{c['ref']} was never extended: there is no extension to tell")
@@ -212,7 +212,7 @@ def notice(ledger: Ledger, c: dict[str, Any], kind: str, events: list[dict[str, 
         dated = _day(acked[0]) if acked else timeutil.today()  # an appeal's round: not told yet
         sources = _ack_sources(policy.source)
     elif kind == "extension":
-        facts["extension"], at = _extension(round_, c, rules.reading)
+        facts["extension"], at = _extension(round_, c)
         dated = _day(at)
         sources = (f"{NOTICE_2012} 第九条", *((f"{MEASURES} 第十八条",) if rules.extension_tiers else ()))
     elif kind == "decision":
