@@ -339,6 +339,7 @@ def test_a_review_applied_for_within_30_days_runs_its_own_clock_and_lapses_like_
     assert sql(tsk_ledger(), "SELECT clock, due FROM lapse") == [("review", "2026-11-19")]
     run = ok(tsk, ["close", ref, "--result", "partly", "--resolution", "核查后补偿手续费", "--notified-via", "letter",
                    "--compensation", "20", "--at", "2026-11-23 10:00"])
+    assert run.stdout == f"{ref}: review decided (partly); the decision it reviewed stays not-upheld\n"
     c = show(tsk, ref)
     assert (c["status"], c["result"], c["review_result"], c["review_resolution"], c["reviewed_at"], c["compensation"]) == (
         "closed", "not-upheld", "partly", "核查后补偿手续费", "2026-11-23T10:00:00+08:00", 20.0)
@@ -459,9 +460,10 @@ def test_the_letters_tell_the_limit_the_extension_the_decision_and_the_remedies(
     ref = c["ref"]
     ok(tsk, ["ack", ref, "--via", "letter", "--at", "2026-09-17 11:00"])
     text = ok(tsk, ["notice", ref, "ack"]).stdout
-    assert text.splitlines()[:3] == ["投诉受理告知书", "", "尊敬的张三先生/女士："]
-    assert "您于2026年9月17日通过电话提出的投诉（编号 TS-2026-000001），我行已经受理。我行将于2026年10月8日前作出处理决定" in text
-    assert "客户服务热线 96138" in text and "代为投诉的张小明（继承人）" in text and "XX农村商业银行天河支行" in text
+    assert text.splitlines()[:3] == ["投诉受理告知书", "", "尊敬的张小明先生/女士："]  # who complained: the heir
+    assert ("您于2026年9月17日以张三的继承人身份通过电话提出的投诉（编号 TS-2026-000001），我行已经受理。"
+            "我行将于2026年10月8日前作出处理决定") in text
+    assert "客户服务热线 96138" in text and "XX农村商业银行天河支行" in text
     assert "13812345678" not in text and "138****5678" not in text  # no phone on a letter
     assert "no extension" in refused(tsk, ledger_path, ["notice", ref, "延期"])
     ok(tsk, ["extend", ref, "--days", "15", "--reason", "需调取异地监控录像", "--notified-via", "letter",

@@ -357,6 +357,9 @@ def close(ctx: typer.Context, ref: RefArgument,
     c = lifecycle.close(ledger_of(ctx), ref, lifecycle.Outcome(result, resolution, notified_via, compensation,
                                                                root_cause, rectification, satisfaction), at,
                         override_recusal)
+    if c["reviewed_at"] is not None:  # a close on a closed complaint decides its review (核查)
+        print(f"{c['ref']}: review decided ({c['review_result']}); the decision it reviewed stays {c['result']}")
+        return
     print(f"{c['ref']} closed ({c['result']})" + (f"; report the result to {c['referred_by'] or 'the regulator'} by {shown(c['report_due'])}" if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator") else ""))
 
 

@@ -10,7 +10,8 @@
 
 Each is filled from the complaint, its history and its policy; nothing is recorded (the commands
 that tell the customer — ack, extend, close — record how). Phone and ID numbers never appear; the
-customer is named as the record names them. `text` is the SMS or plain letter, `md` Markdown, `html`
+letter is to whoever complained: the customer, or the agent, heir or guardian who complained for
+them. `text` is the SMS or plain letter, `md` Markdown, `html`
 a page to print on A4 like the forms (`tsk.render.forms`).
 """
 
@@ -69,18 +70,16 @@ def _contact(c: dict[str, Any], settings: dict[str, Any]) -> str:
 
 
 def _to(c: dict[str, Any]) -> str:
-    return f"尊敬的{c['customer_name']}先生/女士"
-
-
-def _complainant(c: dict[str, Any]) -> str | None:
-    """The complainant, when not the customer: told too (中国银保监会令2020年第3号 第十四条)."""
-    if not c["complainant_name"]:
-        return None
-    return f"本告知同时送达代为投诉的{c['complainant_name']}（{RELATIONSHIP.label(c['complainant_relationship'])}）。"
+    """Whom the letter is to: who complained — the customer, or the agent, heir or guardian who
+    complained for them (中国银保监会令2020年第3号 第十三条、第十四条)."""
+    return f"尊敬的{c['complainant_name'] or c['customer_name']}先生/女士"
 
 
 def _subject(c: dict[str, Any]) -> str:
-    return f"您于{day(c['received_at'])}通过{CHANNEL.label(c['channel'])}提出的投诉（编号 {c['ref']}）"
+    on_behalf = ""
+    if c["complainant_name"]:
+        on_behalf = f"以{c['customer_name']}的{RELATIONSHIP.label(c['complainant_relationship']).split('/')[0]}身份"
+    return f"您于{day(c['received_at'])}{on_behalf}通过{CHANNEL.label(c['channel'])}提出的投诉（编号 {c['ref']}）"
 
 
 def _remedies(c: dict[str, Any], rules: Any, calendar: Any, *, review_open: bool) -> str:
@@ -143,8 +142,6 @@ def letter(ledger: Ledger, c: dict[str, Any], kind: str, events: list[dict]) -> 
             f"核查意见：{RESULT.label(c['review_result'])}您的请求；{c['review_resolution']}。",
             _remedies(c, rules, ledger.calendar, review_open=False), contact]
         made.date, made.basis = day(c["reviewed_at"]), f"{MEASURES}第二十条"
-    if (told := _complainant(c)) is not None:
-        made.paragraphs.append(told)
     return made
 
 
