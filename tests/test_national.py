@@ -485,3 +485,18 @@ def test_the_letters_tell_the_limit_the_extension_the_decision_and_the_remedies(
     assert page.startswith("<!DOCTYPE html>") and "@page { size: A4" in page and "<h1>投诉核查决定告知书</h1>" in page
     assert "核查意见：支持您的请求；核查后全额补偿损失。" in page and "2026年11月2日" in page
     assert "one of: ack" in refused(tsk, ledger_path, ["notice", ref, "letter"], 2)
+
+
+def test_a_calendar_correction_moves_a_review_and_keeps_a_stopped_clocks_days(tsk):
+    """A local correction reaches the running clocks (docs/rules.md, Working days): a review's due
+    is counted again from its application, a limit with a clock stop behind it keeps the stop."""
+    reviewed = closed(tsk)
+    ok(tsk, ["review", reviewed, "--reason", "x", "--at", "2026-10-20 10:00"])  # due Thursday 19 November
+    stopped = add(tsk, "2026-09-28 10:00")["ref"]
+    ok(tsk, ["pause", stopped, "--reason", "鉴定", "--notified-via", "sms", "--at", "2026-10-09 16:00"])
+    ok(tsk, ["resume", stopped, "--at", "2026-10-12 09:00"])  # due 16 October, cap 30 November
+    ok(tsk, ["calendar", "set", "2026-11-19", "2026-11-30", "--holiday", "--note", "台风停工"])
+    assert show(tsk, reviewed)["review_due"] == "2026-11-20"
+    after = show(tsk, stopped)
+    assert (after["due"], after["cap_due"], after["paused_days"]) == ("2026-10-16", "2026-12-01", 3)
+    assert events(tsk, reviewed, "deadlines-recomputed") and ok(tsk, ["verify"]).stdout.startswith("ok:")
