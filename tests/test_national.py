@@ -500,3 +500,18 @@ def test_a_calendar_correction_moves_a_review_and_keeps_a_stopped_clocks_days(ts
     after = show(tsk, stopped)
     assert (after["due"], after["cap_due"], after["paused_days"]) == ("2026-10-16", "2026-12-01", 3)
     assert events(tsk, reviewed, "deadlines-recomputed") and ok(tsk, ["verify"]).stdout.startswith("ok:")
+
+
+def test_the_jrt_0169_classes_are_offered_and_the_labels_used_before_still_read(tsk):
+    c = add(tsk, "2026-09-17 10:00", "--business-type", "贵金属", "--cause", "定价收费")
+    assert (c["business_type"], c["cause"]) == ("precious-metals", "pricing")
+    old = add(tsk, "2026-09-17 11:00", "--cause", "服务设施设备业务系统")  # the label tsk printed before
+    assert old["cause"] == "facilities"
+    shown = ok(tsk, ["show", old["ref"]]).stdout
+    assert "服务设施、设备、业务系统" in shown  # JR/T 0169-2018's own words now
+    rows = json.loads(ok(tsk, ["report", "stats", "--since", "2026-09-01", "--until", "2026-09-30", "--by", "原因",
+                               "--format", "json"]).stdout)
+    assert {r["key"]: r["received"] for r in rows} == {"facilities": 1, "pricing": 1}
+    half = json.loads(ok(tsk, ["report", "half-year", "2026H2", "--as-of", "2026-09-30", "--format", "json"]).stdout)
+    assert len(half["by"]["business_type"]) == 14 and len(half["by"]["cause"]) == 13
+    assert (half["by"]["business_type"]["precious-metals"], half["by"]["business_type"]["card"]) == (1, 1)

@@ -15,6 +15,7 @@ from tsk.cli.common import (
     AtOption,
     CategoryFilter,
     FormatOption,
+    OverrideOption,
     RefArgument,
     SinceFilter,
     StatusOption,
@@ -29,10 +30,6 @@ from tsk.render import output
 from tsk.timeutil import due_shown as shown
 
 app = typer.Typer()
-# Every command that handles or decides a complaint refuses whoever has a direct interest in it
-# (回避, lifecycle.recusal) unless given this.
-OverrideOption = Annotated[Optional[str], typer.Option(
-    "--override-recusal", metavar="REASON", help="Why someone with a direct interest (回避) may do it anyway (recorded).")]
 MAX_ROWS = 100_000_000  # what `--limit` takes: any more is all (and SQLite's LIMIT is a 64-bit integer)
 
 
