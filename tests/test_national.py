@@ -340,6 +340,7 @@ def test_a_review_applied_for_within_30_days_runs_its_own_clock_and_lapses_like_
     assert sql(tsk_ledger(), "SELECT clock, due FROM lapse") == [("review", "2026-11-19")]
     run = ok(tsk, ["close", ref, "--result", "partly", "--resolution", "核查后补偿手续费", "--notified-via", "letter",
                    "--compensation", "20", "--at", "2026-11-23 10:00"])
+    assert run.stdout == f"{ref}: review decided (partly); the decision it reviewed stays not-upheld\n"
     c = show(tsk, ref)
     assert (c["status"], c["result"], c["review_result"], c["review_resolution"], c["reviewed_at"], c["compensation"]) == (
         "closed", "not-upheld", "partly", "核查后补偿手续费", "2026-11-23T10:00:00+08:00", 20.0)
@@ -450,3 +451,33 @@ def test_a_ledgers_own_policy_named_national2020_keeps_its_rules_for_its_complai
     assert add(tsk, "2026-09-17 10:00")["due"] == "2026-09-28"  # 10 days: the ledger's own rules
     with _ledger() as ledger:
         assert stops._rules(ledger, show_row("TS-2026-000001"))[0].resolution == sla.Period(10, "calendar_days")
+
+
+def test_a_calendar_correction_moves_a_review_and_keeps_a_stopped_clocks_days(tsk):
+    """A local correction reaches the running clocks (docs/rules.md, Working days): a review's due
+    is counted again from its application, a limit with a clock stop behind it keeps the stop."""
+    reviewed = closed(tsk)
+    ok(tsk, ["review", reviewed, "--reason", "x", "--at", "2026-10-20 10:00"])  # due Thursday 19 November
+    stopped = add(tsk, "2026-09-28 10:00")["ref"]
+    ok(tsk, ["pause", stopped, "--reason", "鉴定", "--notified-via", "sms", "--at", "2026-10-09 16:00"])
+    ok(tsk, ["resume", stopped, "--at", "2026-10-12 09:00"])  # due 16 October, cap 30 November
+    ok(tsk, ["calendar", "set", "2026-11-19", "2026-11-30", "--holiday", "--note", "台风停工"])
+    assert show(tsk, reviewed)["review_due"] == "2026-11-20"
+    after = show(tsk, stopped)
+    assert (after["due"], after["cap_due"], after["paused_days"]) == ("2026-10-16", "2026-12-01", 3)
+    assert events(tsk, reviewed, "deadlines-recomputed") and ok(tsk, ["verify"]).stdout.startswith("ok:")
+
+
+def test_the_jrt_0169_classes_are_offered_and_the_labels_used_before_still_read(tsk):
+    c = add(tsk, "2026-09-17 10:00", "--business-type", "贵金属", "--cause", "定价收费")
+    assert (c["business_type"], c["cause"]) == ("precious-metals", "pricing")
+    old = add(tsk, "2026-09-17 11:00", "--cause", "服务设施设备业务系统")  # the label tsk printed before
+    assert old["cause"] == "facilities"
+    shown = ok(tsk, ["show", old["ref"]]).stdout
+    assert "服务设施、设备、业务系统" in shown  # JR/T 0169-2018's own words now
+    rows = json.loads(ok(tsk, ["report", "stats", "--since", "2026-09-01", "--until", "2026-09-30", "--by", "原因",
+                               "--format", "json"]).stdout)
+    assert {r["key"]: r["received"] for r in rows} == {"facilities": 1, "pricing": 1}
+    half = json.loads(ok(tsk, ["report", "half-year", "2026H2", "--as-of", "2026-09-30", "--format", "json"]).stdout)
+    assert len(half["by"]["business_type"]) == 14 and len(half["by"]["cause"]) == 13
+    assert (half["by"]["business_type"]["precious-metals"], half["by"]["business_type"]["card"]) == (1, 1)

@@ -15,6 +15,7 @@ from tsk.cli.common import (
     AtOption,
     CategoryFilter,
     FormatOption,
+    OverrideOption,
     RefArgument,
     SinceFilter,
     StatusOption,
@@ -29,10 +30,6 @@ from tsk.render import output
 from tsk.timeutil import due_shown as shown
 
 app = typer.Typer()
-# Every command that handles or decides a complaint refuses whoever has a direct interest in it
-# (回避, lifecycle.recusal) unless given this.
-OverrideOption = Annotated[Optional[str], typer.Option(
-    "--override-recusal", metavar="REASON", help="Why someone with a direct interest (回避) may do it anyway (recorded).")]
 MAX_ROWS = 100_000_000  # what `--limit` takes: any more is all (and SQLite's LIMIT is a 64-bit integer)
 
 
@@ -357,6 +354,9 @@ def close(ctx: typer.Context, ref: RefArgument,
     c = lifecycle.close(ledger_of(ctx), ref, lifecycle.Outcome(result, resolution, notified_via, compensation,
                                                                root_cause, rectification, satisfaction), at,
                         override_recusal)
+    if c["reviewed_at"] is not None:  # a close on a closed complaint decides its review (核查)
+        print(f"{c['ref']}: review decided ({c['review_result']}); the decision it reviewed stays {c['result']}")
+        return
     print(f"{c['ref']} closed ({c['result']})" + (f"; report the result to {c['referred_by'] or 'the regulator'} by {shown(c['report_due'])}" if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator") else ""))
 
 

@@ -11,13 +11,11 @@ from typing import Annotated, Optional
 import typer
 
 from tsk import vocab
-from tsk.cli.common import AtOption, RefArgument, ledger_of, one_of
+from tsk.cli.common import AtOption, OverrideOption, RefArgument, ledger_of, one_of
 from tsk.timeutil import due_shown as shown
 
 app = typer.Typer()
 
-OverrideOption = Annotated[Optional[str], typer.Option(
-    "--override-recusal", metavar="REASON", help="Why someone with a direct interest (回避) may do it anyway (recorded).")]
 ReasonOption = Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (recorded).")]
 
 
