@@ -15,7 +15,7 @@ pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
 
 from tsk.store import queries as q  # noqa: E402
 from tsk.store.db import _NAMED  # noqa: E402
-from tsk.store.pg import PgStore, ServerError, pyformat  # noqa: E402
+from tsk.store.pg import PgStore, ServerError, bulk_insert, pyformat  # noqa: E402
 
 RECEIVED = "2026-08-03 10:00"  # a Monday inside 2026's published calendar
 BASE = ["--customer", "张三", "--phone", "13812345678", "--channel", "phone", "--category", "service",
@@ -84,6 +84,16 @@ def test_a_url_may_name_a_user_with_a_space_or_any_driver_tsk_knows():
         assert needle in str(refused.value) and "s3cret" not in str(refused.value)
 
 
+def test_a_plain_insert_of_named_rows_is_one_statement_over_json():
+    assert bulk_insert(q.INSERT_LAPSE) == ("INSERT INTO lapse (complaint_id, clock, due, detected_at) SELECT complaint_id, "
+                                          "clock, due, detected_at FROM json_populate_recordset(NULL::lapse, %(rows)s)")
+    assert bulk_insert(q.INSERT_EVENT) and bulk_insert(q.insert_complaint(["id", "ref"], returning_id=False))
+    for sql in (q.insert_complaint(["id", "ref"]),  # RETURNING
+                "INSERT INTO t (a, b) VALUES (:b, :a)", "INSERT INTO t (a) VALUES (NULLIF(:a, ''))",
+                q.UPSERT_SETTING, q.update_complaint(["level"]), q.insert_imported_complaints(["ref"])):
+        assert bulk_insert(sql) is None, sql
+
+
 # -- on a real server --------------------------------------------------------------------------------
 @pytest.fixture
 def store(new_database):
@@ -121,6 +131,25 @@ def test_a_stream_inside_a_transaction_sees_its_writes(store):
         store.run_many("INSERT INTO t (n) VALUES (:n)", [{"n": n} for n in range(10)])
         assert [r["n"] for r in store.stream("SELECT n FROM t ORDER BY n", size=3)] == list(range(10))
     assert store.value("SELECT count(*) FROM t") == 10
+
+
+@pytest.mark.postgres
+def test_rows_inserted_as_json_arrive_as_bound_one_by_one(store):
+    store.run("CREATE TABLE t (id BIGINT PRIMARY KEY, s VARCHAR(40), n INTEGER, note TEXT)")
+    rows = [{"id": 2**62, "s": '引号"\'\\ \t%(x)s :y', "n": -7, "note": None},
+            {"id": 1, "s": "", "n": 0, "note": "😀 第二行\n"},
+            {"id": 3, "s": "多余的键", "n": 5, "note": "x", "extra": "ignored"}]
+    assert store.run_many("INSERT INTO t (id, s, n, note) VALUES (:id, :s, :n, :note)", rows) == 3  # as JSON
+    assert store.run_many("INSERT INTO t (id, s, n, note) VALUES (:id, upper(:s), :n, :note)",  # row by row
+                          [{"id": 4, "s": "a", "n": 1, "note": None}, {"id": 5, "s": "b", "n": 2, "note": None}]) == 2
+    assert store.rows("SELECT * FROM t ORDER BY id") == [
+        {"id": 1, "s": "", "n": 0, "note": "😀 第二行\n"}, {"id": 3, "s": "多余的键", "n": 5, "note": "x"},
+        {"id": 4, "s": "A", "n": 1, "note": None}, {"id": 5, "s": "B", "n": 2, "note": None},
+        {"id": 2**62, "s": '引号"\'\\ \t%(x)s :y', "n": -7, "note": None}]
+    with pytest.raises(ServerError) as refused:  # one key clash refuses them all
+        store.run_many("INSERT INTO t (id, s, n, note) VALUES (:id, :s, :n, :note)",
+                       [{"id": 6, "s": "", "n": 0, "note": None}, {"id": 1, "s": "", "n": 0, "note": None}])
+    assert refused.value.sqlstate == "23505" and store.value("SELECT count(*) FROM t") == 5
 
 
 @pytest.mark.postgres

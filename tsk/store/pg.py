@@ -9,8 +9,9 @@ statements run here like any other.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from itertools import count
@@ -96,11 +97,22 @@ class PgStore:
         return self._execute(sql, params).rowcount
 
     def run_many(self, sql: str, rows: Sequence[Params]) -> int:
-        """The statement once per row, in one pipeline (no round trip per row); the rows it
-        changed, in all."""
+        """The statement for every row; the rows it changed, in all. A plain INSERT of named rows
+        (`bulk_insert`) is one statement over all of them as JSON: the server sets a row from each
+        object in C, where running the INSERT once per row, even pipelined, costs it ~1.5× as
+        much (a nightly check writes tens of thousands of events). Any other statement runs once
+        per row, in one pipeline (no round trip per row)."""
         if not rows:
             return 0
+        bulk = bulk_insert(sql) if len(rows) > 1 and isinstance(rows[0], Mapping) else None
         try:
+            if bulk is not None:
+                try:
+                    array = json.dumps(rows, ensure_ascii=False)
+                except TypeError:  # a value JSON has no form for: each row bound as itself instead
+                    pass
+                else:
+                    return self.conn.execute(bulk, {"rows": array}).rowcount
             cursor = self.conn.cursor()
             cursor.executemany(pyformat(sql), rows)
             return cursor.rowcount
@@ -183,3 +195,22 @@ def pyformat(sql: str) -> str:
     """The statement with psycopg's placeholders: `:name` as `%(name)s` (every time it occurs),
     a literal % as %%; casts (`::text`), literals and comments left as they are."""
     return _TOKEN.sub(_token, sql)
+
+
+# `INSERT INTO t (a, b) VALUES (:a, :b)`: each value the parameter named as its column.
+_PLAIN_INSERT = re.compile(r"\s*INSERT INTO (\w+) \(([\w\s,]+)\)\s*VALUES \(([:\w\s,]+)\)\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def bulk_insert(sql: str) -> str | None:
+    """The same INSERT for every object of the JSON array bound to %(rows)s, each object's
+    values read as the table's column types (`json_populate_recordset`): None unless `sql` is a
+    plain INSERT whose values are the parameters named as their columns."""
+    found = _PLAIN_INSERT.fullmatch(sql)
+    if found is None:
+        return None
+    table, columns = found[1], [c.strip() for c in found[2].split(",")]
+    if [v.strip() for v in found[3].split(",")] != [f":{c}" for c in columns]:
+        return None
+    names = ", ".join(columns)
+    return f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table}, %(rows)s)"
