@@ -92,12 +92,13 @@ class Server:
         return self.sql(f"SELECT pg_size_pretty(pg_database_size('{database}'))")
 
 
-def load(server: Server, tsk: str, env: dict[str, str], csv_path: Path, database: str) -> str:
+def load(server: Server, tsk: str, env: dict[str, str], csv_path: Path, database: str, made_by: str) -> str:
     """A ledger of `csv_path` in `database`, made with `tsk import` (as the SQLite ledgers are)
-    unless a stamp says this CSV is already there; the owner's URL."""
+    unless a stamp says the same tsk (`made_by`) imported this CSV there already; the owner's URL."""
     stamp = server.folder / f"{database}.stamp"
     url = server.url(database)
-    if stamp.exists() and stamp.stat().st_mtime > csv_path.stat().st_mtime and server.exists(database):
+    if (stamp.exists() and stamp.stat().st_mtime > csv_path.stat().st_mtime and stamp.read_text() == made_by
+            and server.exists(database)):
         return url
     print(f"building the PostgreSQL ledger {database} (tsk import)", file=sys.stderr)
     stamp.unlink(missing_ok=True)
@@ -105,7 +106,7 @@ def load(server: Server, tsk: str, env: dict[str, str], csv_path: Path, database
     code = subprocess.run([tsk, "--db", url, "import", str(csv_path)], env=env, stdout=subprocess.DEVNULL).returncode
     if code != 0:
         raise SystemExit(f"tsk import {csv_path} into PostgreSQL failed (exit {code})")
-    stamp.touch()
+    stamp.write_text(made_by)
     return url
 
 
@@ -140,6 +141,7 @@ class Twins:
     server: Server
     tsk: str
     env: dict[str, str]
+    made_by: str  # what the tsk timed was installed from: a ledger it did not import is made again
     rls: bool
     notes: list[str]
     quick: list
@@ -152,7 +154,7 @@ class Twins:
     def add(self, size: str, csv_path: Path, database: str, names: tuple[str, ...] = ()) -> str:
         """The PostgreSQL ledger of `csv_path`, its users granted, and a twin after each quick
         SQLite command of `names` at `size`; returns the nightly check's URL."""
-        load(self.server, self.tsk, self.env, csv_path, database)
+        load(self.server, self.tsk, self.env, csv_path, database, self.made_by)
         officer, nightly, said = users(self.server, self.tsk, self.env, database, self.rls)
         if said not in self.notes:
             self.notes.append(said)

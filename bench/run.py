@@ -376,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     heavy_pairs: list[tuple[Result, object]] = []  # SQLite, then PostgreSQL, in turn
     if (server := pg.Server(py, OUT / "pg").start() if groups & pg.GROUPS and has_import else None) is not None:
         atexit.register(server.stop)
-        twins = pg.Twins(server, tsk, env, not args.no_rls, notes, quick, heavy_pairs)
+        twins = pg.Twins(server, tsk, env, installed_state(py), not args.no_rls, notes, quick, heavy_pairs)
 
     def check_pair(size: str, pristine: Path, database: str, nightly: str) -> None:
         work = OUT / f"{pristine.stem}-check.db"  # a fresh copy of `pristine` before each run
