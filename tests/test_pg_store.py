@@ -207,3 +207,26 @@ def test_commands_on_a_current_postgresql_ledger_never_import_sqlalchemy(new_dat
                  ["check", "--as-of", "2026-09-30"], ["note", "TS-2026-000001", "已电话联系"], ["verify"], ["export"]):
         modules = loaded(*argv)
         assert "psycopg" in modules and not modules & {"sqlalchemy", "sqlmodel"}, argv
+
+
+@pytest.mark.postgres
+def test_complaint_pages_keep_room_for_rewritten_rows_new_or_upgraded(new_database):
+    """v8: a complaint row rewritten by an event can stay on its page (a HOT update) only where
+    the page has room; a new ledger's table has it, and an upgraded one gets it."""
+    from tsk.context import Ledger
+    from tsk.store.models import COMPLAINT_FILLFACTOR
+
+    url = new_database()
+    Ledger.open(url).close()
+    store = PgStore(url)
+    options = "SELECT reloptions FROM pg_class WHERE relname = 'complaint'"
+    try:
+        assert store.value(options) == [f"fillfactor={COMPLAINT_FILLFACTOR}"]
+        store.run("ALTER TABLE complaint RESET (fillfactor)")  # as v7 left it
+        store.run("DELETE FROM schema_migration WHERE version = 8")
+        assert store.value(options) is None
+        Ledger.open(url).close()
+        assert store.value(options) == [f"fillfactor={COMPLAINT_FILLFACTOR}"]
+        assert store.value("SELECT max(version) FROM schema_migration") == 8
+    finally:
+        store.close()

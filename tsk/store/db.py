@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 Params = Mapping[str, Any] | Sequence[Any]
 # The schema version this tsk writes: the last of tsk.store.schema.MIGRATIONS (a test holds them
 # equal). Here so that opening a current ledger needs no migration code.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SCHEMA_VERSION_SQL = "SELECT max(version) FROM schema_migration"
 
 

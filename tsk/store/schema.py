@@ -132,6 +132,16 @@ def _v7_national_rules(store: Store) -> None:
         store.run(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 
+def _v8_room_for_updates(store: Store) -> None:
+    """PostgreSQL: complaint pages keep room for rewritten rows (`models.COMPLAINT_FILLFACTOR`),
+    as a new ledger's do: pages written from now on (a full page gets room once rewritten, e.g.
+    by `VACUUM FULL complaint`). SQLite has no such setting: its version row alone."""
+    from tsk.store.models import COMPLAINT_FILLFACTOR
+
+    if store.dialect == "postgresql":
+        store.run(f"ALTER TABLE complaint SET (fillfactor = {COMPLAINT_FILLFACTOR})")
+
+
 # The complaint columns each version added after v6 (an index naming one is made by its version).
 LATER_COLUMNS = {7: tuple(V7_COLUMNS)}
 
@@ -160,6 +170,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                  "due dates may be moments", _v6_timeliness),
     Migration(7, "the 2020 national rules: complainant, clock stops, merged repeats, restarts, review (核查), "
                  "remedies, follow-up; clocks stop while paused", _v7_national_rules),
+    Migration(8, "PostgreSQL: complaint pages keep room for rewritten rows (fillfactor)", _v8_room_for_updates),
 )
 
 CURRENT_VERSION = MIGRATIONS[-1].version
