@@ -200,7 +200,7 @@ def newest_typer_python() -> Path | None:
 def installed_state(py: Path) -> str:
     """What the bench interpreter's tsk was installed from (recorded at install time)."""
     stamp = py.parent.parent / "tsk-source.txt"
-    return stamp.read_text(encoding="utf-8") if stamp.exists() else f"working tree now: {git_state()}"
+    return stamp.read_text(encoding="utf-8") if stamp.exists() else f"as installed in {py} (--python)"
 
 
 def generate(py: Path, count: int, seed: int, backlog: float = 0.0) -> Path:
