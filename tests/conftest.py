@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import tempfile
+import uuid
+import warnings
 from dataclasses import dataclass
 
 import pytest
@@ -42,6 +45,66 @@ def isolated(tmp_path, monkeypatch, calendar_cache, empty_ledger):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
     return tmp_path
+
+
+# -- a real PostgreSQL server (pgserver), one per session ----------------------------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """The server's superuser URL; every test skips when the server cannot start here."""
+    psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in containers
+            import pgserver
+    except ImportError:
+        pytest.skip("pgserver is not installed")
+    folder = tempfile.mkdtemp(prefix="tskpg")  # short: the server's socket lives here
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            server = pgserver.get_server(folder, cleanup_mode="stop")
+        uri = server.get_uri()
+        with psycopg.connect(uri, autocommit=True) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure to start means: no PostgreSQL here
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"pgserver cannot start a PostgreSQL server here: {exc}")
+    yield uri
+    server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def database_url(admin_uri: str, name: str, driver: str = "postgresql", user: str | None = None) -> str:
+    """The URL of the database `name` on the server of `admin_uri`, as `user` (default the superuser)."""
+    rest = admin_uri.split("://", 1)[1]  # postgres:@/postgres?host=/tmp/…
+    head, _, query = rest.partition("?")
+    head = head.rsplit("/", 1)[0]
+    if user is not None:
+        head = f"{user}:@" + head.split("@", 1)[1]
+    return f"{driver}://{head}/{name}?{query}"
+
+
+@pytest.fixture
+def new_database(pg_server):
+    """Make fresh databases on the server (owned by `owner` when given); each is dropped after the test."""
+    import psycopg
+
+    made = []
+
+    def make(driver: str = "postgresql", owner: str | None = None) -> str:
+        name = "tsk_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}" + (f" OWNER {owner}" if owner else ""))
+        made.append(name)
+        return database_url(pg_server, name, driver)
+
+    yield make
+    import gc
+
+    gc.collect()  # let in-process engines close their connections
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        for name in made:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @dataclass

@@ -9,12 +9,8 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import uuid
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -38,57 +34,6 @@ BASE = ["--customer", "张三", "--channel", "phone", "--category", "service", "
 def tsk(tsk, monkeypatch):
     """Each command entered when it happened (helpers.Live): backdated entries are not what these tests are about."""
     return Live(monkeypatch, tsk)
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in containers
-            import pgserver
-    except ImportError:
-        pytest.skip("pgserver is not installed")
-    folder = tempfile.mkdtemp(prefix="tskpg")  # short: the server's socket lives here
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            server = pgserver.get_server(folder, cleanup_mode="stop")
-        uri = server.get_uri()
-        with psycopg.connect(uri, autocommit=True) as conn:
-            conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure to start means: no PostgreSQL here
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"pgserver cannot start a PostgreSQL server here: {exc}")
-    yield uri
-    server.cleanup()
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def database_url(admin_uri: str, name: str, driver: str = "postgresql") -> str:
-    rest = admin_uri.split("://", 1)[1]  # postgres:@/postgres?host=/tmp/…
-    head, _, query = rest.partition("?")
-    return f"{driver}://{head.rsplit('/', 1)[0]}/{name}?{query}"
-
-
-@pytest.fixture
-def new_database(pg_server):
-    """Make fresh databases on the server; each is dropped after the test."""
-    made = []
-
-    def make(driver: str = "postgresql") -> str:
-        name = "tsk_" + uuid.uuid4().hex[:12]
-        with psycopg.connect(pg_server, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        made.append(name)
-        return database_url(pg_server, name, driver)
-
-    yield make
-    import gc
-
-    gc.collect()  # let in-process engines close their connections
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        for name in made:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -313,7 +258,7 @@ def test_four_processes_adding_at_once_lose_nothing(pg):
     env = {**os.environ, "TSK_DB": pg}
 
     def worker(n: int) -> list[subprocess.CompletedProcess]:
-        return [subprocess.run(tsk_command() + ["--as", f"clerk{n}", "add", *BASE, "--summary", f"{n}-{i}"],
+        return [subprocess.run(tsk_command() + ["add", *BASE, "--summary", f"{n}-{i}"],
                                capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
                 for i in range(each)]
 

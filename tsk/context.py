@@ -8,12 +8,13 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from tsk.errors import NotFound, Refused, echo, named
+from tsk.errors import InvalidInput, NotFound, Refused, echo, named
 from tsk.store import queries as q
 from tsk.store.db import (
     SCHEMA_VERSION,
     Store,
     default_location,
+    is_server,
     is_url,
     missing_file,
     open_store,
@@ -22,6 +23,7 @@ from tsk.store.db import (
 )
 
 if TYPE_CHECKING:  # loaded on first use: a listing needs neither policies nor the calendar
+    from tsk.rights import Right
     from tsk.sla import Policy
     from tsk.workdays import Calendar
 
@@ -40,31 +42,45 @@ def resolve_actor(option: str | None) -> str:
         return "unknown"
 
 
+# On PostgreSQL the database says who acted (docs/rules.md, Roles on a shared ledger).
+AS_ON_SERVER = ("--as names the actor on a SQLite ledger only: on PostgreSQL every event records the database user "
+                "the command connects as (connect as that user instead)")
+
+
 class Ledger:
-    def __init__(self, store: Store, actor: str | None = None, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(self, store: Store, actor: str | None = None, warn: Callable[[str], None] | None = None,
+                 right: Right | None = None) -> None:
         self.store = store
         self._actor_option = actor
         self.warnings: list[str] = []
         self._warn = warn or self.warnings.append
+        self.right = right  # what the command does, as a refusal by the database names it (tsk.rights)
+        if store.dialect == "postgresql":
+            store.refusal = self._refused
 
     @classmethod
     def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None,
-             *, create: bool = True) -> Ledger:
+             *, create: bool = True, right: Right | None = None) -> Ledger:
         """The ledger at `location` (`resolve_location`). A SQLite file that is not there is
         created (saying where) only when `create` or when it is the default location: a
-        mistyped `--db` or `$TSK_DB` must not give cron an empty ledger that is all clear."""
+        mistyped `--db` or `$TSK_DB` must not give cron an empty ledger that is all clear.
+        `actor` (`--as`) is refused for a PostgreSQL ledger, whose actor is the database user."""
         notes: list[str] = []
         where = resolve_location(location)
+        if actor is not None and is_server(where):
+            raise InvalidInput(AS_ON_SERVER)
         path = missing_file(where)
         if path is not None and not create and where != default_location():
             raise NotFound(f"no ledger at {named(path)}: check --db or $TSK_DB (tsk init creates a new ledger)")
         store = open_store(where, warn=warn or notes.append)
+        ledger = cls(store, actor, warn, right)
         if schema_version(store) != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
+            from tsk.rights import RIGHTS
             from tsk.store.schema import ensure_schema
 
+            ledger.right = RIGHTS["upgrade"]  # the owner's alone on PostgreSQL
             ensure_schema(store)
-        ledger = cls(store, actor, warn)
-        ledger.warnings += notes
+            ledger.right = right
         if path is not None:
             ledger.warn(f"Created a new ledger at {named(os.path.abspath(path))}")
         return ledger
@@ -74,6 +90,8 @@ class Ledger:
              warn: Callable[[str], None] | None = None) -> Ledger:
         """`tsk init`: a new, empty ledger; refused where one exists."""
         where = resolve_location(location)
+        if actor is not None and is_server(where):
+            raise InvalidInput(AS_ON_SERVER)
         if missing_file(where) is None:
             store = open_store(where, warn=warn)
             try:
@@ -90,9 +108,20 @@ class Ledger:
 
     @cached_property
     def actor(self) -> str:
-        """Who is recorded on the events written (`resolve_actor`): found when first needed,
-        so the commands that only read never look up the login name."""
+        """Who is recorded on the events written: on PostgreSQL the database user the command
+        connected as (`session_user`: no `--as`, and `$TSK_USER` is not read), else
+        `resolve_actor`. Found when first needed, so the commands that only read never look."""
+        if self.store.dialect == "postgresql":
+            from tsk.store.roles import SESSION_USER
+
+            return self.store.value(SESSION_USER)
         return resolve_actor(self._actor_option)
+
+    def _refused(self, detail: str) -> Exception:
+        """A statement PostgreSQL refused for want of a privilege, said as the right missing."""
+        from tsk.access import refusal
+
+        return refusal(self.store, self.right, detail)
 
     def warn(self, message: str) -> None:
         self._warn(message)

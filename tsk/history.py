@@ -101,7 +101,10 @@ def append_event(ledger: Ledger, complaint: Mapping[str, Any], action: str, at: 
     event["hash"] = event_hash(event["prev_hash"], complaint["ref"], event)
     ledger.store.run(q.INSERT_EVENT, event)
     after = {**complaint, **changes, "event_count": event["seq"], "history_head": event["hash"]}
-    save(ledger.store, after, changes, complaint["event_count"])
+    # The first event's changes are the row just inserted with them: only the count and head
+    # are written (on PostgreSQL a role may register complaints without the right to change
+    # every column: tsk.rights).
+    save(ledger.store, after, changes if complaint["event_count"] else (), complaint["event_count"])
     return after
 
 

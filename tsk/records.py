@@ -17,8 +17,19 @@ def load(ledger: Ledger, ref: str, *, lock: bool = False) -> dict[str, Any]:
     sql = q.COMPLAINT_BY_REF_LOCKED.format(for_update=ledger.store.for_update) if lock else q.COMPLAINT_BY_REF
     row = ledger.store.row(sql, {"ref": ref})
     if row is None:
-        raise NotFound(f"no complaint {ref}")
+        raise NotFound(f"no complaint {ref}" + _scope(ledger))
     return row
+
+
+def _scope(ledger: Ledger) -> str:
+    """On PostgreSQL, whose units a unit-scoped user sees (another unit's complaint is hidden
+    from them, never named as existing)."""
+    if ledger.store.dialect != "postgresql":
+        return ""
+    from tsk.access import seen_units
+
+    units = seen_units(ledger.store)
+    return "" if units is None else f" among the complaints of {', '.join(units) or 'no unit'} (the units you may see)"
 
 
 def load_locked_id(ledger: Ledger, complaint_id: int) -> dict[str, Any]:

@@ -152,7 +152,7 @@ def new_root() -> typer.Typer:
 # the complaint's life, the daily lists, data exchange, reports, the ledger's own settings.
 MODULES: tuple[tuple[str, str | None], ...] = (
     ("ledger", None), ("complaints", None), ("overdue", None), ("exchange", None), ("reports", "report"),
-    ("calendar", "calendar"), ("config", "config"), ("policy", "policy"),
+    ("calendar", "calendar"), ("config", "config"), ("policy", "policy"), ("roles", "role"),
 )
 # The module of each command, so that a run imports that one alone (tests/test_startup.py
 # holds this to what the modules register).
@@ -217,7 +217,7 @@ ROOT_OPTIONS_WITH_VALUE = ("--db", "--as")
 ROOT_FLAGS = ("--no-pager",)
 HELP = frozenset(("-h", "--help"))
 # What a person reads at length: on a terminal it goes through the pager, as git's log does.
-PAGED = frozenset(("list", "show", "overdue", "report", "export", "policy", "calendar", "config"))
+PAGED = frozenset(("list", "show", "overdue", "report", "export", "policy", "calendar", "config", "role"))
 
 
 def hoisted(argv: list[str]) -> list[str]:

@@ -37,18 +37,30 @@ class State:
         self.actor = actor
         self._ledger: Any = None
 
-    def ledger(self, *, create: bool = False):
+    def ledger(self, *, create: bool = False, right: Any = None):
         if self._ledger is None:
             from tsk.context import Ledger
 
-            self._ledger = Ledger.open(self.db, self.actor, warn=err, create=create)
+            self._ledger = Ledger.open(self.db, self.actor, warn=err, create=create, right=right)
         return self._ledger
 
 
 def ledger_of(ctx: typer.Context, *, create: bool = False):
     """The invocation's ledger. It must exist unless `create` (`add`, `import`): see
-    `tsk.context.Ledger.open`."""
-    return ctx.find_root().obj.ledger(create=create)
+    `tsk.context.Ledger.open`. It knows the right its command needs (`tsk.rights.right_of`),
+    which a refusal by PostgreSQL names."""
+    from tsk.rights import right_of
+
+    return ctx.find_root().obj.ledger(create=create, right=right_of(command_of(ctx), bool(ctx.params.get("show_pii"))))
+
+
+def command_of(ctx: typer.Context) -> str:
+    """The command a context runs, as `tsk.rights` names it: `extend`, `calendar set`."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
 
 
 def calendar_of(ctx: typer.Context):

@@ -20,6 +20,7 @@ from typing import Any
 from tsk.errors import InvalidInput, TskError, echo
 
 Params = Mapping[str, Any] | Sequence[Any]
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for a missing privilege or a row-level security refusal
 # The schema version this tsk writes: the last of tsk.store.schema.MIGRATIONS (a test holds them
 # equal). Here so that opening a current ledger needs no migration code.
 SCHEMA_VERSION = 6
@@ -40,9 +41,14 @@ def is_url(location: str) -> bool:
     return "://" in location
 
 
+def is_server(location: str) -> bool:
+    """A server database's URL (PostgreSQL), not a file's path or `sqlite:///` URL."""
+    return is_url(location) and not location.startswith("sqlite:///")
+
+
 def missing_file(location: str) -> str | None:
     """The path of a SQLite ledger that does not exist yet (None: it exists, or is a server's)."""
-    if is_url(location) and not location.startswith("sqlite:///"):
+    if is_server(location):
         return None
     path = location.removeprefix("sqlite:///")
     return None if path == ":memory:" or os.path.lexists(path) else path
@@ -57,6 +63,7 @@ class SqliteStore:
 
     dialect = "sqlite"
     for_update = ""  # BEGIN IMMEDIATE already serialises writers
+    refusal = None  # a file has no roles (PostgreSQL: `SqlAlchemyStore.refusal`)
 
     def __init__(self, path: str, warn: Callable[[str], None] | None = None) -> None:
         path = path.removeprefix("sqlite:///")
@@ -147,11 +154,15 @@ class SqlAlchemyStore:
 
     dialect = "postgresql"
     for_update = " FOR UPDATE"
+    # What a statement the database refused for want of a privilege (or outside a row-level
+    # security policy) raises instead: given PostgreSQL's message, the error naming the right
+    # that was missing (`tsk.access.refusal`, set by the ledger).
+    refusal: Callable[[str], Exception] | None = None
 
     def __init__(self, url: str) -> None:
         try:
             from sqlalchemy import create_engine, make_url, text
-            from sqlalchemy.exc import SQLAlchemyError
+            from sqlalchemy.exc import DBAPIError, SQLAlchemyError
         except ImportError:  # pragma: no cover - a declared dependency
             raise TskError("SQLAlchemy is needed for a database URL") from None
         if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -160,6 +171,7 @@ class SqlAlchemyStore:
             raise InvalidInput(f"unsupported database URL {url.split('://')[0]}://… (use a file path or postgresql://)")
         self._text = text
         self._error = SQLAlchemyError
+        self._refusable = DBAPIError
         try:
             _ = make_url(url).port  # a malformed URL (an unclosed [, a port past 65535) raises ValueError here
         except (ValueError, self._error) as exc:
@@ -176,7 +188,28 @@ class SqlAlchemyStore:
         self._conn = self._autocommit
 
     def _execute(self, sql: str, params: Params = ()):
-        return self._conn.execute(self._text(sql), dict(params) if params else {})
+        try:
+            return self._conn.execute(self._text(sql), dict(params) if params else {})
+        except self._refusable as exc:
+            raise self._refused(exc) from None
+
+    def _refused(self, exc: Exception) -> Exception:
+        """`exc` itself, or for insufficient privilege (SQLSTATE 42501: a grant missing, a row
+        outside a policy, the history's trigger) the error `refusal` makes of it."""
+        cause = getattr(exc, "orig", None)
+        if getattr(cause, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            return exc
+        detail = str(cause).splitlines()[0]
+        return self.refusal(detail) if self.refusal else TskError(f"the database refused it: {detail}")
+
+    def row_outside(self, sql: str) -> dict | None:
+        """A row read outside the transaction under way (which a refused statement has aborted);
+        None when that is refused too."""
+        try:
+            found = self._autocommit.execute(self._text(sql)).mappings().first()
+        except self._refusable:
+            return None
+        return None if found is None else dict(found)
 
     def rows(self, sql: str, params: Params = ()) -> list[dict]:
         return [dict(r) for r in self._execute(sql, params).mappings()]
@@ -193,7 +226,10 @@ class SqlAlchemyStore:
 
     def run_many(self, sql: str, rows: Sequence[Params]) -> None:
         if rows:
-            self._conn.execute(self._text(sql), [dict(r) for r in rows])
+            try:
+                self._conn.execute(self._text(sql), [dict(r) for r in rows])
+            except self._refusable as exc:
+                raise self._refused(exc) from None
 
     def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
         if self._conn is not self._autocommit:
@@ -203,7 +239,10 @@ class SqlAlchemyStore:
             yield from self._stream(conn, sql, params, size)
 
     def _stream(self, conn, sql: str, params: Params, size: int) -> Iterator[dict]:
-        result = conn.execution_options(yield_per=size).execute(self._text(sql), dict(params) if params else {})
+        try:
+            result = conn.execution_options(yield_per=size).execute(self._text(sql), dict(params) if params else {})
+        except self._refusable as exc:
+            raise self._refused(exc) from None
         for row in result.mappings():
             yield dict(row)
 
@@ -239,7 +278,7 @@ def schema_version(store: Store) -> int:
 def open_store(location: str, warn: Callable[[str], None] | None = None) -> Store:
     """A ledger file (a plain path, or `sqlite:///path`), else a server database URL.
     `warn` is told when a ledger file readable by others was made private."""
-    if is_url(location) and not location.startswith("sqlite:///"):
+    if is_server(location):
         return SqlAlchemyStore(location)
     return SqliteStore(location, warn)
 

@@ -128,6 +128,9 @@ def ensure_schema(store: Store) -> None:
             if migration.version > version and migration.upgrade is not None:
                 migration.upgrade(store)
                 _mark(store, migration)
+        from tsk.store.roles import refresh
+
+        refresh(store)  # PostgreSQL: the roles' grants and policies on the upgraded tables
 
 
 def schema_ddl(dialect_name: str) -> list[str]:
