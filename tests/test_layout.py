@@ -12,10 +12,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tsk"
 MAX_LINES = 600
 
 # The rules and values every layer may use: the errors, times, vocabularies, the field table and
-# its value checks, the clocks, the calendar, the deadline policies and the settings. They know
-# no ledger and print nothing.
+# its value checks, the clocks, the calendar, the deadline policies, the settings and the
+# roles' rights. They know no ledger and print nothing.
 FOUNDATION = {"tsk", "tsk.chain", "tsk.errors", "tsk.timeutil", "tsk.vocab", "tsk.fields", "tsk.values", "tsk.clocks",
-              "tsk.workdays", "tsk.sla", "tsk.settings"}
+              "tsk.workdays", "tsk.sla", "tsk.settings", "tsk.rights"}
 # Which layers each layer may import, besides itself and the foundation. Reading down the
 # list: commands over everything; rendering and exchange over the core; the core over the
 # store; the store over nothing but the foundation.

@@ -8,6 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shlex
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -391,3 +394,92 @@ def test_an_upgrade_by_the_owner_gives_the_roles_their_rights_again(shared):
 
 def owner_state(shared: Shared) -> dict[str, Any]:
     return {"members": shared.sql("SELECT member, role, units FROM tsk_member ORDER BY member")}
+
+
+# -- the README sets it up as written ----------------------------------------------------------------
+README = Path(__file__).resolve().parent.parent / "README.md"
+EXAMPLE_HOST = "@db.branch.example/"
+
+
+def section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    return text[start:text.find("\n## ", start + 1)]
+
+
+def blocks(text: str, kind: str) -> list[str]:
+    return re.findall(rf"```{kind}\n(.*?)```", text, re.S)
+
+
+@pytest.fixture
+def branch_network(pg_server):
+    """The README's names on the test server: the database `tsk` and its owner, dropped after."""
+    yield lambda url: url.replace(EXAMPLE_HOST + "tsk", "@/tsk?" + pg_server.partition("?")[2])
+    import gc
+
+    gc.collect()
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS tsk WITH (FORCE)")
+        names = [n for (n,) in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tsk\\_%' OR rolname IN "
+                                            "('zhangmin', 'wangqiang', 'liuyang', 'chenjing', 'sunli')")]
+        for name in sorted(names, key=lambda n: n == "tsk_owner"):
+            conn.execute(f'DROP ROLE "{name}"')
+
+
+def test_the_readme_sets_up_a_branch_network_with_commands_that_work_as_written(pg_server, tsk, monkeypatch,
+                                                                                   branch_network):
+    """Every command of "One ledger for a whole branch network" and the cron line that runs the
+    check on PostgreSQL, on a real server (its host for db.branch.example): the superuser's
+    statements, the owner's setup, `role list` as shown, and the officers' session as shown."""
+    text = section("One ledger for a whole branch network")
+    setup, owner = blocks(text, "sh")
+    for line in setup.splitlines():
+        argv = shlex.split(line)
+        assert argv[:4] == ["sudo", "-u", "postgres", "psql"] and argv[4] == "-c", line
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(argv[5])
+    monkeypatch.setenv("TSK_USER", "行长")  # not read
+    entered_at(monkeypatch, "2026-09-29 16:45")
+    last = None
+    for line in owner.splitlines():
+        argv = shlex.split(line)
+        if argv[0] == "export":
+            name, _, value = argv[1].partition("=")
+            monkeypatch.setenv(name, branch_network(value))
+            continue
+        assert argv[0] == "tsk", line
+        last = tsk(argv[1:])
+        assert last.exit_code == 0, (line, last.stderr)
+    listed, session = blocks(text, "text")
+    assert last is not None and last.stdout == listed
+    entered_at(monkeypatch, "2026-09-30 09:00")  # the officers' morning
+    transcript = []
+    for line in session.splitlines():
+        if not line.startswith("$ "):
+            continue
+        argv = shlex.split(line[2:])
+        transcript.append(line)
+        if argv[0] == "export":
+            name, _, value = argv[1].partition("=")
+            monkeypatch.setenv(name, branch_network(value))
+            continue
+        run = tsk(argv[1:])
+        transcript += (run.stdout + run.stderr).splitlines()
+        if run.exit_code:
+            transcript.append(f"[exit {run.exit_code}]")
+    assert transcript == session.splitlines()
+    actors = psycopg.connect(branch_network("postgresql://tsk_owner@db.branch.example/tsk"), autocommit=True).execute(
+        "SELECT actor, action FROM event ORDER BY id").fetchall()
+    assert actors == [("zhangmin", "registered"), ("liuyang", "extended")]
+    # the nightly check, as cron runs it on PostgreSQL
+    cron = next(line for line in blocks(section("The nightly check"), "crontab")[1].splitlines() if "tsk check" in line)
+    url = re.search(r"TSK_DB=(\S+)", cron).group(1)
+    entered_at(monkeypatch, "2026-11-04 00:30")
+    checked = tsk(["--db", branch_network(url), "check"])
+    assert checked.exit_code == 3 and checked.stdout.endswith(": 2 newly overdue, 2 escalated, 0 still overdue\n")
+    assert actors_of(branch_network(url))[-1] == ("tsk_nightly", "escalated")
+
+
+def actors_of(url: str) -> list[tuple]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT actor, action FROM event ORDER BY id").fetchall()

@@ -57,9 +57,10 @@ def ledger_of(ctx: typer.Context, *, create: bool = False):
 def command_of(ctx: typer.Context) -> str:
     """The command a context runs, as `tsk.rights` names it: `extend`, `calendar set`."""
     names = []
-    while ctx.parent is not None:
-        names.append(ctx.info_name or "")
-        ctx = ctx.parent
+    found: Any = ctx
+    while found.parent is not None:
+        names.append(found.info_name or "")
+        found = found.parent
     return " ".join(reversed(names))
 
 
