@@ -125,7 +125,7 @@ def version_callback(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option("--db", metavar="PATH_OR_URL", help="Ledger file path or postgresql:// URL (else $TSK_DB, else ~/.local/share/tsk/ledger.db).")] = None,
-    as_: Annotated[Optional[str], typer.Option("--as", metavar="NAME", help="Actor recorded on every event (else $TSK_USER, else the login name).")] = None,
+    as_: Annotated[Optional[str], typer.Option("--as", metavar="NAME", help="Actor recorded on every event of a SQLite ledger (else $TSK_USER, else the login name); on PostgreSQL the database user, and --as is an error.")] = None,
     version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")] = False,
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Long output on a terminal straight to it, not through $PAGER (less -FRX).")] = False,
 ) -> None:

@@ -11,7 +11,7 @@ from tsk.cli.common import FormatOption, err, ledger_of
 from tsk.render import output
 from tsk.rights import ROLE, ROLES
 
-app = typer.Typer(no_args_is_help=True, help="Roles on a PostgreSQL ledger: who may do what (the ledger's owner grants them).")
+app = typer.Typer(no_args_is_help=True, help="Who may do what on a PostgreSQL ledger (its owner's).")
 
 UserArgument = Annotated[str, typer.Argument(metavar="USER", help="A PostgreSQL login role (made when missing, without a password).")]
 
