@@ -18,7 +18,7 @@ from tsk.store import roles
 # The commands that only read (no right of their own: every role reads, within its units).
 READS = {"list", "show", "overdue", "export", "report half-year", "report year", "report stats",
          "report trend", "calendar shift", "calendar between", "calendar is-workday", "calendar explain",
-         "calendar show", "config show", "config get", "policy list", "policy show", "init"}
+         "calendar show", "config show", "config get", "policy list", "policy show"}
 
 
 def test_every_action_a_complaint_records_is_a_rights_or_the_owners():

@@ -67,11 +67,18 @@ class Shared:
 
 
 @pytest.fixture
-def shared(pg_server, tsk, monkeypatch):
-    """A new ledger owned by OWNER with a user of each role; "now" is ENTERED."""
+def owner_role(pg_server) -> str:
+    """The role that owns the tests' ledgers: it may create roles, and is no superuser."""
     with psycopg.connect(pg_server, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (OWNER,)).fetchone():
             conn.execute(f"CREATE ROLE {OWNER} LOGIN CREATEROLE")
+    return OWNER
+
+
+@pytest.fixture
+def shared(pg_server, owner_role, tsk, monkeypatch):
+    """A new ledger owned by OWNER with a user of each role; "now" is ENTERED."""
+    with psycopg.connect(pg_server, autocommit=True) as conn:
         import uuid
 
         name = "tsk_" + uuid.uuid4().hex[:12]
@@ -377,7 +384,25 @@ def test_a_unit_must_be_one_of_the_ledgers_units_when_it_names_them(shared):
     assert one_error_line(run) == f"Error: unit '海珠支行' is not one of the ledger's units: {UNIT}, {OTHER_UNIT}"
 
 
-# -- the schema upgraded: the roles follow ----------------------------------------------------------
+# -- the schema made and upgraded by the owner: the roles follow --------------------------------------
+def test_only_the_databases_owner_makes_the_ledger(pg_server, owner_role, new_database, tsk):
+    name = new_database(owner=OWNER).partition("?")[0].rsplit("/", 1)[1]
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {NOBODY} LOGIN")
+    try:
+        run = tsk(["--db", database_url(pg_server, name, user=NOBODY), "init"])
+        assert run.exit_code == 1
+        assert one_error_line(run) == (f"Error: user {NOBODY} (no role in this ledger) may not create or upgrade the "
+                                       f"ledger's tables: that needs the ledger's owner ({OWNER})")
+        assert tsk(["--db", database_url(pg_server, name, user=OWNER), "init"]).exit_code == 0
+    finally:
+        import gc
+
+        gc.collect()
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+            conn.execute(f"DROP ROLE {NOBODY}")
+
 def test_an_upgrade_by_the_owner_gives_the_roles_their_rights_again(shared):
     ref = shared.add()
     group = f"{shared.name}_handler"
@@ -386,7 +411,7 @@ def test_an_upgrade_by_the_owner_gives_the_roles_their_rights_again(shared):
     before = shared.state()
     run = shared.as_(USERS["handler"], ["list"])
     assert run.exit_code == 1
-    assert one_error_line(run) == f"Error: {who('handler')} may not upgrade the ledger's schema: that needs the ledger's owner ({OWNER})"
+    assert one_error_line(run) == f"Error: {who('handler')} may not create or upgrade the ledger's tables: that needs the ledger's owner ({OWNER})"
     assert shared.state() == before
     shared.owner(["list"])  # the owner's first command upgrades it
     assert shared.as_(USERS["handler"], ["note", ref, "升级后"]).exit_code == 0

@@ -48,10 +48,10 @@ def owner(ledger: Ledger) -> Owner:
 def grant(ledger: Ledger, user: str, role: str, units: Sequence[str] = ()) -> list[str]:
     """Make `user` (a login role, created when missing) a member of `role` in this ledger, and
     of no other of its roles, limited to `units` (none: every unit). Returns what to tell."""
+    facts = owner(ledger)
     key = rights.ROLE.parse(role)
     name = _user_name(user)
     scope = _units(ledger, key, units)
-    facts = owner(ledger)
     said = []
     with ledger.store.transaction():
         ledger.store.lock_ledger()
@@ -76,8 +76,8 @@ def grant(ledger: Ledger, user: str, role: str, units: Sequence[str] = ()) -> li
 
 def revoke(ledger: Ledger, user: str) -> str:
     """`user` no longer a member of any role of this ledger (its login role stays)."""
-    name = _user_name(user)
     facts = owner(ledger)
+    name = _user_name(user)
     with ledger.store.transaction():
         ledger.store.lock_ledger()
         _not_a_group(facts, name)
@@ -98,7 +98,7 @@ def revoke(ledger: Ledger, user: str) -> str:
 def members(ledger: Ledger, *, check: bool = True) -> list[dict[str, Any]]:
     """Every member of a role of this ledger: user, role, units (None: every unit), login."""
     facts = owner(ledger) if check else None
-    database = facts.database if facts else ledger.store.value("SELECT current_database()")
+    database = facts.database if facts else ledger.store.value(sql.CURRENT_DATABASE)
     if not ledger.store.value(sql.INSTALLED):
         return []
     by_group = {sql.group(database, role): role for role in rights.ROLES}
@@ -131,7 +131,7 @@ def refusal(store, right: rights.Right | None, detail: str) -> TskError:
     outside the transaction that failed."""
     right = right or rights.RIGHTS["read"]
     user = store.row_outside(sql.SESSION_USER)["session_user"]
-    facts = store.row_outside(sql.LEDGER_OWNER) or {"owner": "?"}
+    facts = store.row_outside(sql.LEDGER_OWNER) or {"owner": "its owner"}
     member = store.row_outside(sql.MEMBER_OF_SESSION) if store.row_outside(sql.INSTALLED)["installed"] else None
     holders = rights.holders(right.key)
     owner_name = named(facts["owner"])

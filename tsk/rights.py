@@ -67,7 +67,7 @@ RIGHTS: dict[str, Right] = {r.key: r for r in (
     # The ledger's owner alone: what changes the whole ledger (and every unit's deadlines).
     Right("administer", "change the ledger's settings, calendar, policies or imports", "变更台账设置、日历、时限政策或导入"),
     Right("roles", "manage roles", "管理角色"),
-    Right("upgrade", "upgrade the ledger's schema", "升级台账结构"),
+    Right("upgrade", "create or upgrade the ledger's tables", "建立或升级台账表"),
 )}
 # Actions no role records: only the ledger's owner (an import's first events, deadlines a
 # calendar correction moved).
@@ -109,7 +109,7 @@ COMMAND_RIGHTS: dict[str, str] = {
     "list --show-pii": "show-pii", "show --show-pii": "show-pii", "export --show-pii": "export-pii",
     "import": "administer", "config set": "administer", "calendar set": "administer", "calendar unset": "administer",
     "calendar publish": "administer", "policy add": "administer",
-    "role grant": "roles", "role revoke": "roles", "role list": "roles",
+    "role grant": "roles", "role revoke": "roles", "role list": "roles", "init": "upgrade",
 }
 
 

@@ -20,12 +20,15 @@ from __future__ import annotations
 from tsk import rights
 
 SESSION_USER = "SELECT session_user"
-# The role owning the ledger's tables (None: no ledger here), and whether the session user is it
-# or one of its members (a superuser is a member of every role).
+CURRENT_DATABASE = "SELECT current_database()"
+# The role owning the ledger's tables (before there are any, the database's owner, who makes
+# them), and whether the session user is it or one of its members (a superuser is a member of
+# every role).
 LEDGER_OWNER = """
-SELECT pg_get_userbyid(relowner) AS owner, pg_has_role(session_user, relowner, 'MEMBER') AS is_owner,
+SELECT pg_get_userbyid(o.id) AS owner, pg_has_role(session_user, o.id, 'MEMBER') AS is_owner,
        current_database() AS database
-FROM pg_class WHERE oid = to_regclass('complaint')
+FROM (SELECT COALESCE((SELECT relowner FROM pg_class WHERE oid = to_regclass('complaint')),
+                      (SELECT datdba FROM pg_database WHERE datname = current_database())) AS id) AS o
 """
 INSTALLED = "SELECT to_regclass('tsk_member') IS NOT NULL AS installed"
 MEMBER_OF_SESSION = "SELECT role, units FROM tsk_member WHERE member = session_user"
@@ -225,7 +228,7 @@ def install(store, database: str) -> None:
 def refresh(store) -> None:
     """After a schema upgrade, a ledger with roles gives them their rights on what changed."""
     if store.dialect == "postgresql" and store.value(INSTALLED):
-        install(store, store.value("SELECT current_database()"))
+        install(store, store.value(CURRENT_DATABASE))
 
 
 def membership(database: str, user: str, role: str | None) -> list[str]:
