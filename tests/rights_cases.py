@@ -21,6 +21,10 @@ class Case(NamedTuple):
     exit_code: int = 0  # when it is done
 
 
+NATIONAL = ["--policy", "national2020"]  # clock stops, merged repeats and review (核查)
+CLOSE = ["close", "REF", "--result", "upheld", "--resolution", "已处理", "--notified-via", "phone"]
+NEXT_DAY = "2026-08-05 10:00"
+
 CASES: dict[str, Case] = {
     "read": Case(["list", "--status", "all"]),
     "register": Case(["add", *COMPLAINT, "--unit", UNIT], complaint=None),
@@ -44,6 +48,15 @@ CASES: dict[str, Case] = {
                    before=[["close", "REF", "--result", "upheld", "--resolution", "已处理", "--notified-via", "phone"]]),
     "supervise": Case(["supervise", "REF", "--unit", "联社客户投诉受理部门"], complaint=["--policy", "gdrcc2008"]),
     "report": Case(["reported", "REF", "已书面报告银保监分局"], complaint=["--severity", "major"]),
+    "review": Case(["review", "REF", "--reason", "客户不服处理决定"], complaint=NATIONAL, before=[CLOSE], at=NEXT_DAY),
+    "remedy": Case(["remedy", "REF", "--route", "mediation", "--by", "广州金融消费纠纷调解中心"], complaint=NATIONAL,
+                   before=[CLOSE], at=NEXT_DAY),
+    "follow-up": Case(["follow-up", "REF", "--satisfaction", "fair", "--note", "客户表示理解"], before=[CLOSE],
+                      at=NEXT_DAY),
+    "pause": Case(["pause", "REF", "--reason", "司法鉴定中心笔迹鉴定", "--notified-via", "sms"], complaint=NATIONAL),
+    "restart": Case(["restart", "REF", "--reason", "客户补充新的事实", "--notified-via", "sms"], complaint=NATIONAL),
+    "merge": Case(["merge", "NEXT", "--into", "REF", "--reason", "同一事项", "--new-facts"], complaint=NATIONAL,
+                  before=[["add", *COMPLAINT, "--unit", UNIT, *NATIONAL, "--received", "2026-08-03 15:00"]]),
     "verify": Case(["verify"]),
     "export-pii": Case(["export", "--show-pii"]),
     "administer": Case(["config", "set", "group_threshold", "3"], complaint=None),
@@ -52,5 +65,24 @@ CASES: dict[str, Case] = {
 }
 
 
+# Other ways the same rights write (tests/test_rights.py holds their columns too).
+MORE: list[tuple[str, Case]] = [
+    ("close", Case(["close", "REF", "--result", "partly", "--resolution", "核查后补偿", "--notified-via", "letter",
+                    "--compensation", "50", "--satisfaction", "fair"], complaint=NATIONAL,
+                   before=[[*CLOSE, "--at", "2026-08-03 16:00"], ["review", "REF", "--reason", "不服"]],
+                   at=NEXT_DAY)),
+    ("pause", Case(["resume", "REF"], complaint=NATIONAL,
+                   before=[["pause", "REF", "--reason", "鉴定", "--notified-via", "sms"]], at=NEXT_DAY)),
+    ("merge", Case(["merge", "NEXT", "--into", "REF", "--reason", "同一事项"], complaint=NATIONAL,
+                   before=CASES["merge"].before)),
+]
+
+
 def argv_of(case: Case, ref: str | None) -> list[str]:
-    return [ref if arg == "REF" and ref else arg for arg in case.argv]
+    """The case's command for the complaint `ref` (NEXT: the one registered right after it)."""
+    return [ref if arg == "REF" and ref else next_ref(ref) if arg == "NEXT" and ref else arg for arg in case.argv]
+
+
+def next_ref(ref: str) -> str:
+    head, _, number = ref.rpartition("-")
+    return f"{head}-{int(number) + 1:06d}"

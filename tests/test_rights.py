@@ -10,7 +10,7 @@ import re
 
 import pytest
 from helpers import command_paths, entered_at, one_error_line, snapshot
-from rights_cases import CASES, COMPLAINT, ENTERED, UNIT, argv_of
+from rights_cases import CASES, COMPLAINT, ENTERED, MORE, UNIT, argv_of
 
 from tsk import rights, views
 from tsk.store import roles
@@ -60,17 +60,20 @@ def now(monkeypatch):
     return at
 
 
-@pytest.mark.parametrize("key", [k for k, r in rights.RIGHTS.items() if r.actions and k != "register"])
-def test_the_events_of_a_right_change_only_the_columns_it_grants(tsk, ledger_path, now, key):
+WRITES = [(k, CASES[k]) for k, r in rights.RIGHTS.items() if r.actions and k != "register"] + MORE
+
+
+@pytest.mark.parametrize("key, case", WRITES, ids=[f"{k}-{' '.join(c.argv[:1])}" for k, c in WRITES])
+def test_the_events_of_a_right_change_only_the_columns_it_grants(tsk, ledger_path, now, key, case):
     """The columns a right may UPDATE on PostgreSQL (tsk.rights) against those its command's
     events change, read back from the history (`changes`) on a SQLite ledger."""
-    case = CASES[key]
     now(ENTERED)
     run = tsk(["add", *case_complaint(case), "--format", "json"])
     assert run.exit_code == 0, run.stderr
     ref = json.loads(run.stdout)["ref"]
     for argv in case.before:
-        assert tsk(argv_of_ref(argv, ref)).exit_code == 0
+        run = tsk(argv_of_ref(argv, ref))
+        assert run.exit_code == 0, (argv, run.stderr)
     before = count_events(ledger_path)
     now(case.at)
     run = tsk(argv_of(case, ref))

@@ -50,16 +50,29 @@ RIGHTS: dict[str, Right] = {r.key: r for r in (
     Right("classify", "classify complaints", "重新分类", ("classified",),
           ("kind", "category", "business_type", "cause", "severity", "group_size", "is_group", "emergency", "level",
            "report_due")),
-    Right("close", "close complaints", "办结投诉", ("closed",),
+    Right("close", "close complaints", "办结投诉", ("closed", "reviewed"),  # under review (核查), its decision
           ("status", "result", "resolution", "notified_via", "compensation_fen", "root_cause", "rectification",
-           "satisfaction", "closed_at", "report_due", "reported_at")),
+           "satisfaction", "closed_at", "report_due", "reported_at", "reviewed_at", "review_result",
+           "review_resolution")),
     Right("withdraw", "record withdrawals", "记录客户撤回", ("withdrawn",), ("status", "reason", "closed_at")),
+    Right("review", "record applications for review (核查)", "登记核查申请", ("review-requested",),
+          ("review_at", "review_due")),
+    Right("remedy", "record remedies (救济途径)", "记录后续救济", ("remedy",), ("remedy", "remedy_at")),
+    Right("follow-up", "record follow-ups (回访)", "记录回访", ("followed-up",),
+          ("satisfaction", "followed_up_at", "follow_up_note")),
     Right("extend", "extend complaints", "延期", ("extended",), ("due", "extended_days")),
     Right("reject", "reject complaints (不予受理)", "不予受理", ("rejected",), ("status", "reason", "notified_via", "closed_at")),
     Right("reopen", "reopen complaints (申诉)", "申诉重办", ("reopened",),
           ("status", "reopened", "reason", "ack_due", "due", "cap_due", "acked_at", "extended_days", "closed_at",
            "result", "resolution", "notified_via", "satisfaction", "form_due", "form_at", "supervision_due",
-           "supervised_at", "supervising_unit")),
+           "supervised_at", "supervising_unit", "paused_days", "restarted_at", "review_at", "review_due",
+           "reviewed_at", "review_result", "review_resolution", "followed_up_at", "follow_up_note")),
+    Right("pause", "stop and resume complaints' clocks (鉴定、检测、评估)", "暂停、恢复计时", ("paused", "resumed"),
+          ("paused_at", "paused_days", "due", "cap_due")),
+    Right("restart", "restart complaints' limits on new facts", "因新事实重新计算时限", ("restarted",),
+          ("restarted_at", "extended_days", "paused_days", "due", "cap_due")),
+    Right("merge", "merge repeat complaints", "合并重复投诉", ("merged", "repeat-merged"),
+          ("status", "merged_into", "closed_at", "restarted_at", "extended_days", "paused_days", "due", "cap_due")),
     Right("supervise", "issue 督办表", "出具督办表", ("supervised",), ("supervised_at", "supervising_unit", "due")),
     Right("report", "report complaints to the regulator", "报告监管", ("reported",), ("reported_at",)),
     Right("verify", "verify the ledger", "核验台账"),
@@ -83,9 +96,9 @@ class Role(NamedTuple):
     source: str  # where the seeds give it its part
 
 
-INTAKE = ("read", "register", "acknowledge", "note", "conflict", "show-pii", "lapses")
-HANDLER = (*INTAKE, "assign", "notify", "escalate", "classify", "close", "withdraw")
-MANAGER = (*HANDLER, "extend", "reject", "reopen", "supervise", "report")
+INTAKE = ("read", "register", "acknowledge", "note", "conflict", "show-pii", "lapses", "review")
+HANDLER = (*INTAKE, "assign", "notify", "escalate", "classify", "close", "withdraw", "remedy", "follow-up")
+MANAGER = (*HANDLER, "extend", "reject", "reopen", "supervise", "report", "pause", "restart", "merge")
 
 ROLES: dict[str, Role] = {r.key: r for r in (
     Role("intake", "受理方", INTAKE, True, "《花花银行某某分行零售客户投诉管理实施细则》 (受理方); 银监发〔2012〕13号 第七条"),
@@ -105,8 +118,10 @@ COMMAND_RIGHTS: dict[str, str] = {
     "add": "register", "ack": "acknowledge", "note": "note", "conflict": "conflict", "assign": "assign",
     "notify": "notify", "escalate": "escalate", "classify": "classify", "close": "close", "withdraw": "withdraw",
     "extend": "extend", "reject": "reject", "reopen": "reopen", "supervise": "supervise", "reported": "report",
-    "check": "lapses", "verify": "verify",
-    "list --show-pii": "show-pii", "show --show-pii": "show-pii", "export --show-pii": "export-pii",
+    "check": "lapses", "verify": "verify", "review": "review", "remedy": "remedy", "follow-up": "follow-up",
+    "pause": "pause", "resume": "pause", "restart": "restart", "merge": "merge",
+    "list --show-pii": "show-pii", "show --show-pii": "show-pii", "notice --show-pii": "show-pii",
+    "export --show-pii": "export-pii",
     "import": "administer", "config set": "administer", "calendar set": "administer", "calendar unset": "administer",
     "calendar publish": "administer", "policy add": "administer",
     "role grant": "roles", "role revoke": "roles", "role list": "roles", "init": "upgrade",

@@ -56,6 +56,15 @@ SETTINGS = {s.key: s for s in (
     Setting("units", [], "units complaints may name, comma-separated (empty: any)", _units),
     Setting("supervising_unit", "", "who issues the 督办表 by default (`tsk supervise`; empty: --unit each time)",
             _name),
+    # The sender of the letters to customers (`tsk notice`): the contact the 2012 notice asks an
+    # acceptance to give (银监发〔2012〕13号 第七条). No bank is like another: each default says it
+    # must be set, and a letter printed before then says so too (and the command warns).
+    Setting("institution", "（未设置银行名称）", "the bank's name, the sender of the letters to customers "
+            "(`tsk notice`): must be set", _name),
+    Setting("complaint_phone", "（未设置投诉电话）", "the complaint telephone number the letters give "
+            "(`tsk notice`): must be set", _name),
+    Setting("complaint_address", "（未设置通讯地址）", "the postal address for complaints the letters give "
+            "(`tsk notice`): must be set", _name),
 )}
 
 

@@ -15,6 +15,7 @@ from tsk.cli.common import (
     AtOption,
     CategoryFilter,
     FormatOption,
+    OverrideOption,
     RefArgument,
     SinceFilter,
     StatusOption,
@@ -29,10 +30,6 @@ from tsk.render import output
 from tsk.timeutil import due_shown as shown
 
 app = typer.Typer()
-# Every command that handles or decides a complaint refuses whoever has a direct interest in it
-# (回避, lifecycle.recusal) unless given this.
-OverrideOption = Annotated[Optional[str], typer.Option(
-    "--override-recusal", metavar="REASON", help="Why someone with a direct interest (回避) may do it anyway (recorded).")]
 MAX_ROWS = 100_000_000  # what `--limit` takes: any more is all (and SQLite's LIMIT is a 64-bit integer)
 
 
@@ -96,6 +93,10 @@ def add(
         "--form-at", metavar="DATE", help="A policy with a 处理表 clock (gdrcc2008): when the 处理表 reached the 受理部门 (default now).")] = None,
     emergency: Annotated[bool, typer.Option("--emergency", help="应急: a sudden or complex case for the emergency plan "
                                                                  "(group complaints and fraud or account security are anyway).")] = False,
+    complainant: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="Who complained, when not the customer (投诉人: an agent, heir or guardian); with --relationship.")] = None,
+    relationship: Annotated[Optional[str], typer.Option(
+        metavar="RELATIONSHIP", help=one_of(vocab.RELATIONSHIP, "The complainant's to the customer"))] = None,
     override_recusal: OverrideOption = None,
     fmt: Annotated[Literal["table", "json"], typer.Option("--format", "-f", help="table for people; json (the record) for scripts.")] = "table",
 ) -> None:
@@ -110,7 +111,7 @@ def add(
         **values, kind=kind, severity=severity, phone=phone, id_number=id_number, email=email, address=address,
         group_size=group_size, subject_staff=subject_staff, conflicts=conflict or [], demand=demand, received=received,
         policy=policy, referred_by=referred_by, referral_ref=referral_ref, direct=direct, referral_due=referral_due,
-        form_at=form_at, emergency=emergency), override_recusal)
+        form_at=form_at, emergency=emergency, complainant=complainant, relationship=relationship), override_recusal)
     c = result.complaint
     if result.repeat_of:
         err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "
@@ -186,7 +187,8 @@ def show(
     if fmt == "json":
         print(output.json_text(view))
     else:
-        complaints.print_complaint(view)
+        policy = ledger.policy(view["policy"], view["policy_version"])
+        complaints.print_complaint(view, policy.for_case(kind=view["kind"], severity=view["severity"]).reading)
 
 
 # -- changing complaints ---------------------------------------------------------------------
@@ -271,15 +273,23 @@ def classify(ctx: typer.Context, ref: RefArgument,
 
 @app.command()
 def extend(ctx: typer.Context, ref: RefArgument,
-           days: Annotated[int, typer.Option(metavar="N", help="Working days to add.")],
+           days: Annotated[int, typer.Option(metavar="N", help="Days to add, as the policy counts them: working days "
+                                                               "(cbrc2012, gdrcc2008) or calendar days (national2020).")],
            reason: Annotated[str, text_option("Why (told to the customer).")],
            notified_via: NotifiedViaOption,
+           approved_by: Annotated[Optional[str], typer.Option(
+               "--approved-by", metavar="NAME", help="Who approved an extension beyond the policy's first tier "
+                                                     "(上级机构或总行高级管理人员; national2020: past 30 days).")] = None,
            at: AtOption = None, override_recusal: OverrideOption = None) -> None:
     """Extend the resolution deadline, within the policy's cap."""
-    from tsk import lifecycle
+    from tsk import lifecycle, sla
 
-    c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at, override_recusal)
-    print(f"{c['ref']} extended by {days} working day(s): due {shown(c['due'])} (cap {shown(c['cap_due'])})")
+    ledger = ledger_of(ctx)
+    c = lifecycle.extend(ledger, ref, days, reason, notified_via, at, override_recusal, approved_by)
+    word = sla.days_word(ledger.policy(c["policy"], c["policy_version"]).for_case(kind=c["kind"],
+                                                                                   severity=c["severity"]).reading)
+    print(f"{c['ref']} extended by {days} {word}: due {shown(c['due'])} (cap {shown(c['cap_due'])})"
+          + (f", approved by {approved_by}" if approved_by else ""))
 
 
 @app.command()
@@ -344,6 +354,9 @@ def close(ctx: typer.Context, ref: RefArgument,
     c = lifecycle.close(ledger_of(ctx), ref, lifecycle.Outcome(result, resolution, notified_via, compensation,
                                                                root_cause, rectification, satisfaction), at,
                         override_recusal)
+    if c["reviewed_at"] is not None:  # a close on a closed complaint decides its review (核查)
+        print(f"{c['ref']}: review decided ({c['review_result']}); the decision it reviewed stays {c['result']}")
+        return
     print(f"{c['ref']} closed ({c['result']})" + (f"; report the result to {c['referred_by'] or 'the regulator'} by {shown(c['report_due'])}" if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator") else ""))
 
 

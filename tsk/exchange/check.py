@@ -19,6 +19,7 @@ from tsk.fields import COMPUTED, REF_PATTERN, REQUIRED, ROW_COLUMNS, Field
 from tsk.values import Invalid
 
 _CLOCKS = ("ack_due", "due", "cap_due")  # given together, or computed together
+_REVIEW = ("review_due", "reviewed_at", "review_result", "review_resolution")  # a review (核查) applied for
 _HAS_NUL = methodcaller("__contains__", NUL)
 _NULL_AS_EMPTY = {None: ""}
 
@@ -177,6 +178,17 @@ def _check_lifecycle(row: dict[str, Any]) -> None:
     if row["referral_due"] is not None and row["channel"] != "regulator" and not row["referred_by"]:
         raise Bad("referral_due", "the referring authority's deadline, for a referred complaint only "
                                   "(channel regulator, or referred_by)")
+    if (status == "merged") != (row["merged_into"] is not None):
+        raise Bad("merged_into", "a merged complaint names the complaint it was merged into, and only a merged one does")
+    if (row["complainant_name"] is None) != (row["complainant_relationship"] is None):
+        field = "complainant_relationship" if row["complainant_name"] else "complainant_name"
+        raise Bad(field, "missing: complainant_name and complainant_relationship go together")
+    if row["paused_at"] is not None and status != "open":
+        raise Bad("paused_at", f"only an open complaint's clock is stopped, not a {status} one's")
+    if row["review_at"] is not None and (status != "closed" or row["review_due"] is None):
+        raise Bad("review_at", "a review (核查) is of a closed complaint's decision, with its review_due")
+    if row["review_at"] is None and any(row[c] is not None for c in _REVIEW):
+        raise Bad("review_at", "missing: the review's other fields need the time it was applied for")
 
 
 # -- import: checking a batch of CSV rows column by column ----------------------------------------
@@ -216,8 +228,11 @@ _STRIP = str.strip
 _UPPER = str.upper
 # What `fields.opening` reads of a row.
 _OPENING_FACTS = ("kind", "severity", "cause", "group_size", "is_group", "emergency", "level", "received_at",
-                  "extended_days", "report_due", "form_due", "form_at", "supervision_due", "supervised_at")
-_OPTIONAL_FACTS = ("report_due", "form_due", "form_at", "supervision_due", "supervised_at")  # "" is null
+                  "extended_days", "paused_days", "restarted_at", "report_due", "form_due", "form_at",
+                  "supervision_due", "supervised_at")
+_OPTIONAL_FACTS = ("restarted_at", "report_due", "form_due", "form_at", "supervision_due", "supervised_at")  # "" is null
+# Columns whose values the record checks decide (`_check_lifecycle`): any given, the batch goes record by record.
+_LIFECYCLE_RARE = ("merged_into", "complainant_name", "complainant_relationship", "paused_at", *_REVIEW, "review_at")
 _COMPUTED_NUMBERS = ("is_group", "emergency", "level")  # NOT_GIVEN until the complaint is opened
 
 
@@ -328,6 +343,8 @@ class _Columns:
                 referred and referral for channel, referred, referral
                 in zip(out["channel"], out["referred_by"], out["referral_ref"]) if channel == "regulator"):
             raise Slow
+        if "merged" in out["status"] or any(any(out[c]) for c in _LIFECYCLE_RARE):
+            raise Slow  # decided record by record (`_check_lifecycle`)
         if any(out["referral_due"]) and not all(
                 channel == "regulator" or referred for channel, referred, due
                 in zip(out["channel"], out["referred_by"], out["referral_due"]) if due):

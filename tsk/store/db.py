@@ -23,7 +23,7 @@ Params = Mapping[str, Any] | Sequence[Any]
 INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for a missing privilege or a row-level security refusal
 # The schema version this tsk writes: the last of tsk.store.schema.MIGRATIONS (a test holds them
 # equal). Here so that opening a current ledger needs no migration code.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SCHEMA_VERSION_SQL = "SELECT max(version) FROM schema_migration"
 
 
