@@ -368,7 +368,8 @@ def test_a_login_name_with_a_space_is_a_role_like_any_other(shared):
     (["{db}_handler", "--role", "handler"], 2, "{db}_handler is one of this ledger's group roles: name a person's (or a "
                                                "job's) login role"),
     (["pg_monitor", "--role", "auditor"], 2, "USER may not begin with pg_ (PostgreSQL reserves those names)"),
-], ids=["unit-for-supervisor", "unknown-role", "owner", "superuser", "group", "reserved"])
+    (["dave", "--role", "handler", "--unit", " "], 2, "--unit must not be empty"),
+], ids=["unit-for-supervisor", "unknown-role", "owner", "superuser", "group", "reserved", "empty-unit"])
 def test_a_grant_that_cannot_be_is_refused_in_one_line(shared, argv, code, said):
     before = shared.state()
     run = shared.as_(OWNER, ["role", "grant", *[a.format(db=shared.name) for a in argv]])

@@ -17,7 +17,7 @@ from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, TskError, echo, named
 from tsk.store import roles as sql
 from tsk.store import state
-from tsk.values import optional_text, required_text
+from tsk.values import required_text
 
 SQLITE = "tsk role is for a PostgreSQL ledger: a SQLite ledger has no roles (its guard is the file's permissions)"
 
@@ -174,7 +174,7 @@ def _not_a_group(facts: Owner, name: str) -> None:
 
 def _units(ledger: Ledger, role: str, units: Sequence[str]) -> list[str] | None:
     """The units a member of `role` is limited to: None for every unit."""
-    given = list(dict.fromkeys(optional_text(u, "--unit") for u in units))
+    given = list(dict.fromkeys(required_text(u, "--unit") for u in units))
     if not given:
         return None
     if not rights.ROLES[role].scoped:
@@ -183,7 +183,7 @@ def _units(ledger: Ledger, role: str, units: Sequence[str]) -> list[str] | None:
     for unit in given:
         if known and unit not in known:
             raise InvalidInput(f"unit {echo(unit)} is not one of the ledger's units: {', '.join(known)}")
-    return [u for u in given if u]
+    return given
 
 
 def _units_said(units: list[str] | None) -> str:
