@@ -11,7 +11,6 @@ import json
 import re
 import shlex
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import database_url
@@ -412,14 +411,11 @@ def test_an_upgrade_by_the_owner_gives_the_roles_their_rights_again(shared):
     before = shared.state()
     run = shared.as_(USERS["handler"], ["list"])
     assert run.exit_code == 1
-    assert one_error_line(run) == f"Error: {who('handler')} may not create or upgrade the ledger's tables: that needs the ledger's owner ({OWNER})"
+    assert one_error_line(run) == (f"Error: {who('handler')} may not create or upgrade the ledger's tables: that needs "
+                                   f"the ledger's owner ({OWNER})")
     assert shared.state() == before
     shared.owner(["list"])  # the owner's first command upgrades it
     assert shared.as_(USERS["handler"], ["note", ref, "升级后"]).exit_code == 0
-
-
-def owner_state(shared: Shared) -> dict[str, Any]:
-    return {"members": shared.sql("SELECT member, role, units FROM tsk_member ORDER BY member")}
 
 
 # -- the README sets it up as written ----------------------------------------------------------------

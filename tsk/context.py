@@ -74,6 +74,7 @@ class Ledger:
             raise NotFound(f"no ledger at {named(path)}: check --db or $TSK_DB (tsk init creates a new ledger)")
         store = open_store(where, warn=warn or notes.append)
         ledger = cls(store, actor, warn, right)
+        ledger.warnings += notes
         if schema_version(store) != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
             from tsk.rights import RIGHTS
             from tsk.store.schema import ensure_schema
