@@ -421,6 +421,7 @@ def test_an_upgrade_by_the_owner_gives_the_roles_their_rights_again(shared):
 # -- the README sets it up as written ----------------------------------------------------------------
 README = Path(__file__).resolve().parent.parent / "README.md"
 EXAMPLE_HOST = "@db.branch.example/"
+README_USERS = ("zhangmin", "wangqiang", "liuyang", "chenjing", "sunli", "tsk_nightly")
 
 
 def section(title: str) -> str:
@@ -442,10 +443,8 @@ def branch_network(pg_server):
     gc.collect()
     with psycopg.connect(pg_server, autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS tsk WITH (FORCE)")
-        names = [n for (n,) in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tsk\\_%' OR rolname IN "
-                                            "('zhangmin', 'wangqiang', 'liuyang', 'chenjing', 'sunli')")]
-        for name in sorted(names, key=lambda n: n == "tsk_owner"):
-            conn.execute(f'DROP ROLE "{name}"')
+        for name in [*(f"tsk_{role}" for role in rights.ROLES), *README_USERS, "tsk_owner"]:
+            conn.execute(f'DROP ROLE IF EXISTS "{name}"')
 
 
 def test_the_readme_sets_up_a_branch_network_with_commands_that_work_as_written(pg_server, tsk, monkeypatch,
