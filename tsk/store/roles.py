@@ -59,12 +59,12 @@ CREATE TABLE IF NOT EXISTS tsk_member (
     units TEXT[]
 )
 """
-# The tables a role works on, and the history among them: append-only for everyone.
+# The tables a role works on; the history among them is append-only for everyone.
 TABLES = ("complaint", "event", "lapse", "audit", "ref_counter", "setting", "calendar_correction", "published_year",
           "policy_definition", "schema_migration", "tsk_member")
 HISTORY = ("event", "lapse", "audit")
 SETTINGS = ("setting", "calendar_correction", "published_year", "policy_definition", "schema_migration")
-SEQUENCES = {"complaint": "complaint", "event": "event", "audit": "audit"}  # tables whose id is a sequence
+SERIAL = ("complaint", "event", "audit")  # the tables whose new rows take their id from a sequence
 APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION tsk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -105,10 +105,10 @@ IS_LAPSE = (f"(action IN ({', '.join(map(literal, rights.LAPSE_ACTIONS))}) "
 
 def _actions_check(role: str) -> str:
     """The events `role` may record (an INSERT policy's check)."""
-    lapse_only = "lapses" in rights.ROLES[role].rights
+    records_lapses = "lapses" in rights.ROLES[role].rights
     plain = [a for key in rights.ROLES[role].rights if key != "lapses" for a in rights.RIGHTS[key].actions]
     checks = [f"action IN ({', '.join(map(literal, dict.fromkeys(plain)))})"] if plain else []
-    if lapse_only:
+    if records_lapses:
         checks.append(IS_LAPSE)
     return "(" + " OR ".join(checks) + ")"
 
@@ -216,7 +216,7 @@ def setup(database: str, sequences: dict[str, str], existing_policies: list[tupl
 def install(store, database: str) -> None:
     """Give this ledger's groups exactly their rights (`setup`); the caller is the owner and
     holds the transaction."""
-    sequences = {table: store.value(SEQUENCE_OF, {"table": table}) for table in SEQUENCES}
+    sequences = {table: store.value(SEQUENCE_OF, {"table": table}) for table in SERIAL}
     store.run(MEMBER_TABLE)
     existing = [(r["policyname"], r["tablename"]) for r in store.rows(OUR_POLICIES, {"tables": list(TABLES)})]
     missing = [name for name in (group(database, role) for role in rights.ROLES)
