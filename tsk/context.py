@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from tsk import messages as msg
 from tsk.errors import NotFound, Refused, echo, named
 from tsk.store import queries as q
 from tsk.store.db import (
@@ -20,6 +21,8 @@ from tsk.store.db import (
     resolve_location,
     schema_version,
 )
+
+Warn = Callable[[msg.Said], None]  # told each warning or notice, said in the language of the run when printed
 
 if TYPE_CHECKING:  # loaded on first use: a listing needs neither policies nor the calendar
     from tsk.sla import Policy
@@ -41,23 +44,23 @@ def resolve_actor(option: str | None) -> str:
 
 
 class Ledger:
-    def __init__(self, store: Store, actor: str | None = None, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(self, store: Store, actor: str | None = None, warn: Warn | None = None) -> None:
         self.store = store
         self._actor_option = actor
-        self.warnings: list[str] = []
+        self.warnings: list[msg.Said] = []
         self._warn = warn or self.warnings.append
 
     @classmethod
-    def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None,
+    def open(cls, location: str | None = None, actor: str | None = None, warn: Warn | None = None,
              *, create: bool = True) -> Ledger:
         """The ledger at `location` (`resolve_location`). A SQLite file that is not there is
         created (saying where) only when `create` or when it is the default location: a
         mistyped `--db` or `$TSK_DB` must not give cron an empty ledger that is all clear."""
-        notes: list[str] = []
+        notes: list[msg.Said] = []
         where = resolve_location(location)
         path = missing_file(where)
         if path is not None and not create and where != default_location():
-            raise NotFound(f"no ledger at {named(path)}: check --db or $TSK_DB (tsk init creates a new ledger)")
+            raise NotFound(msg.NO_LEDGER, path=named(path))
         store = open_store(where, warn=warn or notes.append)
         if schema_version(store) != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
             from tsk.store.schema import ensure_schema
@@ -66,12 +69,12 @@ class Ledger:
         ledger = cls(store, actor, warn)
         ledger.warnings += notes
         if path is not None:
-            ledger.warn(f"Created a new ledger at {named(os.path.abspath(path))}")
+            ledger.warn(msg.CREATED_LEDGER(path=named(os.path.abspath(path))))
         return ledger
 
     @classmethod
     def init(cls, location: str | None = None, actor: str | None = None,
-             warn: Callable[[str], None] | None = None) -> Ledger:
+             warn: Warn | None = None) -> Ledger:
         """`tsk init`: a new, empty ledger; refused where one exists."""
         where = resolve_location(location)
         if missing_file(where) is None:
@@ -81,10 +84,10 @@ class Ledger:
             finally:
                 store.close()
             if found or not is_url(where):  # a file that is there, or a database with tsk's tables
-                shown = "the PostgreSQL database" if is_url(where) else named(os.path.abspath(where))
-                raise Refused(f"a ledger already exists in {shown}: tsk init makes a new one only")
+                shown = msg.THE_POSTGRESQL_DATABASE if is_url(where) else named(os.path.abspath(where))
+                raise Refused(msg.LEDGER_EXISTS, where=shown)
             ledger = cls.open(where, actor, warn)
-            ledger.warn("Created a new ledger in the PostgreSQL database")
+            ledger.warn(msg.CREATED_LEDGER_PG())
             return ledger
         return cls.open(where, actor, warn)
 
@@ -94,7 +97,7 @@ class Ledger:
         so the commands that only read never look up the login name."""
         return resolve_actor(self._actor_option)
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: msg.Said) -> None:
         self._warn(message)
 
     @cached_property
@@ -140,10 +143,10 @@ class Ledger:
         if definition is None:
             known = sorted({*PRESETS, *self.stored_policies})
             wanted = name if version is None else f"{name} v{version}"
-            raise NotFound(f"no policy {echo(wanted)} (known: {', '.join(known)})")
+            raise NotFound(msg.NO_POLICY, name=echo(wanted), known=", ".join(known))
         import json
 
-        return Policy.from_mapping(json.loads(definition), origin=f"policy {name}")
+        return Policy.from_mapping(json.loads(definition), origin=msg.POLICY_NAMED(name=name))
 
     def close(self) -> None:
         self.store.close()

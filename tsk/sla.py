@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from tsk import messages as msg
 from tsk.errors import InvalidInput, echo
 from tsk.timeutil import LONGEST_PERIOD
 from tsk.workdays import Calendar
@@ -59,20 +60,18 @@ class Period(NamedTuple):
     unit: str  # working_days | calendar_days | months | hours
 
     @classmethod
-    def parse(cls, value: object, *, what: str) -> Period:
+    def parse(cls, value: object, *, what: str | msg.Message | msg.Said) -> Period:
         """`"15 working_days"`, `"3 months"`, `"24 hours"`, or `{amount=15, unit="..."}`."""
         if isinstance(value, Mapping):
             amount, unit = value.get("amount"), str(value.get("unit", ""))
         else:
             match = re.fullmatch(r"\s*(\d+)\s*([A-Za-z_\u4e00-\u9fff]+)\s*", str(value))
             if not match:
-                raise InvalidInput(f"{what}: {echo(value)} is not a period like '15 working_days' or '3 months'")
+                raise InvalidInput(msg.NOT_A_PERIOD, what=what, value=echo(value))
             amount, unit = int(match.group(1)), match.group(2)
         unit_key = UNITS.get(unit.lower().replace("-", "_").replace(" ", "_"))
         if not isinstance(amount, int) or not 0 <= amount <= LONGEST_PERIOD or unit_key is None:
-            raise InvalidInput(
-                f"{what}: {echo(value)} is not a period (a whole number up to {LONGEST_PERIOD:,} of working_days, calendar_days, months or hours)"
-            )
+            raise InvalidInput(msg.BAD_PERIOD, what=what, value=echo(value), most=LONGEST_PERIOD)
         return cls(amount, unit_key)
 
     def __str__(self) -> str:
@@ -82,6 +81,10 @@ class Period(NamedTuple):
         if self.amount == 0 and self.unit == "calendar_days":
             return "当日"  # the 处理表 reaches the 受理部门 the day the complaint does
         return f"{self.amount}{UNIT_ZH[self.unit]}"
+
+    def said(self) -> msg.Message:
+        """The period in a message: `15 working_days`, in Chinese 15个工作日."""
+        return msg.term(str(self), self.zh())
 
     def due(self, calendar: Calendar, start: dt.datetime) -> dt.date:
         """The last day of the period that starts at `start` (China time)."""
@@ -130,39 +133,39 @@ class Policy(NamedTuple):
         return result
 
     @classmethod
-    def from_mapping(cls, data: Mapping, *, origin: str = "policy") -> Policy:
+    def from_mapping(cls, data: Mapping, *, origin: str | msg.Message | msg.Said = msg.WORD_POLICY) -> Policy:
         """A policy from its TOML/JSON form; every problem is one InvalidInput line."""
         try:
             name = str(data["name"]).strip()
             version = int(data.get("version", 1))
             clocks = data["clocks"]
         except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInput(f"{origin}: needs name, version and a [clocks] table ({exc})") from None
+            raise InvalidInput(msg.POLICY_NEEDS, origin=origin, problem=exc) from None
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
-            raise InvalidInput(f"{origin}: name {echo(name)} must be lower-case letters, digits, '-', '_' or '.'")
+            raise InvalidInput(msg.POLICY_BAD_NAME, origin=origin, value=echo(name))
         missing = [c for c in ("ack", "resolution", "cap") if c not in clocks]
         if missing:
-            raise InvalidInput(f"{origin}: [clocks] lacks {', '.join(missing)}")
+            raise InvalidInput(msg.POLICY_LACKS, origin=origin, missing=", ".join(missing))
         resolution_from = str(data.get("resolution_from", "receipt"))
         if resolution_from not in RESOLUTION_FROM:
-            raise InvalidInput(f"{origin}: resolution_from must be 'receipt', 'ack' or 'supervision'")
+            raise InvalidInput(msg.POLICY_RESOLUTION_FROM, origin=origin)
         if resolution_from == "supervision" and "supervision" not in clocks:
-            raise InvalidInput(f"{origin}: resolution_from 'supervision' needs a supervision clock in [clocks]")
+            raise InvalidInput(msg.POLICY_NEEDS_SUPERVISION, origin=origin)
         overrides = []
         for i, rule in enumerate(data.get("overrides", ())):
             when = rule.get("when", {})
             unknown = set(when) - {"kind", "severity"}
             if unknown:
-                raise InvalidInput(f"{origin}: overrides[{i}].when may test kind and severity, not {sorted(unknown)}")
+                raise InvalidInput(msg.POLICY_OVERRIDE_WHEN, origin=origin, i=i, unknown=sorted(unknown))
             changed = tuple(
-                (clock, Period.parse(rule[clock], what=f"{origin}: overrides[{i}].{clock}"))
+                (clock, Period.parse(rule[clock], what=msg.POLICY_OVERRIDE_AT(origin=origin, i=i, clock=clock)))
                 for clock in CLOCK_NAMES
                 if clock in rule
             )
             overrides.append((tuple(sorted((k, str(v)) for k, v in when.items())), changed))
 
         def clock(key: str, default: str) -> Period:
-            return Period.parse(clocks.get(key, default), what=f"{origin}: clocks.{key}")
+            return Period.parse(clocks.get(key, default), what=msg.POLICY_CLOCK_AT(origin=origin, key=key))
 
         return cls(
             name=name,

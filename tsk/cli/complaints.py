@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Optional
 
 import typer
 
+from tsk import messages as msg
 from tsk import timeutil, vocab
 from tsk.cli.common import (
     DATE_FORMS,
@@ -21,8 +22,10 @@ from tsk.cli.common import (
     UnitFilter,
     UntilFilter,
     err,
+    error_line,
     ledger_of,
     one_of,
+    say,
 )
 from tsk.errors import InvalidInput, TskError
 from tsk.render import output
@@ -45,9 +48,9 @@ def _ask_missing(values: dict) -> None:
         return
     if not sys.stdin.isatty():
         names = ", ".join("--" + f.option.replace("_", "-") for f in missing)
-        raise InvalidInput(f"missing {names} (not asked: standard input is not a terminal)")
+        raise InvalidInput(msg.MISSING_NOT_ASKED, names=names)
     for f in missing:
-        label = f"{f.label} {f.words}"
+        label = f.label if msg.language() == "zh" else f"{f.label} {f.words}"  # the field as a person knows it
         if f.vocab:
             label += " [" + ", ".join(f"{key}/{name}" for key, name in f.vocab.entries) + "]"
         while True:
@@ -58,7 +61,7 @@ def _ask_missing(values: dict) -> None:
                 try:
                     f.vocab.parse(answer)
                 except InvalidInput as exc:
-                    err(f"Error: {exc}")
+                    err(error_line(exc.said))
                     continue
             values[f.option] = answer
             break
@@ -112,25 +115,32 @@ def add(
         form_at=form_at, emergency=emergency), override_recusal)
     c = result.complaint
     if result.repeat_of:
-        err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "
-            f"linked. Tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条).")
+        err(msg.LIKELY_REPEAT(ref=result.repeat_of))
     if fmt == "json":
         print(output.json_text(views.complaint_json(c, show_pii=False, today=timeutil.today())))
         return
-    flags = views.flags(c)
-    print(f"{c['ref']} registered ({c['policy']} v{c['policy_version']}, level {views.level_label(c['level'])})"
-          + (f" [{views.flags_label(flags)}]" if flags else ""))
-    print(f"  ack due 受理告知 {c['ack_due']}")
+    say(msg.REGISTERED(ref=c["ref"], policy=c["policy"], version=c["policy_version"], level=views.level_label(c["level"]),
+                       flags=_flags(c)))
+    say(msg.ADD_ACK_DUE(due=c["ack_due"]))
     if c["form_due"]:
-        print(f"  form    处理表   {c['form_due']}" + (f" (filed {c['form_at'][:16].replace('T', ' ')})" if c["form_at"] else ""))
+        filed = msg.FORM_FILED(at=c["form_at"][:16].replace("T", " ")) if c["form_at"] else ""
+        say(msg.ADD_FORM_DUE(due=c["form_due"], filed=filed))
     if c["supervision_due"]:
-        print(f"  supervision 督办表 {c['supervision_due']}")
-    print(f"  due     处理时限 {c['due']}")
-    print(f"  cap     最长时限 {c['cap_due']}")
+        say(msg.ADD_SUPERVISION_DUE(due=c["supervision_due"]))
+    say(msg.ADD_DUE(due=c["due"]))
+    say(msg.ADD_CAP_DUE(due=c["cap_due"]))
     if c["report_due"]:
-        print(f"  report  报告监管 {c['report_due']}")
+        say(msg.ADD_REPORT_DUE(due=c["report_due"]))
     if c["referral_due"]:
-        print(f"  referral 转办时限 {c['referral_due']}")
+        say(msg.ADD_REFERRAL_DUE(due=c["referral_due"]))
+
+
+def _flags(c: dict) -> str:
+    """The complaint's flags after a confirmation: ` [群体 应急]`, or nothing."""
+    from tsk import views
+
+    flags = views.flags(c)
+    return f" [{views.flags_label(flags)}]" if flags else ""
 
 
 @app.command("list")
@@ -172,9 +182,9 @@ def show(
     from tsk.render import complaints
 
     if form is None and fmt in ("md", "html"):
-        raise InvalidInput(f"--format {fmt} is for --form only")
+        raise InvalidInput(msg.FORMAT_FOR_FORM_ONLY, fmt=fmt)
     if form is not None and fmt == "json":
-        raise InvalidInput("--format json does not apply to --form (table, md or html)")
+        raise InvalidInput(msg.JSON_NOT_FOR_FORM)
     ledger = ledger_of(ctx)
     if form is not None:
         from tsk.render import forms
@@ -205,7 +215,7 @@ def ack(ctx: typer.Context, ref: RefArgument, via: ViaOption, at: AtOption = Non
     from tsk import lifecycle
 
     c = lifecycle.acknowledge(ledger_of(ctx), ref, via, at, override_recusal)
-    print(f"{c['ref']} acknowledged via {via}; due {c['due']}")
+    say(msg.ACKNOWLEDGED(ref=c["ref"], via=vocab.NOTIFY_VIA.term(vocab.NOTIFY_VIA.parse(via)), due=c["due"]))
 
 
 @app.command()
@@ -218,7 +228,10 @@ def assign(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.assign(ledger_of(ctx), ref, to, unit, override_recusal, at)
-    print(f"{c['ref']} assigned to {c['assignee']}" + (f" ({c['assignee_unit']})" if c["assignee_unit"] else ""))
+    if c["assignee_unit"]:
+        say(msg.ASSIGNED_IN_UNIT(ref=c["ref"], assignee=c["assignee"], unit=c["assignee_unit"]))
+    else:
+        say(msg.ASSIGNED(ref=c["ref"], assignee=c["assignee"]))
 
 
 @app.command()
@@ -229,7 +242,7 @@ def conflict(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.declare_conflict(ledger_of(ctx), ref, name, reason, at)
-    print(f"{c['ref']}: {name} may not handle it without --override-recusal")
+    say(msg.CONFLICT_DECLARED(ref=c["ref"], name=name))
 
 
 @app.command()
@@ -242,7 +255,7 @@ def escalate(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle, views
 
     c = lifecycle.escalate(ledger_of(ctx), ref, reason, to_level, at, override_recusal)
-    print(f"{c['ref']} escalated to level {views.level_label(c['level'])}")
+    say(msg.ESCALATED(ref=c["ref"], level=views.level_label(c["level"])))
 
 
 @app.command()
@@ -262,10 +275,8 @@ def classify(ctx: typer.Context, ref: RefArgument,
     change = classification.Reclassification(kind=kind, category=category, business_type=business_type, cause=cause,
                                              severity=severity, group_size=group_size, emergency=emergency)
     c = classification.classify(ledger_of(ctx), ref, change, reason, at, override_recusal)
-    flags = views.flags(c)
-    print(f"{c['ref']} classified (level {views.level_label(c['level'])})"
-          + (f" [{views.flags_label(flags)}]" if flags else "")
-          + (f"; report to the regulator by {c['report_due']}" if c["report_due"] and c["reported_at"] is None else ""))
+    report = msg.REPORT_BY(due=c["report_due"]) if c["report_due"] and c["reported_at"] is None else ""
+    say(msg.CLASSIFIED(ref=c["ref"], level=views.level_label(c["level"]), flags=_flags(c), report=report))
 
 
 @app.command()
@@ -278,7 +289,7 @@ def extend(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at, override_recusal)
-    print(f"{c['ref']} extended by {days} working day(s): due {c['due']} (cap {c['cap_due']})")
+    say(msg.EXTENDED(ref=c["ref"], days=days, due=c["due"], cap=c["cap_due"]))
 
 
 @app.command()
@@ -290,8 +301,8 @@ def supervise(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.supervise(ledger_of(ctx), ref, unit, at, override_recusal)
-    print(f"{c['ref']}: 督办表 issued by {c['supervising_unit']} at {c['supervised_at'][:16].replace('T', ' ')}; "
-          f"due {c['due']} (cap {c['cap_due']})")
+    say(msg.SUPERVISED(ref=c["ref"], unit=c["supervising_unit"], at=c["supervised_at"][:16].replace("T", " "), due=c["due"],
+                       cap=c["cap_due"]))
 
 
 TextArgument = Annotated[str, typer.Argument(metavar="TEXT")]
@@ -303,7 +314,7 @@ def note(ctx: typer.Context, ref: RefArgument, text: TextArgument, at: AtOption 
     from tsk import lifecycle
 
     c = lifecycle.note(ledger_of(ctx), ref, text, at)
-    print(f"{c['ref']} noted")
+    say(msg.NOTED(ref=c["ref"]))
 
 
 @app.command()
@@ -313,7 +324,7 @@ def notify(ctx: typer.Context, ref: RefArgument, text: TextArgument, via: ViaOpt
     from tsk import lifecycle
 
     c = lifecycle.notify_customer(ledger_of(ctx), ref, via, text, at, override_recusal)
-    print(f"{c['ref']}: customer notified via {via}")
+    say(msg.NOTIFIED(ref=c["ref"], via=vocab.NOTIFY_VIA.term(vocab.NOTIFY_VIA.parse(via))))
 
 
 @app.command()
@@ -323,7 +334,7 @@ def reported(ctx: typer.Context, ref: RefArgument, text: TextArgument, at: AtOpt
     from tsk import lifecycle
 
     c = lifecycle.report_to_regulator(ledger_of(ctx), ref, text, at, override_recusal)
-    print(f"{c['ref']}: reported to the regulator at {c['reported_at']}")
+    say(msg.REPORTED(ref=c["ref"], at=c["reported_at"]))
 
 
 @app.command()
@@ -343,7 +354,10 @@ def close(ctx: typer.Context, ref: RefArgument,
     c = lifecycle.close(ledger_of(ctx), ref, lifecycle.Outcome(result, resolution, notified_via, compensation,
                                                                root_cause, rectification, satisfaction), at,
                         override_recusal)
-    print(f"{c['ref']} closed ({c['result']})" + (f"; report the result to {c['referred_by'] or 'the regulator'} by {c['report_due']}" if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator") else ""))
+    report: msg.Said | str = ""
+    if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator"):
+        report = msg.REPORT_RESULT_BY(to=c["referred_by"] or msg.THE_REGULATOR, due=c["report_due"])
+    say(msg.CLOSED(ref=c["ref"], result=vocab.RESULT.term(c["result"]), report=report))
 
 
 @app.command()
@@ -355,7 +369,7 @@ def reject(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.reject(ledger_of(ctx), ref, reason, notified_via, at, override_recusal)
-    print(f"{c['ref']} rejected")
+    say(msg.REJECTED(ref=c["ref"]))
 
 
 @app.command()
@@ -365,7 +379,7 @@ def withdraw(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_o
     from tsk import lifecycle
 
     c = lifecycle.withdraw(ledger_of(ctx), ref, reason, at, override_recusal)
-    print(f"{c['ref']} withdrawn")
+    say(msg.WITHDRAWN(ref=c["ref"]))
 
 
 @app.command()
@@ -375,7 +389,7 @@ def reopen(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_opt
     from tsk import lifecycle
 
     c = lifecycle.reopen(ledger_of(ctx), ref, reason, at, override_recusal)
-    print(f"{c['ref']} reopened; ack due {c['ack_due']}, due {c['due']}, cap {c['cap_due']}")
+    say(msg.REOPENED(ref=c["ref"], ack=c["ack_due"], due=c["due"], cap=c["cap_due"]))
 
 
 @app.command()
@@ -386,9 +400,9 @@ def verify(ctx: typer.Context) -> None:
     report = integrity.verify(ledger_of(ctx))
     if report.problems:
         for problem in report.problems:
-            print(problem)
-        raise TskError(f"history check failed: {len(report.problems)} problem(s); first: {report.problems[0]}")
-    print(f"ok: {report.complaints} complaint(s), {report.events} event(s); every history intact")
-    print(f"ledger digest {report.digest}")
+            say(problem)
+        raise TskError(msg.VERIFY_FAILED, count=len(report.problems), first=report.problems[0])
+    say(msg.VERIFIED(complaints=report.complaints, events=report.events))
+    say(msg.LEDGER_DIGEST(digest=report.digest))
 
 
