@@ -158,7 +158,8 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
     now = timeutil.now()
     override = override_of(override_recusal)
     if not 1 <= intake.group_size <= fields.MAX_GROUP_SIZE:
-        raise InvalidInput(msg.GROUP_SIZE_RANGE, what="--group-size", most=fields.MAX_GROUP_SIZE, size=intake.group_size)
+        raise InvalidInput(msg.GROUP_SIZE_RANGE, what=fields.BY_NAME["group_size"].named, most=fields.MAX_GROUP_SIZE,
+                           size=intake.group_size)
     # Every stored field: as given to `tsk add`, checked, or as a new complaint has it.
     row: dict[str, Any] = {f.column: f.default for f in fields.STORED if f.default is not fields.COMPUTED}
     row.update((f.column, values.intake_value(f, getattr(intake, f.option))) for f in fields.INTAKE_FIELDS)
