@@ -77,7 +77,8 @@ _entered: list[dt.datetime] = []  # the moment the session has reached
 def named_moment(argv: list[str]) -> dt.datetime | None:
     """When an officer enters a command, as the command itself tells it: a minute after the
     latest time it names (`--received`, `--at`, `--form-at`), late on the day of `check
-    --as-of`; None when it names none (or only values tsk refuses: their own test says how).
+    --as-of` (a minute after it, when it names a time); None when it names none (or only values
+    tsk refuses: their own test says how).
     Lateness is a fact of when a command is entered (docs/rules.md): told all at once today, a
     story would be one of lapses. The README session and tests/helpers.Live both replay by it."""
     from tsk import timeutil
@@ -88,7 +89,9 @@ def named_moment(argv: list[str]) -> dt.datetime | None:
             if name in _NAMED_TIMES:
                 found = timeutil.parse_datetime(value) + dt.timedelta(minutes=1)
             elif name == "--as-of" and "check" in argv[:argv.index(name)]:
-                found = timeutil.parse_datetime(value).replace(hour=23, minute=0)
+                as_of = timeutil.parse_as_of(value)
+                found = (timeutil.parse_datetime(value).replace(hour=23, minute=0) if as_of.text == as_of.day.isoformat()
+                         else timeutil.parse_datetime(value) + dt.timedelta(minutes=1))
         except Exception:  # noqa: BLE001 - a value tsk refuses
             continue
     return found

@@ -18,7 +18,7 @@ import os
 import pytest
 from helpers import BASE, entered_at, ok, one_error_line, snapshot, sql
 
-from tsk import lifecycle, recompute, sla, timeutil
+from tsk import clocks, lifecycle, recompute, sla, timeutil
 from tsk.context import Ledger
 from tsk.sla import PRESET_VERSIONS, PRESETS
 from tsk.workdays import build_calendar
@@ -121,6 +121,75 @@ def test_a_form_time_that_cannot_be_is_refused(tsk, ledger_path, extra, problem)
     assert run.exit_code == 2
     assert problem in one_error_line(run)
     assert snapshot(ledger_path) == before
+
+
+# -- a 处理表 filed after its day is a lapse, recorded at registration ------------------------------
+def warnings(run) -> list[str]:
+    """The lapse warnings (the cap of a complaint received late in 2026 falls in 2027, whose
+    schedule is not published yet: that warning aside)."""
+    return [line for line in run.stderr.splitlines() if line.startswith("Warning:") and " was due " in line]
+
+
+def lapse_rows(path: str) -> list[tuple]:
+    return sql(path, "SELECT clock, due FROM lapse ORDER BY due, clock")
+
+
+def test_a_form_filed_after_its_day_is_a_lapse_recorded_by_add(tsk, ledger_path, monkeypatch):
+    """Received Friday 2026-11-20, its 处理表 due that day, registered (and so filed) on Monday
+    11-23: the form clock was met 1 working day late. `tsk add` records the lapse as `tsk check`
+    or any later write records one (docs/rules.md, Escalation and lateness): the warning, the
+    escalation, the lapse row; the history, `verify` and the reports show it."""
+    entered_at(monkeypatch, "2026-11-23 09:30")
+    run = tsk(["add", *BASE, *GD, "--received", "2026-11-20 10:00", "--format", "json"])  # --form-at: now
+    assert run.exit_code == 0, run.stderr
+    c = json.loads(run.stdout)
+    ref = c["ref"]
+    assert (c["form_due"], c["form_at"], c["ack_due"]) == ("2026-11-20", "2026-11-23T09:30:00+08:00", "2026-11-23")
+    assert warnings(run) == [f"Warning: {ref} form was due 2026-11-20: 1 working day(s) late"]  # the ack: due today
+    assert (c["level"], "late-entry" in c["flags"]) == (2, True)
+    assert lapse_rows(ledger_path) == [("form", "2026-11-20")]
+    assert sql(ledger_path, "SELECT lapsed FROM complaint") == [(0,)]  # a 处理表, not a handling clock
+    view = show(tsk, ref)
+    assert [e["action"] for e in view["events"]] == ["registered", "escalated"]
+    details = view["events"][1]["details"]
+    assert (details["clock"], details["due"], details["working_days_late"], details["by"], details["as_of"]) == (
+        "form", "2026-11-20", 1, "tsk add", "2026-11-23 09:30")
+    assert "处理表 2026-11-20 已过，逾期 1 个工作日；升至第2级 分行" in ok(tsk, ["show", ref]).stdout
+    assert ok(tsk, ["check", "--as-of", "2026-11-23"]).stdout.endswith(": 0 newly overdue, 0 escalated, 0 still overdue\n")
+    assert show(tsk, ref)["level"] == 2  # recorded once
+    ok(tsk, ["verify"])
+    doc = json.loads(ok(tsk, ["report", "year", "2026", "--as-of", "2026-11-23", "--format", "json"]).stdout)
+    assert (doc["lapses"], doc["totals"]["lapsed"]) == ({"total": 1, "by_clock": {"form": 1}}, 0)
+    assert "| 处理表 | 1 |" in ok(tsk, ["report", "year", "2026", "--as-of", "2026-11-23", "--format", "md"]).stdout
+
+
+@pytest.mark.parametrize(("received", "form_at", "late"), [
+    ("2026-11-20 10:00", "2026-11-20 17:00", None),  # the same day: in time
+    ("2026-11-21 10:00", "2026-11-23 09:00", None),  # received Saturday: due Monday, filed then
+    ("2026-02-21 10:00", "2026-02-24 09:00", None),  # in Spring Festival: due Tuesday 02-24
+    ("2026-02-21 10:00", "2026-02-25 09:00", ("2026-02-24", 1)),
+    ("2026-09-30 16:00", "2026-10-08 09:00", ("2026-09-30", 1)),  # the eve of National Day, filed after it
+    ("2026-10-09 10:00", "2026-10-12 09:00", ("2026-10-09", 2)),  # the make-up Saturday 10-10 counts
+])
+def test_a_form_is_late_only_after_its_day(tsk, ledger_path, monkeypatch, received, form_at, late):
+    entered_at(monkeypatch, form_at)
+    run = tsk(["add", *BASE, *GD, "--received", received, "--form-at", form_at])
+    assert run.exit_code == 0, run.stderr
+    form_warnings = [w for w in warnings(run) if " form " in w]
+    if late is None:
+        assert form_warnings == [] and ("form",) not in sql(ledger_path, "SELECT clock FROM lapse")
+    else:
+        due, days = late
+        assert form_warnings == [f"Warning: {run.stdout.split()[0]} form was due {due}: {days} working day(s) late"]
+        assert ("form", due) in lapse_rows(ledger_path)
+
+
+def test_a_form_met_late_is_found_from_the_row():
+    row = {"ack_due": "2026-11-23", "acked_at": None, "due": "2026-12-02", "cap_due": "2027-02-22",
+           "report_due": None, "reported_at": None, "form_due": "2026-11-20", "form_at": "2026-11-23T09:30:00+08:00",
+           "supervision_due": "2026-11-25", "supervised_at": None, "referral_due": None}
+    assert clocks.met_late(row) == [("form", "2026-11-20", "2026-11-23T09:30:00+08:00")]
+    assert clocks.met_late({**row, "form_at": "2026-11-20T23:59:00+08:00"}) == []
 
 
 def test_a_cbrc2012_complaint_has_none_of_the_guangdong_clocks(tsk):

@@ -14,7 +14,7 @@ import os
 import pytest
 from helpers import Live
 
-from tsk import overdue
+from tsk import overdue, timeutil
 from tsk.clocks import NAMES
 from tsk.context import Ledger
 from tsk.store import queries as q
@@ -240,9 +240,16 @@ def test_closed_rejected_and_withdrawn_complaints_have_no_running_clocks(tsk):
 
 def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk, tmp_path):
     """`views.flags`' "overdue" and the forms ask tsk.clocks in Python what `overdue` and `check`
-    ask it in SQL: generated from one definition, they agree on every kind of complaint."""
+    ask it in SQL: generated from one definition, they agree on every kind of complaint, on
+    dues that are dates and dues that are moments (clocks in hours), as of a day or a time."""
+    from pathlib import Path
+
     from tsk import clocks
 
+    national2020 = Path(__file__).resolve().parents[1] / "examples" / "policies" / "national2020.toml"
+    assert tsk(["policy", "add", str(national2020)]).exit_code == 0
+    for received in ("2025-09-29 10:00", "2025-09-29 23:30", "2025-09-30 10:00"):  # answered within 24 hours
+        add(tsk, received, "--kind", "inquiry", "--policy", "national2020")
     plain, acked, closed, rejected, withdrawn = (add(tsk, "2025-09-29 10:00") for _ in range(5))
     referral = ["--channel", "regulator", "--referred-by", "国家金融监督管理总局", "--referral-ref", "JG-2025-17"]
     referred = add(tsk, "2025-09-29 10:00", *referral)
@@ -272,9 +279,14 @@ def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk, tmp_path):
         for clock in clocks.CLOCKS:
             running = {r["id"] for r in ledger.store.rows(f"SELECT id FROM complaint WHERE {clock.running_sql}")}
             assert {c["id"] for c in complaints if clock.runs(c)} == running and running
-        for day in ("2025-09-30", "2025-10-09", "2025-11-01", "2026-01-01", "2027-01-01"):
-            late = {r["id"] for r in ledger.store.rows(q.clock_ids(), {"before": day})}
-            assert {c["id"] for c in complaints if clocks.past_due(c, dt.date.fromisoformat(day))} == late
+        assert {len(c["due"]) for c in complaints} == {10, 25}  # dates and moments
+        for day in ("2025-09-30", "2025-10-09", "2025-11-01", "2026-01-01", "2027-01-01", "2025-09-30 09:59",
+                    "2025-09-30 10:00", "2025-09-30 23:29", "2025-09-30 23:30", "2025-10-09 09:59", "2025-10-09 10:00"):
+            when = timeutil.parse_as_of(day)
+            late = {r["id"] for r in ledger.store.rows(q.clock_ids(), {"before": when.bound})}
+            assert {c["id"] for c in complaints if clocks.past_due(c, when)} == late, day
+            if len(day) == 10:  # a day given as a date means its end
+                assert {c["id"] for c in complaints if clocks.past_due(c, dt.date.fromisoformat(day))} == late
     finally:
         ledger.close()
 

@@ -134,12 +134,15 @@ def test_national2020_calendar_day_deadlines_roll_off_holidays_and_weekends(cal)
 
 
 def test_national2020_inquiry_answered_within_24_hours_rolled_to_a_working_day(cal):
+    """A period in hours ends at a moment (docs/rules.md, Periods in hours); on a day off at the
+    same time of the next working day."""
     policy = load_policy_file(EXAMPLE)
-    assert clocks(policy, cal, "2025-09-16 10:00", kind="inquiry")[1] == D(2025, 9, 17)
+    moment = timeutil.parse_datetime
+    assert clocks(policy, cal, "2025-09-16 10:00", kind="inquiry")[1] == moment("2025-09-17 10:00")
     # Fri 09-26 + 24 h = Sat 09-27, a day off; the next working day is the make-up Sunday 09-28
-    assert clocks(policy, cal, "2025-09-26 10:00", kind="inquiry")[1] == D(2025, 9, 28)
-    # 23:30 on 09-30 + 24 h = 10-01 -> after the holiday
-    assert clocks(policy, cal, "2025-09-30 23:30", kind="inquiry")[1] == D(2025, 10, 9)
+    assert clocks(policy, cal, "2025-09-26 10:00", kind="inquiry")[1] == moment("2025-09-28 10:00")
+    # 23:30 on 09-30 + 24 h = 10-01 23:30 -> the same time after the holiday
+    assert clocks(policy, cal, "2025-09-30 23:30", kind="inquiry")[1] == moment("2025-10-09 23:30")
     assert clocks(policy, cal, "2025-09-16 10:00", kind="inquiry")[2] == D(2025, 11, 17)  # cap unchanged
 
 

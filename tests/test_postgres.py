@@ -193,6 +193,62 @@ def test_overdue_check_and_reports_run_on_postgresql(tsk, pg):
     assert ok(tsk("verify")).exit_code == 0
 
 
+def test_past_due_compares_dates_and_moments_on_the_server_as_on_sqlite(pg):
+    """`clocks.past_sql` on columns like the ledger's (VARCHAR(25), the database's own collation):
+    a date due is past once its day is over, a moment due from its minute (docs/rules.md,
+    Periods in hours)."""
+    from tsk import clocks, timeutil
+
+    cases = [("2026-08-04", "2026-08-04 23:59"), ("2026-08-04", "2026-08-05 00:00"), ("2026-08-03", "2026-08-04"),
+             ("2026-08-04T10:00:00+08:00", "2026-08-04 09:59"), ("2026-08-04T10:00:00+08:00", "2026-08-04 10:00"),
+             ("2026-08-04T10:00:00+08:00", "2026-08-04T10:00:00"), ("2026-08-04T10:00:00+08:00", "2026-08-04"),
+             ("2026-08-04T10:00:00+08:00", "2026-08-03"), ("2026-08-05", "2026-08-05T00:00:01")]
+    rows = [(i, due, timeutil.parse_as_of(as_of).bound) for i, (due, as_of) in enumerate(cases)]
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute("CREATE TABLE dues (i INTEGER, due VARCHAR(25), bound VARCHAR(25))")
+        conn.cursor().executemany("INSERT INTO dues VALUES (%s, %s, %s)", rows)
+        late = {i for (i,) in conn.execute(f"SELECT i FROM dues WHERE {clocks.past_sql('due', 'bound')}")}
+    assert late == {i for i, due, bound in rows if clocks.past(due, bound)} == {1, 2, 4, 6}
+
+
+def test_a_clock_in_hours_is_late_from_its_minute_on_postgresql(tsk, pg):
+    """A 24-hour clock (national2020's inquiry) due at a moment: overdue, check, a write's lapse
+    and the reports on the server."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "national2020.toml"
+    ok(tsk(["policy", "add", str(example)]))
+    ref = add(tsk, "--summary", "咨询", "--kind", "inquiry", "--policy", "national2020")  # Monday 10:00
+    assert json.loads(ok(tsk(["show", ref, "--format", "json"])).stdout)["due"] == "2026-08-04T10:00:00+08:00"
+
+    def late(as_of: str) -> list[tuple]:
+        rows = json.loads(ok(tsk(["overdue", "--as-of", as_of, "--within", "0", "--format", "json"])).stdout)
+        return [(r["clock"], r["state"]) for r in rows]
+
+    assert late("2026-08-04 09:59") == [("ack", "due-today"), ("resolution", "due-today")]
+    assert late("2026-08-04 10:00") == [("resolution", "overdue"), ("ack", "due-today")]
+
+    def stats(as_of: str) -> int:
+        rows = json.loads(ok(tsk(["report", "stats", "--since", "2026-08-01", "--until", "2026-08-31", "--by", "kind",
+                                  "--as-of", as_of, "--format", "json"])).stdout)
+        return rows[0]["overdue"]
+
+    assert (stats("2026-08-04 09:59"), stats("2026-08-04 10:00"), stats("2026-08-04")) == (0, 1, 1)
+    assert tsk(["check", "--as-of", "2026-08-04 09:59"]).exit_code == 0
+    note = ok(tsk(["note", ref, "客户来电", "--at", "2026-08-04 10:05"]))
+    assert f"Warning: {ref} resolution was due 2026-08-04T10:00:00+08:00: 0 working day(s) late" in note.stderr
+    assert tsk(["check", "--as-of", "2026-08-04 10:30"]).exit_code == 3  # still overdue, recorded already
+    assert sql(pg, "SELECT clock, due FROM lapse") == [("resolution", "2026-08-04T10:00:00+08:00")]
+    assert ok(tsk("verify")).exit_code == 0
+
+
+def test_a_form_filed_late_is_a_lapse_recorded_at_registration_on_postgresql(tsk, pg):
+    ref = add(tsk, "--summary", "处理表", "--policy", "gdrcc2008", "--form-at", "2026-08-04 09:00")  # due 08-03
+    assert sql(pg, "SELECT clock, due FROM lapse") == [("form", "2026-08-03")]
+    assert json.loads(ok(tsk(["show", ref, "--format", "json"])).stdout)["level"] == 2
+    doc = json.loads(ok(tsk(["report", "year", "2026", "--format", "json"])).stdout)
+    assert doc["lapses"] == {"total": 1, "by_clock": {"form": 1}}
+    assert ok(tsk("verify")).exit_code == 0
+
+
 # -- export and import -----------------------------------------------------------------------------
 def test_export_and_import_round_trip_byte_for_byte_on_postgresql(tsk, pg, new_database, tmp_path):
     a = add(tsk, "--phone", "13812345678", "--id-number", ID_A, "--summary", '多收费, "年费"\n两行', "--conflict", "赵六")

@@ -361,7 +361,9 @@ def test_half_year_markdown_pastes_as_pipe_tables(tsk, refs):
     assert text.startswith("# 2026年上半年客户投诉统计分析报告\n")
     assert "\n## 一、总体情况\n\n| 项目 | 件数 | 占比 |\n| --- | ---: | ---: |\n| 收到投诉 | 16 |  |\n" in text
     tables = md_tables(text)
-    assert len(tables) == 1 + 7 + 1 + 1 + 1 + 1  # overview, 7 breakdowns, times, hot spots, causes, compensation
+    # overview, 7 breakdowns, times, hot spots, causes, compensation, the lapses recorded per clock
+    assert len(tables) == 1 + 7 + 1 + 1 + 1 + 1 + 1
+    assert tables[-1][0] == "| 时限 | 件数 |" and tables[-1][-1].startswith("| 合计 | ")
     category = next(t for t in tables if t[0] == "| 投诉类别 | 件数 | 占比 |")
     assert category[2:] == ["| 服务类 | 4 | 25.0% |", "| 产品类 | 3 | 18.8% |", "| 流程类 | 4 | 25.0% |",
                             "| 系统类 | 4 | 25.0% |", "| 外部类 | 1 | 6.2% |", "| 合计 | 16 | 100.0% |"]

@@ -354,7 +354,7 @@ def test_stats_workbook_is_the_table_with_its_total_and_rates(tsk, tmp_path, fil
     assert (ws["E2"].value, ws["E2"].number_format) == (1.0, "0.0%")
     assert [c.value for c in ws[ws.max_row]][:2] == ["合计", 4]
     assert [r[0] for r in book["报告"].iter_rows(values_only=True)] == [
-        "投诉统计 2026-08-01 至 2026-08-31（按投诉类别）", "逾期未结截至 2026-08-31；按时 = 办结日不晚于处理时限（含延期）"]
+        "投诉统计 2026-08-01 至 2026-08-31（按投诉类别）", "逾期未结截至 2026-08-31；按时 = 办结不晚于处理时限（含延期）"]
 
 
 @pytest.mark.parametrize("by", [None, "category"])

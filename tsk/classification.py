@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsk import fields
+from tsk import fields, timeutil
 from tsk import messages as msg
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
@@ -85,7 +85,7 @@ def classify(ledger: Ledger, ref: str, change: Reclassification, reason: str, at
         changes = {**given, "is_group": is_group, "emergency": emergency, "level": max(least, c["level"])}
         if reported and c["report_due"] is None:
             policy = ledger.policy(c["policy"], c["policy_version"]).for_case(kind=row["kind"], severity=row["severity"])
-            changes["report_due"] = policy.report.due(ledger.calendar, when).isoformat()
+            changes["report_due"] = timeutil.due_text(policy.report.due(ledger.calendar, when))
         changes = {column: value for column, value in changes.items() if c[column] != value}
         return append_event(ledger, c, "classified", when, changes, reason=why, **excused)
 

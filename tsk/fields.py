@@ -38,7 +38,7 @@ TEXT = "text"
 WHOLE = "whole"  # a whole number within the field's bounds
 FLAG = "flag"  # 0 or 1
 TIME = "time"  # stored as 2026-11-23T14:05:00+08:00
-DATE = "date"  # stored as 2026-11-23
+DATE = "date"  # a due: stored as 2026-11-23, or 2026-11-23T14:05:00+08:00 for a clock in hours
 AMOUNT = "amount"  # yuan to the fen, stored as whole fen in the column NAME_fen
 NAMES = "names"  # a list of names, stored as a JSON list
 PHONE = "phone"
@@ -319,18 +319,17 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
         level = least
     if policy is None:
         return {"is_group": is_group, "emergency": emergency, "level": level}
-    from tsk.sla import deadlines, extended
+    from tsk.sla import deadlines, extended, stored
 
     form_at, supervised_at = row.get("form_at"), row.get("supervised_at")
     clocks = deadlines(policy, calendar, timeutil.from_text(row["received_at"]), kind=row["kind"],
                        severity=row["severity"], report_to_regulator=reported,
                        form_at=timeutil.from_text(form_at) if form_at else None,
                        supervised_at=timeutil.from_text(supervised_at) if supervised_at else None)
-    due = extended(calendar, clocks.due, row.get("extended_days") or 0, clocks.cap_due)
-    report_due = row.get("report_due") or (clocks.report_due.isoformat() if clocks.report_due else None)
-    opened = {"is_group": is_group, "emergency": emergency, "level": level, "ack_due": clocks.ack_due.isoformat(),
-              "due": due.isoformat(), "cap_due": clocks.cap_due.isoformat(), "report_due": report_due}
-    for column, computed in (("form_due", clocks.form_due), ("supervision_due", clocks.supervision_due)):
-        if computed is not None:
-            opened[column] = row.get(column) or computed.isoformat()
+    due = stored(clocks._replace(due=extended(calendar, clocks.due, row.get("extended_days") or 0, clocks.cap_due)))
+    opened = {"is_group": is_group, "emergency": emergency, "level": level, "ack_due": due["ack_due"],
+              "due": due["due"], "cap_due": due["cap_due"], "report_due": row.get("report_due") or due["report_due"]}
+    for column in ("form_due", "supervision_due"):
+        if due[column] is not None:
+            opened[column] = row.get(column) or due[column]
     return opened

@@ -11,12 +11,12 @@ from typing import Any
 
 from tsk import fields, timeutil, values
 from tsk import messages as msg
-from tsk.clocks import lapses
+from tsk.clocks import lapses, met_late, past
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
 from tsk.history import BOOKKEEPING, append_event, canonical
 from tsk.records import load
-from tsk.sla import deadlines, extended, referral_report_due
+from tsk.sla import deadlines, ends, extended, referral_report_due, shifted, stored
 from tsk.store import queries as q
 from tsk.store import state
 from tsk.values import optional_text, required_text
@@ -195,7 +195,8 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
                                  ("repeat", earlier is not None), ("late-entry", row["late_entry"])) if on]
         complaint = append_event(ledger, complaint, "registered", received,
                                  {c: row[c] for c in columns}, flags=flags or None, **excused)
-        warnings = _record_lapses(ledger, complaint, "tsk add")  # a clock already past due at registration
+        # a clock already past due at registration, or met late by it (a 处理表 filed after its day)
+        warnings = _record_lapses(ledger, complaint, "tsk add", met_late(complaint))
         if earlier is not None:
             linked = load(ledger, earlier["ref"], lock=True)
             warnings += _record_lapses(ledger, linked, "tsk add")
@@ -272,13 +273,15 @@ def _change(ledger: Ledger, ref: str, at: str | None, work, by: str = "tsk") -> 
     return changed
 
 
-def _record_lapses(ledger: Ledger, complaint: dict[str, Any], by: str) -> list[msg.Said]:
-    """`tsk.overdue.record_lapses`, imported only when the row shows a clock past due today."""
-    if not lapses(complaint, timeutil.today()):
+def _record_lapses(ledger: Ledger, complaint: dict[str, Any], by: str,
+                   late: list[tuple[str, str, str]] | None = None) -> list[msg.Said]:
+    """`tsk.overdue.record_lapses`, imported only when the row shows a clock past due now (or
+    `late`, clocks met late: `clocks.met_late`)."""
+    if not late and not lapses(complaint, timeutil.AsOf.today()):
         return []
     from tsk.overdue import record_lapses as record
 
-    return record(ledger, complaint, by)
+    return record(ledger, complaint, by, late or ())
 
 
 def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None,
@@ -366,15 +369,17 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
         require_status(c, msg.DO_EXTEND, "open")
         excused = recusal(c, ledger.actor, msg.ACT_EXTEND, override)
         calendar = ledger.calendar
-        due, cap = dt.date.fromisoformat(c["due"]), dt.date.fromisoformat(c["cap_due"])
-        if when.date() > due:  # decided, and the customer told, before the deadline (银监发〔2012〕13号 第九条)
-            raise Refused(msg.EXTEND_TOO_LATE, ref=c["ref"], day=when.date().isoformat(), due=c["due"])
-        left = max(0, calendar.between(due, cap))
+        due, cap = timeutil.due_of(c["due"]), timeutil.due_of(c["cap_due"])
+        if past(c["due"], timeutil.to_text(when)):  # decided, and the customer told, before the deadline (第九条)
+            raise Refused(msg.EXTEND_TOO_LATE, ref=c["ref"], day=timeutil.AsOf.at(when).text, due=timeutil.due_shown(c["due"]))
+        left = max(0, calendar.between(timeutil.due_day(c["due"]), timeutil.due_day(c["cap_due"])))
+        if left and ends(shifted(calendar, due, left)) > ends(cap):  # a moment past a cap on its day
+            left -= 1
         if days > left:
-            raise Refused(msg.EXTEND_PAST_CAP, ref=c["ref"], days=days, cap=c["cap_due"], policy=c["policy"], left=left)
-        new_due = calendar.shift(due, days)
-        return append_event(ledger, c, "extended", when,
-                            {"due": new_due.isoformat(), "extended_days": c["extended_days"] + days},
+            raise Refused(msg.EXTEND_PAST_CAP, ref=c["ref"], days=days, cap=timeutil.due_shown(c["cap_due"]),
+                          policy=c["policy"], left=left)
+        new_due = timeutil.due_text(shifted(calendar, due, days))  # a moment keeps its time of day
+        return append_event(ledger, c, "extended", when, {"due": new_due, "extended_days": c["extended_days"] + days},
                             days=days, reason=why, notified_via=channel, previous_due=c["due"], **excused)
 
     return _change(ledger, ref, at, work, by="tsk extend")
@@ -407,8 +412,9 @@ def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None 
             clocks = deadlines(policy, ledger.calendar, _clock_start(ledger, c), kind=c["kind"],
                                severity=c["severity"], report_to_regulator=False,
                                form_at=_moment(c["form_at"]), supervised_at=when)
-            cap_due = dt.date.fromisoformat(c["cap_due"])
-            changes["due"] = extended(ledger.calendar, min(clocks.due, cap_due), c["extended_days"], cap_due).isoformat()
+            cap_due = timeutil.due_of(c["cap_due"])
+            changes["due"] = timeutil.due_text(extended(ledger.calendar, min(clocks.due, cap_due, key=ends),
+                                                        c["extended_days"], cap_due))
         return append_event(ledger, c, "supervised", when, changes, previous_due=c["due"], **excused)
 
     return _change(ledger, ref, at, work, by="tsk supervise")
@@ -483,8 +489,8 @@ def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None,
         changes["closed_at"] = timeutil.to_text(when)
         if c["channel"] == "regulator" or c["referred_by"]:
             policy = ledger.policy(c["policy"], c["policy_version"])
-            changes["report_due"] = referral_report_due(policy, ledger.calendar, when, kind=c["kind"],
-                                                        severity=c["severity"]).isoformat()
+            changes["report_due"] = timeutil.due_text(referral_report_due(policy, ledger.calendar, when,
+                                                                          kind=c["kind"], severity=c["severity"]))
             changes["reported_at"] = None
         return append_event(ledger, c, "closed", when, changes, **excused)
 
@@ -534,17 +540,17 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
         form_at = when if rules.form is not None else None  # the 处理表 filed again with the appeal
         clocks = deadlines(policy, ledger.calendar, when, kind=c["kind"], severity=c["severity"],
                            report_to_regulator=False, form_at=form_at)
+        due = stored(clocks)
         changes = {
             "status": "open", "reopened": c["reopened"] + 1, "reason": why,
-            "ack_due": clocks.ack_due.isoformat(), "due": clocks.due.isoformat(), "cap_due": clocks.cap_due.isoformat(),
+            "ack_due": due["ack_due"], "due": due["due"], "cap_due": due["cap_due"],
             "acked_at": None, "extended_days": 0, "closed_at": None, "result": None, "resolution": None,
             "notified_via": None, "satisfaction": None,
         }
         if clocks.form_due is not None and form_at is not None:
-            changes.update(form_due=clocks.form_due.isoformat(), form_at=timeutil.to_text(form_at))
+            changes.update(form_due=due["form_due"], form_at=timeutil.to_text(form_at))
         if clocks.supervision_due is not None:  # a fresh 督办表 for the new round
-            changes.update(supervision_due=clocks.supervision_due.isoformat(), supervised_at=None,
-                           supervising_unit=None)
+            changes.update(supervision_due=due["supervision_due"], supervised_at=None, supervising_unit=None)
         return append_event(ledger, c, "reopened", when, changes, **excused)
 
     return _change(ledger, ref, at, work, by="tsk reopen")

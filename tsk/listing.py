@@ -50,7 +50,7 @@ def complaints(ledger: Ledger, filters: Filters, *, limit: int = 0, show_pii: bo
     rows = ledger.store.rows(q.list_complaints(where, limit), {**params, "limit": limit})
     if show_pii and rows:
         record_pii_view(ledger, rows, "list")
-    today = timeutil.today()
+    today = timeutil.AsOf.today()  # once: "overdue" so far today, a clock in hours from its minute
     return [views.complaint_json(r, show_pii=show_pii, today=today) for r in rows]
 
 
@@ -70,7 +70,7 @@ def complaint_with_history(ledger: Ledger, ref: str, *, show_pii: bool) -> dict[
         record_pii_view(ledger, [complaint], "show")
         complaint = load(ledger, ref)
     events = ledger.store.rows(q.EVENTS_OF, {"id": complaint["id"]})
-    return views.complaint_json(complaint, show_pii=show_pii, today=timeutil.today(), events=events)
+    return views.complaint_json(complaint, show_pii=show_pii, today=timeutil.AsOf.today(), events=events)
 
 
 def count(ledger: Ledger, filters: Filters) -> int:

@@ -59,8 +59,9 @@ def date_range(since: str | None, until: str | None) -> Period:
     return Period(first, last, f"{first}..{last}")
 
 
-def as_of_params(as_of: dt.date) -> dict[str, str]:
-    return {"as_of": as_of.isoformat(), "as_of_end": timeutil.start_of(as_of + dt.timedelta(days=1))}
+def as_of_params(as_of: timeutil.AsOf | dt.date) -> dict[str, str]:
+    """The parameter of `clocks.RESOLUTION_PAST_DUE_AS_OF`: the as-of moment (a date: its end)."""
+    return {"as_of": timeutil.AsOf.of(as_of).bound}
 
 
 # -- when each report is due, and to whom ---------------------------------------------------------

@@ -10,7 +10,7 @@ from tsk import timeutil
 from tsk.context import Ledger
 from tsk.history import append_event
 from tsk.lifecycle import _clock_start, _moment, _report_start
-from tsk.sla import deadlines, extended, referral_report_due
+from tsk.sla import deadlines, extended, referral_report_due, stored
 from tsk.store import queries as q
 
 
@@ -36,12 +36,12 @@ def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *
             clocks = deadlines(policy, calendar, _clock_start(ledger, c), kind=c["kind"], severity=c["severity"],
                                report_to_regulator=False, form_at=_moment(c["form_at"]),
                                supervised_at=_moment(c["supervised_at"]))
-            due = extended(calendar, clocks.due, c["extended_days"], clocks.cap_due)
-            changes.update(ack_due=clocks.ack_due.isoformat(), due=due.isoformat(), cap_due=clocks.cap_due.isoformat())
-            if clocks.form_due is not None and c["form_at"] is None:
-                changes["form_due"] = clocks.form_due.isoformat()
-            if clocks.supervision_due is not None and c["supervised_at"] is None:
-                changes["supervision_due"] = clocks.supervision_due.isoformat()
+            due = stored(clocks._replace(due=extended(calendar, clocks.due, c["extended_days"], clocks.cap_due)))
+            changes.update(ack_due=due["ack_due"], due=due["due"], cap_due=due["cap_due"])
+            if due["form_due"] is not None and c["form_at"] is None:
+                changes["form_due"] = due["form_due"]
+            if due["supervision_due"] is not None and c["supervised_at"] is None:
+                changes["supervision_due"] = due["supervision_due"]
         if c["report_due"] is not None and c["reported_at"] is None:
             if c["closed_at"] is not None and c["status"] == "closed" and (c["channel"] == "regulator"
                                                                            or c["referred_by"]):
@@ -50,7 +50,7 @@ def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *
             else:
                 report = policy.for_case(kind=c["kind"], severity=c["severity"]).report.due(calendar,
                                                                                             _report_start(ledger, c))
-            changes["report_due"] = report.isoformat()
+            changes["report_due"] = timeutil.due_text(report)
         changes = {k: v for k, v in changes.items() if c[k] != v}
         if changes:
             append_event(ledger, c, "deadlines-recomputed", timeutil.now(), changes, reason=reason)

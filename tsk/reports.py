@@ -12,15 +12,18 @@ Definitions (the report prints them too):
 - A complaint belongs to the period in which it was received (Asia/Shanghai); `received`
   counts every kind (投诉, 建议, 咨询) registered in the period.
 - `accepted` (受理) = received − rejected (不予受理); a withdrawn complaint had been accepted.
-- `resolved` (办结) = status closed; `resolved_on_time` = closed on or before its resolution
-  due date, extensions included (`closing date <= due`), and never lapsed
-  (`queries.RESOLVED_ON_TIME`, the one condition every report counts by).
+- `resolved` (办结) = status closed; `resolved_on_time` = closed before its resolution clock
+  was past due, extensions included (on or before the due date, or by the due moment of a
+  clock in hours: `clocks.RESOLUTION_MET`), and never lapsed (`queries.RESOLVED_ON_TIME`, the
+  one condition every report counts by).
 - `lapsed` (曾逾期) = its resolution or cap clock once ran past due (a recorded lapse).
 - `late_entries` (补录) = recorded more than 24 hours after receipt; `late_extensions` =
-  extensions recorded on a day after the deadline they extended.
+  extensions recorded after the deadline they extended; `lapses` = the lapses recorded of
+  the period's complaints, per clock (`tsk.overdue`).
 - `open` = still open now (the ledger's current state).
-- `overdue_open` (逾期未结) = not finished (closed, rejected or withdrawn) by the end of the
-  as-of day (default today) and its due date before that day: a snapshot at the as-of date.
+- `overdue_open` (逾期未结) = not finished (closed, rejected or withdrawn) by the as-of moment
+  (default now; a date alone means its end) and its resolution clock past due then (a due date
+  before that day, a due moment before that moment): a snapshot at the as-of moment.
 - Resolution time = working days after the day of receipt up to and including the day of
   closing (`Calendar.between`), like deadlines.
 - Hot spot (热点) = one unit and category with complaints from at least `hotspot_threshold`
@@ -43,6 +46,8 @@ from typing import Any
 
 from tsk import messages as msg
 from tsk import timeutil
+from tsk.clocks import NAMES as CLOCKS
+from tsk.clocks import past
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
 from tsk.periods import (  # noqa: F401 - the periods are the reports': `reports.half_year`
@@ -55,6 +60,7 @@ from tsk.periods import (  # noqa: F401 - the periods are the reports': `reports
     report_due,
 )
 from tsk.store import queries as q
+from tsk.timeutil import AsOf
 from tsk.vocab import BUSINESS_TYPE, BY, CATEGORY, CAUSE, CHANNEL, KIND, SEVERITY, Vocab
 
 
@@ -428,12 +434,12 @@ def late_counts(rows: Iterable[dict[str, Any]]) -> tuple[Counter, Counter]:
             entries[row["unit"]] += 1
             continue
         previous = json.loads(row["details"]).get("previous_due")
-        if previous is not None and row["recorded_at"][:10] > previous:
+        if previous is not None and past(previous, row["recorded_at"]):  # past due when it was entered
             extensions[row["unit"]] += 1
     return entries, extensions
 
 
-def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = None) -> dict[str, Any]:
+def half_year_report(ledger: Ledger, period: Period, as_of: AsOf | dt.date | None = None) -> dict[str, Any]:
     """The JSON document of `tsk report half-year` (and of `tsk report year`, the same for a
     calendar year): the contract's keys, plus compensation, late entries and extensions,
     report_due, recipients and as_of.
@@ -443,7 +449,7 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
     the extension events (`REPORT_LATE`), both on SQLite in a thread of their own, meanwhile;
     the narrow columns counted per unit, category, customer and day in Python (`PeriodRows`),
     hot spots included. Category and unit come from its per-cell counts."""
-    as_of = as_of or timeutil.today()
+    as_of = AsOf.of(as_of)  # default: today so far
     vocab_dims = [DIMENSIONS[o] for o in HALF_YEAR_BY if DIMENSIONS[o].vocab is not None and o != "category"]
     pivots: list[tuple[str, str, str]] = []
     values: dict[str, str] = {}
@@ -453,10 +459,11 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
             pivots.append((name, d.expr, name))
             values[name] = key
     aside = rows_aside(ledger.store, [(q.report_totals(pivots), {**period.params(), **as_of_params(as_of), **values}),
-                                      (q.REPORT_LATE, period.params())])
+                                      (q.REPORT_LATE, period.params()), (q.REPORT_LAPSES, period.params())])
     rows = PeriodRows.read(ledger, period, int(ledger.settings["hotspot_threshold"]),
                            int(ledger.settings["hotspot_window_days"]))
-    (t, *_), late = aside()
+    (t, *_), late, lapsed = aside()
+    per_clock = {r["clock"]: _int(r["n"]) for r in lapsed}
     received, rejected = _int(t.get("received")), _int(t.get("rejected"))
     totals = {
         "received": received, "accepted": received - rejected, "rejected": rejected,
@@ -492,9 +499,10 @@ def half_year_report(ledger: Ledger, period: Period, as_of: dt.date | None = Non
                          "by_unit": {u: yuan(f) for u, f in sorted(rows.fen.items()) if f}},
         "late_entries": per_unit(entered_late),
         "late_extensions": per_unit(extended_late),
+        "lapses": {"total": sum(per_clock.values()), "by_clock": {k: per_clock[k] for k in CLOCKS if k in per_clock}},
         "report_due": report_due(period),
         "recipients": recipients(period),
-        "as_of": as_of.isoformat(),
+        "as_of": as_of.text,
     }
 
 
@@ -503,13 +511,13 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def stats_as_of(period: Period, as_of: dt.date | None) -> dt.date:
-    """The day `stats` counts overdue complaints at: `as_of`, else the end of the range, or
-    today if that is later than today."""
-    return as_of or min(period.end, timeutil.today())
+def stats_as_of(period: Period, as_of: AsOf | dt.date | None) -> AsOf:
+    """When `stats` counts overdue complaints: `as_of`, else the end of the range, or today so
+    far if the range ends later."""
+    return AsOf.of(as_of or min(period.end, timeutil.today()))
 
 
-def stats(ledger: Ledger, period: Period, dim: Dimension, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+def stats(ledger: Ledger, period: Period, dim: Dimension, as_of: AsOf | dt.date | None = None) -> list[dict[str, Any]]:
     """Per value of `dim`: received, resolved, on time, overdue at `stats_as_of`, mean working days."""
     params = {**period.params(), **as_of_params(stats_as_of(period, as_of))}
     times = durations(ledger, period, dim.expr)

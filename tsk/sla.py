@@ -14,7 +14,9 @@ A policy names its clocks, each a period from a starting point:
 
 Periods are in working days, calendar days, calendar months or hours. A period that is not
 in working days and ends on a day off moves to the next working day, so no deadline ever
-falls on a day off (docs/rules.md, Working days). The presets below are the two notices' rules
+falls on a day off (docs/rules.md, Working days). A period in hours ends at a moment, not on a
+day: its due is a `datetime` (stored `2026-11-24T10:00:00+08:00`, late from that moment), on a
+day off the same time of the next working day (docs/rules.md, Periods in hours). The presets below are the two notices' rules
 (docs/rules.md, Deadlines); a bank adds its own from a TOML or JSON file (`tsk policy add
 FILE`) without touching code.
 """
@@ -28,7 +30,7 @@ from typing import NamedTuple
 
 from tsk import messages as msg
 from tsk.errors import InvalidInput, echo
-from tsk.timeutil import LONGEST_PERIOD
+from tsk.timeutil import CHINA, LONGEST_PERIOD, due_text
 from tsk.workdays import Calendar
 
 UNITS = {
@@ -87,7 +89,9 @@ class Period(NamedTuple):
         return msg.term(str(self), self.zh())
 
     def due(self, calendar: Calendar, start: dt.datetime) -> dt.date:
-        """The last day of the period that starts at `start` (China time)."""
+        """The last day of the period that starts at `start` (China time); for a period in
+        hours the moment it ends (a `datetime`), on a day off at the same time of the next
+        working day (docs/rules.md, Periods in hours)."""
         day = start.date()
         if self.unit == "working_days":
             return calendar.shift(day, self.amount)
@@ -97,7 +101,9 @@ class Period(NamedTuple):
             from dateutil.relativedelta import relativedelta  # only month periods need it
 
             return calendar.roll(day + relativedelta(months=self.amount))
-        return calendar.roll((start + dt.timedelta(hours=self.amount)).date())
+        end = (start + dt.timedelta(hours=self.amount)).astimezone(CHINA)
+        worked = calendar.roll(end.date())
+        return end if worked == end.date() else dt.datetime.combine(worked, end.timetz())
 
 
 CLOCK_NAMES = ("ack", "resolution", "cap", "report", "referral_report", "form", "supervision")
@@ -269,6 +275,9 @@ PRESETS: dict[str, Policy] = {name: policy for (name, _), policy in sorted(PRESE
 
 
 class Deadlines(NamedTuple):
+    """The dues of a complaint's clocks: each a `date`, or a `datetime` for a period in hours
+    (`timeutil.due_text` gives its stored form)."""
+
     ack_due: dt.date
     due: dt.date
     cap_due: dt.date
@@ -303,23 +312,42 @@ def deadlines(
         # holds even when a late 处理表 or 督办表 would carry handling past it
         cap_due = rules.cap.due(calendar, start)
         issued = supervised_at or _on(supervision_due, start)
-        due = min(rules.resolution.due(calendar, issued), cap_due)
+        due = min(rules.resolution.due(calendar, issued), cap_due, key=ends)
     else:
         start_of_resolution = _on(ack_due, start) if rules.resolution_from == "ack" else start
         due = rules.resolution.due(calendar, start_of_resolution)
-        cap_due = max(rules.cap.due(calendar, start), due)
+        cap_due = max(rules.cap.due(calendar, start), due, key=ends)
     report_due = rules.report.due(calendar, start) if report_to_regulator else None
     return Deadlines(ack_due, due, cap_due, report_due, form_due, supervision_due)
 
 
-def _on(day: dt.date, start: dt.datetime) -> dt.datetime:
-    """`day` at the time of day of `start` (a period in hours counts from it)."""
-    return dt.datetime.combine(day, start.timetz())
+def _on(due: dt.date, start: dt.datetime) -> dt.datetime:
+    """When a clock that counts from the due `due` starts: a moment itself; a day at the time of
+    day of `start` (a period in hours counts from it)."""
+    return due if isinstance(due, dt.datetime) else dt.datetime.combine(due, start.timetz())
+
+
+def ends(due: dt.date) -> dt.datetime:
+    """When a due is over: a moment itself, a date at its end (dues compare by it)."""
+    return due if isinstance(due, dt.datetime) else dt.datetime.combine(due, dt.time.max, CHINA)
+
+
+def shifted(calendar: Calendar, due: dt.date, days: int) -> dt.date:
+    """A due moved by `days` working days (`tsk extend`): a date to the `days`-th working day
+    after it, a moment to the same time of that day (docs/rules.md, Handling)."""
+    if isinstance(due, dt.datetime):
+        return dt.datetime.combine(calendar.shift(due.date(), days), due.timetz())
+    return calendar.shift(due, days)
 
 
 def extended(calendar: Calendar, due: dt.date, days: int, cap_due: dt.date) -> dt.date:
     """The handling deadline `due` moved by `days` working days of extension, never past the cap."""
-    return min(calendar.shift(due, days), cap_due) if days else due
+    return min(shifted(calendar, due, days), cap_due, key=ends) if days else due
+
+
+def stored(deadlines: Deadlines) -> dict[str, str | None]:
+    """The stored form of each due (`timeutil.due_text`), by column; None where there is none."""
+    return {name: None if due is None else due_text(due) for name, due in deadlines._asdict().items()}
 
 
 def referral_report_due(policy: Policy, calendar: Calendar, closed: dt.datetime, *, kind: str, severity: str) -> dt.date:
@@ -328,10 +356,11 @@ def referral_report_due(policy: Policy, calendar: Calendar, closed: dt.datetime,
 
 
 def explain(calendar: Calendar, start: dt.date, due: dt.date) -> list[tuple[dt.date, int | None, str]]:
-    """Each day after `start` up to `due`: (day, its working-day number or None, why)."""
+    """Each day after `start` up to `due` (a moment: its day): (day, its working-day number or None, why)."""
     lines = []
     count = 0
-    for day, worked, why in calendar.days(start + dt.timedelta(days=1), due):
+    last = due.date() if isinstance(due, dt.datetime) else due
+    for day, worked, why in calendar.days(start + dt.timedelta(days=1), last):
         if worked:
             count += 1
         lines.append((day, count if worked else None, why))

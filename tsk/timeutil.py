@@ -137,3 +137,114 @@ def from_text(text: str) -> dt.datetime:
 def start_of(day: dt.date) -> str:
     """The stored text of 00:00 on `day`, for range queries on stored times."""
     return to_text(dt.datetime.combine(day, dt.time(), CHINA))
+
+
+# -- dues: a date, or a moment for a clock in hours (docs/rules.md, Periods in hours) -----------
+def due_text(due: dt.date) -> str:
+    """The stored form of a due: `2026-11-24` for a date, `2026-11-24T10:00:00+08:00` for a
+    moment (a `datetime`: the due of a period in hours)."""
+    return to_text(due) if isinstance(due, dt.datetime) else due.isoformat()
+
+
+def due_of(text: str) -> dt.date:
+    """A stored due: a `date`, or a `datetime` when it is a moment."""
+    return dt.date.fromisoformat(text) if len(text) == 10 else from_text(text)
+
+
+def due_day(text: str) -> dt.date:
+    """The day of a stored due, date or moment."""
+    return dt.date.fromisoformat(text[:10])
+
+
+def due_shown(text: str | None) -> str:
+    """A stored due for people: `2026-11-24`, or `2026-11-24 10:00` for a moment."""
+    if text is None:
+        return ""
+    return text if len(text) == 10 else text[:16].replace("T", " ")
+
+
+# The end of a day as stored text sorts after every moment of that day and before the next day
+# (ISO 8601 writes the midnight that ends a day as 24:00). Only ever a bound, never stored.
+_END_OF_DAY = "T24:00:00+08:00"
+
+
+class AsOf:
+    """When lateness is counted: a moment M on a day D. A due that is a date is past when it is
+    before D (its day is over); a due that is a moment is past when it is before M (docs/rules.md,
+    Escalation and lateness; `tsk.clocks.past`). `bound` is M as stored text, the one value the
+    comparisons take; `text` is how it is named in summaries, events and reports.
+
+    A day alone means its end, or now while it lasts: as of 2026-09-29 every moment of that day
+    is over, and as of today only those before now. A time to the minute means the end of that
+    minute, so a clock due at 09:00 is late as of 09:00. (A plain class: `tsk overdue` imports
+    this module.)"""
+
+    __slots__ = ("day", "bound", "text")
+
+    def __init__(self, day: dt.date, bound: str, text: str) -> None:
+        self.day, self.bound, self.text = day, bound, text
+
+    @classmethod
+    def today(cls) -> AsOf:
+        """Today so far: every due date before today, every due moment before now."""
+        moment = now()
+        return cls(moment.date(), to_text(moment), moment.date().isoformat())
+
+    @classmethod
+    def end_of(cls, day: dt.date) -> AsOf:
+        """As of `day`: its end (now, when it is today), named by the day."""
+        moment = now()
+        if day == moment.date():
+            return cls(day, to_text(moment), day.isoformat())
+        return cls(day, day.isoformat() + _END_OF_DAY, day.isoformat())
+
+    @classmethod
+    def at(cls, moment: dt.datetime) -> AsOf:
+        """As of `moment` itself, to the second."""
+        moment = moment.astimezone(CHINA).replace(microsecond=0)
+        shown = moment.strftime("%Y-%m-%d %H:%M:%S" if moment.second else "%Y-%m-%d %H:%M")
+        return cls(moment.date(), to_text(moment), shown)
+
+    @classmethod
+    def of(cls, value: AsOf | dt.date | None) -> AsOf:
+        """`value` as an AsOf: None is today so far, a date its end, a datetime that moment."""
+        if value is None:
+            return cls.today()
+        if isinstance(value, AsOf):
+            return value
+        if isinstance(value, dt.datetime):
+            return cls.at(value)
+        return cls.end_of(value)
+
+    def is_future(self) -> bool:
+        """Later than now: what would be late then is a what-if."""
+        return self.bound > to_text(now())
+
+    def __repr__(self) -> str:
+        return f"AsOf({self.text!r}, bound={self.bound!r})"
+
+
+_SECONDS = re.compile(r"\d:\d{2}:\d{2}")
+
+
+def parse_as_of(text: str | None, *, what: str = "--as-of") -> AsOf:
+    """`--as-of`: today so far (None or `today`); `now`; a day, `yesterday` included (its end);
+    a date and time (`2026-09-29 10:00`, `2026年9月29日 10时`, ISO 8601): the end of that minute,
+    or that second when seconds are given."""
+    value = (text or "today").strip()
+    if value.lower() == "now":
+        return AsOf.at(now())
+    if value.lower() in ("today", "yesterday") or _DATE.match(value):
+        return AsOf.end_of(parse_date(value, what=what))
+    moment = parse_datetime(value, what=what)
+    if moment.time() == dt.time() and not _has_time(value):  # a day as officers write it (2026/9/29)
+        return AsOf.end_of(moment.date())
+    if _SECONDS.search(value):
+        return AsOf.at(moment)
+    end = moment.replace(second=59)  # to the minute: its end
+    return AsOf(end.date(), to_text(end), moment.strftime("%Y-%m-%d %H:%M"))
+
+
+def _has_time(text: str) -> bool:
+    """The text names a time of day, not a date alone (`2026/9/29`, `9月29日`)."""
+    return any(mark in text for mark in (":", "时", "点", "T", "t"))

@@ -155,6 +155,8 @@ def stored_time(value: Any) -> str:
 
 
 def stored_date(value: Any) -> str:
+    """A due: a date (YYYY-MM-DD), or the moment a clock in hours ends, in its stored form
+    (docs/rules.md, Periods in hours)."""
     if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
         try:
             timeutil.in_range(dt.date.fromisoformat(value), value, None)
@@ -163,6 +165,8 @@ def stored_date(value: Any) -> str:
             raise Invalid(exc.said) from None
         except ValueError:
             pass
+    elif value.__class__ is str and len(value) > 10 and value[:4].isdigit() and value[4] == "-" and value[10] in "T ":
+        return stored_time(value)
     raise Invalid(msg.NOT_STORED_DATE, value=echo(value))
 
 

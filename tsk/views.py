@@ -10,6 +10,7 @@ from typing import Any
 from tsk import fields
 from tsk.clocks import past_due
 from tsk.fields import EXPORT_FIELDS
+from tsk.timeutil import AsOf, due_shown
 from tsk.vocab import CATEGORY, CLOCK, LEVEL, NOTIFY_VIA, RESULT, SEVERITY, STATUS
 
 
@@ -32,8 +33,9 @@ def shown(c: Mapping[str, Any], name: str, *, show_pii: bool) -> Any:
     return c[name] if show_pii or mask is None else mask(c[name])
 
 
-def flags(c: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
-    """What a reader should notice, in a fixed order."""
+def flags(c: Mapping[str, Any], today: AsOf | dt.date | None = None) -> list[str]:
+    """What a reader should notice, in a fixed order; "overdue" as of `today` (`AsOf.today()`:
+    so far, a clock in hours late from its minute), when given."""
     out = []
     if c["is_group"]:
         out.append("group")
@@ -82,7 +84,7 @@ _AMOUNTS = tuple((f.name, f.column) for f in fields.FIELDS if f.kind == fields.A
 _NAME_LISTS = tuple(f.name for f in fields.FIELDS if f.kind == fields.NAMES)  # JSON text: a list in `show`
 
 
-def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: dt.date | None, events=None) -> dict[str, Any]:
+def complaint_json(c: Mapping[str, Any], *, show_pii: bool, today: AsOf | dt.date | None, events=None) -> dict[str, Any]:
     """The object of `tsk show --format json` (events included when given)."""
     import json
 
@@ -191,6 +193,8 @@ def _value_zh(name: str, value: Any) -> str:
         return field.vocab.label(value)
     if field is not None and field.kind == fields.FLAG:
         return "是" if value else "否"
+    if field is not None and field.kind == fields.DATE:
+        return due_shown(value)  # a moment as people read it
     return str(value)
 
 
@@ -236,7 +240,7 @@ def _event_text(action: str, d: Mapping[str, Any]) -> str:
     changes = d.get("changes", {})
     via = NOTIFY_VIA.label(d.get("via") or d.get("notified_via") or changes.get("notified_via"))
     if "clock" in d and "due" in d and "working_days_late" in d:  # a lapse, recorded by check or a later change
-        lapse = f"{CLOCK.label(d['clock'])} {d['due']} 已过，逾期 {d['working_days_late']} 个工作日"
+        lapse = f"{CLOCK.label(d['clock'])} {due_shown(d['due'])} 已过，逾期 {d['working_days_late']} 个工作日"
         level = changes.get("level")
         return joined(lapse, _raised(level) if level else "已在最高级别", sep="；")
     if action == "registered":
@@ -245,7 +249,7 @@ def _event_text(action: str, d: Mapping[str, Any]) -> str:
         return f"自 {d.get('source', '')} 导入"
     if action == "acknowledged":
         return joined(f"经{via}告知客户受理、处理时限及联系方式" if via else "告知客户受理",
-                     f"时限 {d['told']['due']}" if isinstance(d.get("told"), dict) and d["told"].get("due") else None, sep="；")
+                     f"时限 {due_shown(d['told']['due'])}" if isinstance(d.get("told"), dict) and d["told"].get("due") else None, sep="；")
     if action == "assigned":
         return joined(f"处理人：{changes.get('assignee', '')}", changes.get("assignee_unit"),
                      f"（回避例外：{d['recusal_override']}）" if d.get("recusal_override") else None)
@@ -253,11 +257,11 @@ def _event_text(action: str, d: Mapping[str, Any]) -> str:
         level = changes.get("level")
         return joined(_raised(level) if level else None, d.get("reason"), sep="；")
     if action == "extended":
-        return joined(f"延期 {d.get('days')} 个工作日，处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}",
+        return joined(f"延期 {d.get('days')} 个工作日，处理时限 {due_shown(d.get('previous_due'))} → {due_shown(changes.get('due'))}",
                      f"原因：{d['reason']}" if d.get("reason") else None, f"已经{via}告知客户" if via else None, sep="；")
     if action == "supervised":
         return joined(f"督办单位：{changes.get('supervising_unit', '')}",
-                     f"处理时限 {d.get('previous_due', '')} → {changes['due']}" if changes.get("due") else None, sep="；")
+                     f"处理时限 {due_shown(d.get('previous_due'))} → {due_shown(changes['due'])}" if changes.get("due") else None, sep="；")
     if action == "closed":
         fen = changes.get("compensation_fen")
         return joined(RESULT.label(changes.get("result")), changes.get("resolution"),

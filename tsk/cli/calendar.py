@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Optional
 
 import typer
@@ -48,21 +47,24 @@ def calendar_explain(
     unit: Annotated[str, typer.Option(metavar="UNIT", help="working_days, calendar_days, months or hours.")] = "working_days",
     fmt: FormatOption = "table",
 ) -> None:
-    """Show day by day how a period of N units after DATE is counted, and why days are skipped."""
+    """Show day by day how a period of N units after DATE is counted, and why days are skipped
+    (hours: from DATE's time, e.g. '2026-09-30 10:00'; a date alone is 00:00)."""
     from tsk import sla
 
     calendar = calendar_of(ctx)
-    start = timeutil.parse_date(date)
-    period = sla.Period.parse(f"{n} {unit}", what="period")
-    due = period.due(calendar, dt.datetime.combine(start, dt.time(), timeutil.CHINA))
+    moment = timeutil.parse_datetime(date, what=msg.WORD_DATE)
+    start = moment.date()
+    period = sla.Period.parse(f"{n} {unit}", what=msg.WORD_PERIOD)
+    due = period.due(calendar, moment)
     rows = [
         {"date": day.isoformat(), "weekday": "周" + "一二三四五六日"[day.weekday()], "counted": number, "why": why}
         for day, number, why in sla.explain(calendar, start, due)
     ]
     columns = [output.Column("date", "日期"), output.Column("weekday", "星期"),
                output.Column("counted", "第几个工作日", justify="right"), output.Column("why", "说明")]
-    output.emit(rows, columns, fmt, title=f"{start} 起 {period.zh()}（受理当日不计）",
-                caption=msg.EXPLAIN_DUE(due=due.isoformat()).shown())
+    since = moment.strftime("%Y-%m-%d %H:%M") if period.unit == "hours" else start.isoformat()
+    output.emit(rows, columns, fmt, title=f"{since} 起 {period.zh()}（受理当日不计）",
+                caption=msg.EXPLAIN_DUE(due=timeutil.due_shown(timeutil.due_text(due))).shown())
 
 
 @app.command("set")

@@ -29,6 +29,7 @@ from tsk.cli.common import (
 )
 from tsk.errors import InvalidInput, TskError
 from tsk.render import output
+from tsk.timeutil import due_shown as shown
 
 app = typer.Typer()
 # Every command that handles or decides a complaint refuses whoever has a direct interest in it
@@ -117,22 +118,22 @@ def add(
     if result.repeat_of:
         err(msg.LIKELY_REPEAT(ref=result.repeat_of))
     if fmt == "json":
-        print(output.json_text(views.complaint_json(c, show_pii=False, today=timeutil.today())))
+        print(output.json_text(views.complaint_json(c, show_pii=False, today=timeutil.AsOf.today())))
         return
     say(msg.REGISTERED(ref=c["ref"], policy=c["policy"], version=c["policy_version"], level=views.level_label(c["level"]),
                        flags=_flags(c)))
-    say(msg.ADD_ACK_DUE(due=c["ack_due"]))
+    say(msg.ADD_ACK_DUE(due=shown(c["ack_due"])))
     if c["form_due"]:
         filed = msg.FORM_FILED(at=c["form_at"][:16].replace("T", " ")) if c["form_at"] else ""
-        say(msg.ADD_FORM_DUE(due=c["form_due"], filed=filed))
+        say(msg.ADD_FORM_DUE(due=shown(c["form_due"]), filed=filed))
     if c["supervision_due"]:
-        say(msg.ADD_SUPERVISION_DUE(due=c["supervision_due"]))
-    say(msg.ADD_DUE(due=c["due"]))
-    say(msg.ADD_CAP_DUE(due=c["cap_due"]))
+        say(msg.ADD_SUPERVISION_DUE(due=shown(c["supervision_due"])))
+    say(msg.ADD_DUE(due=shown(c["due"])))
+    say(msg.ADD_CAP_DUE(due=shown(c["cap_due"])))
     if c["report_due"]:
-        say(msg.ADD_REPORT_DUE(due=c["report_due"]))
+        say(msg.ADD_REPORT_DUE(due=shown(c["report_due"])))
     if c["referral_due"]:
-        say(msg.ADD_REFERRAL_DUE(due=c["referral_due"]))
+        say(msg.ADD_REFERRAL_DUE(due=shown(c["referral_due"])))
 
 
 def _flags(c: dict) -> str:
@@ -215,7 +216,7 @@ def ack(ctx: typer.Context, ref: RefArgument, via: ViaOption, at: AtOption = Non
     from tsk import lifecycle
 
     c = lifecycle.acknowledge(ledger_of(ctx), ref, via, at, override_recusal)
-    say(msg.ACKNOWLEDGED(ref=c["ref"], via=vocab.NOTIFY_VIA.term(vocab.NOTIFY_VIA.parse(via)), due=c["due"]))
+    say(msg.ACKNOWLEDGED(ref=c["ref"], via=vocab.NOTIFY_VIA.term(vocab.NOTIFY_VIA.parse(via)), due=shown(c["due"])))
 
 
 @app.command()
@@ -275,7 +276,7 @@ def classify(ctx: typer.Context, ref: RefArgument,
     change = classification.Reclassification(kind=kind, category=category, business_type=business_type, cause=cause,
                                              severity=severity, group_size=group_size, emergency=emergency)
     c = classification.classify(ledger_of(ctx), ref, change, reason, at, override_recusal)
-    report = msg.REPORT_BY(due=c["report_due"]) if c["report_due"] and c["reported_at"] is None else ""
+    report = msg.REPORT_BY(due=shown(c["report_due"])) if c["report_due"] and c["reported_at"] is None else ""
     say(msg.CLASSIFIED(ref=c["ref"], level=views.level_label(c["level"]), flags=_flags(c), report=report))
 
 
@@ -289,7 +290,7 @@ def extend(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at, override_recusal)
-    say(msg.EXTENDED(ref=c["ref"], days=days, due=c["due"], cap=c["cap_due"]))
+    say(msg.EXTENDED(ref=c["ref"], days=days, due=shown(c["due"]), cap=shown(c["cap_due"])))
 
 
 @app.command()
@@ -301,8 +302,8 @@ def supervise(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.supervise(ledger_of(ctx), ref, unit, at, override_recusal)
-    say(msg.SUPERVISED(ref=c["ref"], unit=c["supervising_unit"], at=c["supervised_at"][:16].replace("T", " "), due=c["due"],
-                       cap=c["cap_due"]))
+    say(msg.SUPERVISED(ref=c["ref"], unit=c["supervising_unit"], at=c["supervised_at"][:16].replace("T", " "), due=shown(c["due"]),
+                       cap=shown(c["cap_due"])))
 
 
 TextArgument = Annotated[str, typer.Argument(metavar="TEXT")]
@@ -356,7 +357,7 @@ def close(ctx: typer.Context, ref: RefArgument,
                         override_recusal)
     report: msg.Said | str = ""
     if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator"):
-        report = msg.REPORT_RESULT_BY(to=c["referred_by"] or msg.THE_REGULATOR, due=c["report_due"])
+        report = msg.REPORT_RESULT_BY(to=c["referred_by"] or msg.THE_REGULATOR, due=shown(c["report_due"]))
     say(msg.CLOSED(ref=c["ref"], result=vocab.RESULT.term(c["result"]), report=report))
 
 
@@ -389,7 +390,7 @@ def reopen(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_opt
     from tsk import lifecycle
 
     c = lifecycle.reopen(ledger_of(ctx), ref, reason, at, override_recusal)
-    say(msg.REOPENED(ref=c["ref"], ack=c["ack_due"], due=c["due"], cap=c["cap_due"]))
+    say(msg.REOPENED(ref=c["ref"], ack=shown(c["ack_due"]), due=shown(c["due"]), cap=shown(c["cap_due"])))
 
 
 @app.command()

@@ -17,7 +17,9 @@ from tsk.vocab import CLOCK
 app = typer.Typer()
 
 AsOfOption = Annotated[Optional[str], typer.Option(
-    "--as-of", metavar="DATE", help=f"Count lateness as of this date (default today): {DATE_FORMS}; a future date is a what-if.")]
+    "--as-of", metavar="DATE", help=f"Count lateness as of this date or time (default today so far): {DATE_FORMS}; a "
+                                    "date alone means its end, a time its minute (due 09:00 is late as of 09:00); "
+                                    "a future one is a what-if.")]
 
 
 @app.command("overdue")
@@ -34,8 +36,8 @@ def overdue(
     most urgent first; due today is not late."""
     from tsk import overdue as lib
 
-    day = lib.parse_as_of(as_of)
-    listing = lib.clock_rows(ledger_of(ctx), day, within)  # a stream: written as it is read
+    when = lib.parse_as_of(as_of)
+    listing = lib.clock_rows(ledger_of(ctx), when, within)  # a stream: written as it is read
     if fmt == "table":
         output.render_table(listing.rows, table_columns(), row_style=lambda r: "red" if r["overdue"] else "yellow",
                             skip_empty=True)
@@ -57,8 +59,8 @@ def check(
     A future --as-of is a what-if: nothing is recorded."""
     from tsk import overdue as lib
 
-    day = lib.parse_as_of(as_of)
-    result = lib.check(ledger_of(ctx), day, dry_run=dry_run)
+    when = lib.parse_as_of(as_of)
+    result = lib.check(ledger_of(ctx), when, dry_run=dry_run)
     say(result.summary())
     sys.stdout.flush()
     if result.overdue:
@@ -89,7 +91,7 @@ def table_columns():
     return [
         Column("ref", "编号", no_wrap=True),
         Column("clock", "时限", CLOCK.label, no_wrap=True),
-        Column("due", "到期日", no_wrap=True),
+        Column("due", "到期日", timeutil.due_shown, no_wrap=True),
         Column("working_days_late", "逾期", lateness, justify="right"),
         Column("state", "状态", STATE_ZH.get, no_wrap=True, drop=3),
         Column("level", "级别", justify="right", drop=4),

@@ -22,7 +22,8 @@ app = typer.Typer(no_args_is_help=True, help="Statistics and reports (投诉统�
 
 LangOption = Annotated[Literal["zh", "en"], typer.Option("--lang", help="Headings in Chinese (zh) or English (en).")]
 AsOfOption = Annotated[Optional[str], typer.Option(
-    "--as-of", metavar="DATE", help=f"Count overdue complaints as of this date: {DATE_FORMS}.")]
+    "--as-of", metavar="DATE", help=f"Count overdue complaints as of this date or time: {DATE_FORMS}; a date alone "
+                                    "means its end (today: so far), a time its minute.")]
 XLSX = "xlsx for Excel and WPS (a workbook: give -o FILE, or redirect it; never to a terminal)"
 StatsFormat = Annotated[Literal["table", "csv", "json", "xlsx"], typer.Option(
     "--format", "-f", help=f"table for people; csv (a header row) or json for scripts; {XLSX}.")]
@@ -86,14 +87,14 @@ def _period_report(ctx: typer.Context, period: Any, fmt: str, lang: str, as_of: 
     """The half-year or year report, in the format asked for, where asked."""
     from tsk.render import reports as shown
 
-    day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
+    when = timeutil.parse_as_of(as_of) if as_of else None
     with _written(fmt, path) as out:
         if fmt == "xlsx":
             from tsk.render import report_workbooks
 
-            report_workbooks.half_year_book(ledger_of(ctx), period, lang, day, out)
+            report_workbooks.half_year_book(ledger_of(ctx), period, lang, when, out)
         else:
-            shown.emit_report(ledger_of(ctx), period, fmt, lang, day, out)
+            shown.emit_report(ledger_of(ctx), period, fmt, lang, when, out)
 
 
 @app.command("stats")
@@ -116,15 +117,15 @@ def stats(
     from tsk.render import reports as shown
 
     period = reports.date_range(since, until)
-    day = timeutil.parse_date(as_of, what="--as-of") if as_of else None
+    when = timeutil.parse_as_of(as_of) if as_of else None
     dim = reports.dimension(by)
     with _written(fmt, output_path) as out:
         if fmt == "xlsx":
             from tsk.render import report_workbooks
 
-            report_workbooks.stats_book(ledger_of(ctx), period, dim, lang, day, out)
+            report_workbooks.stats_book(ledger_of(ctx), period, dim, lang, when, out)
         else:
-            shown.emit_stats(ledger_of(ctx), period, dim, fmt, lang, day, out)
+            shown.emit_stats(ledger_of(ctx), period, dim, fmt, lang, when, out)
 
 
 @app.command("trend")

@@ -72,6 +72,7 @@ SINCE_AFTER_UNTIL = M("--since {since} is after --until {until}", "--since {sinc
 
 # -- policies (tsk.sla) ------------------------------------------------------------------------
 WORD_POLICY = M("policy", "时限规则")
+WORD_PERIOD = M("period", "期间")
 POLICY_NAMED = M("policy {name}", "时限规则 {name}")
 POLICY_CLOCK_AT = M("{origin}: clocks.{key}", "{origin}：clocks.{key}")
 POLICY_OVERRIDE_AT = M("{origin}: overrides[{i}].{clock}", "{origin}：overrides[{i}].{clock}")

@@ -9,6 +9,7 @@ from typing import Any
 from tsk import messages as msg
 from tsk import views
 from tsk.render import output
+from tsk.timeutil import due_shown
 
 LIST_COLUMNS = [
     output.Column("ref", "编号", no_wrap=True),
@@ -20,7 +21,7 @@ LIST_COLUMNS = [
     output.Column("level", "级别", justify="right", drop=5),
     output.Column("unit", "被投诉单位"),
     output.Column("assignee", "处理人", drop=2),
-    output.Column("due", "到期日", no_wrap=True),
+    output.Column("due", "到期日", due_shown, no_wrap=True),
     output.Column("flags", "标记", views.flags_label, drop=1),
 ]
 
@@ -61,13 +62,13 @@ def print_complaint(view: dict[str, Any]) -> None:
         ("重复 repeat of", c["repeat_of"]),
         ("投诉内容 summary", c["summary"]), ("诉求 demand", c["demand"]),
         ("时限规则 policy", f"{c['policy']} v{c['policy_version']}"),
-        ("受理告知 ack due", c["ack_due"] + _done(c["acked_at"])),
-        ("处理表 form due", (c["form_due"] or "") + _done(c["form_at"])),
-        ("督办表 supervision due", (c["supervision_due"] or "")
+        ("受理告知 ack due", due_shown(c["ack_due"]) + _done(c["acked_at"])),
+        ("处理表 form due", due_shown(c["form_due"]) + _done(c["form_at"])),
+        ("督办表 supervision due", due_shown(c["supervision_due"])
          + (msg.SHOW_DONE_BY(at=c["supervised_at"][:16], unit=c["supervising_unit"]).shown() if c["supervised_at"] else "")),
-        ("处理时限 due", c["due"] + (msg.SHOW_EXTENDED(days=c["extended_days"]).shown() if c["extended_days"] else "")),
-        ("最长时限 cap", c["cap_due"]),
-        ("报告监管 report due", (c["report_due"] or "") + _done(c["reported_at"])),
+        ("处理时限 due", due_shown(c["due"]) + (msg.SHOW_EXTENDED(days=c["extended_days"]).shown() if c["extended_days"] else "")),
+        ("最长时限 cap", due_shown(c["cap_due"])),
+        ("报告监管 report due", due_shown(c["report_due"]) + _done(c["reported_at"])),
         ("办结 closed", c["closed_at"]), ("结果 result", RESULT.label(c["result"])),
         ("处理情况 resolution", c["resolution"]),
         ("补偿 compensation", None if c["compensation"] is None else f"{c['compensation']:.2f} 元"),

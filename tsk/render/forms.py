@@ -22,6 +22,7 @@ from tsk.errors import InvalidInput, echo
 from tsk.fields import yuan
 from tsk.sla import UNIT_ZH
 from tsk.store import queries as q
+from tsk.timeutil import due_shown as _due
 from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION, SEVERITY, STATUS
 
 FORMS = {"handling": "handling", "处理表": "handling", "客户投诉处理表": "handling", "1": "handling",
@@ -66,21 +67,21 @@ def _customer(c: dict[str, Any], show_pii: bool) -> list[tuple[str, str]]:
 
 
 def _deadlines(c: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = [("受理告知", views.joined(f"应于 {c['ack_due']} 前", f"已于 {_time(c['acked_at'])} 告知" if c["acked_at"] else "尚未告知", sep="；"))]
+    rows = [("受理告知", views.joined(f"应于 {_due(c['ack_due'])} 前", f"已于 {_time(c['acked_at'])} 告知" if c["acked_at"] else "尚未告知", sep="；"))]
     if c["form_due"]:
-        rows.append(("报送受理部门", views.joined(f"应于 {c['form_due']} 前", f"已于 {_time(c['form_at'])} 报送" if c["form_at"] else "尚未报送", sep="；")))
+        rows.append(("报送受理部门", views.joined(f"应于 {_due(c['form_due'])} 前", f"已于 {_time(c['form_at'])} 报送" if c["form_at"] else "尚未报送", sep="；")))
     if c["supervision_due"]:
         rows.append(("出具督办表", _supervised(c)))
     if c["referral_due"]:
         rows.append(("转办时限", c["referral_due"]))
     return rows + [
-        ("处理时限", c["due"] + (f"（已延期 {c['extended_days']} 个工作日）" if c["extended_days"] else "")),
-        ("最长时限", f"{c['cap_due']}（{c['policy']} v{c['policy_version']}）"),
+        ("处理时限", _due(c["due"]) + (f"（已延期 {c['extended_days']} 个工作日）" if c["extended_days"] else "")),
+        ("最长时限", f"{_due(c['cap_due'])}（{c['policy']} v{c['policy_version']}）"),
     ]
 
 
 def _supervised(c: dict[str, Any]) -> str:
-    return views.joined(f"应于 {c['supervision_due']} 前",
+    return views.joined(f"应于 {_due(c['supervision_due'])} 前",
                  f"已于 {_time(c['supervised_at'])} 出具" if c["supervised_at"] else "尚未出具", sep="；")
 
 
@@ -113,7 +114,7 @@ def _outcome(c: dict[str, Any]) -> list[tuple[str, str]]:
     elif status in ("rejected", "withdrawn"):
         result = views.joined(STATUS.label(status), c["reason"], f"时间 {_time(c['closed_at'])}", sep="；")
     else:
-        result = STATUS.label(status) + ("（逾期）" if past_due(c, timeutil.today()) else "")
+        result = STATUS.label(status) + ("（逾期）" if past_due(c, timeutil.AsOf.today()) else "")
     comp = yuan(c["compensation_fen"])
     return [
         ("处理情况", c["resolution"] or ""),
@@ -157,7 +158,7 @@ def supervision_form(c: dict[str, Any], events: list[dict], show_pii: bool, poli
     """附表2 客户投诉处理督办表 (粤农信联发〔2008〕250号 第十七条(二)(四), 第十八条); the footnote
     gives the time limits of the complaint's own policy (`rule_note`)."""
     referred = c["channel"] == "regulator" or c["referred_by"]
-    ask = f"请{c['unit']}于 {c['due']} 前完成对客户投诉的处理和答复，并将处理结果书面反馈受理部门"
+    ask = f"请{c['unit']}于 {_due(c['due'])} 前完成对客户投诉的处理和答复，并将处理结果书面反馈受理部门"
     if referred:
         report = policy.for_case(kind=c["kind"], severity=c["severity"]).referral_report
         ask += (f"；受理部门于办结后 {report.amount} {UNIT_ZH[report.unit]}内向{c['referred_by'] or '上级有关部门'}"
@@ -177,10 +178,10 @@ def supervision_form(c: dict[str, Any], events: list[dict], show_pii: bool, poli
         demand.append(("出具期限", _supervised(c)))
     if c["referral_due"]:
         demand.append(("转办时限", f"{c['referral_due']}（{c['referred_by'] or '转办机关'}的限期）"))
-    demand += [("办理期限", c["due"] + (f"（已延期 {c['extended_days']} 个工作日）" if c["extended_days"] else "")),
-               ("最长期限", c["cap_due"])]
+    demand += [("办理期限", _due(c["due"]) + (f"（已延期 {c['extended_days']} 个工作日）" if c["extended_days"] else "")),
+               ("最长期限", _due(c["cap_due"]))]
     if c["report_due"]:
-        demand.append(("报告监管期限", c["report_due"] + (f"（已于 {_time(c['reported_at'])} 报告）" if c["reported_at"] else "")))
+        demand.append(("报告监管期限", _due(c["report_due"]) + (f"（已于 {_time(c['reported_at'])} 报告）" if c["reported_at"] else "")))
     feedback = [(label, value) for label, value in _outcome(c) if label in ("处理情况", "处理结果", "补偿金额", "整改措施", "客户意见（回访）")]
     return Form(
         title="客户投诉处理督办表", annex="附表2", ref=c["ref"],

@@ -23,6 +23,7 @@ from tsk.render.reports import (
     trend_title,
 )
 from tsk.reports import Dimension, Period, gc_paused, half_year_report, stats, trend
+from tsk.timeutil import AsOf
 
 NOTES = {"zh": "报告", "en": "report"}  # the sheet of a report's title and notes
 DATA = {"zh": "数据", "en": "data"}  # the half-year's every figure, one a row (its CSV)
@@ -66,7 +67,7 @@ def document(title: str, preamble: Sequence[str], sections: Sequence[Section], l
     workbook.save([first, *sheets], out, title=title)
 
 
-def half_year_book(ledger: Ledger, period: Period, lang: str, as_of: dt.date | None, out: IO[bytes]) -> None:
+def half_year_book(ledger: Ledger, period: Period, lang: str, as_of: AsOf | dt.date | None, out: IO[bytes]) -> None:
     """`tsk report half-year --format xlsx`: the document's tables, and its every figure (the CSV's rows)."""
     workbook.need_openpyxl()
     with gc_paused():
@@ -78,7 +79,8 @@ def half_year_book(ledger: Ledger, period: Period, lang: str, as_of: dt.date | N
         document(title, preamble, sections, lang, out, data=half_year_csv(doc, lang), data_columns=columns)
 
 
-def stats_book(ledger: Ledger, period: Period, dim: Dimension, lang: str, as_of: dt.date | None, out: IO[bytes]) -> None:
+def stats_book(ledger: Ledger, period: Period, dim: Dimension, lang: str, as_of: AsOf | dt.date | None,
+               out: IO[bytes]) -> None:
     """`tsk report stats --format xlsx`: the table people read (labels, a 合计 row), its rate a percentage."""
     workbook.need_openpyxl()
     shown, title, caption = stats_for_people(ledger, period, dim, lang, as_of, stats(ledger, period, dim, as_of))

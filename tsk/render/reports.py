@@ -28,7 +28,8 @@ from tsk.reports import (
     stats_total,
     trend,
 )
-from tsk.vocab import CATEGORY
+from tsk.timeutil import AsOf
+from tsk.vocab import CATEGORY, CLOCK
 
 # The languages of the texts below, in the order of each pair; `--lang` offers exactly these
 # (tests/test_cli.py holds the option to them).
@@ -78,6 +79,9 @@ WORDS: dict[str, Any] = {
     "late_entries": ("补录（受理超过24小时后登记）", "late entries (recorded 24h+ after receipt)"),
     "late_extensions": ("逾期后登记的延期", "extensions recorded after their deadline"),
     "no_late": ("本期无补录及逾期后登记的延期。", "No late entries or late extensions."),
+    "lapses": ("逾期记录（按时限）", "Lapses recorded, by clock"),
+    "clock": ("时限", "clock"),
+    "no_lapses": ("本期投诉无逾期记录。", "No lapses recorded."),
     "mean": ("平均处理工作日", "mean working days to resolve"),
     "median": ("处理工作日中位数", "median working days to resolve"),
     "resolved_n": ("已办结件数", "resolved complaints"),
@@ -109,16 +113,16 @@ WORDS: dict[str, Any] = {
     "notes": [
         ("受理 = 收到 − 不予受理；客户撤回的投诉已受理。",
          "accepted = received − rejected; withdrawn complaints had been accepted."),
-        ("办结 = 状态为已办结；按时办结 = 办结日期不晚于处理时限（含延期），且处理时限或最长时限从未逾期。",
-         "resolved = closed; on time = closed on or before its due date (extensions included) and no handling "
-         "clock ever lapsed."),
+        ("办结 = 状态为已办结；按时办结 = 办结不晚于处理时限（含延期；以小时计的时限到分钟），且处理时限或最长时限从未逾期。",
+         "resolved = closed; on time = closed by its due date, or due minute for a limit in hours (extensions "
+         "included), and no handling clock ever lapsed."),
         ("曾逾期 = 处理时限或最长时限曾超过而未办结，此后延期或补登均不改变。",
          "lapsed = its resolution or cap clock once ran past due; no later extension or backdated entry undoes it."),
         ("补录 = 受理超过24小时后才登记；逾期后登记的延期 = 延期记录的登记日期晚于其所延长的处理时限。",
          "late entry = recorded more than 24 hours after receipt; late extension = an extension recorded after the "
          "deadline it extended."),
-        ("逾期未结 = 截至统计日仍未办结、不予受理或撤回，且处理时限早于统计日。",
-         "overdue, unresolved = not finished by the as-of date and past its due date."),
+        ("逾期未结 = 截至统计时点仍未办结、不予受理或撤回，且处理时限已过（以小时计的时限到分钟）。",
+         "overdue, unresolved = not finished by the as-of moment and past its due date (or due minute)."),
         ("处理工作日 = 受理次日起至办结日（含）的工作日数，节假日及调休按国务院安排。",
          "working days = after the day of receipt up to and including the day of closing."),
         ("投诉按受理时间（北京时间）归属报告期间。",
@@ -284,6 +288,13 @@ def half_year_sections(doc: dict[str, Any], period: Period, lang: str, settings:
         output.Column("label", T["unit"]), output.Column("late_entries", T["late_entries"], justify=right),
         output.Column("late_extensions", T["late_extensions"], justify=right),
     ], text=[] if late_rows else [T["no_late"]]))
+    lapses = doc["lapses"]
+    lapse_rows = [{"label": CLOCK.label(k) if lang == "zh" else k, "count": n} for k, n in lapses["by_clock"].items()]
+    if lapse_rows:
+        lapse_rows.append({"label": T["total"], "count": lapses["total"]})
+    sections.append(Section(T["lapses"], level=3, rows=lapse_rows, columns=[
+        output.Column("label", T["clock"]), output.Column("count", T["count"], justify=right),
+    ], text=[] if lapse_rows else [T["no_lapses"]]))
     sections.append(Section(T["s8"], text=[f"{i}. {note}" for i, note in enumerate(T["notes"], 1)]))
     return title, preamble, sections
 
@@ -361,6 +372,8 @@ def half_year_csv(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
              for u, v in doc["compensation"]["by_unit"].items()]
     for key in ("late_entries", "late_extensions"):
         rows += [{"section": f"{key}.by_unit", "key": u, "label": u, "value": n} for u, n in doc[key]["by_unit"].items()]
+    rows += [{"section": "lapses.by_clock", "key": k, "label": CLOCK.label(k) if lang == "zh" else k, "value": n}
+             for k, n in doc["lapses"]["by_clock"].items()]
     return rows
 
 
@@ -369,7 +382,8 @@ def write_json(doc: dict[str, Any], out: TextIO) -> None:
     out.write(output.json_text({**doc, "causes_and_rectifications": list(doc["causes_and_rectifications"])}) + "\n")
 
 
-def emit_report(ledger: Ledger, period: Period, fmt: str, lang: str, as_of: dt.date | None, out: TextIO | None = None) -> None:
+def emit_report(ledger: Ledger, period: Period, fmt: str, lang: str, as_of: AsOf | dt.date | None,
+                out: TextIO | None = None) -> None:
     """`tsk report half-year` or `tsk report year` in one of table, md, csv or json."""
     out = out or sys.stdout
     with gc_paused():
@@ -400,7 +414,7 @@ def stats_columns(dim: Dimension, lang: str, *, table: bool) -> list[output.Colu
 
 
 def emit_stats(ledger: Ledger, period: Period, dim: Dimension, fmt: str, lang: str = "zh",
-               as_of: dt.date | None = None, out: TextIO | None = None) -> None:
+               as_of: AsOf | dt.date | None = None, out: TextIO | None = None) -> None:
     """`tsk report stats`: a table with a 合计 row for people; CSV or JSON rows for scripts."""
     rows = stats(ledger, period, dim, as_of)
     if fmt != "table":
@@ -410,17 +424,17 @@ def emit_stats(ledger: Ledger, period: Period, dim: Dimension, fmt: str, lang: s
     output.render_table(shown, stats_columns(dim, lang, table=True), title=title, caption=caption, out=out)
 
 
-def stats_for_people(ledger: Ledger, period: Period, dim: Dimension, lang: str, as_of: dt.date | None,
+def stats_for_people(ledger: Ledger, period: Period, dim: Dimension, lang: str, as_of: AsOf | dt.date | None,
                      rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str, str]:
     """The statistics as people read them (a table, a workbook): labelled rows and a 合计 row,
     the title, and the caption saying what counts."""
     shown = [{**r, "label": dim.label(r["key"], lang)} for r in rows]
     shown.append({**stats_total(ledger, period, rows), "label": "合计" if lang == "zh" else "total"})
-    as_of = stats_as_of(period, as_of)
+    when = stats_as_of(period, as_of).text
     title = (f"投诉统计 {period.start} 至 {period.end}（按{dim.zh}）" if lang == "zh"
              else f"Complaints {period.start} to {period.end} by {dim.en}")
-    caption = (f"逾期未结截至 {as_of}；按时 = 办结日不晚于处理时限（含延期）" if lang == "zh"
-               else f"overdue as of {as_of}; on time = closed on or before the due date (extensions included)")
+    caption = (f"逾期未结截至 {when}；按时 = 办结不晚于处理时限（含延期）" if lang == "zh"
+               else f"overdue as of {when}; on time = closed by the due date or time (extensions included)")
     return shown, title, caption
 
 

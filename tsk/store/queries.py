@@ -151,12 +151,12 @@ def export_complaints(where: str) -> str:
 # not: a status condition is written `status || '' = …`, which no index serves, so the
 # planner never reads every closed complaint through ix_complaint_resolution_clock instead.
 RECEIVED_IN = "received_at >= :since AND received_at < :until"
-# Resolved on time (按时办结), in every report: closed, on or before its resolution due date
-# (extensions included), and never lapsed — once a handling clock ran past due the complaint is
+# Resolved on time (按时办结), in every report: closed before its resolution clock was past
+# due (on or before its due date, or by the due moment of a clock in hours; extensions included:
+# `clocks.RESOLUTION_MET`), and never lapsed — once a handling clock ran past due the complaint is
 # `lapsed`, whatever an extension or a backdated entry did after (docs/rules.md, Reports). A
 # test of columns: no subquery of the lapse table.
-RESOLVED_ON_TIME = "status = 'closed' AND substr(closed_at, 1, 10) <= due AND lapsed = 0"
-
+RESOLVED_ON_TIME = f"status = 'closed' AND {clocks.RESOLUTION_MET} AND lapsed = 0"
 
 def report_totals(pivots) -> str:
     """The half-year totals, plus one count per (alias, expr, parameter) of `pivots`: the
@@ -229,6 +229,10 @@ FROM complaint WHERE {RECEIVED_IN} GROUP BY {expr}
 # The late entries (补录), a row each without an extension, and the extensions of the period's
 # complaints, with when each was recorded and what it says (its previous due date): events are
 # read for the complaints ever extended only (an appeal resets `extended_days`: a reopened one too).
+# The lapses recorded (tsk check, or the first write after a due: `tsk.overdue`) of the period's
+# complaints, per clock: a 处理表 or an acknowledgement late is there too, not only `lapsed`.
+REPORT_LAPSES = ("SELECT l.clock, COUNT(*) AS n FROM complaint c JOIN lapse l ON l.complaint_id = c.id "
+                 "WHERE c.received_at >= :since AND c.received_at < :until GROUP BY l.clock")
 REPORT_LATE = f"""
 SELECT unit, NULL AS recorded_at, NULL AS details FROM complaint WHERE {RECEIVED_IN} AND late_entry = 1
 UNION ALL
@@ -248,20 +252,22 @@ def report_trend(expr: str | None) -> str:
 
 # -- overdue clocks and the nightly check (tsk.overdue) -------------------------------------
 # One seekable SELECT per running clock (tsk.clocks), each on its own partial index (tsk.store.models),
-# in one UNION ALL. `:before` is exclusive: past due as of day D is `< D`; due within a horizon H
-# is `< H + 1 day`. Keep `status IN (...)`, never `<>`: an inequality cannot seek.
+# in one UNION ALL. `:before` is the bound of `clocks.past_sql`, exclusive: past due as of a
+# moment M is `< M` but for the date of M's day; due within a horizon H is `< H + 1 day`. Each is
+# one range of the index, `due <>` a filter on it. Keep `status IN (...)`, never `<>`: an
+# inequality cannot seek.
 CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, emergency, channel, "
                  "referred_by, repeat_of, extended_days, reopened, late_entry, customer_name")
 
 
 def clock_select(clock: str) -> str:
-    """The complaints whose `clock` falls due before :before."""
+    """The complaints whose `clock` is past due as of :before (`clocks.past_sql`)."""
     return (f"SELECT '{clock}' AS clock, {clocks.BY_NAME[clock].column} AS clock_due, {CLOCK_COLUMNS} FROM complaint "
             f"WHERE {clocks.BY_NAME[clock].due_before()}")
 
 
 def running_clocks() -> str:
-    """Every running clock due before :before, in due-date order: each branch reads its index
+    """Every running clock past due as of :before, in due order: each branch reads its index
     in that order, so SQLite merges the four (MERGE (UNION ALL)) instead of sorting them all,
     and `tsk overdue` can write its rows as they come."""
     return "\nUNION ALL\n".join(clock_select(clock.name) for clock in clocks.CLOCKS) + "\nORDER BY clock_due"
