@@ -28,16 +28,21 @@ EXPORT_HEADER = (
     "reopened", "notified_via", "reason",
     "emergency", "late_entry", "lapsed", "referral_due", "form_due", "form_at", "supervision_due", "supervised_at",
     "supervising_unit",
+    "complainant_name", "complainant_relationship", "paused_at", "paused_days", "restarted_at", "merged_into",
+    "review_at", "review_due", "reviewed_at", "review_result", "review_resolution", "remedy", "remedy_at",
+    "followed_up_at", "follow_up_note",
 )
 # The keys of `tsk show --format json`, in order (the customer's in one object).
 SHOW_KEYS = [
     "ref", "status", "kind", "channel", "category", "business_type", "cause", "severity", "level", "received_at",
-    "customer", "group_size", "unit", "subject_staff", "assignee", "assignee_unit", "first_handler", "policy",
+    "customer", "complainant_name", "complainant_relationship", "group_size", "unit", "subject_staff", "assignee",
+    "assignee_unit", "first_handler", "policy",
     "policy_version", "ack_due", "acked_at", "form_due", "form_at", "supervision_due", "supervised_at",
-    "supervising_unit", "due", "cap_due", "report_due", "reported_at", "extended_days",
-    "closed_at", "result", "resolution", "compensation", "root_cause", "rectification", "satisfaction",
-    "notified_via", "reason", "summary", "demand", "referred_by", "referral_ref", "referral_due", "repeat_of", "conflicts",
-    "reopened", "flags",
+    "supervising_unit", "due", "cap_due", "paused_at", "paused_days", "restarted_at", "report_due", "reported_at",
+    "extended_days", "closed_at", "result", "resolution", "compensation", "root_cause", "rectification", "satisfaction",
+    "notified_via", "reason", "review_at", "review_due", "reviewed_at", "review_result", "review_resolution", "remedy",
+    "remedy_at", "followed_up_at", "follow_up_note", "summary", "demand", "referred_by", "referral_ref", "referral_due",
+    "repeat_of", "merged_into", "conflicts", "reopened", "flags",
 ]
 ID_A = "11010519491231002X"  # GB 11643 example, valid check digit
 
@@ -63,7 +68,8 @@ def test_the_stored_columns_are_the_export_with_compensation_in_fen_and_without_
     assert fields.ROW_COLUMNS == tuple("compensation_fen" if f == "compensation" else f
                                        for f in EXPORT_HEADER if f != "flags")
     assert fields.NUMERIC_COLUMNS == {"level", "group_size", "extended_days", "compensation_fen", "policy_version",
-                                      "direct", "is_group", "reopened", "emergency", "late_entry", "lapsed"}
+                                      "direct", "is_group", "reopened", "emergency", "late_entry", "lapsed",
+                                      "paused_days"}
 
 
 def test_show_json_keeps_its_keys_in_order():

@@ -187,7 +187,8 @@ def test_a_form_is_late_only_after_its_day(tsk, ledger_path, monkeypatch, receiv
 def test_a_form_met_late_is_found_from_the_row():
     row = {"ack_due": "2026-11-23", "acked_at": None, "due": "2026-12-02", "cap_due": "2027-02-22",
            "report_due": None, "reported_at": None, "form_due": "2026-11-20", "form_at": "2026-11-23T09:30:00+08:00",
-           "supervision_due": "2026-11-25", "supervised_at": None, "referral_due": None}
+           "supervision_due": "2026-11-25", "supervised_at": None, "referral_due": None, "review_due": None,
+           "reviewed_at": None}
     assert clocks.met_late(row) == [("form", "2026-11-20", "2026-11-23T09:30:00+08:00")]
     assert clocks.met_late({**row, "form_at": "2026-11-20T23:59:00+08:00"}) == []
 

@@ -2,7 +2,7 @@
 hours ends at a moment, not on a day; the clock is late from that minute in `show`, `list`,
 `overdue`, `check`, the lapses every write records and the reports; `--as-of` takes a time.
 
-Under national2020 (examples/policies/national2020.toml) an inquiry is answered within 24 hours
+Under workdays2020 (examples/policies/workdays2020.toml) an inquiry is answered within 24 hours
 and acknowledged by the next working day (a date). Received Monday 2026-11-23 09:00, its answer
 is due Tuesday 2026-11-24 09:00. Literal dates (`tsk calendar is-workday`): National Day 2026,
 10-01..10-07 off and Saturday 10-10 a make-up working day; New Year 2026, 01-01..01-03 off and
@@ -24,7 +24,7 @@ from tsk import clocks, sla, timeutil
 from tsk.timeutil import AsOf
 from tsk.workdays import build_calendar
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "policies" / "national2020.toml"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "policies" / "workdays2020.toml"
 MONDAY_9 = "2026-11-23 09:00"
 DUE = "2026-11-24T09:00:00+08:00"  # 24 hours after MONDAY_9
 
@@ -40,8 +40,8 @@ def national(tsk):
 
 
 def inquiry(tsk, received: str, *extra: str) -> str:
-    """An inquiry under national2020: its resolution clock is 24 hours."""
-    run = ok(tsk, ["add", *BASE, "--kind", "inquiry", "--policy", "national2020", "--received", received, *extra,
+    """An inquiry under workdays2020: its resolution clock is 24 hours."""
+    run = ok(tsk, ["add", *BASE, "--kind", "inquiry", "--policy", "workdays2020", "--received", received, *extra,
                    "--format", "json"])
     return json.loads(run.stdout)["ref"]
 
@@ -61,12 +61,12 @@ def warnings(run) -> list[str]:
 
 # -- the due: a moment ----------------------------------------------------------------------------
 def test_a_24_hour_clock_is_due_at_the_same_minute_the_next_day(tsk, national):
-    run = ok(tsk, ["add", *BASE, "--kind", "inquiry", "--policy", "national2020", "--received", MONDAY_9])
+    run = ok(tsk, ["add", *BASE, "--kind", "inquiry", "--policy", "workdays2020", "--received", MONDAY_9])
     assert "  due     处理时限 2026-11-24 09:00\n" in run.stdout
     assert "  ack due 受理告知 2026-11-24\n" in run.stdout  # a working day: a date
     ref = run.stdout.split()[0]
     c = show(tsk, ref)
-    assert (c["ack_due"], c["due"], c["cap_due"]) == ("2026-11-24", DUE, "2027-01-22")
+    assert (c["ack_due"], c["due"], c["cap_due"]) == ("2026-11-24", DUE, "2027-02-22")  # cap: 60 working days
     assert re.search(r"处理时限 due +2026-11-24 09:00\n", ok(tsk, ["show", ref]).stdout)
     assert "2026-11-24 09:00" in ok(tsk, ["list"]).stdout
     assert json.loads(ok(tsk, ["list", "--format", "json"]).stdout)[0]["due"] == DUE
@@ -100,11 +100,17 @@ def test_the_period_definition_gives_the_moment_and_dues_compare_by_when_they_en
     assert got.due == dt.date(2026, 10, 9)  # a working day after the ack deadline's day
     assert got.cap_due == got.due  # the cap (10-08 16:00) is never before the handling deadline
     assert sla.stored(got)["ack_due"] == "2026-10-08T10:00:00+08:00" and sla.stored(got)["form_due"] is None
-    # an extension keeps a moment's time of day, and never passes a cap on its day
+    # an extension keeps a moment's time of day, and never passes the cap
     moment = timeutil.parse_datetime("2026-09-29 09:00")
-    assert sla.extended(cal, moment, 1, dt.date(2026, 12, 31)) == timeutil.parse_datetime("2026-09-30 09:00")
-    assert sla.extended(cal, moment, 2, timeutil.parse_datetime("2026-10-08 08:00")) == \
-        timeutil.parse_datetime("2026-10-08 08:00")
+    assert sla.shifted(cal, moment, 1) == timeutil.parse_datetime("2026-09-30 09:00")
+    hourly = sla.Policy.from_mapping({"name": "hourly", "clocks": {
+        "ack": "1 working_days", "resolution": "24 hours", "cap": "60 working_days"}})
+    got = sla.deadlines(hourly, cal, timeutil.parse_datetime("2026-09-28 09:00"), kind="complaint", severity="general",
+                        report_to_regulator=False, extended_days=1)
+    assert got.due == moment.replace(day=30)  # 24 hours to 09-29 09:00, a working day on at the same time
+    capped = sla.deadlines(policy, cal, timeutil.parse_datetime("2026-09-30 10:00"), kind="complaint",
+                           severity="general", report_to_regulator=False, extended_days=2)
+    assert capped.due == capped.cap_due == dt.date(2026, 10, 9)
 
 
 # -- past due: one rule, in Python and SQL --------------------------------------------------------

@@ -115,13 +115,13 @@ def test_an_edited_or_deleted_audit_row_is_named_and_moves_the_digest(tsk, ledge
     ("UPDATE published_year SET note = 'x'", "published_year 2027: differs from the audit record in note"),
     ("DELETE FROM published_year", "published_year 2027: deleted behind tsk's back"),
     ("UPDATE policy_definition SET definition = replace(definition, '15', '25')",
-     "policy_definition national2020 1: differs from the audit record in definition"),
+     "policy_definition workdays2020 1: differs from the audit record in definition"),
 ])
 def test_an_edit_of_an_audited_table_is_named_and_moves_the_digest(tsk, ledger_path, statement, named):
     ok(tsk, ["config", "set", "group_threshold", "7"])
     ok(tsk, ["calendar", "set", "2027-10-08", "--holiday", "--note", "国办发明电"])
     ok(tsk, ["calendar", "publish", "2027", "--note", "国办发明电"])
-    ok(tsk, ["policy", "add", "examples/policies/national2020.toml"])
+    ok(tsk, ["policy", "add", "examples/policies/workdays2020.toml"])
     ok(tsk, ["calendar", "set", "2027-10-09", "--holiday"])
     ok(tsk, ["calendar", "unset", "2027-10-09"])
     before = digest(tsk)

@@ -85,7 +85,8 @@ ALLOWED_IN_CHINESE = {"Warning", "tsk", "CSV", "JSON", "TOML", "UTF", "Excel", "
                       "regulator", "name", "version", "clocks", "resolution_from", "kind", "severity", "when",
                       "working_days", "calendar_days", "months", "hours", "supervision", "receipt", "ack", "detected_at",
                       "handling", "units", "FILE", "REASON", "NAME", "chmod", "or", "xlsm", "WPS", "stdin", "json", "status",
-                      "openpyxl", "overrides"}
+                      "openpyxl", "overrides", "agent", "heir", "guardian", "other", "extension", "decision", "review",
+                      "days", "true", "false"}
 
 
 def test_each_message_is_used():

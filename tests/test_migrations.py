@@ -130,6 +130,9 @@ def v1_ledger(ledger_path):
 
 
 V6_ADDED = (0, 0, 0, None, None, None, None, None, None)  # emergency, late_entry, lapsed, referral_due, form…
+# complainant name and relationship, paused_at, paused_days, restarted_at, merged_into, the review's five, remedy and
+# its time, the follow-up's time and note
+V7_ADDED = (None, None, None, 0, None, None, None, None, None, None, None, None, None, None, None)
 
 
 def dump(path: str, sql: str) -> list[tuple]:
@@ -149,7 +152,7 @@ def test_a_v1_ledger_is_upgraded_in_place_on_first_use(tsk, v1_ledger):
     assert dump(v1_ledger, "SELECT sql FROM sqlite_master WHERE name = 'ix_complaint_list_order'") == [
         ("CREATE INDEX ix_complaint_list_order ON complaint (status, direct DESC, due, ref)",)]
     # The row as it was, and the columns added since with what a complaint of then holds.
-    assert dump(v1_ledger, "SELECT * FROM complaint") == [(*complaint_before[0], *V6_ADDED)]
+    assert dump(v1_ledger, "SELECT * FROM complaint") == [(*complaint_before[0], *V6_ADDED, *V7_ADDED)]
     assert dump(v1_ledger, "SELECT * FROM event ORDER BY id") == events_before
     assert tsk("verify").stdout.startswith("ok: 1 complaint(s), 2 event(s)")
 
@@ -164,7 +167,8 @@ def test_the_upgraded_ledger_has_the_schema_of_a_new_one(tsk, v1_ledger, tmp_pat
     indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
     assert dump(v1_ledger, indexes) == dump(fresh, indexes)
     assert dump(v1_ledger, "SELECT sql FROM sqlite_master WHERE name = 'ix_complaint_resolution_clock'") == [
-        ("CREATE INDEX ix_complaint_resolution_clock ON complaint (status, due) WHERE status = 'open'",)]  # v4
+        ("CREATE INDEX ix_complaint_resolution_clock ON complaint (status, paused_at, due) WHERE status = 'open' "
+         "AND paused_at IS NULL",)]  # v4, then v7
 
 
 def test_the_list_reads_the_new_index_in_order(tsk, v1_ledger):
@@ -238,3 +242,29 @@ def test_the_upgraded_audit_table_has_the_columns_of_a_new_one(tsk, v1_ledger, t
     assert tsk(["--db", fresh, "init"]).exit_code == 0
     columns = "SELECT name, type, \"notnull\" FROM pragma_table_info('audit') ORDER BY cid"
     assert dump(v1_ledger, columns) == dump(fresh, columns)
+
+
+# -- v7: the 2020 national rules ------------------------------------------------------------------------
+def test_v7_adds_the_national_columns_and_stops_the_clocks_of_a_paused_complaint(tsk, v1_ledger):
+    assert tsk("verify").exit_code == 0
+    columns = [row[1] for row in dump(v1_ledger, "SELECT * FROM pragma_table_info('complaint')")]
+    assert columns[-len(schema.V7_COLUMNS):] == list(schema.V7_COLUMNS)
+    indexes = dict(dump(v1_ledger, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+    for clock in schema.V7_CLOCK_INDEXES:  # made again: a clock stop stops them
+        assert "paused_at IS NULL" in indexes[f"ix_complaint_{clock}_clock"]
+    assert "paused_at" not in indexes["ix_complaint_report_clock"]  # owed to the regulator whatever
+    assert indexes["ix_complaint_review_clock"] == ("CREATE INDEX ix_complaint_review_clock ON complaint "
+                                                    "(reviewed_at, review_due) WHERE reviewed_at IS NULL AND "
+                                                    "review_due IS NOT NULL")
+
+
+def test_values_recorded_before_v7_are_classes_of_jrt_0169_unchanged(tsk, v1_ledger):
+    """The business type and cause tsk offered before are classes of the full JR/T 0169-2018 lists
+    under the same keys: the upgrade changes no value, the history stays intact, and the record shows
+    the standard's label."""
+    shown = json.loads(tsk("show TS-2026-000001 --format json").stdout)
+    assert (shown["business_type"], shown["cause"]) == ("card", "service-quality")
+    assert dump(v1_ledger, "SELECT business_type, cause FROM complaint") == [("card", "service-quality")]
+    lines = {line.split()[0]: line.split()[-1] for line in tsk("show TS-2026-000001").stdout.splitlines() if line.strip()}
+    assert (lines["业务类型"], lines["原因"]) == ("银行卡", "服务态度及服务质量")
+    assert tsk("verify").stdout.startswith("ok: 1 complaint(s)")

@@ -246,10 +246,10 @@ def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk, tmp_path):
 
     from tsk import clocks
 
-    national2020 = Path(__file__).resolve().parents[1] / "examples" / "policies" / "national2020.toml"
-    assert tsk(["policy", "add", str(national2020)]).exit_code == 0
+    example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "workdays2020.toml"
+    assert tsk(["policy", "add", str(example)]).exit_code == 0
     for received in ("2025-09-29 10:00", "2025-09-29 23:30", "2025-09-30 10:00"):  # answered within 24 hours
-        add(tsk, received, "--kind", "inquiry", "--policy", "national2020")
+        add(tsk, received, "--kind", "inquiry", "--policy", "workdays2020")
     plain, acked, closed, rejected, withdrawn = (add(tsk, "2025-09-29 10:00") for _ in range(5))
     referral = ["--channel", "regulator", "--referred-by", "国家金融监督管理总局", "--referral-ref", "JG-2025-17"]
     referred = add(tsk, "2025-09-29 10:00", *referral)
@@ -258,6 +258,8 @@ def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk, tmp_path):
     guangdong = ["--policy", "gdrcc2008", "--form-at", "2025-09-29 15:00"]
     pending, supervised, gd_closed = (add(tsk, "2025-09-29 10:00", *guangdong) for _ in range(3))
     limited, limited_closed = (add(tsk, "2025-09-29 10:00", *referral, "--referral-due", "2025-10-15") for _ in range(2))
+    # the 2020 national rules: a review (核查) of a decision under way, and a clock stopped
+    reviewed, paused = (add(tsk, "2025-09-29 10:00", "--policy", "national2020") for _ in range(2))
     for argv in (["ack", acked, "--via", "sms", "--at", "2025-09-29 12:00"],
                  ["close", closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
                  ["close", referred, "--result", "upheld", "--resolution", "已退费", "--notified-via", "sms"],
@@ -265,7 +267,10 @@ def test_the_python_predicate_and_the_sql_agree_on_every_clock(tsk, tmp_path):
                  ["withdraw", withdrawn, "--reason", "客户撤回"], ["reported", group, "已报告"],
                  ["supervise", supervised, "--unit", "联社合规部", "--at", "2025-09-30 10:00"],
                  ["close", gd_closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
-                 ["close", limited_closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"]):
+                 ["close", limited_closed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms"],
+                 ["close", reviewed, "--result", "upheld", "--resolution", "已处理", "--notified-via", "sms",
+                  "--at", "2025-09-30 10:00"], ["review", reviewed, "--reason", "客户申请核查", "--at", "2025-10-09 10:00"],
+                 ["pause", paused, "--reason", "鉴定", "--notified-via", "sms", "--at", "2025-09-29 11:00"]):
         assert tsk(argv).exit_code == 0, argv
     # a 处理表 not yet arrived: an imported Guangdong complaint whose record does not say it did
     source = tmp_path / "form-pending.csv"
@@ -557,11 +562,12 @@ def test_clock_rows_as_a_library(tsk):
 
 # sqlite_stat1 of the bench's 1M ledger after ANALYZE (tsk import runs it after a large import); the
 # clock indexes hold only the running clocks (v4)
-STATS_1M = [("ix_complaint_ack_clock", "723 723 723 181"), ("ix_complaint_assignee", "1000000 5848"),
-            ("ix_complaint_cap_clock", "13360 13360 268"), ("ix_complaint_id_number", "1000000 3"),
+STATS_1M = [("ix_complaint_ack_clock", "723 723 723 723 181"), ("ix_complaint_assignee", "1000000 5848"),
+            ("ix_complaint_cap_clock", "13360 13360 13360 268"), ("ix_complaint_id_number", "1000000 3"),
             ("ix_complaint_list_order", "1000000 250000 125000 263 1"), ("ix_complaint_phone", "1000000 2"),
             ("ix_complaint_received", "1000000 3"), ("ix_complaint_report_clock", "199 199 67"),
-            ("ix_complaint_resolution_clock", "13360 13360 257"), ("ix_complaint_unit_category", "1000000 24391 4879 1"),
+            ("ix_complaint_resolution_clock", "13360 13360 13360 257"),
+            ("ix_complaint_unit_category", "1000000 24391 4879 1"),
             ("sqlite_autoindex_complaint_1", "1000000 1")]
 
 

@@ -166,13 +166,15 @@ def test_calendar_config_and_policy_commands_run_on_postgresql(tsk, pg):
     assert "2026-08-10" in ok(tsk("calendar show 2026")).stdout
     ok(tsk("config set group_threshold 3"))
     assert ok(tsk("config get group_threshold")).stdout.strip() == "3"
-    example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "national2020.toml"
+    example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "workdays2020.toml"
     ok(tsk(["policy", "add", str(example)]))
-    assert "national2020" in ok(tsk("policy list")).stdout
-    stored = json.loads(ok(tsk(["add", *BASE, "--summary", "y", "--policy", "national2020", "--format", "json"])).stdout)
-    assert (stored["policy"], stored["due"]) == ("national2020", "2026-08-18")  # 15 calendar days
-    ok(tsk("config set default_policy national2020"))
-    assert json.loads(ok(tsk(["add", *BASE, "--summary", "z", "--format", "json"])).stdout)["policy"] == "national2020"
+    assert "workdays2020" in ok(tsk("policy list")).stdout
+    stored = json.loads(ok(tsk(["add", *BASE, "--summary", "y", "--policy", "workdays2020", "--format", "json"])).stdout)
+    assert (stored["policy"], stored["due"]) == ("workdays2020", "2026-08-25")  # 15 working days, 08-10 off
+    preset = json.loads(ok(tsk(["add", *BASE, "--summary", "y", "--policy", "national2020", "--format", "json"])).stdout)
+    assert (preset["policy"], preset["due"]) == ("national2020", "2026-08-18")  # 15 calendar days
+    ok(tsk("config set default_policy workdays2020"))
+    assert json.loads(ok(tsk(["add", *BASE, "--summary", "z", "--format", "json"])).stdout)["policy"] == "workdays2020"
     assert ok(tsk("verify")).exit_code == 0
 
 
@@ -212,11 +214,11 @@ def test_past_due_compares_dates_and_moments_on_the_server_as_on_sqlite(pg):
 
 
 def test_a_clock_in_hours_is_late_from_its_minute_on_postgresql(tsk, pg):
-    """A 24-hour clock (national2020's inquiry) due at a moment: overdue, check, a write's lapse
+    """A 24-hour clock (workdays2020's inquiry) due at a moment: overdue, check, a write's lapse
     and the reports on the server."""
-    example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "national2020.toml"
+    example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "workdays2020.toml"
     ok(tsk(["policy", "add", str(example)]))
-    ref = add(tsk, "--summary", "咨询", "--kind", "inquiry", "--policy", "national2020")  # Monday 10:00
+    ref = add(tsk, "--summary", "咨询", "--kind", "inquiry", "--policy", "workdays2020")  # Monday 10:00
     assert json.loads(ok(tsk(["show", ref, "--format", "json"])).stdout)["due"] == "2026-08-04T10:00:00+08:00"
 
     def late(as_of: str) -> list[tuple]:
@@ -381,3 +383,46 @@ def test_the_ledger_wide_record_is_verified_on_postgresql(tsk, pg):
         assert run.exit_code == 1 and named in run.stdout, (statement, run.stdout)
         assert run.stdout.splitlines()[-1] != before
     assert add(tsk, "--summary", "z") == "TS-2026-000003"
+
+
+# -- the 2020 national rules on the server -----------------------------------------------------------
+def test_the_national_commands_run_on_postgresql(tsk, pg):
+    """Clock stops, a merged repeat, a review with its clock and lapse, remedy, follow-up, a letter."""
+    first = add(tsk, "--summary", "转账未到账", "--policy", "national2020", "--complainant", "张小明", "--relationship",
+                "继承人")  # Monday 3 August 10:00: due 18 August
+    ok(tsk(["ack", first, "--via", "sms", "--at", "2026-08-03 15:00"]))
+    repeat = ok(tsk(["add", *BASE[:-2], "--received", "2026-08-05 09:00", "--summary", "又来了", "--policy",
+                     "national2020"])).stdout.split()[0]
+    ok(tsk(["merge", repeat, "--into", first, "--reason", "同一事项", "--at", "2026-08-05 10:00"]))
+    ok(tsk(["pause", first, "--reason", "鉴定", "--notified-via", "sms", "--at", "2026-08-07 10:00"]))
+    assert json.loads(ok(tsk(["overdue", "--as-of", "2026-09-30", "--format", "json"])).stdout) == []
+    assert "due 2026-08-21" in ok(tsk(["resume", first, "--at", "2026-08-10 09:00"])).stdout  # 3 days
+    ok(tsk(["close", first, "--result", "not-upheld", "--resolution", "已到账", "--notified-via", "letter",
+            "--at", "2026-08-20 10:00"]))
+    ok(tsk(["review", first, "--reason", "不服", "--at", "2026-08-24 10:00"]))  # decided by 23 September
+    rows = json.loads(ok(tsk(["overdue", "--as-of", "2026-09-24", "--format", "json"])).stdout)
+    assert [(r["ref"], r["clock"], r["due"]) for r in rows] == [(first, "review", "2026-09-23")]
+    assert tsk(["check", "--as-of", "2026-09-24"]).exit_code == 3
+    assert sql(pg, "SELECT clock, due FROM lapse") == [("review", "2026-09-23")]
+    ok(tsk(["close", first, "--result", "partly", "--resolution", "核查后补偿", "--notified-via", "letter",
+            "--at", "2026-09-25 10:00"]))
+    ok(tsk(["follow-up", first, "--satisfaction", "fair", "--at", "2026-09-26 10:00"]))
+    ok(tsk(["remedy", first, "--route", "mediation", "--at", "2026-09-28 10:00"]))
+    assert "核查意见：部分支持您的请求" in ok(tsk(["notice", first, "review"])).stdout
+    report = json.loads(ok(tsk(["report", "half-year", "2026H2", "--as-of", "2026-09-30", "--format", "json"])).stdout)
+    assert (report["totals"]["received"], report["totals"]["merged"]) == (1, 1)
+    assert ok(tsk("verify")).exit_code == 0
+
+
+def test_a_v6_postgresql_ledger_gets_the_national_columns_and_clock_indexes(tsk, pg):
+    ref = add(tsk, "--summary", "x")
+    for column in schema.V7_COLUMNS:  # as v6 left it: no such column, nor the indexes that name one
+        sql(pg, f"ALTER TABLE complaint DROP COLUMN {column} CASCADE")
+    sql(pg, "DELETE FROM schema_migration WHERE version > 6")
+    ok(tsk("list"))
+    assert max(v for (v,) in sql(pg, "SELECT version FROM schema_migration")) == schema.CURRENT_VERSION
+    indexes = dict(sql(pg, "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'complaint'"))
+    assert all("paused_at IS NULL" in indexes[f"ix_complaint_{clock}_clock"] for clock in schema.V7_CLOCK_INDEXES)
+    assert "review_due" in indexes["ix_complaint_review_clock"]
+    assert json.loads(ok(tsk(["show", ref, "--format", "json"])).stdout)["paused_days"] == 0
+    assert ok(tsk("verify")).exit_code == 0

@@ -150,6 +150,7 @@ def test_half_year_totals_count_the_complaints_received_in_the_period(tsk, refs)
         "received": 16, "accepted": 15, "rejected": 1, "withdrawn": 1, "resolved": 5, "resolved_on_time": 4,
         "open": 9, "overdue_open": 8, "extended": 1, "group": 1, "referred": 1,
         "lapsed": 1, "late_entries": 0, "late_extensions": 0,  # a3: its close found its resolution clock lapsed
+        "merged": 0,
     }
     assert doc["as_of"] == "2026-07-01"
 
@@ -160,10 +161,13 @@ def test_half_year_breakdowns_list_every_vocabulary_key(tsk, refs):
     assert by["channel"] == {"phone": 8, "in-person": 2, "letter": 1, "email": 1, "fax": 0, "sms": 1, "online": 1,
                              "comment-book": 1, "regulator": 1}
     assert by["category"] == {"service": 4, "product": 3, "process": 4, "system": 4, "external": 1}
-    assert by["business_type"] == {"deposit": 2, "loan": 3, "card": 7, "payment": 4, "currency": 0,
-                                   "personal-info": 0, "other": 0}
+    # every class of JR/T 0169-2018, in the standard's order
+    assert by["business_type"] == {"card": 7, "debt-collection": 0, "loan": 3, "payment": 4, "wealth-management": 0,
+                                   "other-intermediary": 0, "agency": 0, "personal-info": 0, "forex": 0, "deposit": 2,
+                                   "precious-metals": 0, "treasury": 0, "currency": 0, "other": 0}
     assert by["cause"] == {"service-quality": 2, "facilities": 4, "rules": 4, "marketing": 0, "disclosure": 1,
-                           "returns": 1, "choice": 0, "contract": 2, "funds-safety": 1, "info-safety": 0, "other": 1}
+                           "choice": 0, "pricing": 0, "returns": 1, "contract": 2, "funds-safety": 1, "info-safety": 0,
+                           "collection": 0, "other": 1}
     assert by["severity"] == {"general": 14, "serious": 2, "major": 0}
     assert by["unit"] == {"城西支行": 6, "营业部": 6, "城东支行": 4}
     assert list(by["unit"]) == ["城西支行", "营业部", "城东支行"]  # most complaints first

@@ -35,10 +35,16 @@ V1_COLUMNS = (
     "reopened", "notified_via", "reason",
 )
 # Schema v6: the timeliness columns (tsk.store.models).
-BASELINE_COLUMNS = (*V1_COLUMNS, "emergency", "late_entry", "lapsed", "referral_due", "form_due", "form_at",
-                    "supervision_due", "supervised_at", "supervising_unit")
-FORMATS = {"baseline": V1_COLUMNS, "baseline2": BASELINE_COLUMNS}  # the imported event's details key: its columns
-KEY = "baseline2"  # the format imports write
+V6_COLUMNS = (*V1_COLUMNS, "emergency", "late_entry", "lapsed", "referral_due", "form_due", "form_at",
+              "supervision_due", "supervised_at", "supervising_unit")
+# Schema v7: the columns of the 2020 national rules.
+BASELINE_COLUMNS = (*V6_COLUMNS, "complainant_name", "complainant_relationship", "paused_at", "paused_days",
+                    "restarted_at", "merged_into", "review_at", "review_due", "reviewed_at", "review_result",
+                    "review_resolution", "remedy", "remedy_at", "followed_up_at", "follow_up_note")
+# The imported event's details key: its columns. A complaint imported under an older format is
+# proved by the columns of its own (those added since hold what the migration gave them).
+FORMATS = {"baseline": V1_COLUMNS, "baseline2": V6_COLUMNS, "baseline3": BASELINE_COLUMNS}
+KEY = "baseline3"  # the format imports write
 SEPARATOR = "\x00"
 
 _HEXDIGEST = methodcaller("hexdigest")

@@ -10,7 +10,13 @@ complaint still owes its result to the referring authority); `form` (处理表, 
 is open, its policy has the clock and the 处理表 has not reached the 受理部门; `supervision`
 (督办表, `supervision_due`) — it is open, its policy has the clock and the 督办表 is not yet
 issued; `referral` (`referral_due`, the referring authority's own deadline) — it is open and
-the authority set one.
+the authority set one; `review` (`review_due`, 核查) — the customer applied for review of the
+decision and it is not decided yet, whatever the status.
+
+A clock stop (`tsk pause`: appraisal, testing or evaluation, 中国银保监会令2020年第3号 第十八条)
+stops every clock that runs while the complaint is open: a paused complaint is never overdue
+on them. The regulator's report keeps running (it is owed to the regulator whatever the
+complaint's state), and so does a review.
 
 A due is a date (`2026-11-24`) or, for a clock counted in hours, a moment
 (`2026-11-24T10:00:00+08:00`). A clock is **past due** as of a moment M on day D
@@ -42,6 +48,7 @@ _SQL = {"=": "{} = '{}'", "IS NULL": "{} IS NULL", "IS NOT NULL": "{} IS NOT NUL
 _HOLDS = {"=": lambda v, value: v == value, "IS NULL": lambda v, _: v is None,
           "IS NOT NULL": lambda v, _: v is not None}
 OPEN = ("status", "=", "open")
+RUNNING = ("paused_at", "IS NULL", None)  # not stopped (`tsk pause`)
 
 
 def past(due: str, bound: str) -> bool:
@@ -82,16 +89,22 @@ class Clock:
 
 
 CLOCKS = (  # also the order of a complaint's clocks in listings and in `check`'s events
-    Clock("ack", "ack_due", (OPEN, ("acked_at", "IS NULL", None)), "acked_at"),
-    Clock("resolution", "due", (OPEN,)),
-    Clock("cap", "cap_due", (OPEN,)),
+    Clock("ack", "ack_due", (OPEN, RUNNING, ("acked_at", "IS NULL", None)), "acked_at"),
+    Clock("resolution", "due", (OPEN, RUNNING)),
+    Clock("cap", "cap_due", (OPEN, RUNNING)),
     Clock("report", "report_due", (("reported_at", "IS NULL", None), ("report_due", "IS NOT NULL", None)),
           "reported_at"),
-    Clock("form", "form_due", (OPEN, ("form_at", "IS NULL", None), ("form_due", "IS NOT NULL", None)), "form_at"),
+    Clock("form", "form_due", (OPEN, RUNNING, ("form_at", "IS NULL", None), ("form_due", "IS NOT NULL", None)),
+          "form_at"),
     Clock("supervision", "supervision_due",
-          (OPEN, ("supervised_at", "IS NULL", None), ("supervision_due", "IS NOT NULL", None)), "supervised_at"),
-    Clock("referral", "referral_due", (OPEN, ("referral_due", "IS NOT NULL", None))),
+          (OPEN, RUNNING, ("supervised_at", "IS NULL", None), ("supervision_due", "IS NOT NULL", None)),
+          "supervised_at"),
+    Clock("referral", "referral_due", (OPEN, RUNNING, ("referral_due", "IS NOT NULL", None))),
+    Clock("review", "review_due", (("reviewed_at", "IS NULL", None), ("review_due", "IS NOT NULL", None)),
+          "reviewed_at"),
 )
+# The clocks a clock stop stops (and `tsk check` counts as the open complaints' own).
+STOPPED_BY_PAUSE = tuple(clock.name for clock in CLOCKS if RUNNING in clock.runs_while)
 NAMES = tuple(clock.name for clock in CLOCKS)
 # The clocks of handling in time: once one of them lapsed, the complaint is `lapsed` and never
 # resolved on time, whatever follows (docs/rules.md, Escalation and lateness).

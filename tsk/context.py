@@ -131,10 +131,12 @@ class Ledger:
 
     def policy(self, name: str, version: int | None = None) -> Policy:
         """A preset (its newest version, or the one given: a complaint keeps the version it was
-        opened under), or the newest (or given) version of a policy stored in the ledger."""
+        opened under), or the newest (or given) version of a policy stored in the ledger. A
+        policy the ledger stored under a name a later preset took (national2020, added from the
+        example file before it was built in) stays the ledger's: its complaints keep its rules."""
         from tsk.sla import PRESET_VERSIONS, PRESETS, Policy
 
-        if name in PRESETS:
+        if name in PRESETS and name not in self.stored_policies:
             found = PRESETS[name] if version is None else PRESET_VERSIONS.get((name, version))
             if found is not None:
                 return found

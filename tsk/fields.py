@@ -23,6 +23,8 @@ from tsk.vocab import (
     CHANNEL,
     KIND,
     NOTIFY_VIA,
+    RELATIONSHIP,
+    REMEDY,
     RESULT,
     SATISFACTION,
     SEVERITY,
@@ -230,6 +232,24 @@ FIELDS = (
     Field("supervision_due", "督办表时限", DATE, show_after="form_at"),
     Field("supervised_at", "督办表出具时间", TIME, show_after="supervision_due"),
     Field("supervising_unit", "督办单位", TEXT, show_after="supervised_at"),
+    # v7: the 2020 national rules (中国银保监会令2020年第3号; docs/rules.md, The 2020 national rules)
+    Field("complainant_name", "投诉人姓名", TEXT, option="complainant", english="complainant",
+          show_after="customer_address"),  # when not the customer: like the customer's name, never in an error
+    Field("complainant_relationship", "投诉人与客户关系", ENUM, RELATIONSHIP, option="relationship",
+          english="relationship", show_after="complainant_name"),
+    Field("paused_at", "暂停计时时间", TIME, show_after="cap_due"),  # a clock stop (鉴定、检测、评估) running since
+    Field("paused_days", "暂停计时天数", WHOLE, default=0, show_after="paused_at"),  # stops ended, in the policy's days
+    Field("restarted_at", "重新计算时限时间", TIME, show_after="paused_days"),  # new facts: the limit runs again from
+    Field("merged_into", "合并至", REF, show_after="repeat_of"),  # a repeat merged into this (the first) complaint
+    Field("review_at", "核查申请时间", TIME, show_after="reason"),  # the customer's written application (核查)
+    Field("review_due", "核查时限", DATE, show_after="review_at"),
+    Field("reviewed_at", "核查决定时间", TIME, show_after="review_due"),
+    Field("review_result", "核查结果", ENUM, RESULT, show_after="reviewed_at"),
+    Field("review_resolution", "核查决定", TEXT, show_after="review_result"),
+    Field("remedy", "后续救济途径", ENUM, REMEDY, show_after="review_resolution"),  # mediation, arbitration, lawsuit
+    Field("remedy_at", "后续救济时间", TIME, show_after="remedy"),
+    Field("followed_up_at", "回访时间", TIME, show_after="satisfaction"),  # 回访: `satisfaction` is what it found
+    Field("follow_up_note", "回访情况", TEXT, show_after="followed_up_at"),
 )
 
 BY_NAME = {f.name: f for f in FIELDS}
@@ -308,7 +328,8 @@ def standing(row: Mapping[str, Any], group_threshold: int) -> tuple[int, int, in
 def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, calendar: Any = None) -> dict[str, Any]:
     """What a new complaint starts with, where `row` does not say (None): its group and
     emergency flags and its level, as its classification gives them (`standing`); and, given
-    its policy and the calendar, its clocks from receipt (the due date moved by any extension),
+    its policy and the calendar, its clocks from receipt or restart (the due date moved by any
+    extension and clock stop),
     with a report clock when it goes to the regulator at intake (group, major or emergency), and
     the Guangdong 处理表 and 督办表 clocks when its policy has them (counted from `form_at` and
     `supervised_at` where the row holds them). Used by `tsk add`, and by an import for the
@@ -319,14 +340,17 @@ def opening(row: Mapping[str, Any], group_threshold: int, policy: Any = None, ca
         level = least
     if policy is None:
         return {"is_group": is_group, "emergency": emergency, "level": level}
-    from tsk.sla import deadlines, extended, stored
+    from tsk.sla import deadlines, stored
 
     form_at, supervised_at = row.get("form_at"), row.get("supervised_at")
-    clocks = deadlines(policy, calendar, timeutil.from_text(row["received_at"]), kind=row["kind"],
+    # the limit runs from receipt, or from new facts that restarted it (中国银保监会令2020年第3号 第十八条)
+    start = row.get("restarted_at") or row["received_at"]
+    clocks = deadlines(policy, calendar, timeutil.from_text(start), kind=row["kind"],
                        severity=row["severity"], report_to_regulator=reported,
                        form_at=timeutil.from_text(form_at) if form_at else None,
-                       supervised_at=timeutil.from_text(supervised_at) if supervised_at else None)
-    due = stored(clocks._replace(due=extended(calendar, clocks.due, row.get("extended_days") or 0, clocks.cap_due)))
+                       supervised_at=timeutil.from_text(supervised_at) if supervised_at else None,
+                       extended_days=row.get("extended_days") or 0, paused_days=row.get("paused_days") or 0)
+    due = stored(clocks)
     opened = {"is_group": is_group, "emergency": emergency, "level": level, "ack_due": due["ack_due"],
               "due": due["due"], "cap_due": due["cap_due"], "report_due": row.get("report_due") or due["report_due"]}
     for column in ("form_due", "supervision_due"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from tsk import fields, timeutil, values
@@ -15,8 +15,9 @@ from tsk.clocks import lapses, met_late, past
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
 from tsk.history import BOOKKEEPING, append_event, canonical
+from tsk.intake import Intake, Registered  # what `register` is given and returns (lifecycle.Intake, as ever)
 from tsk.records import load
-from tsk.sla import deadlines, ends, extended, referral_report_due, shifted, stored
+from tsk.sla import approval_tier, days_word, deadlines, ends, extension_room, referral_report_due, shifted, stored
 from tsk.store import queries as q
 from tsk.store import state
 from tsk.values import optional_text, required_text
@@ -81,77 +82,6 @@ def override_of(text: str | None) -> str | None:
 
 
 # -- intake ----------------------------------------------------------------------------------
-class Intake:
-    """What `tsk add` records (docs/rules.md, Recording a complaint). Enumerations as given: key or label."""
-
-    __slots__ = ("customer", "channel", "category", "business_type", "cause", "unit", "summary", "kind",
-                 "severity", "phone", "id_number", "email", "address", "group_size", "subject_staff",
-                 "conflicts", "demand", "received", "policy", "referred_by", "referral_ref", "direct", "referral_due",
-                 "form_at", "emergency")
-
-    def __init__(
-        self,
-        *,
-        customer: str,
-        channel: str,
-        category: str,
-        business_type: str,
-        cause: str,
-        unit: str,
-        summary: str,
-        kind: str = "complaint",
-        severity: str = "general",
-        phone: str | None = None,
-        id_number: str | None = None,
-        email: str | None = None,
-        address: str | None = None,
-        group_size: int = 1,
-        subject_staff: str | None = None,
-        conflicts: Sequence[str] = (),
-        demand: str | None = None,
-        received: str | None = None,
-        policy: str | None = None,
-        referred_by: str | None = None,
-        referral_ref: str | None = None,
-        direct: bool = False,
-        referral_due: str | None = None,
-        form_at: str | None = None,
-        emergency: bool = False,
-    ) -> None:
-        self.customer = customer
-        self.channel = channel
-        self.category = category
-        self.business_type = business_type
-        self.cause = cause
-        self.unit = unit
-        self.summary = summary
-        self.kind = kind
-        self.severity = severity
-        self.phone = phone
-        self.id_number = id_number
-        self.email = email
-        self.address = address
-        self.group_size = group_size
-        self.subject_staff = subject_staff
-        self.conflicts = conflicts
-        self.demand = demand
-        self.received = received
-        self.policy = policy
-        self.referred_by = referred_by
-        self.referral_ref = referral_ref
-        self.direct = direct
-        self.referral_due = referral_due  # the referring authority's own deadline (监管转办 only)
-        self.form_at = form_at  # when the 处理表 reached the 受理部门 (its policy's form clock; default: now)
-        self.emergency = emergency  # 应急, as the officer judges it (突发, 复杂); the rule may make it so anyway
-
-
-class Registered:
-    __slots__ = ("complaint", "repeat_of")
-
-    def __init__(self, complaint: dict[str, Any], repeat_of: str | None) -> None:
-        self.complaint, self.repeat_of = complaint, repeat_of
-
-
 def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None) -> Registered:
     """Record a new complaint with its deadlines, flags and first handler (首问负责): who records
     it, who may therefore not be the staff member it is about (回避) without an override."""
@@ -175,6 +105,8 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         raise InvalidInput(msg.REFERRAL_NEEDS_SOURCE)
     _check_referral_due(row)
+    if (row["complainant_name"] is None) != (row["complainant_relationship"] is None):
+        raise InvalidInput(msg.COMPLAINANT_TOGETHER)
     excused = recusal(row, ledger.actor, msg.ACT_REGISTER_FIRST, override, msg.ACT_REGISTER)
     row["emergency"] = row["emergency"] or None  # not judged an emergency: the rule decides (fields.standing)
     policy = ledger.policy(row["policy"] or settings["default_policy"])
@@ -357,10 +289,14 @@ def escalation(c: Mapping[str, Any], to_level: int | None = None) -> tuple[str, 
 
 
 def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, at: str | None = None,
-           override_recusal: str | None = None) -> dict[str, Any]:
-    """Extend the resolution deadline by working days, never past the policy's cap, and only on
-    or before the deadline it extends (`--at`; 银监发〔2012〕13号 第九条)."""
+           override_recusal: str | None = None, approved_by: str | None = None) -> dict[str, Any]:
+    """Extend the resolution deadline by `days` in the policy's reading of a day (working days;
+    calendar days under national2020), never past the policy's cap, and only on or before the
+    deadline it extends (`--at`; 银监发〔2012〕13号 第九条). Beyond the policy's first extension
+    tier only with the approval named (`approved_by`: the superior institution or head-office
+    senior management, 中国银保监会令2020年第3号 第十八条), which the event records."""
     why, override = required_text(reason, "--reason"), override_of(override_recusal)
+    approver = optional_text(approved_by, "--approved-by")
     channel = NOTIFY_VIA.parse(notified_via)
     if days < 1:
         raise InvalidInput(msg.DAYS_BELOW_1, days=days)
@@ -368,19 +304,32 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
     def work(c, when):
         require_status(c, msg.DO_EXTEND, "open")
         excused = recusal(c, ledger.actor, msg.ACT_EXTEND, override)
-        calendar = ledger.calendar
+        calendar, policy = ledger.calendar, ledger.policy(c["policy"], c["policy_version"])
+        rules = policy.for_case(kind=c["kind"], severity=c["severity"])
         due, cap = timeutil.due_of(c["due"]), timeutil.due_of(c["cap_due"])
         if past(c["due"], timeutil.to_text(when)):  # decided, and the customer told, before the deadline (第九条)
             raise Refused(msg.EXTEND_TOO_LATE, ref=c["ref"], day=timeutil.AsOf.at(when).text, due=timeutil.due_shown(c["due"]))
-        left = max(0, calendar.between(timeutil.due_day(c["due"]), timeutil.due_day(c["cap_due"])))
-        if left and ends(shifted(calendar, due, left)) > ends(cap):  # a moment past a cap on its day
-            left -= 1
+        if c["paused_at"] is not None:
+            raise Refused(msg.PAUSED_CANNOT, action=msg.DO_EXTEND, ref=c["ref"], since=c["paused_at"][:10])
+        word = days_word(rules.reading)
+        left = extension_room(rules, calendar, due, cap, c["extended_days"])
         if days > left:
-            raise Refused(msg.EXTEND_PAST_CAP, ref=c["ref"], days=days, cap=timeutil.due_shown(c["cap_due"]),
+            raise Refused(msg.EXTEND_PAST_CAP, ref=c["ref"], days=days, word=word, cap=timeutil.due_shown(c["cap_due"]),
                           policy=c["policy"], left=left)
-        new_due = timeutil.due_text(shifted(calendar, due, days))  # a moment keeps its time of day
-        return append_event(ledger, c, "extended", when, {"due": new_due, "extended_days": c["extended_days"] + days},
-                            days=days, reason=why, notified_via=channel, previous_due=c["due"], **excused)
+        tier = approval_tier(rules, c["extended_days"], days)
+        if tier is not None and approver is None:
+            raise Refused(msg.EXTEND_NEEDS_APPROVAL, ref=c["ref"], tier=tier.amount, word=word)
+        if rules.reading == "working_days":  # a moment keeps its time of day; working days add up from the start
+            new_due = shifted(calendar, due, days)
+        else:  # calendar days: counted again from the start, whole
+            new_due = deadlines(policy, calendar, _clock_start(ledger, c), kind=c["kind"], severity=c["severity"],
+                                report_to_regulator=False, extended_days=c["extended_days"] + days,
+                                paused_days=c["paused_days"]).due
+        unit = None if rules.reading == "working_days" else rules.reading  # the history says calendar days
+        return append_event(ledger, c, "extended", when,
+                            {"due": timeutil.due_text(new_due), "extended_days": c["extended_days"] + days},
+                            days=days, unit=unit, reason=why, notified_via=channel, previous_due=c["due"],
+                            approved_by=approver, **excused)
 
     return _change(ledger, ref, at, work, by="tsk extend")
 
@@ -410,11 +359,9 @@ def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None 
         changes = {"supervised_at": timeutil.to_text(when), "supervising_unit": issuer}
         if rules.resolution_from == "supervision":
             clocks = deadlines(policy, ledger.calendar, _clock_start(ledger, c), kind=c["kind"],
-                               severity=c["severity"], report_to_regulator=False,
-                               form_at=_moment(c["form_at"]), supervised_at=when)
-            cap_due = timeutil.due_of(c["cap_due"])
-            changes["due"] = timeutil.due_text(extended(ledger.calendar, min(clocks.due, cap_due, key=ends),
-                                                        c["extended_days"], cap_due))
+                               severity=c["severity"], report_to_regulator=False, form_at=_moment(c["form_at"]),
+                               supervised_at=when, extended_days=c["extended_days"], paused_days=c["paused_days"])
+            changes["due"] = timeutil.due_text(min(clocks.due, timeutil.due_of(c["cap_due"]), key=ends))
         return append_event(ledger, c, "supervised", when, changes, previous_due=c["due"], **excused)
 
     return _change(ledger, ref, at, work, by="tsk supervise")
@@ -470,7 +417,8 @@ class Outcome:
 
 def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None,
           override_recusal: str | None = None) -> dict[str, Any]:
-    """Resolved and the customer told the result; a referred complaint's report clock starts."""
+    """Resolved and the customer told the result; a referred complaint's report clock starts. On a
+    closed complaint under review (核查, `tsk review`), the review's decision (`review.decide`)."""
     override = override_of(override_recusal)
     changes: dict[str, Any] = {
         "status": "closed",
@@ -484,8 +432,14 @@ def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None,
     }
 
     def work(c, when):
+        if c["status"] == "closed" and c["review_due"] is not None and c["reviewed_at"] is None:
+            from tsk.review import decide  # the decision of a review (核查) under way
+
+            return decide(ledger, c, when, changes, recusal(c, ledger.actor, msg.ACT_DECIDE_REVIEW, override))
         require_status(c, msg.DO_CLOSE, "open")
         excused = recusal(c, ledger.actor, msg.ACT_CLOSE, override)
+        if c["paused_at"] is not None:
+            raise Refused(msg.PAUSED_CANNOT, action=msg.DO_CLOSE, ref=c["ref"], since=c["paused_at"][:10])
         changes["closed_at"] = timeutil.to_text(when)
         if c["channel"] == "regulator" or c["referred_by"]:
             policy = ledger.policy(c["policy"], c["policy_version"])
@@ -545,7 +499,7 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
             "status": "open", "reopened": c["reopened"] + 1, "reason": why,
             "ack_due": due["ack_due"], "due": due["due"], "cap_due": due["cap_due"],
             "acked_at": None, "extended_days": 0, "closed_at": None, "result": None, "resolution": None,
-            "notified_via": None, "satisfaction": None,
+            "notified_via": None, "satisfaction": None, **_NEW_ROUND,
         }
         if clocks.form_due is not None and form_at is not None:
             changes.update(form_due=due["form_due"], form_at=timeutil.to_text(form_at))
@@ -556,8 +510,18 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
     return _change(ledger, ref, at, work, by="tsk reopen")
 
 
+# What an appeal clears besides the decision: the round's clock stops and restart, its review
+# (核查) and follow-up — they belonged to the decision it reopens.
+_NEW_ROUND = dict.fromkeys(("paused_days", "restarted_at", "review_at", "review_due", "reviewed_at", "review_result",
+                            "review_resolution", "followed_up_at", "follow_up_note"))
+_NEW_ROUND["paused_days"] = 0
+
+
 def _clock_start(ledger: Ledger, c: Mapping[str, Any]) -> dt.datetime:
-    """When the running clocks started: receipt, or the latest reopening."""
+    """When the running clocks started: receipt, the latest reopening, or new facts that
+    restarted the limit since (`restarted_at`, cleared by a reopening)."""
+    if c["restarted_at"] is not None:
+        return timeutil.from_text(c["restarted_at"])
     if not c["reopened"]:
         return timeutil.from_text(c["received_at"])
     events = ledger.store.rows(q.EVENTS_OF, {"id": c["id"]})

@@ -10,7 +10,7 @@ from tsk import timeutil
 from tsk.context import Ledger
 from tsk.history import append_event
 from tsk.lifecycle import _clock_start, _moment, _report_start
-from tsk.sla import deadlines, extended, referral_report_due, stored
+from tsk.sla import deadlines, referral_report_due, stored
 from tsk.store import queries as q
 
 
@@ -22,7 +22,8 @@ def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *
     extension re-applied: the handling clocks of open complaints from receipt (or the latest
     reopening) — the handling deadline from the 督办表's issue once issued — and their 处理表
     and 督办表 clocks while they run, a regulator-report clock from intake or classification
-    (group, major, emergency) or from closing (referral). A referring authority's own deadline
+    (group, major, emergency) or from closing (referral), a review (核查) from its application.
+    Extensions and ended clock stops are re-applied; a clock stopped now stays where it was. A referring authority's own deadline
     (`referral_due`) is its date, not a count, and stays. Complaints whose dates do not change
     get no event.
     """
@@ -35,8 +36,9 @@ def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *
         if c["status"] == "open":
             clocks = deadlines(policy, calendar, _clock_start(ledger, c), kind=c["kind"], severity=c["severity"],
                                report_to_regulator=False, form_at=_moment(c["form_at"]),
-                               supervised_at=_moment(c["supervised_at"]))
-            due = stored(clocks._replace(due=extended(calendar, clocks.due, c["extended_days"], clocks.cap_due)))
+                               supervised_at=_moment(c["supervised_at"]), extended_days=c["extended_days"],
+                               paused_days=c["paused_days"])
+            due = stored(clocks)
             changes.update(ack_due=due["ack_due"], due=due["due"], cap_due=due["cap_due"])
             if due["form_due"] is not None and c["form_at"] is None:
                 changes["form_due"] = due["form_due"]
@@ -51,6 +53,10 @@ def recompute_running_deadlines(ledger: Ledger, first: dt.date, last: dt.date, *
                 report = policy.for_case(kind=c["kind"], severity=c["severity"]).report.due(calendar,
                                                                                             _report_start(ledger, c))
             changes["report_due"] = timeutil.due_text(report)
+        if c["review_due"] is not None and c["reviewed_at"] is None:  # a review (核查) under way
+            review = policy.for_case(kind=c["kind"], severity=c["severity"]).review
+            if review is not None:
+                changes["review_due"] = timeutil.due_text(review.due(calendar, timeutil.from_text(c["review_at"])))
         changes = {k: v for k, v in changes.items() if c[k] != v}
         if changes:
             append_event(ledger, c, "deadlines-recomputed", timeutil.now(), changes, reason=reason)

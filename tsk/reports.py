@@ -10,7 +10,8 @@ once per distinct (receipt date, closing date) pair, never once per complaint.
 
 Definitions (the report prints them too):
 - A complaint belongs to the period in which it was received (Asia/Shanghai); `received`
-  counts every kind (投诉, 建议, 咨询) registered in the period.
+  counts every kind (投诉, 建议, 咨询) registered in the period. A repeat merged into the first
+  complaint (status merged) is counted once, as the first: in no count but `merged`.
 - `accepted` (受理) = received − rejected (不予受理); a withdrawn complaint had been accepted.
 - `resolved` (办结) = status closed; `resolved_on_time` = closed before its resolution clock
   was past due, extensions included (on or before the due date, or by the due moment of a
@@ -410,7 +411,7 @@ class PeriodRows:
 
 # -- the half-year report ----------------------------------------------------------------------------
 TOTAL_KEYS = ("received", "accepted", "rejected", "withdrawn", "resolved", "resolved_on_time", "open",
-              "overdue_open", "extended", "group", "referred", "lapsed", "late_entries", "late_extensions")
+              "overdue_open", "extended", "group", "referred", "lapsed", "late_entries", "late_extensions", "merged")
 
 
 def per_unit(counts: Counter) -> dict[str, Any]:
@@ -459,10 +460,11 @@ def half_year_report(ledger: Ledger, period: Period, as_of: AsOf | dt.date | Non
             pivots.append((name, d.expr, name))
             values[name] = key
     aside = rows_aside(ledger.store, [(q.report_totals(pivots), {**period.params(), **as_of_params(as_of), **values}),
-                                      (q.REPORT_LATE, period.params()), (q.REPORT_LAPSES, period.params())])
+                                      (q.REPORT_LATE, period.params()), (q.REPORT_LAPSES, period.params()),
+                                      (q.MERGED_IN, period.params())])
     rows = PeriodRows.read(ledger, period, int(ledger.settings["hotspot_threshold"]),
                            int(ledger.settings["hotspot_window_days"]))
-    (t, *_), late, lapsed = aside()
+    (t, *_), late, lapsed, (merged, *_) = aside()
     per_clock = {r["clock"]: _int(r["n"]) for r in lapsed}
     received, rejected = _int(t.get("received")), _int(t.get("rejected"))
     totals = {
@@ -471,6 +473,7 @@ def half_year_report(ledger: Ledger, period: Period, as_of: AsOf | dt.date | Non
         "resolved_on_time": _int(t.get("resolved_on_time")), "open": _int(t.get("open_now")),
         "overdue_open": _int(t.get("overdue_open")), "extended": _int(t.get("extended")),
         "group": _int(t.get("group_count")), "referred": _int(t.get("referred")), "lapsed": _int(t.get("lapsed")),
+        "merged": _int(merged.get("merged")),
     }
     entered_late, extended_late = late_counts(late)
     totals["late_entries"], totals["late_extensions"] = sum(entered_late.values()), sum(extended_late.values())

@@ -55,6 +55,12 @@ SETTINGS = {s.key: s for s in (
     Setting("repeat_window_days", 365, msg.SETTING_REPEAT_WINDOW, _positive_int),
     Setting("units", [], msg.SETTING_UNITS, _units),
     Setting("supervising_unit", "", msg.SETTING_SUPERVISING_UNIT, _name),
+    # The sender of the letters to customers (`tsk notice`): the contact the 2012 notice asks an
+    # acceptance to give (银监发〔2012〕13号 第七条). No bank is like another: each default says it
+    # must be set, and a letter printed before then says so too (and the command warns).
+    Setting("institution", "（未设置银行名称）", msg.SETTING_INSTITUTION, _name),
+    Setting("complaint_phone", "（未设置投诉电话）", msg.SETTING_COMPLAINT_PHONE, _name),
+    Setting("complaint_address", "（未设置通讯地址）", msg.SETTING_COMPLAINT_ADDRESS, _name),
 )}
 
 

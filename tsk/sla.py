@@ -10,7 +10,16 @@ A policy names its clocks, each a period from a starting point:
   第十五条), and after closing for regulator-referred ones (粤农信联发〔2008〕250号 第十八条(二));
 - `form` and `supervision`, a policy's own if it has them (the Guangdong guideline,
   粤农信联发〔2008〕250号 第十八条(一)): the 处理表 to the 受理部门 from receipt, and the 督办表
-  from the 处理表's arrival (until it arrives, from its deadline).
+  from the 处理表's arrival (until it arrives, from its deadline);
+- `review` and `review_window`, a policy's own if it has them (中国银保监会令2020年第3号 第二十条):
+  the customer may apply for review (核查) within `review_window` of the decision, and the
+  review is decided within `review` of the application.
+
+A policy reads a day (日) one way, `days`: as a working day, or as a calendar day whose last day,
+when off, moves to the next working day. Extensions (`tsk extend --days`) and clock stops
+(`tsk pause`/`resume`) count in that reading; `extension_tiers` are the limits extensions may
+reach, beyond the first only with approval (`--approved-by`); `clock_stops` and `merge_repeats`
+say whether the policy lets appraisal time stop the clock and a repeat be merged (the 2020 rules).
 
 Periods are in working days, calendar days, calendar months or hours. A period that is not
 in working days and ends on a day off moves to the next working day, so no deadline ever
@@ -106,9 +115,12 @@ class Period(NamedTuple):
         return end if worked == end.date() else dt.datetime.combine(worked, end.timetz())
 
 
-CLOCK_NAMES = ("ack", "resolution", "cap", "report", "referral_report", "form", "supervision")
-OPTIONAL_CLOCKS = ("form", "supervision")  # a policy has them or not (None)
+CLOCK_NAMES = ("ack", "resolution", "cap", "report", "referral_report", "form", "supervision", "review",
+               "review_window")
+OPTIONAL_CLOCKS = ("form", "supervision", "review", "review_window")  # a policy has them or not (None)
 RESOLUTION_FROM = ("receipt", "ack", "supervision")
+DAYS = ("working_days", "calendar_days")  # how a policy may read a day (日)
+DAYS_ZH = {"working_days": "工作日", "calendar_days": "日（自然日，最后一日为节假日的顺延至下一工作日）"}
 
 
 class Policy(NamedTuple):
@@ -128,6 +140,23 @@ class Policy(NamedTuple):
     overrides: tuple[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Period], ...]], ...] = ()
     form: Period | None = None  # the 处理表 reaches the 受理部门, from receipt
     supervision: Period | None = None  # the 督办表 is issued, from the 处理表's arrival
+    # How a day (日) is read by extensions and clock stops: "working_days" or "calendar_days"
+    # ("": as the resolution period counts, working days when that is neither).
+    days: str = ""
+    # The limits an extension may reach, each from the start like `resolution` (in its unit);
+    # beyond the first only with approval (`tsk extend --approved-by`). () : one tier, the cap.
+    extension_tiers: tuple[Period, ...] = ()
+    clock_stops: bool = False  # time for appraisal, testing or evaluation (鉴定、检测、评估) is not counted
+    merge_repeats: bool = False  # a repeat within the limit may be merged; new facts restart the limit
+    review: Period | None = None  # a review (核查) is decided within this of the application
+    review_window: Period | None = None  # the customer may apply for review within this of the decision
+
+    @property
+    def reading(self) -> str:
+        """How this policy reads a day (日) for extensions and clock stops (`days`)."""
+        if self.days:
+            return self.days
+        return self.resolution.unit if self.resolution.unit in DAYS else "working_days"
 
     def for_case(self, *, kind: str, severity: str) -> Policy:
         """This policy with the overrides that match the complaint applied."""
@@ -157,6 +186,15 @@ class Policy(NamedTuple):
             raise InvalidInput(msg.POLICY_RESOLUTION_FROM, origin=origin)
         if resolution_from == "supervision" and "supervision" not in clocks:
             raise InvalidInput(msg.POLICY_NEEDS_SUPERVISION, origin=origin)
+        days = str(data.get("days", ""))
+        if days and days not in DAYS:
+            raise InvalidInput(msg.POLICY_DAYS, origin=origin)
+        flags = {}
+        for flag in ("clock_stops", "merge_repeats"):
+            value = data.get(flag, False)
+            if not isinstance(value, bool):
+                raise InvalidInput(msg.POLICY_FLAG, origin=origin, flag=flag)
+            flags[flag] = value
         overrides = []
         for i, rule in enumerate(data.get("overrides", ())):
             when = rule.get("when", {})
@@ -173,7 +211,7 @@ class Policy(NamedTuple):
         def clock(key: str, default: str) -> Period:
             return Period.parse(clocks.get(key, default), what=msg.POLICY_CLOCK_AT(origin=origin, key=key))
 
-        return cls(
+        policy = cls(
             name=name,
             version=version,
             title=str(data.get("title", name)),
@@ -185,14 +223,34 @@ class Policy(NamedTuple):
             referral_report=clock("referral_report", "3 working_days"),
             resolution_from=resolution_from,
             overrides=tuple(overrides),
-            form=clock("form", "") if "form" in clocks else None,
-            supervision=clock("supervision", "") if "supervision" in clocks else None,
+            **{c: clock(c, "") if c in clocks else None for c in OPTIONAL_CLOCKS},
+            days=days,
+            extension_tiers=tuple(Period.parse(tier, what=msg.POLICY_TIER_AT(origin=origin, i=i))
+                                  for i, tier in enumerate(data.get("extension_tiers", ()))),
+            clock_stops=flags["clock_stops"],
+            merge_repeats=flags["merge_repeats"],
         )
+        policy.check(origin)
+        return policy
+
+    def check(self, origin: str | msg.Message | msg.Said) -> None:
+        """What the 2020 rules' properties need: a limit counted from receipt in the policy's own
+        reading of a day, tiers rising within the cap, and a review with its window."""
+        national = self.extension_tiers or self.clock_stops or self.merge_repeats
+        if national and (self.resolution_from != "receipt" or self.resolution.unit != self.reading):
+            raise InvalidInput(msg.POLICY_NATIONAL_NEEDS, origin=origin, reading=self.reading)
+        amounts = [tier.amount for tier in self.extension_tiers]
+        if any(tier.unit != self.resolution.unit for tier in self.extension_tiers) or amounts != sorted(set(amounts)) \
+                or (amounts and (amounts[0] <= self.resolution.amount
+                                 or (self.cap.unit == self.resolution.unit and amounts[-1] > self.cap.amount))):
+            raise InvalidInput(msg.POLICY_TIERS, origin=origin)
+        if (self.review is None) != (self.review_window is None):
+            raise InvalidInput(msg.POLICY_REVIEW, origin=origin)
 
     def to_mapping(self) -> dict:
         """Its TOML/JSON form; a clock it does not have is left out (so a policy stored before
         the optional clocks existed reads back the same)."""
-        return {
+        mapping: dict = {
             "name": self.name,
             "version": self.version,
             "title": self.title,
@@ -203,6 +261,13 @@ class Policy(NamedTuple):
                 {"when": dict(conditions), **{c: str(p) for c, p in clocks}} for conditions, clocks in self.overrides
             ],
         }
+        # The 2020 rules' properties only where set (a policy stored before them reads back the same).
+        if self.days:
+            mapping["days"] = self.days
+        if self.extension_tiers:
+            mapping["extension_tiers"] = [str(tier) for tier in self.extension_tiers]
+        mapping.update((flag, True) for flag in ("clock_stops", "merge_repeats") if getattr(self, flag))
+        return mapping
 
 
 # Every version of every preset: a complaint keeps the version it was opened under, so a preset's
@@ -268,6 +333,35 @@ PRESET_VERSIONS: dict[tuple[str, int], Policy] = {
                 },
             }
         ),
+        Policy.from_mapping(
+            {
+                "name": "national2020",
+                "version": 1,
+                "title": "银保监会2020年3号令：15日内作出处理决定，复杂的可延长至30日，特别复杂的经批准再延长30日",
+                "source": "中国银保监会令2020年第3号 第十八条、第二十条",
+                # 第十八条: a decision within 15 日 of receipt; complex cases to 30; especially complex
+                # ones a further 30 with the approval of the superior institution or head-office
+                # senior management, the customer told; appraisal, testing or evaluation time not
+                # counted; a repeat within the limit merged, new facts restarting it. 第二十条: review
+                # (核查) applied for within 30 日 of the decision, decided within 30 日. 日 is read as
+                # calendar days (where the rules mean working days they say 工作日), a last day off
+                # moving to the next working day. The customer is told of acceptance at the latest the
+                # next working day (ledger's choice, as under cbrc2012).
+                "days": "calendar_days",
+                "extension_tiers": ["30 calendar_days", "60 calendar_days"],
+                "clock_stops": True,
+                "merge_repeats": True,
+                "clocks": {
+                    "ack": "1 working_days",
+                    "resolution": "15 calendar_days",
+                    "cap": "60 calendar_days",
+                    "report": "1 working_days",
+                    "referral_report": "3 working_days",
+                    "review": "30 calendar_days",
+                    "review_window": "30 calendar_days",
+                },
+            }
+        ),
     )
 }
 # The newest version of each preset: what a new complaint naming it is opened under.
@@ -296,10 +390,14 @@ def deadlines(
     report_to_regulator: bool,
     form_at: dt.datetime | None = None,
     supervised_at: dt.datetime | None = None,
+    extended_days: int = 0,
+    paused_days: int = 0,
 ) -> Deadlines:
-    """The clocks of a complaint received (or reopened) at `start`. `form_at`: when its 处理表
-    reached the 受理部门, if it has; `supervised_at`: when its 督办表 was issued, if it was —
-    the handling deadline then counts from that day, never past the cap."""
+    """The clocks of a complaint received (or reopened, or restarted) at `start`. `form_at`:
+    when its 处理表 reached the 受理部门, if it has; `supervised_at`: when its 督办表 was issued,
+    if it was — the handling deadline then counts from that day, never past the cap.
+    `extended_days` lengthen the handling deadline (never past the cap), `paused_days` (clock
+    stops ended) the handling deadline and the cap, both in the policy's reading of a day."""
     rules = policy.for_case(kind=kind, severity=severity)
     ack_due = rules.ack.due(calendar, start)
     form_due = rules.form.due(calendar, start) if rules.form is not None else None
@@ -307,16 +405,20 @@ def deadlines(
     if rules.supervision is not None:
         arrived = form_at or (_on(form_due, start) if form_due is not None else start)
         supervision_due = rules.supervision.due(calendar, arrived)
+    cap_due = lengthened(calendar, rules.cap, start, paused_days, rules.reading)
     if rules.resolution_from == "supervision" and supervision_due is not None:
         # from the 督办表's issue, until then from its deadline; the cap counts from receipt and
         # holds even when a late 处理表 or 督办表 would carry handling past it
-        cap_due = rules.cap.due(calendar, start)
         issued = supervised_at or _on(supervision_due, start)
-        due = min(rules.resolution.due(calendar, issued), cap_due, key=ends)
+        due = min(lengthened(calendar, rules.resolution, issued, extended_days + paused_days, rules.reading), cap_due,
+                  key=ends)
     else:
         start_of_resolution = _on(ack_due, start) if rules.resolution_from == "ack" else start
-        due = rules.resolution.due(calendar, start_of_resolution)
-        cap_due = max(rules.cap.due(calendar, start), due, key=ends)
+        due = lengthened(calendar, rules.resolution, start_of_resolution, paused_days, rules.reading)
+        cap_due = max(cap_due, due, key=ends)
+        if extended_days:
+            due = min(lengthened(calendar, rules.resolution, start_of_resolution, extended_days + paused_days,
+                                 rules.reading), cap_due, key=ends)
     report_due = rules.report.due(calendar, start) if report_to_regulator else None
     return Deadlines(ack_due, due, cap_due, report_due, form_due, supervision_due)
 
@@ -340,9 +442,67 @@ def shifted(calendar: Calendar, due: dt.date, days: int) -> dt.date:
     return calendar.shift(due, days)
 
 
-def extended(calendar: Calendar, due: dt.date, days: int, cap_due: dt.date) -> dt.date:
-    """The handling deadline `due` moved by `days` working days of extension, never past the cap."""
-    return min(shifted(calendar, due, days), cap_due, key=ends) if days else due
+def lengthened(calendar: Calendar, period: Period, start: dt.datetime, days: int, reading: str) -> dt.date:
+    """The last day of `period` from `start`, `days` days longer in the policy's `reading`: a
+    period in that unit is counted again whole (15 calendar days and 15 more end where 30 do,
+    whatever day off the 15th was), another (months, hours) has its end moved."""
+    if not days:
+        return period.due(calendar, start)
+    if period.unit == reading:
+        return Period(period.amount + days, reading).due(calendar, start)
+    end = period.due(calendar, start)  # a moment for a period in hours: it keeps its time of day
+    if reading == "working_days":
+        return shifted(calendar, end, days)
+    moved = end + dt.timedelta(days=days)
+    if isinstance(moved, dt.datetime):
+        worked = calendar.roll(moved.date())
+        return moved if worked == moved.date() else dt.datetime.combine(worked, moved.timetz())
+    return calendar.roll(moved)
+
+
+def span(calendar: Calendar, reading: str, first: dt.date, last: dt.date) -> int:
+    """The days of a clock stop from `first` (the day it began, counted as a day the clock ran)
+    to `last` (the day it ended, from which the clock runs again as from a receipt: not
+    counted), in the policy's `reading`: the working days, or the calendar days, after `first`
+    up to and including `last` (docs/rules.md, Clock stops)."""
+    if reading == "working_days":
+        return calendar.between(first, last)
+    return (last - first).days
+
+
+def extension_room(rules: Policy, calendar: Calendar, due: dt.date, cap_due: dt.date, extended_days: int) -> int:
+    """How many more days (in the policy's reading) the handling deadline may be extended: to
+    the cap, counted as the periods count when they share the reading (60 − 15 days, less what
+    was extended), else from the deadline to the cap."""
+    if rules.resolution_from == "receipt" and rules.resolution.unit == rules.cap.unit == rules.reading:
+        return max(0, rules.cap.amount - rules.resolution.amount - extended_days)
+    first, last = (d.date() if isinstance(d, dt.datetime) else d for d in (due, cap_due))
+    if rules.reading == "working_days":
+        left = max(0, calendar.between(first, last))
+        if left and ends(shifted(calendar, due, left)) > ends(cap_due):  # a moment past a cap on its day
+            left -= 1
+        return left
+    return max(0, (last - first).days)
+
+
+def approval_tier(rules: Policy, extended_days: int, days: int) -> Period | None:
+    """The first extension tier, when extending by `days` more would pass it: beyond it an
+    extension needs approval (中国银保监会令2020年第3号 第十八条: the superior institution or
+    head-office senior management). None when no approval is needed."""
+    if not rules.extension_tiers:
+        return None
+    first = rules.extension_tiers[0]
+    return first if rules.resolution.amount + extended_days + days > first.amount else None
+
+
+def days_word(reading: str) -> msg.Message:
+    """How a number of days in `reading` is said in a message: working day(s), day(s); 个工作日, 日."""
+    return msg.WORKING_DAYS if reading == "working_days" else msg.CALENDAR_DAYS
+
+
+def days_zh(reading: str) -> str:
+    """个工作日, 日."""
+    return UNIT_ZH[reading]
 
 
 def stored(deadlines: Deadlines) -> dict[str, str | None]:

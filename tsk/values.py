@@ -280,7 +280,7 @@ def intake_value(field: Field, given: Any) -> Any:
     by its option."""
     kind = field.kind
     if kind == ENUM:
-        return field.vocab.parse(given)  # type: ignore[union-attr]
+        return None if given is None else field.vocab.parse(given)  # type: ignore[union-attr]
     if kind == TEXT:
         return required_text(given, field.named) if field.required else optional_text(given, field.named)
     if kind == TIME:

@@ -11,7 +11,7 @@ from tsk import fields
 from tsk.clocks import past_due
 from tsk.fields import EXPORT_FIELDS
 from tsk.timeutil import AsOf, due_shown
-from tsk.vocab import CATEGORY, CLOCK, LEVEL, NOTIFY_VIA, RESULT, SEVERITY, STATUS
+from tsk.vocab import CATEGORY, CLOCK, LEVEL, NOTIFY_VIA, REMEDY, RESULT, SATISFACTION, SEVERITY, STATUS
 
 
 def masked_details(details_json: str) -> dict[str, Any]:
@@ -55,6 +55,10 @@ def flags(c: Mapping[str, Any], today: AsOf | dt.date | None = None) -> list[str
         out.append("reopened")
     if c["late_entry"]:
         out.append("late-entry")
+    if c["paused_at"]:
+        out.append("paused")
+    if c["review_due"] and not c["reviewed_at"]:
+        out.append("review")
     if today is not None and past_due(c, today):
         out.append("overdue")
     return out
@@ -153,7 +157,8 @@ def level_label(value: int) -> str:
 
 
 FLAG_ZH = {"group": "群体", "major": "重大", "emergency": "应急", "referred": "转办", "direct": "越级", "repeat": "重复",
-           "extended": "延期", "reopened": "申诉", "late-entry": "补录", "overdue": "逾期"}
+           "extended": "延期", "reopened": "申诉", "late-entry": "补录", "paused": "暂停计时", "review": "核查中",
+           "overdue": "逾期"}
 
 
 def flags_label(values: list[str]) -> str:
@@ -167,6 +172,10 @@ ACTIONS = {
     "noted": "备注", "customer-notified": "告知客户", "reported": "报告监管", "closed": "办结", "rejected": "不予受理",
     "withdrawn": "客户撤回", "reopened": "申诉重办", "deadlines-recomputed": "时限重算", "repeat-linked": "重复投诉关联",
     "supervised": "出具督办表", "classified": "重新分类", "pii-shown": "查看客户信息",
+    # the 2020 national rules
+    "paused": "暂停计时", "resumed": "恢复计时", "restarted": "重新计算时限", "merged": "合并处理",
+    "repeat-merged": "合并重复投诉", "review-requested": "申请核查", "reviewed": "核查决定", "remedy": "后续救济",
+    "followed-up": "回访",
 }
 HIDDEN_ACTIONS = {"pii-shown"}  # who looked at the record is audit, not handling: not on the forms
 
@@ -209,7 +218,14 @@ def _changes_zh(changes: Mapping[str, Any]) -> str:
 
 
 # Changes that only repeat the event's own time, and bookkeeping not worth a reader's eye.
-_QUIET_CHANGES = {"acked_at", "closed_at", "reported_at", "supervised_at", "event_count", "history_head"}
+_QUIET_CHANGES = {"acked_at", "closed_at", "reported_at", "supervised_at", "event_count", "history_head", "paused_at",
+                  "restarted_at", "review_at", "reviewed_at", "remedy_at", "followed_up_at"}
+
+
+def days_said(days: Any, unit: str | None) -> str:
+    """`N 个工作日` or `N 日`, as an event's details say it (no unit: working days, as before the
+    2020 rules' policies read a day as a calendar day)."""
+    return f"{days} 日" if unit == "calendar_days" else f"{days} 个工作日"
 
 
 def _raised(level: int) -> str:
@@ -257,8 +273,12 @@ def _event_text(action: str, d: Mapping[str, Any]) -> str:
         level = changes.get("level")
         return joined(_raised(level) if level else None, d.get("reason"), sep="；")
     if action == "extended":
-        return joined(f"延期 {d.get('days')} 个工作日，处理时限 {due_shown(d.get('previous_due'))} → {due_shown(changes.get('due'))}",
-                     f"原因：{d['reason']}" if d.get("reason") else None, f"已经{via}告知客户" if via else None, sep="；")
+        return joined(f"延期 {days_said(d.get('days'), d.get('unit'))}，处理时限 {due_shown(d.get('previous_due'))} → "
+                      f"{due_shown(changes.get('due'))}", f"原因：{d['reason']}" if d.get("reason") else None,
+                      f"经{d['approved_by']}批准" if d.get("approved_by") else None,
+                      f"已经{via}告知客户" if via else None, sep="；")
+    if action in _NATIONAL:
+        return _NATIONAL[action](d, changes, via)
     if action == "supervised":
         return joined(f"督办单位：{changes.get('supervising_unit', '')}",
                      f"处理时限 {due_shown(d.get('previous_due'))} → {due_shown(changes['due'])}" if changes.get("due") else None, sep="；")
@@ -279,3 +299,30 @@ def _event_text(action: str, d: Mapping[str, Any]) -> str:
     parts = [str(v) for k, v in d.items() if k not in ("changes", "was", "via", "recusal_override")
              and isinstance(v, (str, int))]
     return joined(f"经{via}" if via else None, *parts, _changes_zh(changes) if changes else None, sep="；")
+
+
+# The 2020 national rules' events, each said from its details.
+_NATIONAL = {
+    "paused": lambda d, changes, via: joined("暂停计时（鉴定、检测、评估期间不计入处理期限）", d.get("reason"),
+                                             f"已经{via}告知客户" if via else None, sep="；"),
+    "resumed": lambda d, changes, via: joined(
+        f"恢复计时，暂停 {days_said(d.get('days'), d.get('unit'))}不计入", f"处理时限 {d.get('previous_due', '')} → "
+        f"{changes.get('due', '')}，最长时限 → {changes.get('cap_due', '')}", sep="；"),
+    "restarted": lambda d, changes, via: joined(
+        "收到新的事实和理由，处理期限重新计算", f"处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}",
+        d.get("reason"), f"已经{via}告知客户" if via else None, sep="；"),
+    "merged": lambda d, changes, via: joined(f"作为重复投诉并入 {d.get('into', '')} 合并处理", d.get("reason"), sep="；"),
+    "repeat-merged": lambda d, changes, via: joined(
+        f"重复投诉 {d.get('repeat', '')} 并入本件合并处理",
+        f"提出新的事实和理由，处理期限重新计算：处理时限 {d.get('previous_due', '')} → {changes.get('due', '')}"
+        if d.get("new_facts") else None, d.get("reason"), sep="；"),
+    "review-requested": lambda d, changes, via: joined(f"客户书面申请核查，核查时限 {changes.get('review_due', '')}",
+                                                       d.get("reason"), sep="；"),
+    "reviewed": lambda d, changes, via: joined(
+        f"核查决定：{RESULT.label(changes.get('review_result'))}", changes.get("review_resolution"),
+        f"补偿 {changes['compensation_fen'] / 100:.2f} 元" if changes.get("compensation_fen") else None,
+        f"已经{via}告知客户" if via else None, sep="；"),
+    "remedy": lambda d, changes, via: joined(f"客户申请{REMEDY.label(changes.get('remedy'))}", d.get("by"), sep="；"),
+    "followed-up": lambda d, changes, via: joined(f"回访：{SATISFACTION.label(changes.get('satisfaction'))}",
+                                                  changes.get("follow_up_note"), sep="；"),
+}

@@ -171,7 +171,8 @@ def new_root() -> typer.Typer:
 # its commands merged in (group None), or under its group's name. In the order of `tsk --help`:
 # the complaint's life, the daily lists, data exchange, reports, the ledger's own settings.
 MODULES: tuple[tuple[str, str | None], ...] = (
-    ("ledger", None), ("complaints", None), ("overdue", None), ("exchange", None), ("reports", "report"),
+    ("ledger", None), ("complaints", None), ("national", None), ("notice", None), ("overdue", None), ("exchange", None),
+    ("reports", "report"),
     ("calendar", "calendar"), ("config", "config"), ("policy", "policy"),
 )
 # The module of each command, so that a run imports that one alone (tests/test_startup.py
@@ -179,6 +180,8 @@ MODULES: tuple[tuple[str, str | None], ...] = (
 COMMANDS: dict[str, str] = {
     **dict.fromkeys(("add", "list", "show", "ack", "assign", "conflict", "escalate", "classify", "extend", "supervise",
                      "note", "notify", "reported", "close", "reject", "withdraw", "reopen", "verify"), "complaints"),
+    **dict.fromkeys(("pause", "resume", "restart", "merge", "review", "remedy", "follow-up"), "national"),
+    "notice": "notice",
     "init": "ledger", "overdue": "overdue", "check": "overdue", "export": "exchange", "import": "exchange",
     **{group: module for module, group in MODULES if group is not None},
 }

@@ -88,6 +88,10 @@ FormatOption = Annotated[Literal["table", "csv", "json"], typer.Option(
 AtOption = Annotated[str | None, typer.Option(
     "--at", metavar="DATE", help=f"When it happened (default now): {DATE_FORMS}; not in the future nor before receipt.")]
 RefArgument = Annotated[str, typer.Argument(metavar="REF", help="The complaint, e.g. TS-2026-000123.")]
+# Every command that handles or decides a complaint refuses whoever has a direct interest in it
+# (回避, lifecycle.recusal) unless given this.
+OverrideOption = Annotated[str | None, typer.Option(
+    "--override-recusal", metavar="REASON", help="Why someone with a direct interest (回避) may do it anyway (recorded).")]
 YearArgument = Annotated[int, typer.Argument(metavar="YEAR", help="Like 2027.", min=timeutil.FIRST_YEAR,
                                                                   max=timeutil.LAST_YEAR)]
 

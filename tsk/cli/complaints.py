@@ -16,6 +16,7 @@ from tsk.cli.common import (
     AtOption,
     CategoryFilter,
     FormatOption,
+    OverrideOption,
     RefArgument,
     SinceFilter,
     StatusOption,
@@ -32,10 +33,6 @@ from tsk.render import output
 from tsk.timeutil import due_shown as shown
 
 app = typer.Typer()
-# Every command that handles or decides a complaint refuses whoever has a direct interest in it
-# (回避, lifecycle.recusal) unless given this.
-OverrideOption = Annotated[Optional[str], typer.Option(
-    "--override-recusal", metavar="REASON", help="Why someone with a direct interest (回避) may do it anyway (recorded).")]
 MAX_ROWS = 100_000_000  # what `--limit` takes: any more is all (and SQLite's LIMIT is a 64-bit integer)
 
 
@@ -99,6 +96,10 @@ def add(
         "--form-at", metavar="DATE", help="A policy with a 处理表 clock (gdrcc2008): when the 处理表 reached the 受理部门 (default now).")] = None,
     emergency: Annotated[bool, typer.Option("--emergency", help="应急: a sudden or complex case for the emergency plan "
                                                                  "(group complaints and fraud or account security are anyway).")] = False,
+    complainant: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="Who complained, when not the customer (投诉人: an agent, heir or guardian); with --relationship.")] = None,
+    relationship: Annotated[Optional[str], typer.Option(
+        metavar="RELATIONSHIP", help=one_of(vocab.RELATIONSHIP, "The complainant's to the customer"))] = None,
     override_recusal: OverrideOption = None,
     fmt: Annotated[Literal["table", "json"], typer.Option("--format", "-f", help="table for people; json (the record) for scripts.")] = "table",
 ) -> None:
@@ -113,7 +114,7 @@ def add(
         **values, kind=kind, severity=severity, phone=phone, id_number=id_number, email=email, address=address,
         group_size=group_size, subject_staff=subject_staff, conflicts=conflict or [], demand=demand, received=received,
         policy=policy, referred_by=referred_by, referral_ref=referral_ref, direct=direct, referral_due=referral_due,
-        form_at=form_at, emergency=emergency), override_recusal)
+        form_at=form_at, emergency=emergency, complainant=complainant, relationship=relationship), override_recusal)
     c = result.complaint
     if result.repeat_of:
         err(msg.LIKELY_REPEAT(ref=result.repeat_of))
@@ -196,7 +197,8 @@ def show(
     if fmt == "json":
         print(output.json_text(view))
     else:
-        complaints.print_complaint(view)
+        policy = ledger.policy(view["policy"], view["policy_version"])
+        complaints.print_complaint(view, policy.for_case(kind=view["kind"], severity=view["severity"]).reading)
 
 
 # -- changing complaints ---------------------------------------------------------------------
@@ -282,15 +284,26 @@ def classify(ctx: typer.Context, ref: RefArgument,
 
 @app.command()
 def extend(ctx: typer.Context, ref: RefArgument,
-           days: Annotated[int, typer.Option(metavar="N", help="Working days to add.")],
+           days: Annotated[int, typer.Option(metavar="N", help="Days to add, as the policy counts them: working days "
+                                                               "(cbrc2012, gdrcc2008) or calendar days (national2020).")],
            reason: Annotated[str, text_option("Why (told to the customer).")],
            notified_via: NotifiedViaOption,
+           approved_by: Annotated[Optional[str], typer.Option(
+               "--approved-by", metavar="NAME", help="Who approved an extension beyond the policy's first tier "
+                                                     "(上级机构或总行高级管理人员; national2020: past 30 days).")] = None,
            at: AtOption = None, override_recusal: OverrideOption = None) -> None:
     """Extend the resolution deadline, within the policy's cap."""
-    from tsk import lifecycle
+    from tsk import lifecycle, sla
 
-    c = lifecycle.extend(ledger_of(ctx), ref, days, reason, notified_via, at, override_recusal)
-    say(msg.EXTENDED(ref=c["ref"], days=days, due=shown(c["due"]), cap=shown(c["cap_due"])))
+    ledger = ledger_of(ctx)
+    c = lifecycle.extend(ledger, ref, days, reason, notified_via, at, override_recusal, approved_by)
+    word = sla.days_word(ledger.policy(c["policy"], c["policy_version"]).for_case(kind=c["kind"],
+                                                                                   severity=c["severity"]).reading)
+    if approved_by:
+        say(msg.EXTENDED_APPROVED(ref=c["ref"], days=days, word=word, due=shown(c["due"]), cap=shown(c["cap_due"]),
+                                  approver=approved_by))
+    else:
+        say(msg.EXTENDED(ref=c["ref"], days=days, word=word, due=shown(c["due"]), cap=shown(c["cap_due"])))
 
 
 @app.command()
@@ -355,6 +368,10 @@ def close(ctx: typer.Context, ref: RefArgument,
     c = lifecycle.close(ledger_of(ctx), ref, lifecycle.Outcome(result, resolution, notified_via, compensation,
                                                                root_cause, rectification, satisfaction), at,
                         override_recusal)
+    if c["reviewed_at"] is not None:  # a close on a closed complaint decides its review (核查)
+        say(msg.REVIEW_DECIDED(ref=c["ref"], result=vocab.RESULT.term(c["review_result"]),
+                               stays=vocab.RESULT.term(c["result"])))
+        return
     report: msg.Said | str = ""
     if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator"):
         report = msg.REPORT_RESULT_BY(to=c["referred_by"] or msg.THE_REGULATOR, due=shown(c["report_due"]))

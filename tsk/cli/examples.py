@@ -25,6 +25,14 @@ EXAMPLES: dict[str, str] = {
     "withdraw": "tsk withdraw TS-2026-000001 --reason '客户撤回投诉'",
     "reopen": "tsk reopen TS-2026-000001 --reason '客户申诉'",
     "verify": "tsk verify",
+    "pause": "tsk pause TS-2026-000001 --reason '委托司法鉴定中心鉴定签名笔迹' --notified-via sms",
+    "resume": "tsk resume TS-2026-000001 --at '2026-10-12 09:00'",
+    "restart": "tsk restart TS-2026-000001 --reason '客户补充提交转账记录' --at '2026-10-09 14:00' --notified-via phone",
+    "merge": "tsk merge TS-2026-000007 --into TS-2026-000001 --reason '同一客户就同一事项再次投诉'",
+    "review": "tsk review TS-2026-000001 --reason '客户书面申请核查：对补偿金额有异议'",
+    "remedy": "tsk remedy TS-2026-000001 --route 调解 --by 广东银行业保险业消费者权益保护促进会",
+    "follow-up": "tsk follow-up TS-2026-000001 --satisfaction 满意 --note '客户表示认可处理结果'",
+    "notice": "tsk notice TS-2026-000001 decision --format html > 处理决定告知书.html",
     "overdue": "tsk overdue --within 3 --fail",
     "check": "tsk check   # nightly from cron; exit 3 when anything is overdue",
     "export": "tsk export --excel -o 台账.csv",
@@ -46,7 +54,7 @@ EXAMPLES: dict[str, str] = {
     "config set": "tsk config set default_policy gdrcc2008",
     "policy list": "tsk policy list",
     "policy show": "tsk policy show gdrcc2008",
-    "policy add": "tsk policy add examples/policies/national2020.toml",
+    "policy add": "tsk policy add examples/policies/workdays2020.toml",
 }
 
 

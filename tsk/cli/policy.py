@@ -34,7 +34,12 @@ def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
         {"name": p.name, "version": p.version, "default": (p.name, p.version) == (default.name, default.version),
          "ack": said(p.ack), "form": said(p.form), "supervision": said(p.supervision),
          "resolution": said(p.resolution, p.resolution_from), "cap": said(p.cap), "report": said(p.report),
-         "referral_report": said(p.referral_report), "title": p.title}
+         "referral_report": said(p.referral_report), "title": p.title,
+         # the 2020 rules' properties: how a day is read, the extension tiers, the review (核查)
+         "days": (sla.UNIT_ZH[p.reading] if chinese else p.reading),
+         "extension_tiers": ("、".join(said(t) or "" for t in p.extension_tiers) if chinese else
+                             [str(t) for t in p.extension_tiers]) or None,
+         "review": said(p.review)}
         for p in admin.policies(ledger)
     ]
     columns = [output.Column("name", "名称", no_wrap=True), output.Column("version", "版本", justify="right"),
@@ -43,6 +48,8 @@ def policy_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
                output.Column("supervision", "督办表", drop=3), output.Column("resolution", "处理时限"),
                output.Column("cap", "最长时限"), output.Column("report", "报告监管", drop=5),
                output.Column("referral_report", "转办结果报告", drop=6),
+               output.Column("days", "日", drop=7), output.Column("extension_tiers", "延期档次", drop=8),
+               output.Column("review", "核查", drop=9),
                output.Column("title", "说明", prose=True, drop=1)]
     output.emit(rows, columns, fmt)
 

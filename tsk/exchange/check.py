@@ -21,6 +21,7 @@ from tsk.values import Invalid
 from tsk.vocab import STATUS
 
 _CLOCKS = ("ack_due", "due", "cap_due")  # given together, or computed together
+_REVIEW = ("review_due", "reviewed_at", "review_result", "review_resolution")  # a review (核查) applied for
 _HAS_NUL = methodcaller("__contains__", NUL)
 _NULL_AS_EMPTY = {None: ""}
 
@@ -178,6 +179,17 @@ def _check_lifecycle(row: dict[str, Any]) -> None:
         raise Bad(field, msg.MISSING_REFERRAL)
     if row["referral_due"] is not None and row["channel"] != "regulator" and not row["referred_by"]:
         raise Bad("referral_due", msg.REFERRAL_DUE_ONLY)
+    if (status == "merged") != (row["merged_into"] is not None):
+        raise Bad("merged_into", msg.MERGED_INTO_ONLY)
+    if (row["complainant_name"] is None) != (row["complainant_relationship"] is None):
+        field = "complainant_relationship" if row["complainant_name"] else "complainant_name"
+        raise Bad(field, msg.MISSING_COMPLAINANT)
+    if row["paused_at"] is not None and status != "open":
+        raise Bad("paused_at", msg.PAUSED_ONLY_OPEN, status=STATUS.term(status))
+    if row["review_at"] is not None and (status != "closed" or row["review_due"] is None):
+        raise Bad("review_at", msg.REVIEW_OF_CLOSED)
+    if row["review_at"] is None and any(row[c] is not None for c in _REVIEW):
+        raise Bad("review_at", msg.MISSING_REVIEW_AT)
 
 
 # -- import: checking a batch of CSV rows column by column ----------------------------------------
@@ -215,8 +227,11 @@ _STRIP = str.strip
 _UPPER = str.upper
 # What `fields.opening` reads of a row.
 _OPENING_FACTS = ("kind", "severity", "cause", "group_size", "is_group", "emergency", "level", "received_at",
-                  "extended_days", "report_due", "form_due", "form_at", "supervision_due", "supervised_at")
-_OPTIONAL_FACTS = ("report_due", "form_due", "form_at", "supervision_due", "supervised_at")  # "" is null
+                  "extended_days", "paused_days", "restarted_at", "report_due", "form_due", "form_at",
+                  "supervision_due", "supervised_at")
+_OPTIONAL_FACTS = ("restarted_at", "report_due", "form_due", "form_at", "supervision_due", "supervised_at")  # "" is null
+# Columns whose values the record checks decide (`_check_lifecycle`): any given, the batch goes record by record.
+_LIFECYCLE_RARE = ("merged_into", "complainant_name", "complainant_relationship", "paused_at", *_REVIEW, "review_at")
 _COMPUTED_NUMBERS = ("is_group", "emergency", "level")  # NOT_GIVEN until the complaint is opened
 
 
@@ -327,6 +342,8 @@ class _Columns:
                 referred and referral for channel, referred, referral
                 in zip(out["channel"], out["referred_by"], out["referral_ref"]) if channel == "regulator"):
             raise Slow
+        if "merged" in out["status"] or any(any(out[c]) for c in _LIFECYCLE_RARE):
+            raise Slow  # decided record by record (`_check_lifecycle`)
         if any(out["referral_due"]) and not all(
                 channel == "regulator" or referred for channel, referred, due
                 in zip(out["channel"], out["referred_by"], out["referral_due"]) if due):

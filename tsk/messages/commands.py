@@ -53,7 +53,11 @@ CONFLICT_DECLARED = M("{ref}: {name} may not handle it without --override-recusa
 ESCALATED = M("{ref} escalated to level {level}", "{ref} 已升至级别 {level}")
 CLASSIFIED = M("{ref} classified (level {level}){flags}{report}", "{ref} 已重新分类（级别 {level}）{flags}{report}")
 REPORT_BY = M("; report to the regulator by {due}", "；须于 {due} 前报告监管")
-EXTENDED = M("{ref} extended by {days} working day(s): due {due} (cap {cap})", "{ref} 已延期 {days} 个工作日：处理时限 {due}（最长时限 {cap}）")
+EXTENDED = M("{ref} extended by {days} {word}: due {due} (cap {cap})", "{ref} 已延期 {days} {word}：处理时限 {due}（最长时限 {cap}）")
+EXTENDED_APPROVED = M("{ref} extended by {days} {word}: due {due} (cap {cap}), approved by {approver}",
+                      "{ref} 已延期 {days} {word}：处理时限 {due}（最长时限 {cap}），经 {approver} 批准")
+REVIEW_DECIDED = M("{ref}: review decided ({result}); the decision it reviewed stays {stays}",
+                   "{ref}：核查已作出决定（{result}）；原处理决定（{stays}）不变")
 SUPERVISED = M("{ref}: 督办表 issued by {unit} at {at}; due {due} (cap {cap})",
                "{ref}：{unit}已于 {at} 出具督办表；处理时限 {due}（最长时限 {cap}）")
 NOTED = M("{ref} noted", "{ref} 已添加备注")
@@ -100,4 +104,16 @@ LISTED = M("{total} 件 complaint(s)", "共 {total} 件")
 LISTED_SOME = M("{shown} / {total} 件 complaint(s) (--limit)", "共 {total} 件，显示 {shown} 件（--limit）")
 SHOW_DONE = M(" (done {at})", "（{at} 已完成）")
 SHOW_DONE_BY = M(" (done {at}, {unit})", "（{at} 已完成，{unit}）")
-SHOW_EXTENDED = M(" (+{days} 工作日延期)", "（已延期 {days} 个工作日）")
+SHOW_EXTENDED = M(" (+{days} {unit}延期)", "（已延期 {days} {unit}）")
+# The commands of the 2020 national rules (tsk.cli.national).
+PAUSED = M("{ref}: clock stopped at {at}; the limit {due} moves when it resumes", "{ref}：时限已于 {at} 中止；恢复计时后处理时限 {due} 相应顺延")
+RESUMED = M("{ref}: clock running again; {days} {word} not counted in all; due {due} (cap {cap})",
+            "{ref}：时限恢复计算；共 {days} {word}不计入；处理时限 {due}（最长时限 {cap}）")
+RESTARTED = M("{ref}: limit restarted at {at}; due {due} (cap {cap})", "{ref}：时限自 {at} 起重新计算；处理时限 {due}（最长时限 {cap}）")
+MERGED = M("{ref} merged into {first}", "{ref} 已并入 {first}")
+MERGED_RESTARTED = M("{ref} merged into {first}; its limit restarted: due {due} (cap {cap})",
+                     "{ref} 已并入 {first}；其时限重新计算：处理时限 {due}（最长时限 {cap}）")
+REVIEW_APPLIED = M("{ref}: review applied for at {at}; decision due {due}", "{ref}：已于 {at} 申请核查；核查决定时限 {due}")
+REMEDY_RECORDED = M("{ref}: {remedy}", "{ref}：{remedy}")
+REMEDY_BEFORE = M("{ref}: {remedy} before {by}", "{ref}：{remedy}（{by}）")
+FOLLOWED_UP = M("{ref}: followed up, {satisfaction}", "{ref}：已回访，{satisfaction}")

@@ -93,3 +93,10 @@ REFERRAL_DUE_ONLY = M("the referring authority's deadline, for a referred compla
 # -- tsk export (tsk.exchange.export) -----------------------------------------------------------------
 EXCEL_CSV_ONLY = M("--excel applies to CSV only", "--excel 只适用于 CSV")
 EXCEL_CSV_ONLY_XLSX = M("--excel applies to CSV only (a workbook never holds a formula)", "--excel 只适用于 CSV（工作簿中从不含公式）")
+MERGED_INTO_ONLY = M("a merged complaint names the complaint it was merged into, and only a merged one does",
+                     "已合并的投诉须写明并入的投诉，且只有已合并的投诉才写")
+MISSING_COMPLAINANT = M("missing: complainant_name and complainant_relationship go together",
+                        "缺少：complainant_name 与 complainant_relationship 须一并给出")
+PAUSED_ONLY_OPEN = M("only an open complaint's clock is stopped, not a {status} one's", "只有处理中的投诉才能中止时限，状态为{status}的不能")
+REVIEW_OF_CLOSED = M("a review (核查) is of a closed complaint's decision, with its review_due", "核查针对已办结投诉的处理决定，并须有 review_due")
+MISSING_REVIEW_AT = M("missing: the review's other fields need the time it was applied for", "缺少：核查的其他字段须有申请时间")

@@ -64,6 +64,12 @@ SETTING_HOTSPOT_WINDOW = M("hot-spot window in calendar days", "热点问题的�
 SETTING_REPEAT_WINDOW = M("a decision within this many days makes a new complaint a repeat",
                           "此天数内已有处理决定的，新投诉视为重复投诉")
 SETTING_UNITS = M("units complaints may name, comma-separated (empty: any)", "投诉可指向的单位，以逗号分隔（空：不限）")
+SETTING_INSTITUTION = M("the bank's name, the sender of the letters to customers (`tsk notice`): must be set",
+                        "银行名称，即告知书的发出人（`tsk notice`）：须设置")
+SETTING_COMPLAINT_PHONE = M("the complaint telephone number the letters give (`tsk notice`): must be set",
+                            "告知书载明的投诉电话（`tsk notice`）：须设置")
+SETTING_COMPLAINT_ADDRESS = M("the postal address for complaints the letters give (`tsk notice`): must be set",
+                              "告知书载明的投诉通讯地址（`tsk notice`）：须设置")
 SETTING_SUPERVISING_UNIT = M("who issues the 督办表 by default (`tsk supervise`; empty: --unit each time)",
                              "默认出具督办表的单位（`tsk supervise`；空：每次用 --unit 指定）")
 NOT_A_HALF_YEAR = M("period {value} is not a half-year like 2026H1 or 2026H2", "期间 {value} 不是半年度（形如 2026H1 或 2026H2）")
@@ -98,3 +104,17 @@ UNPUBLISHED_YEAR = M("Warning: no official holiday schedule for {year} is known;
                      "which ends this warning)",
                      "Warning: 尚无 {year} 年官方放假安排，该年日期仅按法定节假日推算（用 `tsk calendar set` 录入国务院的放假安排，"
                      "再运行 `tsk calendar publish {year}`，此警告即不再出现）")
+POLICY_DAYS = M("{origin}: days must be 'working_days' or 'calendar_days' (how a day, 日, is read)",
+                "{origin}：days 须为 'working_days' 或 'calendar_days'（“日”按何种日计算）")
+POLICY_FLAG = M("{origin}: {flag} must be true or false", "{origin}：{flag} 须为 true 或 false")
+POLICY_TIER_AT = M("{origin}: extension_tiers[{i}]", "{origin}：extension_tiers[{i}]")
+POLICY_NATIONAL_NEEDS = M("{origin}: extension_tiers, clock_stops and merge_repeats need a resolution counted from receipt in "
+                          "the policy's days ({reading})",
+                          "{origin}：extension_tiers、clock_stops 和 merge_repeats 要求处理时限自受理起按该规则的日（{reading}）计算")
+POLICY_TIERS = M("{origin}: extension_tiers must rise, in the resolution's unit, from above the resolution period up to the cap",
+                 "{origin}：extension_tiers 须以处理时限的单位逐级递增，自高于处理时限起，至最长时限为止")
+POLICY_REVIEW = M("{origin}: review and review_window go together (the review's limit, and how long after the decision the "
+                  "customer may apply)",
+                  "{origin}：review 与 review_window 须一并给出（核查的时限，以及客户可在决定后多久内申请）")
+WORKING_DAYS = M("working day(s)", "个工作日")
+CALENDAR_DAYS = M("day(s)", "日")

@@ -41,9 +41,35 @@ def emit_list(rows: list[dict[str, Any]], fmt: str, *, total: int) -> None:
                             row_style=lambda r: "bold red" if "overdue" in r["flags"] else None)
 
 
-def print_complaint(view: dict[str, Any]) -> None:
-    """A complaint for people: its fields, then its history."""
-    from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RESULT, SATISFACTION
+def _when(text: str | None) -> str:
+    return text[:16].replace("T", " ") if text else ""
+
+
+def national_rows(c: dict[str, Any], reading: str) -> list[tuple[str, Any]]:
+    """The rows of the 2020 national rules: the handling limit's stops and restart, the merge,
+    the review (核查), the remedy and the follow-up, each shown when the complaint has it."""
+    from tsk.vocab import REMEDY, RESULT
+
+    days = views.days_said(c["paused_days"], reading)
+    review = None
+    if c["review_at"]:
+        review = views.joined(f"申请 {_when(c['review_at'])}", f"时限 {c['review_due']}",
+                              (f"决定 {_when(c['reviewed_at'])} {RESULT.label(c['review_result'])}"
+                               if c["reviewed_at"] else "核查中"), c["review_resolution"], sep="；")
+    return [
+        ("暂停计时 clock stopped", views.joined(f"自 {_when(c['paused_at'])} 起" if c["paused_at"] else None,
+                                               f"已不计入 {days}" if c["paused_days"] else None, sep="；")),
+        ("重新计时 restarted", _when(c["restarted_at"])),
+        ("合并至 merged into", c["merged_into"]),
+        ("核查 review", review),
+        ("后续救济 remedy", views.joined(REMEDY.label(c["remedy"]), _when(c["remedy_at"])) if c["remedy"] else None),
+    ]
+
+
+def print_complaint(view: dict[str, Any], reading: str = "working_days") -> None:
+    """A complaint for people: its fields, then its history. `reading`: how its policy reads a
+    day (日), for the days of its extensions and clock stops."""
+    from tsk.vocab import BUSINESS_TYPE, CAUSE, CHANNEL, KIND, NOTIFY_VIA, RELATIONSHIP, RESULT, SATISFACTION
 
     c = view
     fields = [
@@ -54,6 +80,8 @@ def print_complaint(view: dict[str, Any]) -> None:
         ("业务类型 business", BUSINESS_TYPE.label(c["business_type"])), ("原因 cause", CAUSE.label(c["cause"])),
         ("程度 severity", views.severity_label(c["severity"])), ("级别 level", views.level_label(c["level"])),
         ("客户 customer", " ".join(x for x in (c["customer"]["name"], c["customer"]["phone"], c["customer"]["id_number"]) if x)),
+        ("投诉人 complainant", c["complainant_name"] and
+         f"{c['complainant_name']}（{RELATIONSHIP.label(c['complainant_relationship'])}）"),
         ("人数 group size", str(c["group_size"])), ("被投诉单位 unit", c["unit"]),
         ("被投诉人 subject staff", c["subject_staff"]), ("首问 first handler", c["first_handler"]),
         ("处理人 assignee", " ".join(x for x in (c["assignee"], c["assignee_unit"]) if x)),
@@ -66,15 +94,18 @@ def print_complaint(view: dict[str, Any]) -> None:
         ("处理表 form due", due_shown(c["form_due"]) + _done(c["form_at"])),
         ("督办表 supervision due", due_shown(c["supervision_due"])
          + (msg.SHOW_DONE_BY(at=c["supervised_at"][:16], unit=c["supervising_unit"]).shown() if c["supervised_at"] else "")),
-        ("处理时限 due", due_shown(c["due"]) + (msg.SHOW_EXTENDED(days=c["extended_days"]).shown() if c["extended_days"] else "")),
+        ("处理时限 due", due_shown(c["due"]) + (msg.SHOW_EXTENDED(days=c["extended_days"], unit=_days_unit(reading)).shown()
+                                               if c["extended_days"] else "")),
         ("最长时限 cap", due_shown(c["cap_due"])),
+        *national_rows(c, reading),
         ("报告监管 report due", due_shown(c["report_due"]) + _done(c["reported_at"])),
         ("办结 closed", c["closed_at"]), ("结果 result", RESULT.label(c["result"])),
         ("处理情况 resolution", c["resolution"]),
         ("补偿 compensation", None if c["compensation"] is None else f"{c['compensation']:.2f} 元"),
         ("原因分析 root cause", c["root_cause"]), ("整改措施 rectification", c["rectification"]),
         ("告知方式 notified via", NOTIFY_VIA.label(c["notified_via"])),
-        ("回访 satisfaction", SATISFACTION.label(c["satisfaction"])), ("理由 reason", c["reason"]),
+        ("回访 satisfaction", views.joined(SATISFACTION.label(c["satisfaction"]), _when(c["followed_up_at"]),
+                                          c["follow_up_note"], sep="；")), ("理由 reason", c["reason"]),
     ]
     from tsk.render import textable
 
@@ -92,6 +123,11 @@ def print_complaint(view: dict[str, Any]) -> None:
 def _label(label: str) -> str:
     """A label of `show` ("编号 ref"): both words in English runs, the Chinese alone in Chinese ones."""
     return label.split(" ", 1)[0] if msg.language() == "zh" else label
+
+
+def _days_unit(reading: str) -> msg.Message:
+    """The days of an extension in `show`: 工作日 (日 under a policy of calendar days)."""
+    return msg.term("日", "日") if reading == "calendar_days" else msg.term("工作日", "个工作日")
 
 
 def _done(at: str | None) -> str:

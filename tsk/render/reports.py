@@ -76,6 +76,7 @@ WORDS: dict[str, Any] = {
     "group": ("群体性投诉", "group complaints"),
     "referred": ("监管转办", "referred by a regulator"),
     "lapsed": ("曾逾期", "lapsed (a handling clock ran past due)"),
+    "merged": ("合并处理的重复投诉（不另计）", "repeats merged into the first (not counted again)"),
     "late_entries": ("补录（受理超过24小时后登记）", "late entries (recorded 24h+ after receipt)"),
     "late_extensions": ("逾期后登记的延期", "extensions recorded after their deadline"),
     "no_late": ("本期无补录及逾期后登记的延期。", "No late entries or late extensions."),
@@ -127,6 +128,8 @@ WORDS: dict[str, Any] = {
          "working days = after the day of receipt up to and including the day of closing."),
         ("投诉按受理时间（北京时间）归属报告期间。",
          "a complaint belongs to the period in which it was received (China time)."),
+        ("在处理期限内再次提出的同一投诉并入首次投诉合并处理，只计一次（中国银保监会令2020年第3号 第十八条）。",
+         "a repeat of the same complaint within its limit, merged into the first, is counted once."),
     ],
     "dims": {
         "kind": ("（一）按投诉类型", "2.1 By kind"),
@@ -157,6 +160,7 @@ SHARE_BASE: dict[str, str | None] = {
     "resolved_on_time": "resolved", "open": "accepted", "overdue_open": "accepted", "extended": "accepted",
     "group": "received", "referred": "received", "lapsed": "accepted", "late_entries": "received",
     "late_extensions": None,  # extensions, not complaints: a share of nothing in the table
+    "merged": None,  # repeats counted in none of the others: a share of nothing
 }
 CAUSES_SHOWN = 100  # groups in the document; JSON and CSV have every complaint
 CAUSE_EXAMPLES = 3  # refs shown per group

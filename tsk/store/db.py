@@ -23,7 +23,7 @@ from tsk.errors import InvalidInput, TskError, echo
 Params = Mapping[str, Any] | Sequence[Any]
 # The schema version this tsk writes: the last of tsk.store.schema.MIGRATIONS (a test holds them
 # equal). Here so that opening a current ledger needs no migration code.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SCHEMA_VERSION_SQL = "SELECT max(version) FROM schema_migration"
 
 

@@ -30,13 +30,17 @@ class Complaint(SQLModel, table=True):
         # Each running clock is seekable: equality on status (or on "not yet"), then its due date,
         # in an index of the running ones only (v4). The leading equality makes each the
         # planner's choice over ix_complaint_list_order with or without statistics.
-        Index("ix_complaint_resolution_clock", "status", "due", **_running("resolution")),
-        Index("ix_complaint_ack_clock", "status", "acked_at", "ack_due", **_running("ack")),
-        Index("ix_complaint_cap_clock", "status", "cap_due", **_running("cap")),
+        # A clock stop (v7) is in each index of a clock it stops: `paused_at IS NULL` is then an
+        # equality of the seek, and the index still covers the ids `check` reads.
+        Index("ix_complaint_resolution_clock", "status", "paused_at", "due", **_running("resolution")),
+        Index("ix_complaint_ack_clock", "status", "paused_at", "acked_at", "ack_due", **_running("ack")),
+        Index("ix_complaint_cap_clock", "status", "paused_at", "cap_due", **_running("cap")),
         Index("ix_complaint_report_clock", "reported_at", "report_due", **_running("report")),
-        Index("ix_complaint_form_clock", "status", "form_at", "form_due", **_running("form")),
-        Index("ix_complaint_supervision_clock", "status", "supervised_at", "supervision_due", **_running("supervision")),
-        Index("ix_complaint_referral_clock", "status", "referral_due", **_running("referral")),
+        Index("ix_complaint_form_clock", "status", "paused_at", "form_at", "form_due", **_running("form")),
+        Index("ix_complaint_supervision_clock", "status", "paused_at", "supervised_at", "supervision_due",
+              **_running("supervision")),
+        Index("ix_complaint_referral_clock", "status", "paused_at", "referral_due", **_running("referral")),
+        Index("ix_complaint_review_clock", "reviewed_at", "review_due", **_running("review")),  # v7
         Index("ix_complaint_received", "received_at"),
         Index("ix_complaint_phone", "customer_phone"),
         Index("ix_complaint_id_number", "customer_id_number"),
@@ -105,6 +109,22 @@ class Complaint(SQLModel, table=True):
     supervision_due: str | None = Field(default=None, max_length=25)  # Guangdong 督办表 issued
     supervised_at: str | None = Field(default=None, max_length=25)
     supervising_unit: str | None = None
+    # v7: the 2020 national rules (中国银保监会令2020年第3号; docs/rules.md, The 2020 national rules)
+    complainant_name: str | None = None  # who complained, when not the customer (agent, heir, guardian)
+    complainant_relationship: str | None = Field(default=None, max_length=12)
+    paused_at: str | None = Field(default=None, max_length=25)  # a clock stop running since (鉴定、检测、评估)
+    paused_days: int = 0  # the days of the clock stops ended, in the policy's reading of a day
+    restarted_at: str | None = Field(default=None, max_length=25)  # new facts: the limit runs again from then
+    merged_into: str | None = Field(default=None, max_length=20)  # status merged: the first complaint's ref
+    review_at: str | None = Field(default=None, max_length=25)  # the customer applied for review (核查)
+    review_due: str | None = Field(default=None, max_length=25)
+    reviewed_at: str | None = Field(default=None, max_length=25)
+    review_result: str | None = Field(default=None, max_length=12)
+    review_resolution: str | None = None
+    remedy: str | None = Field(default=None, max_length=12)  # mediation, arbitration or lawsuit followed
+    remedy_at: str | None = Field(default=None, max_length=25)
+    followed_up_at: str | None = Field(default=None, max_length=25)  # 回访
+    follow_up_note: str | None = None
     event_count: int = 0
     history_head: str = ""  # hash of the newest event: deleting the last one is detected too
 

@@ -79,14 +79,17 @@ WHERE category = :category AND status IN ('closed', 'rejected') AND closed_at >=
        OR (CAST(:id_number AS TEXT) IS NOT NULL AND customer_id_number = :id_number))
 ORDER BY closed_at DESC LIMIT 1
 """
-# Complaints with a running clock that may span corrected calendar days: open ones, and
-# closed ones still owing the regulator a report.
+# Complaints with a running clock that may span corrected calendar days: open ones, closed
+# ones still owing the regulator a report, and reviews (核查) under way.
 RUNNING_CLOCKS_SPANNING = """
 SELECT * FROM complaint
 WHERE status IN ('open') AND received_at < :day_end AND (cap_due >= :day OR due >= :day OR ack_due >= :day)
 UNION
 SELECT * FROM complaint
 WHERE reported_at IS NULL AND report_due >= :day AND received_at < :day_end
+UNION
+SELECT * FROM complaint
+WHERE reviewed_at IS NULL AND review_due >= :day AND review_at < :day_end
 ORDER BY id
 """
 
@@ -150,7 +153,12 @@ def export_complaints(where: str) -> str:
 # Every report statement must range-scan ix_complaint_received for its period, ANALYZEd or
 # not: a status condition is written `status || '' = …`, which no index serves, so the
 # planner never reads every closed complaint through ix_complaint_resolution_clock instead.
-RECEIVED_IN = "received_at >= :since AND received_at < :until"
+# A repeat merged into the first complaint (status merged, 中国银保监会令2020年第3号 第十八条) is
+# counted once, as the first: the reports count the complaints received in the period that
+# were not merged into another (`merged_into`, a column test no index serves), and say apart
+# how many were (MERGED_IN).
+RECEIVED_IN = "received_at >= :since AND received_at < :until AND merged_into IS NULL"
+MERGED_IN = "SELECT count(*) AS merged FROM complaint WHERE received_at >= :since AND received_at < :until AND merged_into IS NOT NULL"
 # Resolved on time (按时办结), in every report: closed before its resolution clock was past
 # due (on or before its due date, or by the due moment of a clock in hours; extensions included:
 # `clocks.RESOLUTION_MET`), and never lapsed — once a handling clock ran past due the complaint is
@@ -232,12 +240,13 @@ FROM complaint WHERE {RECEIVED_IN} GROUP BY {expr}
 # The lapses recorded (tsk check, or the first write after a due: `tsk.overdue`) of the period's
 # complaints, per clock: a 处理表 or an acknowledgement late is there too, not only `lapsed`.
 REPORT_LAPSES = ("SELECT l.clock, COUNT(*) AS n FROM complaint c JOIN lapse l ON l.complaint_id = c.id "
-                 "WHERE c.received_at >= :since AND c.received_at < :until GROUP BY l.clock")
+                 "WHERE c.received_at >= :since AND c.received_at < :until AND c.merged_into IS NULL GROUP BY l.clock")
 REPORT_LATE = f"""
 SELECT unit, NULL AS recorded_at, NULL AS details FROM complaint WHERE {RECEIVED_IN} AND late_entry = 1
 UNION ALL
 SELECT c.unit, e.recorded_at, e.details FROM complaint c JOIN event e ON e.complaint_id = c.id
-WHERE c.received_at >= :since AND c.received_at < :until AND (c.extended_days > 0 OR c.reopened > 0)
+WHERE c.received_at >= :since AND c.received_at < :until AND c.merged_into IS NULL
+  AND (c.extended_days > 0 OR c.reopened > 0)
   AND e.action = 'extended'
 """
 
@@ -257,7 +266,8 @@ def report_trend(expr: str | None) -> str:
 # one range of the index, `due <>` a filter on it. Keep `status IN (...)`, never `<>`: an
 # inequality cannot seek.
 CLOCK_COLUMNS = ("id, ref, status, level, severity, unit, assignee, assignee_unit, direct, is_group, emergency, channel, "
-                 "referred_by, repeat_of, extended_days, reopened, late_entry, customer_name")
+                 "referred_by, repeat_of, extended_days, reopened, late_entry, customer_name, paused_at, review_due, "
+                 "reviewed_at")
 
 
 def clock_select(clock: str) -> str:
@@ -274,9 +284,11 @@ def running_clocks() -> str:
 
 
 COUNT_OPEN = "SELECT count(*) FROM complaint WHERE status IN ('open')"
+# Decided complaints with a running clock: a report owed to the regulator, or a review (核查) under way.
 COUNT_AWAITING_REPORT = f"""
 SELECT count(*) FROM complaint
-WHERE {clocks.BY_NAME["report"].running_sql} AND status IN ('closed', 'rejected', 'withdrawn')
+WHERE (({clocks.BY_NAME["report"].running_sql}) OR ({clocks.BY_NAME["review"].running_sql}))
+  AND status IN ('closed', 'rejected', 'withdrawn', 'merged')
 """
 # No ON CONFLICT: a lapse recorded twice fails its batch (and rolls back the escalation).
 INSERT_LAPSE = "INSERT INTO lapse (complaint_id, clock, due, detected_at) VALUES (:complaint_id, :clock, :due, :detected_at)"

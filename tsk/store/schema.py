@@ -44,8 +44,8 @@ def _v4_running_clock_indexes(store: Store) -> None:
     names = {f"ix_complaint_{clock}_clock" for clock in V4_CLOCKS}
     for name in sorted(names):
         store.run(f"DROP INDEX IF EXISTS {name}")
-    for statement in schema_ddl(store.dialect):
-        if statement.startswith("CREATE INDEX") and statement.split()[2] in names:
+    for statement in model_indexes(store.dialect, 4):
+        if statement.split()[2] in names:
             store.run(statement)
 
 
@@ -90,10 +90,63 @@ def _v6_timeliness(store: Store) -> None:
     if store.dialect == "postgresql":
         for table, column in V6_WIDENED:
             store.run(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR(25)")
-    for statement in schema_ddl(store.dialect):
-        if statement.startswith("CREATE INDEX"):
-            store.run(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+    for statement in model_indexes(store.dialect, 6):
+        store.run(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
     store.run(q.MARK_LAPSED_FROM_LAPSES)
+
+
+# v7: the columns of the 2020 national rules (tsk.store.models), as a ledger of v6 adds them.
+V7_COLUMNS = {
+    "complainant_name": "VARCHAR",
+    "complainant_relationship": "VARCHAR(12)",
+    "paused_at": "VARCHAR(25)",
+    "paused_days": "INTEGER NOT NULL DEFAULT 0",
+    "restarted_at": "VARCHAR(25)",
+    "merged_into": "VARCHAR(20)",
+    "review_at": "VARCHAR(25)",
+    "review_due": "VARCHAR(25)",
+    "reviewed_at": "VARCHAR(25)",
+    "review_result": "VARCHAR(12)",
+    "review_resolution": "VARCHAR",
+    "remedy": "VARCHAR(12)",
+    "remedy_at": "VARCHAR(25)",
+    "followed_up_at": "VARCHAR(25)",
+    "follow_up_note": "VARCHAR",
+}
+# The clock indexes whose condition a clock stop changed (tsk.clocks: they stop while paused).
+V7_CLOCK_INDEXES = ("ack", "resolution", "cap", "form", "supervision", "referral")
+
+
+def _v7_national_rules(store: Store) -> None:
+    """The 2020 national rules' columns; the clock indexes of the clocks a clock stop stops made
+    again with their new condition, and the review clock's index. No value changes: the JR/T
+    0169 classes tsk offered before keep their keys in today's full lists (tsk.vocab)."""
+    from tsk.store import queries as q
+
+    for column, ddl in V7_COLUMNS.items():
+        if store.value(q.HAS_COLUMN[store.dialect], {"table": "complaint", "column": column}) is None:
+            store.run(f"ALTER TABLE complaint ADD COLUMN {column} {ddl}")
+    remade = {f"ix_complaint_{clock}_clock" for clock in V7_CLOCK_INDEXES}
+    for name in sorted(remade):
+        store.run(f"DROP INDEX IF EXISTS {name}")
+    for statement in model_indexes(store.dialect, 7):
+        store.run(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+
+
+# The complaint columns each version added after v6 (an index naming one is made by its version).
+LATER_COLUMNS = {7: tuple(V7_COLUMNS)}
+
+
+def model_indexes(dialect_name: str, version: int) -> list[str]:
+    """The models' CREATE INDEX statements a migration to `version` can make: those naming no
+    column a later version adds (that version makes them). The models are today's, so an index
+    that changed since names its new columns."""
+    import re
+
+    later = [column for v, columns in LATER_COLUMNS.items() if v > version for column in columns]
+    named = re.compile(r"\b(" + "|".join(later) + r")\b") if later else None
+    return [statement for statement in schema_ddl(dialect_name)
+            if statement.startswith("CREATE INDEX") and (named is None or not named.search(statement))]
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -106,6 +159,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               _v5_audit_chain),
     Migration(6, "timeliness: emergency, late entry, lapsed, referral, Guangdong form and supervision clocks; "
                  "due dates may be moments", _v6_timeliness),
+    Migration(7, "the 2020 national rules: complainant, clock stops, merged repeats, restarts, review (核查), "
+                 "remedies, follow-up; clocks stop while paused", _v7_national_rules),
 )
 
 CURRENT_VERSION = MIGRATIONS[-1].version
