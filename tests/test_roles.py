@@ -504,3 +504,16 @@ def test_the_readme_sets_up_a_branch_network_with_commands_that_work_as_written(
 def actors_of(url: str) -> list[tuple]:
     with psycopg.connect(url, autocommit=True) as conn:
         return conn.execute("SELECT actor, action FROM event ORDER BY id").fetchall()
+
+
+def test_a_refusal_is_said_in_chinese_too(shared, monkeypatch):
+    ref = shared.add()
+    monkeypatch.setenv("TSK_LANG", "zh")
+    run = shared.as_(USERS["handler"], ["extend", ref, "--days", "5", "--reason", "复杂", "--notified-via", "sms"])
+    assert run.exit_code == 1
+    assert one_error_line(run) == f"Error: 用户 alice（处理方，单位 {UNIT}）无权延期：须由管理方办理"
+    assert shared.as_(USERS["intake"], ["show", ref, "--show-pii"]).exit_code == 0  # an intake may
+    run = shared.as_(USERS["supervisor"], ["show", ref, "--show-pii"])
+    assert one_error_line(run) == "Error: 用户 sue（监督决策）无权查看客户个人信息：须由受理方、处理方、管理方或审计办理"
+    run = shared.as_(USERS["handler"], ["--as", "行长", "list"])
+    assert one_error_line(run).startswith("Error: --as 只在 SQLite 台账上指定操作人")

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tsk import messages as msg
 from tsk import rights, timeutil
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, TskError, echo, named
 from tsk.store import roles as sql
 from tsk.store import state
 from tsk.values import required_text
-
-SQLITE = "tsk role is for a PostgreSQL ledger: a SQLite ledger has no roles (its guard is the file's permissions)"
 
 
 class Owner:
@@ -35,17 +34,16 @@ def owner(ledger: Ledger) -> Owner:
     """The ledger's owner; Refused unless the session user is it (or a member of it)."""
     store = ledger.store
     if store.dialect != "postgresql":
-        raise Refused(SQLITE)
+        raise Refused(msg.ROLES_ON_SQLITE)
     found = Owner(store.row(sql.LEDGER_OWNER) or {}, store.value(sql.SESSION_USER))
     if not found.is_owner:
-        raise Refused(f"tsk role needs the ledger's owner ({named(found.owner)}): you are connected as {named(found.user)}")
+        raise Refused(msg.ROLES_NEED_OWNER, owner=named(found.owner), user=named(found.user))
     if len(found.database.encode()) > sql.MAX_DATABASE_NAME:
-        raise Refused(f"the database's name is longer than {sql.MAX_DATABASE_NAME} bytes: PostgreSQL could not name "
-                      "its roles after it (rename the database)")
+        raise Refused(msg.DATABASE_NAME_TOO_LONG, most=sql.MAX_DATABASE_NAME)
     return found
 
 
-def grant(ledger: Ledger, user: str, role: str, units: Sequence[str] = ()) -> list[str]:
+def grant(ledger: Ledger, user: str, role: str, units: Sequence[str] = ()) -> list[msg.Said]:
     """Make `user` (a login role, created when missing) a member of `role` in this ledger, and
     of no other of its roles, limited to `units` (none: every unit). Returns what to tell."""
     facts = owner(ledger)
@@ -60,21 +58,19 @@ def grant(ledger: Ledger, user: str, role: str, units: Sequence[str] = ()) -> li
         found = ledger.store.row(sql.ROLE_FACTS, {"name": name})
         if found is None:
             ledger.store.run(sql.create_login(name))
-            said.append(f"created the login role {name} without a password: give it one (psql: \\password {name}) "
-                        "or let pg_hba.conf authenticate it")
+            said.append(msg.LOGIN_CREATED(user=name))
         elif found["rolsuper"] or name == facts.owner:
-            raise Refused(f"{name} {'is a superuser' if found['rolsuper'] else 'owns the ledger'}: "
-                          "it may do everything already, and a role would not limit it")
+            raise Refused(msg.SUPERUSER_NEEDS_NO_ROLE if found["rolsuper"] else msg.OWNER_NEEDS_NO_ROLE, user=name)
         for statement in sql.membership(facts.database, name, key):
             ledger.store.run(statement)
         ledger.store.run(sql.UPSERT_MEMBER, {"member": name, "role": key, "units": scope})
         state.append(ledger.store, timeutil.to_text(timeutil.now()), ledger.actor, "role-granted",
                      {"user": name, "role": key, "units": scope})
-    said.append(f"{name}: {key} ({rights.ROLES[key].label}), {_units_said(scope)}")
+    said.append(msg.ROLE_GRANTED(user=name, role=key, label=rights.ROLES[key].label, units=_units_said(scope)))
     return said
 
 
-def revoke(ledger: Ledger, user: str) -> str:
+def revoke(ledger: Ledger, user: str) -> msg.Said:
     """`user` no longer a member of any role of this ledger (its login role stays)."""
     facts = owner(ledger)
     name = _user_name(user)
@@ -83,16 +79,16 @@ def revoke(ledger: Ledger, user: str) -> str:
         _not_a_group(facts, name)
         sql.install(ledger.store, facts.database)
         if ledger.store.value(sql.ROLE_EXISTS, {"name": name}) is None:
-            raise Refused(f"there is no role {name} in this PostgreSQL cluster")
+            raise Refused(msg.NO_SUCH_ROLE, user=name)
         held = [r for r in members(ledger, check=False) if r["user"] == name]
         if not held:
-            raise Refused(f"{name} has no role in this ledger")
+            raise Refused(msg.HAS_NO_ROLE, user=name)
         for statement in sql.membership(facts.database, name, None):
             ledger.store.run(statement)
         ledger.store.run(sql.DELETE_MEMBER, {"member": name})
         state.append(ledger.store, timeutil.to_text(timeutil.now()), ledger.actor, "role-revoked",
                      {"user": name, "roles": [r["role"] for r in held]})
-    return f"{name}: no role in this ledger (its login role stays; DROP ROLE in psql removes it)"
+    return msg.ROLE_REVOKED(user=name)
 
 
 def members(ledger: Ledger, *, check: bool = True) -> list[dict[str, Any]]:
@@ -129,47 +125,47 @@ def refusal(store, right: rights.Right | None, detail: str) -> TskError:
     """The error for a statement PostgreSQL refused (`detail`, its message), naming the user,
     their role and units, the right the command needed and who holds it. Read on a connection
     outside the transaction that failed."""
-    right = right or rights.RIGHTS["read"]
-    user = store.row_outside(sql.SESSION_USER)["session_user"]
-    facts = store.row_outside(sql.LEDGER_OWNER) or {"owner": "its owner"}
+    said = (right or rights.RIGHTS["read"]).says
+    user = named(store.row_outside(sql.SESSION_USER)["session_user"])
+    found = store.row_outside(sql.LEDGER_OWNER)
+    owner = named(found["owner"]) if found else msg.THE_OWNER
     member = store.row_outside(sql.MEMBER_OF_SESSION) if store.row_outside(sql.INSTALLED)["installed"] else None
-    holders = rights.holders(right.key)
-    owner_name = named(facts["owner"])
+    holders = rights.holders(right.key) if right else rights.holders("read")
     if member is None:
-        who = f"user {named(user)} (no role in this ledger)"
-        return Refused(f"{who} may not {right.says}: " + (
-            f"the ledger's owner ({owner_name}) grants roles (tsk role grant)" if holders
-            else f"that needs the ledger's owner ({owner_name})"))
-    role = member["role"]
-    units = list(member["units"]) if member["units"] is not None else None
-    who = f"user {named(user)} ({role}" + (f", units {', '.join(units)}" if units is not None else "") + ")"
+        who = msg.WHO_WITHOUT_ROLE(user=user)
+        if holders:
+            return Refused(msg.REFUSED_NEEDS_A_ROLE, who=who, right=said, owner=owner)
+        return Refused(msg.REFUSED_NEEDS_OWNER, who=who, right=said, owner=owner)
+    role, units = member["role"], member["units"]
+    who = (msg.WHO_WITH_ROLE(user=user, role=rights.ROLE.term(role)) if units is None
+           else msg.WHO_WITH_UNITS(user=user, role=rights.ROLE.term(role), units=msg.Listed(units)))
     if not holders:
-        return Refused(f"{who} may not {right.says}: that needs the ledger's owner ({owner_name})")
+        return Refused(msg.REFUSED_NEEDS_OWNER, who=who, right=said, owner=owner)
     if role not in holders:
-        return Refused(f"{who} may not {right.says}: that needs the {_either(holders)} role")
+        return Refused(msg.REFUSED_NEEDS_ROLE, who=who, right=said, roles=_either([rights.ROLE.term(r) for r in holders]))
     if units is not None:
-        return Refused(f"{who} may {right.says} in {'that unit' if len(units) == 1 else 'those units'} only")
-    return Refused(f"{who} was refused by the database ({detail}): the ledger's owner ({owner_name}) brings the roles "
-                   "up to date with tsk role grant")
+        return Refused(msg.REFUSED_OUTSIDE_UNIT if len(units) == 1 else msg.REFUSED_OUTSIDE_UNITS, who=who, right=said)
+    return Refused(msg.REFUSED_BY_DATABASE, who=who, detail=detail, owner=owner)
 
 
-def _either(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+def _either(names: list[msg.Message]) -> msg.Message | msg.Said:
+    """`a`, `a or b`, `a, b or c` (`a、b或c`)."""
+    return names[0] if len(names) == 1 else msg.EITHER(some=msg.Listed(names[:-1]), last=names[-1])
 
 
 # -- input ------------------------------------------------------------------------------------
 def _user_name(text: str) -> str:
     name = required_text(text, "USER")
     if len(name.encode()) > 63 or not name.isprintable():
-        raise InvalidInput("USER must be a PostgreSQL role name: printable, at most 63 bytes")
+        raise InvalidInput(msg.NOT_A_ROLE_NAME)
     if name.startswith("pg_"):
-        raise InvalidInput("USER may not begin with pg_ (PostgreSQL reserves those names)")
+        raise InvalidInput(msg.RESERVED_ROLE_NAME)
     return name
 
 
 def _not_a_group(facts: Owner, name: str) -> None:
     if any(name == sql.group(facts.database, role) for role in rights.ROLES):
-        raise InvalidInput(f"{name} is one of this ledger's group roles: name a person's (or a job's) login role")
+        raise InvalidInput(msg.A_GROUP_ROLE, user=name)
 
 
 def _units(ledger: Ledger, role: str, units: Sequence[str]) -> list[str] | None:
@@ -178,13 +174,13 @@ def _units(ledger: Ledger, role: str, units: Sequence[str]) -> list[str] | None:
     if not given:
         return None
     if not rights.ROLES[role].scoped:
-        raise InvalidInput(f"--unit is for the intake, handler and manager roles: a {role} works on every unit")
+        raise InvalidInput(msg.UNIT_FOR_SCOPED_ROLES, role=rights.ROLE.term(role))
     known = ledger.settings["units"]
     for unit in given:
         if known and unit not in known:
-            raise InvalidInput(f"unit {echo(unit)} is not one of the ledger's units: {', '.join(known)}")
+            raise InvalidInput(msg.ROLE_UNIT_NOT_LISTED, value=echo(unit), units=msg.Listed(known))
     return given
 
 
-def _units_said(units: list[str] | None) -> str:
-    return "every unit" if units is None else "units " + ", ".join(units)
+def _units_said(units: list[str] | None) -> msg.Said:
+    return msg.EVERY_UNIT() if units is None else msg.UNITS_LISTED(units=msg.Listed(units))

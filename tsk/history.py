@@ -25,6 +25,7 @@ from itertools import chain, repeat
 from operator import methodcaller
 from typing import TYPE_CHECKING, Any
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.chain import canonical, link
 from tsk.errors import Refused
@@ -86,7 +87,7 @@ def save(store, complaint: Mapping[str, Any], columns, expected_count: int) -> N
         sql = _UPDATES[names] = q.update_complaint(list(names))
     params = dict(zip(names, map(complaint.__getitem__, names)), id=complaint["id"], expected_count=expected_count)
     if store.run(sql, params) != 1:
-        raise Refused(f"{complaint['ref']} was changed by someone else at the same moment; try again")
+        raise Refused(msg.CHANGED_MEANWHILE, ref=complaint["ref"])
 
 
 def append_event(ledger: Ledger, complaint: Mapping[str, Any], action: str, at: dt.datetime,

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from tsk.messages import Message, term
 from tsk.vocab import Vocab
 
 
 class Right(NamedTuple):
     key: str
-    says: str  # what it lets one do, as a refusal says it: "may not extend complaints"
-    zh: str
+    says: Message  # what it lets one do, as a refusal says it: "may not extend complaints", "无权延期"
     actions: tuple[str, ...] = ()  # the complaint events it records
     columns: tuple[str, ...] = ()  # the complaint columns those events change (their UPDATE grant)
     audit: tuple[str, ...] = ()  # the audit rows it records
@@ -37,50 +37,50 @@ BOOKKEEPING = ("event_count", "history_head")
 LAPSE_ACTIONS = ("escalated", "overdue-recorded")
 
 RIGHTS: dict[str, Right] = {r.key: r for r in (
-    Right("read", "read the ledger", "查阅台账"),
-    Right("register", "register complaints", "登记投诉", ("registered", "repeat-linked")),
-    Right("acknowledge", "acknowledge complaints (受理告知)", "受理告知", ("acknowledged",), ("acked_at",)),
-    Right("note", "add notes", "添加备注", ("noted",)),
-    Right("conflict", "declare conflicts of interest (回避)", "回避声明", ("conflict-declared",), ("conflicts",)),
-    Right("show-pii", "see customers' personal data unmasked", "查看客户个人信息", ("pii-shown",)),
-    Right("lapses", "record lapses", "记录逾期", LAPSE_ACTIONS, ("level", "lapsed")),
-    Right("assign", "assign complaints", "分派处理人", ("assigned",), ("assignee", "assignee_unit")),
-    Right("notify", "notify customers", "告知客户", ("customer-notified",)),
-    Right("escalate", "escalate complaints", "升级投诉", ("escalated",), ("level",)),
-    Right("classify", "classify complaints", "重新分类", ("classified",),
+    Right("read", term("read the ledger", "查阅台账")),
+    Right("register", term("register complaints", "登记投诉"), ("registered", "repeat-linked")),
+    Right("acknowledge", term("acknowledge complaints (受理告知)", "受理告知"), ("acknowledged",), ("acked_at",)),
+    Right("note", term("add notes", "添加备注"), ("noted",)),
+    Right("conflict", term("declare conflicts of interest (回避)", "声明回避"), ("conflict-declared",), ("conflicts",)),
+    Right("show-pii", term("see customers' personal data unmasked", "查看客户个人信息"), ("pii-shown",)),
+    Right("lapses", term("record lapses", "记录逾期"), LAPSE_ACTIONS, ("level", "lapsed")),
+    Right("assign", term("assign complaints", "分派处理人"), ("assigned",), ("assignee", "assignee_unit")),
+    Right("notify", term("notify customers", "告知客户"), ("customer-notified",)),
+    Right("escalate", term("escalate complaints", "升级投诉"), ("escalated",), ("level",)),
+    Right("classify", term("classify complaints", "重新分类投诉"), ("classified",),
           ("kind", "category", "business_type", "cause", "severity", "group_size", "is_group", "emergency", "level",
            "report_due")),
-    Right("close", "close complaints", "办结投诉", ("closed", "reviewed"),  # under review (核查), its decision
+    Right("close", term("close complaints", "办结投诉"), ("closed", "reviewed"),  # under review (核查), its decision
           ("status", "result", "resolution", "notified_via", "compensation_fen", "root_cause", "rectification",
            "satisfaction", "closed_at", "report_due", "reported_at", "reviewed_at", "review_result",
            "review_resolution")),
-    Right("withdraw", "record withdrawals", "记录客户撤回", ("withdrawn",), ("status", "reason", "closed_at")),
-    Right("review", "record applications for review (核查)", "登记核查申请", ("review-requested",),
+    Right("withdraw", term("record withdrawals", "记录客户撤回"), ("withdrawn",), ("status", "reason", "closed_at")),
+    Right("review", term("record applications for review (核查)", "登记核查申请"), ("review-requested",),
           ("review_at", "review_due")),
-    Right("remedy", "record remedies (救济途径)", "记录后续救济", ("remedy",), ("remedy", "remedy_at")),
-    Right("follow-up", "record follow-ups (回访)", "记录回访", ("followed-up",),
+    Right("remedy", term("record remedies (救济途径)", "记录后续救济"), ("remedy",), ("remedy", "remedy_at")),
+    Right("follow-up", term("record follow-ups (回访)", "记录回访"), ("followed-up",),
           ("satisfaction", "followed_up_at", "follow_up_note")),
-    Right("extend", "extend complaints", "延期", ("extended",), ("due", "extended_days")),
-    Right("reject", "reject complaints (不予受理)", "不予受理", ("rejected",), ("status", "reason", "notified_via", "closed_at")),
-    Right("reopen", "reopen complaints (申诉)", "申诉重办", ("reopened",),
+    Right("extend", term("extend complaints", "延期"), ("extended",), ("due", "extended_days")),
+    Right("reject", term("reject complaints (不予受理)", "不予受理"), ("rejected",), ("status", "reason", "notified_via", "closed_at")),
+    Right("reopen", term("reopen complaints (申诉)", "因申诉重办投诉"), ("reopened",),
           ("status", "reopened", "reason", "ack_due", "due", "cap_due", "acked_at", "extended_days", "closed_at",
            "result", "resolution", "notified_via", "satisfaction", "form_due", "form_at", "supervision_due",
            "supervised_at", "supervising_unit", "paused_days", "restarted_at", "review_at", "review_due",
            "reviewed_at", "review_result", "review_resolution", "followed_up_at", "follow_up_note")),
-    Right("pause", "stop and resume complaints' clocks (鉴定、检测、评估)", "暂停、恢复计时", ("paused", "resumed"),
+    Right("pause", term("stop and resume complaints' clocks (鉴定、检测、评估)", "暂停、恢复计时"), ("paused", "resumed"),
           ("paused_at", "paused_days", "due", "cap_due")),
-    Right("restart", "restart complaints' limits on new facts", "因新事实重新计算时限", ("restarted",),
+    Right("restart", term("restart complaints' limits on new facts", "因新事实重新计算时限"), ("restarted",),
           ("restarted_at", "extended_days", "paused_days", "due", "cap_due")),
-    Right("merge", "merge repeat complaints", "合并重复投诉", ("merged", "repeat-merged"),
+    Right("merge", term("merge repeat complaints", "合并重复投诉"), ("merged", "repeat-merged"),
           ("status", "merged_into", "closed_at", "restarted_at", "extended_days", "paused_days", "due", "cap_due")),
-    Right("supervise", "issue 督办表", "出具督办表", ("supervised",), ("supervised_at", "supervising_unit", "due")),
-    Right("report", "report complaints to the regulator", "报告监管", ("reported",), ("reported_at",)),
-    Right("verify", "verify the ledger", "核验台账"),
-    Right("export-pii", "export customers' personal data", "导出客户个人信息", audit=("export-pii",)),
+    Right("supervise", term("issue 督办表", "出具督办表"), ("supervised",), ("supervised_at", "supervising_unit", "due")),
+    Right("report", term("report complaints to the regulator", "报告监管"), ("reported",), ("reported_at",)),
+    Right("verify", term("verify the ledger", "核验台账")),
+    Right("export-pii", term("export customers' personal data", "导出客户个人信息"), audit=("export-pii",)),
     # The ledger's owner alone: what changes the whole ledger (and every unit's deadlines).
-    Right("administer", "change the ledger's settings, calendar, policies or imports", "变更台账设置、日历、时限政策或导入"),
-    Right("roles", "manage roles", "管理角色"),
-    Right("upgrade", "create or upgrade the ledger's tables", "建立或升级台账表"),
+    Right("administer", term("change the ledger's settings, calendar, policies or imports", "变更台账设置、日历、时限政策或导入")),
+    Right("roles", term("manage roles", "管理角色")),
+    Right("upgrade", term("create or upgrade the ledger's tables", "建立或升级台账表")),
 )}
 # Actions no role records: only the ledger's owner (an import's first events, deadlines a
 # calendar correction moved).

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.vocab import CATEGORY, STATUS, Vocab
 
@@ -17,8 +18,20 @@ EXIT_OVERDUE = 3
 DATE_FORMS = f"{timeutil.DATE_FORMS} (Asia/Shanghai)"
 
 
-def err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def err(message: msg.Said | str) -> None:
+    """A line on stderr (a warning, a notice, an error), in the language of the run."""
+    print(msg.shown(message), file=sys.stderr, flush=True)
+
+
+def say(message: msg.Said) -> None:
+    """A line on stdout (a confirmation, a summary), in the language of the run."""
+    print(message.shown())
+
+
+def error_line(message: msg.Said | str) -> str:
+    """An error as the command line shows it: `Error:` (in every language: scripts look for it)
+    and the message in the language of the run."""
+    return f"Error: {msg.shown(message)}"
 
 
 def reader_gone(fd: int) -> None:

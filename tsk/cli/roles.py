@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tsk.cli.common import FormatOption, err, ledger_of
+from tsk.cli.common import FormatOption, err, ledger_of, say
 from tsk.render import output
 from tsk.rights import ROLE, ROLES
 
@@ -32,7 +32,7 @@ def role_grant(
     said = access.grant(ledger_of(ctx), user, role, unit or ())
     for line in said[:-1]:
         err(line)
-    print(said[-1])
+    say(said[-1])
 
 
 @app.command("revoke")
@@ -40,7 +40,7 @@ def role_revoke(ctx: typer.Context, user: UserArgument) -> None:
     """Take USER's role in this ledger away (its login role stays)."""
     from tsk import access
 
-    print(access.revoke(ledger_of(ctx), user))
+    say(access.revoke(ledger_of(ctx), user))
 
 
 @app.command("list")

@@ -17,6 +17,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from tsk import messages as msg
 from tsk.errors import InvalidInput, TskError, echo
 
 Params = Mapping[str, Any] | Sequence[Any]
@@ -65,7 +66,7 @@ class SqliteStore:
     for_update = ""  # BEGIN IMMEDIATE already serialises writers
     refusal = None  # a file has no roles (PostgreSQL: `SqlAlchemyStore.refusal`)
 
-    def __init__(self, path: str, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(self, path: str, warn: Callable[[msg.Said], None] | None = None) -> None:
         path = path.removeprefix("sqlite:///")
         self.path = path
         self.read_only = False
@@ -90,7 +91,7 @@ class SqliteStore:
             if self.read_only:
                 self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # readable at all?
         except sqlite3.DatabaseError as exc:
-            raise TskError(f"cannot open the ledger {path}: {exc}") from None
+            raise TskError(msg.CANNOT_OPEN_LEDGER, path=path, reason=str(exc)) from None
         finally:
             os.umask(mask)
 
@@ -122,8 +123,7 @@ class SqliteStore:
     @contextmanager
     def transaction(self) -> Iterator[SqliteStore]:
         if self.read_only:
-            raise TskError(f"the ledger {self.path} is read-only here (its file or folder cannot be written): "
-                           "only commands that read it can run")
+            raise TskError(msg.LEDGER_READ_ONLY, path=self.path)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
@@ -164,11 +164,11 @@ class SqlAlchemyStore:
             from sqlalchemy import create_engine, make_url, text
             from sqlalchemy.exc import DBAPIError, SQLAlchemyError
         except ImportError:  # pragma: no cover - a declared dependency
-            raise TskError("SQLAlchemy is needed for a database URL") from None
+            raise TskError(msg.NEEDS_SQLALCHEMY) from None
         if url.startswith("postgresql://") or url.startswith("postgres://"):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         if not url.startswith("postgresql"):
-            raise InvalidInput(f"unsupported database URL {url.split('://')[0]}://… (use a file path or postgresql://)")
+            raise InvalidInput(msg.UNSUPPORTED_URL, scheme=url.split("://")[0])
         self._text = text
         self._error = SQLAlchemyError
         self._refusable = DBAPIError
@@ -176,15 +176,14 @@ class SqlAlchemyStore:
             _ = make_url(url).port  # a malformed URL (an unclosed [, a port past 65535) raises ValueError here
         except (ValueError, self._error) as exc:
             # Not the URL nor the parser's message: either may hold the password.
-            raise InvalidInput("--db is not a database URL that can be read (like postgresql://user@host:5432/tsk): "
-                               f"its {'host or port' if isinstance(exc, ValueError) else 'form'} is malformed") from None
+            raise InvalidInput(msg.URL_HOST_MALFORMED if isinstance(exc, ValueError) else msg.URL_MALFORMED) from None
         try:
             self.engine = create_engine(url, pool_size=1, max_overflow=2)
             self._autocommit = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         except ImportError:
-            raise TskError("PostgreSQL needs psycopg 3: pip install 'tsk[postgres]'") from None
+            raise TskError(msg.NEEDS_PSYCOPG) from None
         except SQLAlchemyError as exc:
-            raise TskError(f"cannot connect to the database: {str(exc).splitlines()[0]}") from None
+            raise TskError(msg.CANNOT_CONNECT, reason=str(exc).splitlines()[0]) from None
         self._conn = self._autocommit
 
     def _execute(self, sql: str, params: Params = ()):
@@ -200,7 +199,7 @@ class SqlAlchemyStore:
         if getattr(cause, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
             return exc
         detail = str(cause).splitlines()[0]
-        return self.refusal(detail) if self.refusal else TskError(f"the database refused it: {detail}")
+        return self.refusal(detail) if self.refusal else TskError(msg.DATABASE_REFUSED, detail=detail)
 
     def row_outside(self, sql: str) -> dict | None:
         """A row read outside the transaction under way (which a refused statement has aborted);
@@ -275,7 +274,7 @@ def schema_version(store: Store) -> int:
     return (store.value(SCHEMA_VERSION_SQL) or 0) if store.has_table("schema_migration") else 0
 
 
-def open_store(location: str, warn: Callable[[str], None] | None = None) -> Store:
+def open_store(location: str, warn: Callable[[msg.Said], None] | None = None) -> Store:
     """A ledger file (a plain path, or `sqlite:///path`), else a server database URL.
     `warn` is told when a ledger file readable by others was made private."""
     if is_server(location):
@@ -301,7 +300,7 @@ PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
 COMPANIONS = ("", "-wal", "-shm", "-journal")  # the ledger and the files SQLite keeps beside it
 
 
-def _secure_file(path: str, shown: str, warn: Callable[[str], None] | None) -> bool:
+def _secure_file(path: str, shown: str, warn: Callable[[msg.Said], None] | None) -> bool:
     """Create the ledger (and every missing folder above it) readable by the owner only, or
     make an existing one so, saying so on stderr. True when it can only be read here: its
     file or its folder cannot be written (a read-only folder, file or filesystem)."""
@@ -311,7 +310,7 @@ def _secure_file(path: str, shown: str, warn: Callable[[str], None] | None) -> b
         _create_private_file(Path(path), shown)
         return False
     except OSError as exc:
-        raise TskError(f"cannot open the ledger {echo(shown)}: {exc.strerror}") from None
+        raise TskError(msg.CANNOT_OPEN_LEDGER, path=echo(shown), reason=msg.os_reason(exc)) from None
     if mode & 0o077:
         _make_private(path, shown, warn)
     else:
@@ -325,7 +324,7 @@ def _secure_file(path: str, shown: str, warn: Callable[[str], None] | None) -> b
     return not (os.access(path, os.W_OK) and os.access(os.path.dirname(path), os.W_OK))
 
 
-def _make_private(path: str, shown: str, warn: Callable[[str], None] | None) -> None:
+def _make_private(path: str, shown: str, warn: Callable[[msg.Said], None] | None) -> None:
     """Tighten the ledger and its companion files to 0600; refuse to use it if that fails."""
     for suffix in COMPANIONS:
         try:
@@ -336,10 +335,10 @@ def _make_private(path: str, shown: str, warn: Callable[[str], None] | None) -> 
             try:
                 os.chmod(path + suffix, PRIVATE_FILE)
             except OSError as exc:
-                raise TskError(f"the ledger {shown}{suffix} is readable by others (mode {mode & 0o777:o}) and cannot "
-                               f"be made private: {exc.strerror}; make it mode 600 (chmod 600)") from None
+                raise TskError(msg.CANNOT_MAKE_PRIVATE, path=shown + suffix, mode=f"{mode & 0o777:o}",
+                               reason=msg.os_reason(exc)) from None
     if warn is not None:
-        warn(f"Warning: the ledger {shown} was readable by others; it is now readable by its owner only (mode 600)")
+        warn(msg.MADE_PRIVATE(path=shown))
 
 
 def _read_only_uri(path: str) -> str:
@@ -375,4 +374,4 @@ def _create_private_file(path: Path, shown: str | None = None) -> None:
             folder.mkdir(mode=PRIVATE_FOLDER)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
     except OSError as exc:
-        raise TskError(f"cannot create the ledger {echo(shown or str(path))}: {exc.strerror}") from None
+        raise TskError(msg.CANNOT_CREATE_LEDGER, path=echo(shown or str(path)), reason=msg.os_reason(exc)) from None

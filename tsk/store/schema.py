@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.errors import TskError
 from tsk.store.db import Store, schema_version
@@ -171,7 +172,7 @@ def ensure_schema(store: Store) -> None:
     if version == CURRENT_VERSION:
         return
     if version and version > CURRENT_VERSION:
-        raise TskError(f"this ledger has schema version {version}, newer than this tsk knows ({CURRENT_VERSION}): upgrade tsk")
+        raise TskError(msg.SCHEMA_TOO_NEW, version=version, known=CURRENT_VERSION)
     with store.transaction():
         store.lock_ledger()
         # Another process may have created or upgraded it while we waited for the lock.
