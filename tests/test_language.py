@@ -203,7 +203,9 @@ def test_show_keeps_both_labels_in_an_english_run(tsk, lapsed):
 def test_tables_and_reports_in_a_chinese_run_have_no_english(tsk, zh, lapsed, argv):
     run = tsk(argv)
     assert run.exit_code == 0, run.stderr
-    keys = {"holidays", "units"}  # the calendar's source (the package of that name); a setting's key
+    from tsk.settings import SETTINGS
+
+    keys = {"holidays", *SETTINGS}  # the calendar's source (the package of that name); the settings' keys, typed as they are
     assert english_words(run.stdout) - keys == set()
     assert "working_days" not in run.stdout  # policy list: 1个工作日
 

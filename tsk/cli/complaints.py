@@ -197,8 +197,11 @@ def show(
     if fmt == "json":
         print(output.json_text(view))
     else:
-        policy = ledger.policy(view["policy"], view["policy_version"])
-        complaints.print_complaint(view, policy.for_case(kind=view["kind"], severity=view["severity"]).reading)
+        reading = "working_days"
+        if view["paused_days"] or view["extended_days"]:  # only a count of days needs the policy's reading of a day
+            policy = ledger.policy(view["policy"], view["policy_version"])  # (policies and the calendar load only then)
+            reading = policy.for_case(kind=view["kind"], severity=view["severity"]).reading
+        complaints.print_complaint(view, reading)
 
 
 # -- changing complaints ---------------------------------------------------------------------
