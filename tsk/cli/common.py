@@ -62,9 +62,15 @@ def ledger_of(ctx: typer.Context, *, create: bool = False):
     """The invocation's ledger. It must exist unless `create` (`add`, `import`): see
     `tsk.context.Ledger.open`. It knows the right its command needs (`tsk.rights.right_of`),
     which a refusal by PostgreSQL names."""
-    from tsk.rights import right_of
+    from tsk.store.db import is_server, resolve_location
 
-    return ctx.find_root().obj.ledger(create=create, right=right_of(command_of(ctx), bool(ctx.params.get("show_pii"))))
+    state = ctx.find_root().obj
+    right = None
+    if is_server(resolve_location(state.db)):  # only a server refuses by role: a SQLite file's guard is its mode
+        from tsk.rights import right_of
+
+        right = right_of(command_of(ctx), bool(ctx.params.get("show_pii")))
+    return state.ledger(create=create, right=right)
 
 
 def command_of(ctx: typer.Context) -> str:
