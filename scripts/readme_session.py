@@ -4,7 +4,8 @@
     python scripts/readme_session.py --check  # exit 1, with a diff, if README.md is stale
 
 The session is every ```text block under "## A session": lines `$ tsk …` are commands (a
-`| head -N` after one keeps its first N lines), the lines after a command are what it
+`| head -N` after one keeps its first N lines; `NAME=value` before one sets that environment
+variable for it alone, as a shell does), the lines after a command are what it
 printed (stdout and stderr as they came), then `[exit N]` when it did not exit 0. The
 commands run in-process, in order, on a new ledger in a temporary folder, as 陈晓
 (TSK_USER), 100 columns wide. Every date the commands print is pinned by their own
@@ -26,7 +27,7 @@ from pathlib import Path
 README = Path(__file__).resolve().parent.parent / "README.md"
 SECTION = "## A session"
 CLOCK = dt.datetime(2026, 11, 24, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai"))
-ENVIRONMENT = {"TSK_USER": "陈晓", "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+ENVIRONMENT = {"TSK_USER": "陈晓", "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "TSK_LANG": "en"}
 PROMPT = "$ "
 BLOCK = re.compile(r"```text\n(.*?)```", re.S)
 
@@ -50,10 +51,14 @@ def run(command: str) -> str:
 
     line, _, pipe = command.partition(" | ")
     argv = shlex.split(line)
-    if argv[0] != "tsk":
-        raise ValueError(f"the session runs tsk, not {argv[0]!r}: {command}")
+    env = {}
+    while argv and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", argv[0]):
+        name, _, value = argv.pop(0).partition("=")
+        env[name] = value
+    if not argv or argv[0] != "tsk":
+        raise ValueError(f"the session runs tsk, not {argv[0] if argv else None!r}: {command}")
     _enter(argv[1:])
-    result = CliRunner().invoke(app, argv[1:], prog_name="tsk")
+    result = CliRunner(env=env).invoke(app, argv[1:], prog_name="tsk")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     printed, code = result.output.replace(os.environ["HOME"], "~"), result.exit_code

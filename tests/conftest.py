@@ -44,6 +44,7 @@ def isolated(tmp_path, monkeypatch, calendar_cache, empty_ledger):
     monkeypatch.setenv("COLUMNS", "200")  # stable rich tables
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("TSK_LANG", "en")  # English whatever the locale of the machine running the tests
     return tmp_path
 
 

@@ -12,10 +12,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tsk"
 MAX_LINES = 600
 
 # The rules and values every layer may use: the errors, times, vocabularies, the field table and
-# its value checks, the clocks, the calendar, the deadline policies and the settings. They know
-# no ledger and print nothing.
-FOUNDATION = {"tsk", "tsk.chain", "tsk.errors", "tsk.timeutil", "tsk.vocab", "tsk.fields", "tsk.values", "tsk.clocks",
-              "tsk.workdays", "tsk.sla", "tsk.settings"}
+# its value checks, the clocks, the calendar, the deadline policies, the settings and the
+# roles' rights. They know no ledger and print nothing.
+FOUNDATION = {"tsk", "tsk.chain", "tsk.messages", "tsk.errors", "tsk.timeutil", "tsk.vocab", "tsk.fields", "tsk.values", "tsk.clocks",
+              "tsk.workdays", "tsk.sla", "tsk.settings", "tsk.rights"}
 # Which layers each layer may import, besides itself and the foundation. Reading down the
 # list: commands over everything; rendering and exchange over the core; the core over the
 # store; the store over nothing but the foundation.
@@ -30,7 +30,7 @@ MAY_IMPORT = {
 
 
 def layer(module: str) -> str:
-    if module in FOUNDATION:
+    if module in FOUNDATION or module.startswith("tsk.messages."):  # the messages' catalogue, a package
         return "foundation"
     parts = module.split(".")
     if len(parts) > 2 or (len(parts) == 2 and (PACKAGE / parts[1]).is_dir()):

@@ -591,7 +591,7 @@ def test_clock_rows_as_a_library(tsk):
         ledger.close()
     assert read == [(ref, "ack", 1)]
     assert (listing.overdue, listing.due_soon) == (1, 0)
-    assert listing.summary() == "1 overdue as of 2025-10-11"
+    assert str(listing.summary()) == "1 overdue as of 2025-10-11"
 
 
 # sqlite_stat1 of the bench's 1M ledger after ANALYZE (tsk import runs it after a large import); the

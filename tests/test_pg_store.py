@@ -78,7 +78,7 @@ def test_a_url_may_name_a_user_with_a_space_or_any_driver_tsk_knows():
                 "postgresql+psycopg://王 强@/tsk?host=/tmp/s"):
         assert psycopg.conninfo.conninfo_to_dict(conninfo(url)) == {"user": "王 强", "dbname": "tsk", "host": "/tmp/s"}
     for url, needle in (("mysql://x/y", "unsupported database URL mysql://"),
-                        ("postgresql://officer:s3cret@[::1:5432/tsk", "its host, port or form is malformed")):
+                        ("postgresql://officer:s3cret@[::1:5432/tsk", "is not a database URL that can be read")):
         with pytest.raises(InvalidInput) as refused:
             conninfo(url)
         assert needle in str(refused.value) and "s3cret" not in str(refused.value)

@@ -260,7 +260,7 @@ def test_four_processes_adding_at_once_lose_nothing(pg):
     env = {**os.environ, "TSK_DB": pg}
 
     def worker(n: int) -> list[subprocess.CompletedProcess]:
-        return [subprocess.run(tsk_command() + ["--as", f"clerk{n}", "add", *BASE, "--summary", f"{n}-{i}"],
+        return [subprocess.run(tsk_command() + ["add", *BASE, "--summary", f"{n}-{i}"],
                                capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
                 for i in range(each)]
 
@@ -353,7 +353,7 @@ def test_the_national_commands_run_on_postgresql(tsk, pg):
             "--at", "2026-09-25 10:00"]))
     ok(tsk(["follow-up", first, "--satisfaction", "fair", "--at", "2026-09-26 10:00"]))
     ok(tsk(["remedy", first, "--route", "mediation", "--at", "2026-09-28 10:00"]))
-    assert "核查意见：部分支持您的请求" in ok(tsk(["notice", first, "review"])).stdout
+    assert "核查决定：部分支持您的请求" in ok(tsk(["notice", first, "review"])).stdout
     report = json.loads(ok(tsk(["report", "half-year", "2026H2", "--as-of", "2026-09-30", "--format", "json"])).stdout)
     assert (report["totals"]["received"], report["totals"]["merged"]) == (1, 1)
     assert ok(tsk("verify")).exit_code == 0

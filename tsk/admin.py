@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from tsk import messages as msg
 from tsk import settings as settings_mod
 from tsk import timeutil
 from tsk.context import Ledger
@@ -17,6 +18,7 @@ from tsk.errors import InvalidInput, Refused, named
 from tsk.sla import PRESET_VERSIONS, PRESETS, Policy
 from tsk.store import queries as q
 from tsk.store import state
+from tsk.views import CALENDAR_CORRECTION
 from tsk.workdays import package_calendar
 
 
@@ -70,13 +72,13 @@ def set_calendar_days(ledger: Ledger, days: list[dt.date], *, workday: bool | No
             audit(ledger, "calendar-set", {"day": day.isoformat(), "workday": workday, "note": note}, at=moment)
         ledger.reload_calendar()
         names = ", ".join(d.isoformat() for d in days)
-        return recompute_running_deadlines(ledger, min(days), max(days), reason=f"calendar correction {names}")
+        return recompute_running_deadlines(ledger, min(days), max(days), reason=CALENDAR_CORRECTION + names)
 
 
 def mark_published(ledger: Ledger, year: int, note: str | None) -> None:
     """Say that `year`'s official schedule has been entered as local corrections."""
     if year in package_calendar().published_years:
-        raise Refused(f"{year}'s schedule is already known from the holidays package")
+        raise Refused(msg.YEAR_ALREADY_PUBLISHED, year=year)
     with ledger.store.transaction():
         moment = timeutil.to_text(timeutil.now())
         ledger.store.run(q.UPSERT_PUBLISHED_YEAR, {"year": year, "note": note, "actor": ledger.actor, "recorded_at": moment})
@@ -99,30 +101,30 @@ def load_policy_file(path: Path) -> Policy:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"cannot read {named(path)}: {exc.strerror}") from None
+        raise InvalidInput(msg.CANNOT_READ, path=named(path), reason=msg.os_reason(exc)) from None
     except UnicodeDecodeError:
-        raise InvalidInput(f"{named(path)} is not UTF-8 text") from None
+        raise InvalidInput(msg.NOT_UTF8_FILE, path=named(path)) from None
     kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
     try:
         data = json.loads(text) if kind == "JSON" else tomllib.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInput(f"{named(path)}: not valid {kind}: {exc}") from None
+        raise InvalidInput(msg.NOT_VALID_FILE, path=named(path), kind=kind, problem=str(exc)) from None
     except RecursionError:  # nested past the parser's depth
-        raise InvalidInput(f"{named(path)}: not valid {kind} for a policy: nested too deeply") from None
+        raise InvalidInput(msg.POLICY_TOO_DEEP, path=named(path), kind=kind) from None
     return Policy.from_mapping(data, origin=str(path))
 
 
 def add_policy(ledger: Ledger, policy: Policy) -> None:
     """Store a bank's policy. A stored version never changes: complaints name it."""
     if policy.name in PRESETS:
-        raise Refused(f"{policy.name} is a built-in preset; give your policy another name")
+        raise Refused(msg.POLICY_IS_PRESET, name=policy.name)
     definition = json.dumps(policy.to_mapping(), ensure_ascii=False, sort_keys=True)
     with ledger.store.transaction():
         existing = ledger.store.row(q.POLICY_VERSION_EXISTS, {"name": policy.name, "version": policy.version})
         if existing is not None:
             if existing["definition"] == definition:
                 return
-            raise Refused(f"policy {policy.name} version {policy.version} already exists with other rules; raise its version")
+            raise Refused(msg.POLICY_VERSION_EXISTS, name=policy.name, version=policy.version)
         moment = timeutil.to_text(timeutil.now())
         ledger.store.run(q.INSERT_POLICY, {"name": policy.name, "version": policy.version, "definition": definition,
                                            "actor": ledger.actor, "recorded_at": moment})

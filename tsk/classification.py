@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from tsk import fields, timeutil
+from tsk import messages as msg
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused
 from tsk.history import append_event
@@ -45,19 +46,22 @@ class Reclassification:
                 given[name] = fields.BY_NAME[name].vocab.parse(text)  # type: ignore[union-attr]  # an ENUM has one
         if self.group_size is not None:
             if not 1 <= self.group_size <= fields.MAX_GROUP_SIZE:
-                raise InvalidInput(f"--group-size must be between 1 and {fields.MAX_GROUP_SIZE:,}, not {self.group_size}")
+                raise InvalidInput(msg.GROUP_SIZE_RANGE, what="--group-size", most=fields.MAX_GROUP_SIZE, size=self.group_size)
             given["group_size"] = self.group_size
         if self.emergency:
             given["emergency"] = 1
         if not given:
-            raise InvalidInput("nothing to classify: give at least one of "
-                               + ", ".join("--" + name.replace("_", "-") for name in OPTIONS))
+            raise InvalidInput(msg.NOTHING_TO_CLASSIFY, options=", ".join("--" + name.replace("_", "-") for name in OPTIONS))
         return given
 
 
-def _shown(name: str, value: Any) -> str:
-    vocab = fields.BY_NAME[name].vocab
-    return f"{value} ({vocab.label(value)})" if vocab else str(value)
+def _shown(name: str, value: Any) -> msg.Said:
+    """A value it already has, as the refusal names it: the field and its value (both languages)."""
+    field = fields.BY_NAME[name]
+    if name == "emergency":
+        return msg.HAS_EMERGENCY()
+    shown = msg.term(f"{value} ({field.vocab.label(value)})", field.vocab.label(value)) if field.vocab else value
+    return msg.FIELD_VALUE(field=field.named, value=shown)
 
 
 def classify(ledger: Ledger, ref: str, change: Reclassification, reason: str, at: str | None = None,
@@ -69,13 +73,11 @@ def classify(ledger: Ledger, ref: str, change: Reclassification, reason: str, at
     why, override = required_text(reason, "--reason"), override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "classify", "open")
-        excused = recusal(c, ledger.actor, "classify it", override)
+        require_status(c, msg.DO_CLASSIFY, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_CLASSIFY, override)
         same = [name for name, value in given.items() if c[name] == value]
         if same:
-            raise Refused(f"{c['ref']} already has " + ", ".join(
-                "emergency" if name == "emergency" else f"{name.replace('_', ' ')} {_shown(name, given[name])}"
-                for name in same) + ": nothing to change")
+            raise Refused(msg.NOTHING_CHANGES, ref=c["ref"], same=msg.Listed(_shown(name, given[name]) for name in same))
         row = {**c, **given,
                "is_group": None if "group_size" in given else c["is_group"],  # from the new number
                "emergency": 1 if c["emergency"] or "emergency" in given else None}  # once started, it stays

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from tsk.errors import NotFound, Refused, echo, named
+from tsk import messages as msg
+from tsk.errors import InvalidInput, NotFound, Refused, echo, named
 from tsk.store import queries as q
 from tsk.store.db import (
     SCHEMA_VERSION,
     Store,
     default_location,
+    is_server,
     is_url,
     missing_file,
     open_store,
@@ -21,7 +23,10 @@ from tsk.store.db import (
     schema_version,
 )
 
+Warn = Callable[[msg.Said], None]  # told each warning or notice, said in the language of the run when printed
+
 if TYPE_CHECKING:  # loaded on first use: a listing needs neither policies nor the calendar
+    from tsk.rights import Right
     from tsk.sla import Policy
     from tsk.workdays import Calendar
 
@@ -41,39 +46,51 @@ def resolve_actor(option: str | None) -> str:
 
 
 class Ledger:
-    def __init__(self, store: Store, actor: str | None = None, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(self, store: Store, actor: str | None = None, warn: Warn | None = None,
+                 right: Right | None = None) -> None:
         self.store = store
         self._actor_option = actor
-        self.warnings: list[str] = []
+        self.warnings: list[msg.Said] = []
         self._warn = warn or self.warnings.append
+        self.right = right  # what the command does, as a refusal by the database names it (tsk.rights)
+        if store.dialect == "postgresql":
+            store.refusal = self._refused
 
     @classmethod
-    def open(cls, location: str | None = None, actor: str | None = None, warn: Callable[[str], None] | None = None,
-             *, create: bool = True) -> Ledger:
+    def open(cls, location: str | None = None, actor: str | None = None, warn: Warn | None = None,
+             *, create: bool = True, right: Right | None = None) -> Ledger:
         """The ledger at `location` (`resolve_location`). A SQLite file that is not there is
         created (saying where) only when `create` or when it is the default location: a
-        mistyped `--db` or `$TSK_DB` must not give cron an empty ledger that is all clear."""
-        notes: list[str] = []
+        mistyped `--db` or `$TSK_DB` must not give cron an empty ledger that is all clear.
+        `actor` (`--as`) is refused for a PostgreSQL ledger, whose actor is the database user."""
+        notes: list[msg.Said] = []
         where = resolve_location(location)
+        if actor is not None and is_server(where):
+            raise InvalidInput(msg.AS_ON_SERVER)  # the database says who acted (docs/rules.md, Roles on a shared ledger)
         path = missing_file(where)
         if path is not None and not create and where != default_location():
-            raise NotFound(f"no ledger at {named(path)}: check --db or $TSK_DB (tsk init creates a new ledger)")
+            raise NotFound(msg.NO_LEDGER, path=named(path))
         store = open_store(where, warn=warn or notes.append)
+        ledger = cls(store, actor, warn, right)
+        ledger.warnings += notes
         if schema_version(store) != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
+            from tsk.rights import RIGHTS
             from tsk.store.schema import ensure_schema
 
+            ledger.right = RIGHTS["upgrade"]  # the owner's alone on PostgreSQL
             ensure_schema(store)
-        ledger = cls(store, actor, warn)
-        ledger.warnings += notes
+            ledger.right = right
         if path is not None:
-            ledger.warn(f"Created a new ledger at {named(os.path.abspath(path))}")
+            ledger.warn(msg.CREATED_LEDGER(path=named(os.path.abspath(path))))
         return ledger
 
     @classmethod
     def init(cls, location: str | None = None, actor: str | None = None,
-             warn: Callable[[str], None] | None = None) -> Ledger:
+             warn: Warn | None = None) -> Ledger:
         """`tsk init`: a new, empty ledger; refused where one exists."""
         where = resolve_location(location)
+        if actor is not None and is_server(where):
+            raise InvalidInput(msg.AS_ON_SERVER)  # the database says who acted (docs/rules.md, Roles on a shared ledger)
         if missing_file(where) is None:
             store = open_store(where, warn=warn)
             try:
@@ -81,20 +98,31 @@ class Ledger:
             finally:
                 store.close()
             if found or not is_url(where):  # a file that is there, or a database with tsk's tables
-                shown = "the PostgreSQL database" if is_url(where) else named(os.path.abspath(where))
-                raise Refused(f"a ledger already exists in {shown}: tsk init makes a new one only")
+                shown = msg.THE_POSTGRESQL_DATABASE if is_url(where) else named(os.path.abspath(where))
+                raise Refused(msg.LEDGER_EXISTS, where=shown)
             ledger = cls.open(where, actor, warn)
-            ledger.warn("Created a new ledger in the PostgreSQL database")
+            ledger.warn(msg.CREATED_LEDGER_PG())
             return ledger
         return cls.open(where, actor, warn)
 
     @cached_property
     def actor(self) -> str:
-        """Who is recorded on the events written (`resolve_actor`): found when first needed,
-        so the commands that only read never look up the login name."""
+        """Who is recorded on the events written: on PostgreSQL the database user the command
+        connected as (`session_user`: no `--as`, and `$TSK_USER` is not read), else
+        `resolve_actor`. Found when first needed, so the commands that only read never look."""
+        if self.store.dialect == "postgresql":
+            from tsk.store.roles import SESSION_USER
+
+            return self.store.value(SESSION_USER)
         return resolve_actor(self._actor_option)
 
-    def warn(self, message: str) -> None:
+    def _refused(self, detail: str) -> Exception:
+        """A statement PostgreSQL refused for want of a privilege, said as the right missing."""
+        from tsk.access import refusal
+
+        return refusal(self.store, self.right, detail)
+
+    def warn(self, message: msg.Said) -> None:
         self._warn(message)
 
     @cached_property
@@ -142,10 +170,10 @@ class Ledger:
         if definition is None:
             known = sorted({*PRESETS, *self.stored_policies})
             wanted = name if version is None else f"{name} v{version}"
-            raise NotFound(f"no policy {echo(wanted)} (known: {', '.join(known)})")
+            raise NotFound(msg.NO_POLICY, name=echo(wanted), known=", ".join(known))
         import json
 
-        return Policy.from_mapping(json.loads(definition), origin=f"policy {name}")
+        return Policy.from_mapping(json.loads(definition), origin=msg.POLICY_NAMED(name=name))
 
     def close(self) -> None:
         self.store.close()

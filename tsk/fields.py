@@ -159,6 +159,13 @@ class Field:
     def words(self) -> str:
         return self.english or self.name.replace("_", " ")
 
+    @property
+    def named(self) -> Any:
+        """How a message names the field: its words in English, its label in Chinese."""
+        from tsk.messages import term
+
+        return term(self.words, self.label)
+
 
 # In export order (a format: a new field goes at the end): the fields `tsk show --format json`
 # promises, then every other stored field, so that an export imported into an empty ledger

@@ -25,6 +25,7 @@ from itertools import chain, repeat
 from operator import methodcaller
 from typing import TYPE_CHECKING, Any
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.chain import canonical, link
 from tsk.errors import Refused
@@ -82,7 +83,7 @@ def save(store, complaint: Mapping[str, Any], columns, expected_count: int) -> N
     event count is still the one it was read with (else someone else changed it meanwhile)."""
     names = (*columns, "event_count", "history_head")
     if store.run(_update(names), _saved(complaint, names, expected_count)) != 1:
-        raise Refused(f"{complaint['ref']} was changed by someone else at the same moment; try again")
+        raise Refused(msg.CHANGED_MEANWHILE, ref=complaint["ref"])
 
 
 def _update(names: tuple[str, ...]) -> str:
@@ -108,7 +109,10 @@ def append_event(ledger: Ledger, complaint: Mapping[str, Any], action: str, at: 
     event["hash"] = event_hash(event["prev_hash"], complaint["ref"], event)
     ledger.store.run(q.INSERT_EVENT, event)
     after = {**complaint, **changes, "event_count": event["seq"], "history_head": event["hash"]}
-    save(ledger.store, after, changes, complaint["event_count"])
+    # The first event's changes are the row just inserted with them: only the count and head
+    # are written (on PostgreSQL a role may register complaints without the right to change
+    # every column: tsk.rights).
+    save(ledger.store, after, changes if complaint["event_count"] else (), complaint["event_count"])
     return after
 
 
@@ -278,7 +282,7 @@ class Batch:
         for names, touched in saves.items():
             if store.run_many(_update(names), [_saved(c, names, count) for c, count in touched]) != len(touched):
                 refs = ", ".join(c["ref"] for c, _ in touched[:3]) + (", …" if len(touched) > 3 else "")
-                raise Refused(f"one of {refs} was changed by someone else at the same moment; try again")
+                raise Refused(msg.ONE_CHANGED_MEANWHILE, refs=refs)
 
     # -- an import's events: the first event of new complaints -----------------------------------
     def firsts(self, action: str, details: Mapping[str, Any], refs: Sequence[str],

@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from tsk import baseline, fields
+from tsk import messages as msg
 from tsk.admin import effects
 from tsk.chain import canonical
 from tsk.clocks import HANDLING
@@ -45,13 +46,13 @@ PAGE = 2000
 class Report:
     complaints: int
     events: int
-    problems: list[str]
+    problems: list[msg.Said]
     digest: str  # over every complaint's newest event: record it elsewhere to anchor the chain
 
 
 def verify(ledger: Ledger) -> Report:
     store = ledger.store
-    problems: list[str] = []
+    problems: list[msg.Said] = []
     complaints = events = 0
     digest = hashlib.sha256()
     after = 0
@@ -71,20 +72,20 @@ def verify(ledger: Ledger) -> Report:
             problems.extend(_check_lapses(complaint, history, details_of, lapses.pop(complaint["id"], []), digest))
             complaints += 1
             events += len(history)
-        problems.extend(f"lapse {r['clock']} due {r['due']} of a deleted complaint (id {r['complaint_id']})"
+        problems.extend(msg.V_ORPHAN_LAPSE(clock=r["clock"], due=r["due"], id=r["complaint_id"])
                         for rows in lapses.values() for r in rows)
         after = page[-1]["id"]
     for row in store.rows(q.ORPHAN_EVENTS):
-        problems.append(f"events of a deleted complaint (id {row['complaint_id']}) remain")
+        problems.append(msg.V_ORPHAN_EVENTS(id=row["complaint_id"]))
     for row in store.rows(q.ORPHAN_LAPSES):
-        problems.append(f"lapse {row['clock']} due {row['due']} of a deleted complaint (id {row['complaint_id']})")
+        problems.append(msg.V_ORPHAN_LAPSE(clock=row["clock"], due=row["due"], id=row["complaint_id"]))
     audits = store.rows(q.AUDIT_ROWS)
     problems.extend(_check_audit(store, audits, digest))
     problems.extend(_missing_refs(store, audits))
     return Report(complaints, events, problems, digest.hexdigest())
 
 
-def _check_lapses(complaint: dict, history: list[dict], details_of: list[dict], rows: list[dict], digest) -> list[str]:
+def _check_lapses(complaint: dict, history: list[dict], details_of: list[dict], rows: list[dict], digest) -> list[msg.Said]:
     """The lapses recorded for a complaint are exactly those its history says the check recorded,
     each detected when its event was recorded: a lapse, once recorded, is never removed."""
     said: dict[tuple[str, str], dict] = {}
@@ -97,36 +98,35 @@ def _check_lapses(complaint: dict, history: list[dict], details_of: list[dict], 
         key = (row["clock"], row["due"])
         digest.update(f"lapse {row['clock']} {row['due']} {row['detected_at']}\n".encode())
         recorder = said.pop(key, None)
-        where = f"{complaint['ref']}: lapse {row['clock']} due {row['due']}"
+        where = {"ref": complaint["ref"], "clock": row["clock"], "due": row["due"]}
         if recorder is None:
-            problems.append(f"{where}: in the lapse table, but no event recorded it (inserted behind tsk's back?)")
+            problems.append(msg.V_LAPSE_UNRECORDED(**where))
         elif recorder["recorded_at"] != row["detected_at"]:
-            problems.append(f"{where}: detected_at differs from {_name(complaint['ref'], recorder)}, which recorded it")
+            problems.append(msg.V_LAPSE_DETECTED_AT(**where, event=_name(complaint["ref"], recorder)))
     for (clock, due), event in sorted(said.items()):
-        problems.append(f"{complaint['ref']}: lapse {clock} due {due} recorded by {_name(complaint['ref'], event)} "
-                        "is missing from the lapse table (a lapse is never removed)")
+        problems.append(msg.V_LAPSE_MISSING(ref=complaint["ref"], clock=clock, due=due, event=_name(complaint["ref"], event)))
     return problems
 
 
-def _check_audit(store, audits: list[dict], digest) -> list[str]:
+def _check_audit(store, audits: list[dict], digest) -> list[msg.Said]:
     """The audit chain unbroken, and the audited tables (settings, calendar corrections, published
     years, policies) the replay of its rows (`tsk.admin.effects`)."""
     problems = []
     prev = ""
     expected: dict[str, dict[str, dict]] = {table: {} for table in state.TABLES}
     for row in audits:
-        name = f"audit row {row['id']} ({row['action']})"
+        name = msg.V_AUDIT_ROW(id=row["id"], action=row["action"])
         if row["prev_hash"] != prev:
-            problems.append(f"{name}: does not follow the audit row before it (one deleted or inserted?)")
+            problems.append(msg.V_AUDIT_BROKEN(name=name))
         if state.audit_hash(row["prev_hash"], row) != row["hash"]:
-            problems.append(f"{name}: altered after it was recorded")
+            problems.append(msg.V_ALTERED(name=name))
         prev = row["hash"]
         if row["action"] == state.BASELINE:
             expected = {table: {} for table in state.TABLES}
         try:
             changes = effects(row)
         except (ValueError, KeyError, TypeError):
-            problems.append(f"{name}: details are not readable")
+            problems.append(msg.V_UNREADABLE(name=name))
             continue
         for table, key, found in changes:
             if found is None:
@@ -143,16 +143,16 @@ def _check_audit(store, audits: list[dict], digest) -> list[str]:
             if held == wanted:
                 continue
             if wanted is None:
-                problems.append(f"{table} {key}: not in the audit record (inserted behind tsk's back?)")
+                problems.append(msg.V_NOT_AUDITED(table=table, key=key))
             elif held is None:
-                problems.append(f"{table} {key}: deleted behind tsk's back (the audit record has it)")
+                problems.append(msg.V_DELETED(table=table, key=key))
             else:
                 differing = sorted(c for c in held.keys() | wanted.keys() if held.get(c) != wanted.get(c))
-                problems.append(f"{table} {key}: differs from the audit record in {', '.join(differing)}")
+                problems.append(msg.V_DIFFERS_FROM_AUDIT(table=table, key=key, columns=", ".join(differing)))
     return problems
 
 
-def _missing_refs(store, audits: list[dict]) -> list[str]:
+def _missing_refs(store, audits: list[dict]) -> list[msg.Said]:
     """Every number up to a year's counter was issued, by `add` (1, 2, 3… with no gap: a failed
     `add` rolls its number back) or by an import, except those an import passed over (its
     `gaps`: never issued); each must be in the ledger, and no other. So a complaint deleted with
@@ -185,21 +185,20 @@ def _missing_refs(store, audits: list[dict]) -> list[str]:
         present = state.ranges(sorted(state.ref_number(r["ref"]) for r in store.rows(q.REFS_OF_YEAR, bounds)))
         above = state.subtract(present, [[0, last]])
         if above:
-            problems.append(f"ref counter of {year} is {last}, below {_refs(year, above)} held in the ledger "
-                            "(the counter set back?)")
+            problems.append(msg.V_COUNTER_BELOW(year=year, last=last, refs=_refs(year, above)))
         missing = state.subtract([[1, last]], present + never) if last else []
         if missing:
-            problems.append(f"{_refs(year, missing)}: issued but missing from the ledger (deleted with its history?)")
+            problems.append(msg.V_REFS_MISSING(refs=_refs(year, missing)))
         unissued = state.common(present, never)
         if unissued:
-            problems.append(f"{_refs(year, unissued)}: in the ledger but never issued (an import passed over it)")
+            problems.append(msg.V_REFS_UNISSUED(refs=_refs(year, unissued)))
     return problems
 
 
-def _refs(year: int, runs: list[list[int]]) -> str:
+def _refs(year: int, runs: list[list[int]]) -> str | msg.Said:
     shown = ", ".join(ref_of(year, n) for n in state.firsts(runs, 5))
     more = state.count(runs) - 5
-    return shown + (f" and {more} more" if more > 0 else "")
+    return msg.V_REFS_AND_MORE(refs=shown, more=more) if more > 0 else shown
 
 
 # The columns added after the first events were written (schema v6), with what they held then:
@@ -208,7 +207,7 @@ _LATER_DEFAULTS = {c: 0 if (default := fields.BY_NAME[c].default) is fields.COMP
                    for c in baseline.BASELINE_COLUMNS if c not in baseline.V1_COLUMNS}
 
 
-def _check(complaint: dict, history: list[dict]) -> tuple[list[str], list[dict]]:
+def _check(complaint: dict, history: list[dict]) -> tuple[list[msg.Said], list[dict]]:
     """The problems of one complaint's history, and its events' details."""
     ref = complaint["ref"]
     problems = []
@@ -218,63 +217,63 @@ def _check(complaint: dict, history: list[dict]) -> tuple[list[str], list[dict]]
     for expected_seq, event in enumerate(history, start=1):
         name = _name(ref, event)
         if event["seq"] != expected_seq:
-            problems.append(f"{ref}: event {expected_seq} is missing")
+            problems.append(msg.V_EVENT_MISSING(ref=ref, seq=expected_seq))
             break
         if event["prev_hash"] != prev:
-            problems.append(f"{name}: does not follow the event before it")
+            problems.append(msg.V_EVENT_BROKEN(name=name))
         if event_hash(event["prev_hash"], ref, event) != event["hash"]:
-            problems.append(f"{name}: altered after it was recorded")
+            problems.append(msg.V_ALTERED(name=name))
         prev = event["hash"]
         try:
             details = json.loads(event["details"])
         except ValueError:
-            problems.append(f"{name}: details are not readable")
+            problems.append(msg.V_UNREADABLE(name=name))
             details = {}
         details_of.append(details)
         if baseline.key_of(details_of[0]):
             continue  # an imported baseline: checked by rewinding, below
         was = details.get("was")
         if was is not None and any(replayed.get(k) != v for k, v in was.items()):
-            problems.append(f"{name}: says it replaced values the history before it does not have")
+            problems.append(msg.V_WAS_WRONG(name=name))
         replayed.update(details.get("changes", {}))
         lapse = lapse_recorded(details)
         if lapse is not None and lapse[0] in HANDLING:  # before v6 a lapse's event did not say so
             replayed["lapsed"] = 1
     if len(history) != complaint["event_count"] or prev != complaint["history_head"]:
-        problems.append(f"{ref}: history has {len(history)} event(s), the record expects {complaint['event_count']} "
-                        f"ending in {complaint['history_head'][:12] or '-'}: events were deleted or added")
+        problems.append(msg.V_COUNT_WRONG(ref=ref, found=len(history), expected=complaint["event_count"],
+                                          head=complaint["history_head"][:12] or "-"))
     if details_of and baseline.key_of(details_of[0]):
         problems.extend(_check_baseline(complaint, history, details_of))
         return problems, details_of
     differing = sorted(k for k in complaint if k not in BOOKKEEPING and replayed.get(k) != complaint[k])
     if differing:
-        problems.append(f"{ref}: stored record differs from its history in {', '.join(differing)}")
+        problems.append(msg.V_RECORD_DIFFERS(ref=ref, columns=", ".join(differing)))
     return problems, details_of
 
 
-def _check_baseline(complaint: dict, history: list[dict], details_of: list[dict]) -> list[str]:
+def _check_baseline(complaint: dict, history: list[dict], details_of: list[dict]) -> list[msg.Said]:
     """An imported complaint: undo every later change on the stored row, newest first (each
     column must hold what its last change set), and the result must be the imported row."""
     ref = complaint["ref"]
     rewound = {k: v for k, v in complaint.items() if k not in BOOKKEEPING}
     differing: set[str] = set()
-    unknown: list[str] = []
+    unknown: list[msg.Said] = []
     for event, details in zip(reversed(history[1:]), reversed(details_of[1:])):
         changes, was = details.get("changes", {}), details.get("was", {})
         for column, value in changes.items():
             if rewound.get(column) != value:
                 differing.add(column)
             if column not in was:
-                unknown.append(f"{_name(ref, event)}: does not say what it replaced in {column}")
+                unknown.append(msg.V_WAS_MISSING(name=_name(ref, event), column=column))
             rewound[column] = was.get(column)
     problems = unknown
     if differing:
-        problems.append(f"{ref}: stored record differs from its history in {', '.join(sorted(differing))}")
+        problems.append(msg.V_RECORD_DIFFERS(ref=ref, columns=", ".join(sorted(differing))))
     key = baseline.key_of(details_of[0]) or baseline.KEY  # present: _check sent it here for that
     if baseline.digest(rewound, key) != details_of[0].get(key):
-        problems.append(f"{ref}: stored record differs from the record as imported (in a field no later event changed)")
+        problems.append(msg.V_BASELINE_DIFFERS(ref=ref))
     return problems
 
 
-def _name(ref: str, event: dict) -> str:
-    return f"{ref} event {event['seq']} ({event['action']})"
+def _name(ref: str, event: dict) -> msg.Said:
+    return msg.V_EVENT(ref=ref, seq=event["seq"], action=event["action"])

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tsk import fields, timeutil, values
+from tsk import messages as msg
 from tsk.clocks import lapses, met_late, past
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
@@ -20,7 +21,7 @@ from tsk.sla import approval_tier, days_word, deadlines, ends, extension_room, r
 from tsk.store import queries as q
 from tsk.store import state
 from tsk.values import optional_text, required_text
-from tsk.vocab import NOTIFY_VIA, RESULT, SATISFACTION, TOP_LEVEL
+from tsk.vocab import NOTIFY_VIA, RESULT, SATISFACTION, STATUS, TOP_LEVEL
 
 
 # -- input checks ------------------------------------------------------------------------------
@@ -31,7 +32,7 @@ def parse_amount(text: str | None) -> int | None:
     try:
         return values.amount_fen(text, most=fields.MAX_AMOUNT)
     except values.Invalid as exc:
-        raise InvalidInput(f"compensation {exc}") from None
+        raise InvalidInput(msg.NAMED_PROBLEM, what=fields.BY_NAME["compensation"].named, problem=exc.said) from None
 
 
 def event_time(ledger: Ledger, complaint: Mapping[str, Any], at: str | None) -> dt.datetime:
@@ -41,20 +42,21 @@ def event_time(ledger: Ledger, complaint: Mapping[str, Any], at: str | None) -> 
         return now
     moment = timeutil.parse_datetime(at, what="--at")
     if moment > now:
-        raise InvalidInput(f"--at {at} is in the future")
+        raise InvalidInput(msg.IN_THE_FUTURE, what="--at", value=at)
     if timeutil.to_text(moment) < complaint["received_at"]:
-        raise InvalidInput(f"--at {at} is before {complaint['ref']} was received ({complaint['received_at']})")
+        raise InvalidInput(msg.AT_BEFORE_RECEIPT, at=at, ref=complaint["ref"], received=complaint["received_at"])
     return moment
 
 
-def require_status(complaint: Mapping[str, Any], action: str, *allowed: str) -> None:
+def require_status(complaint: Mapping[str, Any], action: msg.Message, *allowed: str) -> None:
+    """Refused unless the complaint's status is one of `allowed`; `action` says what was asked (msg.DO_…)."""
     if complaint["status"] not in allowed:
-        raise Refused(f"cannot {action} {complaint['ref']}: it is {complaint['status']}")
+        raise Refused(msg.WRONG_STATUS, action=action, ref=complaint["ref"], status=STATUS.term(complaint["status"]))
 
 
 # -- recusal (回避) ------------------------------------------------------------------------------
-def recusal(c: Mapping[str, Any], person: str, act: str, override: str | None,
-            instead: str | None = None) -> dict[str, str]:
+def recusal(c: Mapping[str, Any], person: str, act: msg.Message, override: str | None,
+            instead: msg.Message | None = None) -> dict[str, str]:
     """The recusal rule (回避, 粤农信联发〔2008〕250号 第十九条; docs/rules.md, Handling), the one
     place every command asks: whoever has a direct interest in a complaint — the staff member it
     is about, or anyone marked with `--conflict` or `tsk conflict` — may not `act` on it (register
@@ -65,10 +67,12 @@ def recusal(c: Mapping[str, Any], person: str, act: str, override: str | None,
     if person not in conflicted:
         return {}
     if override is None:
-        why = "the subject of the complaint" if person == c["subject_staff"] else "marked as having a conflict"
-        where = f" on {c['ref']}" if c.get("ref") else ""
-        raise Refused(f"{person} is {why}{where} and must not {act} (回避, 粤农信联发〔2008〕250号 第十九条); "
-                      f"give --override-recusal REASON to {instead or act} anyway")
+        subject = person == c["subject_staff"]
+        if c.get("ref"):
+            said = msg.RECUSAL_SUBJECT if subject else msg.RECUSAL_CONFLICT
+            raise Refused(said, person=person, ref=c["ref"], act=act, instead=instead or act)
+        said = msg.RECUSAL_SUBJECT_NEW if subject else msg.RECUSAL_CONFLICT_NEW
+        raise Refused(said, person=person, act=act, instead=instead or act)
     return {"recusal_override": override}
 
 
@@ -84,7 +88,8 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
     now = timeutil.now()
     override = override_of(override_recusal)
     if not 1 <= intake.group_size <= fields.MAX_GROUP_SIZE:
-        raise InvalidInput(f"group size must be between 1 and {fields.MAX_GROUP_SIZE:,}, not {intake.group_size}")
+        raise InvalidInput(msg.GROUP_SIZE_RANGE, what=fields.BY_NAME["group_size"].named, most=fields.MAX_GROUP_SIZE,
+                           size=intake.group_size)
     # Every stored field: as given to `tsk add`, checked, or as a new complaint has it.
     row: dict[str, Any] = {f.column: f.default for f in fields.STORED if f.default is not fields.COMPUTED}
     row.update((f.column, values.intake_value(f, getattr(intake, f.option))) for f in fields.INTAKE_FIELDS)
@@ -93,17 +98,16 @@ def register(ledger: Ledger, intake: Intake, override_recusal: str | None = None
     try:
         values.receipt(row["received_at"], timeutil.to_text(now))
     except values.Invalid as exc:
-        raise InvalidInput(f"--received {echo(intake.received)} {exc}") from None
+        raise InvalidInput(msg.VALUE_PROBLEM, what="--received", value=echo(intake.received), problem=exc.said) from None
     settings = ledger.settings
     if settings["units"] and row["unit"] not in settings["units"]:
-        raise InvalidInput(f"unit {echo(row['unit'])} is not one of the ledger's units: {', '.join(settings['units'])}")
+        raise InvalidInput(msg.UNIT_NOT_LISTED, value=echo(row["unit"]), units=msg.Listed(settings["units"]))
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
-        raise InvalidInput("a regulator-referred complaint (监管转办) needs --referred-by and --referral-ref")
+        raise InvalidInput(msg.REFERRAL_NEEDS_SOURCE)
     _check_referral_due(row)
     if (row["complainant_name"] is None) != (row["complainant_relationship"] is None):
-        raise InvalidInput("--complainant and --relationship go together: who complained for the customer, and how "
-                           "they are related (agent, heir, guardian, other)")
-    excused = recusal(row, ledger.actor, "register it as its first handler", override, "register it")
+        raise InvalidInput(msg.COMPLAINANT_TOGETHER)
+    excused = recusal(row, ledger.actor, msg.ACT_REGISTER_FIRST, override, msg.ACT_REGISTER)
     row["emergency"] = row["emergency"] or None  # not judged an emergency: the rule decides (fields.standing)
     policy = ledger.policy(row["policy"] or settings["default_policy"])
     row["form_at"] = _form_filed(row, policy, now)
@@ -142,10 +146,9 @@ def _check_referral_due(row: Mapping[str, Any]) -> None:
     if due is None:
         return
     if row["channel"] != "regulator" and not row["referred_by"]:
-        raise InvalidInput("--referral-due is the referring authority's deadline: only for a referred complaint "
-                           "(--channel regulator, or --referred-by)")
+        raise InvalidInput(msg.REFERRAL_DUE_NOT_REFERRED)
     if due < row["received_at"][:10]:
-        raise InvalidInput(f"--referral-due {due} is before the complaint was received ({row['received_at'][:10]})")
+        raise InvalidInput(msg.BEFORE_RECEIPT, what="--referral-due", value=due, received=row["received_at"][:10])
 
 
 def _form_filed(row: Mapping[str, Any], policy, now: dt.datetime) -> str | None:
@@ -155,14 +158,14 @@ def _form_filed(row: Mapping[str, Any], policy, now: dt.datetime) -> str | None:
     given = row["form_at"]
     if policy.for_case(kind=row["kind"], severity=row["severity"]).form is None:
         if given is not None:
-            raise InvalidInput(f"--form-at: policy {policy.name} v{policy.version} has no 处理表 (form) clock")
+            raise InvalidInput(msg.FORM_AT_NO_CLOCK, policy=policy.name, version=policy.version)
         return None
     if given is None:
         return timeutil.to_text(now)
     if given > timeutil.to_text(now):
-        raise InvalidInput(f"--form-at {given} is in the future")
+        raise InvalidInput(msg.IN_THE_FUTURE, what="--form-at", value=given)
     if given < row["received_at"]:
-        raise InvalidInput(f"--form-at {given} is before the complaint was received ({row['received_at']})")
+        raise InvalidInput(msg.BEFORE_RECEIPT, what="--form-at", value=given, received=row["received_at"])
     return given
 
 
@@ -203,7 +206,7 @@ def _change(ledger: Ledger, ref: str, at: str | None, work, by: str = "tsk") -> 
 
 
 def _record_lapses(ledger: Ledger, complaint: dict[str, Any], by: str,
-                   late: list[tuple[str, str, str]] | None = None) -> list[str]:
+                   late: list[tuple[str, str, str]] | None = None) -> list[msg.Said]:
     """`tsk.overdue.record_lapses`, imported only when the row shows a clock past due now (or
     `late`, clocks met late: `clocks.met_late`)."""
     if not late and not lapses(complaint, timeutil.AsOf.today()):
@@ -219,10 +222,10 @@ def acknowledge(ledger: Ledger, ref: str, via: str, at: str | None = None,
     channel, override = NOTIFY_VIA.parse(via), override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "acknowledge", "open")
-        excused = recusal(c, ledger.actor, "acknowledge it", override)
+        require_status(c, msg.DO_ACKNOWLEDGE, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_ACKNOWLEDGE, override)
         if c["acked_at"] is not None:
-            raise Refused(f"{c['ref']} was already acknowledged at {c['acked_at']}")
+            raise Refused(msg.ALREADY_ACKED, ref=c["ref"], at=c["acked_at"])
         return append_event(ledger, c, "acknowledged", when, {"acked_at": timeutil.to_text(when)}, via=channel,
                             told={"due": c["due"]}, **excused)
 
@@ -237,8 +240,9 @@ def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_
     override = override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "assign", "open")
-        excused = recusal(c, handler, "handle it", override, "assign") or recusal(c, ledger.actor, "assign it", override)
+        require_status(c, msg.DO_ASSIGN, "open")
+        excused = (recusal(c, handler, msg.ACT_HANDLE, override, msg.ACT_ASSIGN_ANYWAY)
+                   or recusal(c, ledger.actor, msg.ACT_ASSIGN, override))
         changes = {"assignee": handler, "assignee_unit": optional_text(unit, "--unit") or c["assignee_unit"]}
         return append_event(ledger, c, "assigned", when, changes, **excused)
 
@@ -247,10 +251,10 @@ def assign(ledger: Ledger, ref: str, to: str, unit: str | None = None, override_
 
 def declare_conflict(ledger: Ledger, ref: str, name: str, reason: str, at: str | None = None) -> dict[str, Any]:
     """Mark someone as having a direct interest: they may not be assigned without an override."""
-    person, why = required_text(name, "name"), required_text(reason, "--reason")
+    person, why = required_text(name, msg.WORD_NAME), required_text(reason, "--reason")
 
     def work(c, when):
-        require_status(c, "declare a conflict on", "open")
+        require_status(c, msg.DO_DECLARE_CONFLICT, "open")
         conflicts = sorted({*json.loads(c["conflicts"] or "[]"), person})
         return append_event(ledger, c, "conflict-declared", when, {"conflicts": canonical(conflicts)}, person=person,
                             reason=why)
@@ -263,8 +267,8 @@ def escalate(ledger: Ledger, ref: str, reason: str, to_level: int | None = None,
     why, override = required_text(reason, "--reason"), override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "escalate", "open")
-        excused = recusal(c, ledger.actor, "escalate it", override)
+        require_status(c, msg.DO_ESCALATE, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_ESCALATE, override)
         action, changes = escalation(c, to_level)
         return append_event(ledger, c, action, when, changes, reason=why, **excused)
 
@@ -275,12 +279,12 @@ def escalation(c: Mapping[str, Any], to_level: int | None = None) -> tuple[str, 
     """What escalating `c` records and changes: "escalated", its level one up (or `to_level`),
     never past the top. `tsk escalate` and the nightly check's escalations alike."""
     if to_level is None and c["level"] >= TOP_LEVEL:
-        raise Refused(f"{c['ref']} is already at the top level ({TOP_LEVEL})")
+        raise Refused(msg.AT_TOP_LEVEL, ref=c["ref"], top=TOP_LEVEL)
     target = c["level"] + 1 if to_level is None else to_level
     if not 1 <= target <= TOP_LEVEL:
-        raise InvalidInput(f"--to-level must be between 1 and {TOP_LEVEL}, not {target}")
+        raise InvalidInput(msg.TO_LEVEL_RANGE, top=TOP_LEVEL, level=target)
     if target <= c["level"]:
-        raise Refused(f"{c['ref']} is already at level {c['level']}" + ("" if c["level"] < TOP_LEVEL else " (the top)"))
+        raise Refused(msg.ALREADY_AT_LEVEL if c["level"] < TOP_LEVEL else msg.ALREADY_AT_TOP, ref=c["ref"], level=c["level"])
     return "escalated", {"level": target}
 
 
@@ -295,30 +299,26 @@ def extend(ledger: Ledger, ref: str, days: int, reason: str, notified_via: str, 
     approver = optional_text(approved_by, "--approved-by")
     channel = NOTIFY_VIA.parse(notified_via)
     if days < 1:
-        raise InvalidInput(f"--days must be 1 or more, not {days}")
+        raise InvalidInput(msg.DAYS_BELOW_1, days=days)
 
     def work(c, when):
-        require_status(c, "extend", "open")
-        excused = recusal(c, ledger.actor, "extend it", override)
+        require_status(c, msg.DO_EXTEND, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_EXTEND, override)
         calendar, policy = ledger.calendar, ledger.policy(c["policy"], c["policy_version"])
         rules = policy.for_case(kind=c["kind"], severity=c["severity"])
         due, cap = timeutil.due_of(c["due"]), timeutil.due_of(c["cap_due"])
         if past(c["due"], timeutil.to_text(when)):  # decided, and the customer told, before the deadline (第九条)
-            raise Refused(f"cannot extend {c['ref']} on {timeutil.AsOf.at(when).text}: the deadline it extends, "
-                          f"{timeutil.due_shown(c['due'])}, was over (an extension is decided before it, "
-                          f"银监发〔2012〕13号 第九条)")
+            raise Refused(msg.EXTEND_TOO_LATE, ref=c["ref"], day=timeutil.AsOf.at(when).text, due=timeutil.due_shown(c["due"]))
         if c["paused_at"] is not None:
-            raise Refused(f"cannot extend {c['ref']}: its clock is stopped since {c['paused_at'][:10]} (tsk resume first)")
+            raise Refused(msg.PAUSED_CANNOT, action=msg.DO_EXTEND, ref=c["ref"], since=c["paused_at"][:10])
         word = days_word(rules.reading)
         left = extension_room(rules, calendar, due, cap, c["extended_days"])
         if days > left:
-            raise Refused(f"extending {c['ref']} by {days} {word} would pass its cap "
-                          f"{timeutil.due_shown(c['cap_due'])} ({c['policy']}); at most {left} more {word} are allowed")
+            raise Refused(msg.EXTEND_PAST_CAP, ref=c["ref"], days=days, word=word, cap=timeutil.due_shown(c["cap_due"]),
+                          policy=c["policy"], left=left)
         tier = approval_tier(rules, c["extended_days"], days)
         if tier is not None and approver is None:
-            raise Refused(f"extending {c['ref']} past {tier.amount} {word} from receipt needs the approval of the "
-                          f"superior institution or head-office senior management (中国银保监会令2020年第3号 第十八条): "
-                          f"give --approved-by NAME")
+            raise Refused(msg.EXTEND_NEEDS_APPROVAL, ref=c["ref"], tier=tier.amount, word=word)
         if rules.reading == "working_days":  # a moment keeps its time of day; working days add up from the start
             new_due = shifted(calendar, due, days)
         else:  # calendar days: counted again from the start, whole
@@ -343,21 +343,19 @@ def supervise(ledger: Ledger, ref: str, unit: str | None = None, at: str | None 
     issuer = optional_text(unit, "--unit") or ledger.settings["supervising_unit"]
     override = override_of(override_recusal)
     if not issuer:
-        raise InvalidInput("--unit: name the supervising unit (督办单位), or set the ledger's "
-                           "(tsk config set supervising_unit NAME)")
+        raise InvalidInput(msg.SUPERVISING_UNIT_NEEDED)
 
     def work(c, when):
         policy = ledger.policy(c["policy"], c["policy_version"])
         rules = policy.for_case(kind=c["kind"], severity=c["severity"])
         if rules.supervision is None or c["supervision_due"] is None:
-            raise Refused(f"{c['ref']} is under {c['policy']} v{c['policy_version']}, which has no 督办表 "
-                          f"(supervision) clock")
-        require_status(c, "supervise", "open")
-        excused = recusal(c, ledger.actor, "issue its 督办表", override)
+            raise Refused(msg.NO_SUPERVISION_CLOCK, ref=c["ref"], policy=c["policy"], version=c["policy_version"])
+        require_status(c, msg.DO_SUPERVISE, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_SUPERVISE, override)
         if c["supervised_at"] is not None:
-            raise Refused(f"{c['ref']}'s 督办表 was already issued at {c['supervised_at']} by {c['supervising_unit']}")
+            raise Refused(msg.ALREADY_SUPERVISED, ref=c["ref"], at=c["supervised_at"], unit=c["supervising_unit"])
         if c["form_at"] is not None and timeutil.to_text(when) < c["form_at"]:
-            raise InvalidInput(f"--at {timeutil.to_text(when)} is before {c['ref']}'s 处理表 arrived ({c['form_at']})")
+            raise InvalidInput(msg.AT_BEFORE_FORM, at=timeutil.to_text(when), ref=c["ref"], form_at=c["form_at"])
         changes = {"supervised_at": timeutil.to_text(when), "supervising_unit": issuer}
         if rules.resolution_from == "supervision":
             clocks = deadlines(policy, ledger.calendar, _clock_start(ledger, c), kind=c["kind"],
@@ -374,16 +372,16 @@ def _moment(text: str | None) -> dt.datetime | None:
 
 
 def note(ledger: Ledger, ref: str, text: str, at: str | None = None) -> dict[str, Any]:
-    body = required_text(text, "note")
+    body = required_text(text, msg.WORD_NOTE)
     return _change(ledger, ref, at, lambda c, when: append_event(ledger, c, "noted", when, text=body), by="tsk note")
 
 
 def notify_customer(ledger: Ledger, ref: str, via: str, text: str, at: str | None = None,
                     override_recusal: str | None = None) -> dict[str, Any]:
-    channel, body, override = NOTIFY_VIA.parse(via), required_text(text, "message"), override_of(override_recusal)
+    channel, body, override = NOTIFY_VIA.parse(via), required_text(text, msg.WORD_MESSAGE), override_of(override_recusal)
 
     def work(c, when):
-        excused = recusal(c, ledger.actor, "tell the customer about it", override)
+        excused = recusal(c, ledger.actor, msg.ACT_NOTIFY, override)
         return append_event(ledger, c, "customer-notified", when, via=channel, text=body, **excused)
 
     return _change(ledger, ref, at, work, by="tsk notify")
@@ -392,12 +390,12 @@ def notify_customer(ledger: Ledger, ref: str, via: str, text: str, at: str | Non
 def report_to_regulator(ledger: Ledger, ref: str, text: str, at: str | None = None,
                         override_recusal: str | None = None) -> dict[str, Any]:
     """The report to the regulator (group/major/emergency, or a referral's result) was made."""
-    body, override = required_text(text, "report"), override_of(override_recusal)
+    body, override = required_text(text, msg.WORD_REPORT), override_of(override_recusal)
 
     def work(c, when):
         if c["report_due"] is None or c["reported_at"] is not None:
-            raise Refused(f"{c['ref']} has no regulator report due")
-        excused = recusal(c, ledger.actor, "report it to the regulator", override)
+            raise Refused(msg.NO_REPORT_DUE, ref=c["ref"])
+        excused = recusal(c, ledger.actor, msg.ACT_REPORT, override)
         return append_event(ledger, c, "reported", when, {"reported_at": timeutil.to_text(when)}, text=body,
                             to=c["referred_by"], **excused)
 
@@ -437,11 +435,11 @@ def close(ledger: Ledger, ref: str, outcome: Outcome, at: str | None = None,
         if c["status"] == "closed" and c["review_due"] is not None and c["reviewed_at"] is None:
             from tsk.review import decide  # the decision of a review (核查) under way
 
-            return decide(ledger, c, when, changes, recusal(c, ledger.actor, "decide its review", override))
-        require_status(c, "close", "open")
-        excused = recusal(c, ledger.actor, "close it", override)
+            return decide(ledger, c, when, changes, recusal(c, ledger.actor, msg.ACT_DECIDE_REVIEW, override))
+        require_status(c, msg.DO_CLOSE, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_CLOSE, override)
         if c["paused_at"] is not None:
-            raise Refused(f"cannot close {c['ref']}: its clock is stopped since {c['paused_at'][:10]} (tsk resume first)")
+            raise Refused(msg.PAUSED_CANNOT, action=msg.DO_CLOSE, ref=c["ref"], since=c["paused_at"][:10])
         changes["closed_at"] = timeutil.to_text(when)
         if c["channel"] == "regulator" or c["referred_by"]:
             policy = ledger.policy(c["policy"], c["policy_version"])
@@ -461,8 +459,8 @@ def reject(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | N
     override = override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "reject", "open")
-        excused = recusal(c, ledger.actor, "reject it", override)
+        require_status(c, msg.DO_REJECT, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_REJECT, override)
         return append_event(ledger, c, "rejected", when, {**changes, "closed_at": timeutil.to_text(when)}, **excused)
 
     return _change(ledger, ref, at, work, by="tsk reject")
@@ -473,8 +471,8 @@ def withdraw(ledger: Ledger, ref: str, reason: str, at: str | None = None,
     why, override = required_text(reason, "--reason"), override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "withdraw", "open")
-        excused = recusal(c, ledger.actor, "record its withdrawal", override)
+        require_status(c, msg.DO_WITHDRAW, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_WITHDRAW, override)
         return append_event(ledger, c, "withdrawn", when,
                             {"status": "withdrawn", "reason": why, "closed_at": timeutil.to_text(when)}, **excused)
 
@@ -487,10 +485,10 @@ def reopen(ledger: Ledger, ref: str, reason: str, at: str | None = None,
     why, override = required_text(reason, "--reason"), override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "reopen", "closed", "rejected")
-        excused = recusal(c, ledger.actor, "reopen it", override)
+        require_status(c, msg.DO_REOPEN, "closed", "rejected")
+        excused = recusal(c, ledger.actor, msg.ACT_REOPEN, override)
         if timeutil.to_text(when) < c["closed_at"]:
-            raise InvalidInput(f"--at {timeutil.to_text(when)} is before {c['ref']} was decided ({c['closed_at']})")
+            raise InvalidInput(msg.AT_BEFORE_DECISION, at=timeutil.to_text(when), ref=c["ref"], closed=c["closed_at"])
         policy = ledger.policy(c["policy"], c["policy_version"])
         rules = policy.for_case(kind=c["kind"], severity=c["severity"])
         form_at = when if rules.form is not None else None  # the 处理表 filed again with the appeal

@@ -26,6 +26,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.context import Ledger
 from tsk.errors import InvalidInput, Refused, echo
@@ -33,13 +34,13 @@ from tsk.fields import mask_address, yuan
 from tsk.settings import SETTINGS
 from tsk.sla import Period
 from tsk.store import queries as q
+from tsk.vocab import STATUS
 
 # Each kind by its English key or its Chinese name.
 KINDS = {"ack": "ack", "受理": "ack", "受理告知": "ack",
          "extension": "extension", "延期": "extension", "延期告知": "extension",
          "decision": "decision", "处理决定": "decision", "决定": "decision", "处理结果": "decision",
          "review": "review", "核查": "review", "核查决定": "review", "核查结果": "review"}
-KIND_NAMES = "ack (受理), extension (延期), decision (处理决定), review (核查)"
 
 NOTICE_2012 = "银监发〔2012〕13号"
 MEASURES = "中国银保监会令2020年第3号"
@@ -123,7 +124,7 @@ class Notice:
 def kind_of(text: str) -> str:
     found = KINDS.get(text.strip().lower())
     if found is None:
-        raise InvalidInput(f"notice {echo(text)} is not one of: {KIND_NAMES}")
+        raise InvalidInput(msg.NOT_A_NOTICE, value=echo(text))
     return found
 
 
@@ -158,7 +159,7 @@ def _limit(c: dict[str, Any], rules: Any, calendar: Any, told: str | None) -> Li
 def _extension(round_: list[tuple[str, str, dict[str, Any]]], c: dict[str, Any]) -> tuple[Extension, str]:
     found = _last(round_, "extended")
     if found is None:
-        raise Refused(f"{c['ref']} was never extended: there is no extension to tell")
+        raise Refused(msg.NOTICE_NO_EXTENSION, ref=c["ref"])
     at, d = found
     return Extension(days=d["days"], unit=d.get("unit") or "working_days", previous_due=timeutil.due_of(d["previous_due"]),
                      due=timeutil.due_of(d["changes"]["due"]), reason=d["reason"], approved_by=d.get("approved_by")), at
@@ -168,7 +169,7 @@ def _decision(round_: list[tuple[str, str, dict[str, Any]]], c: dict[str, Any]) 
     """The decision as it was made (the `closed` event), not as a later review changed the
     record's compensation; an imported complaint's from its record."""
     if c["status"] != "closed":
-        raise Refused(f"{c['ref']} is {c['status']}: there is no decision to tell (tsk close first)")
+        raise Refused(msg.NOTICE_NO_DECISION, ref=c["ref"], status=STATUS.term(c["status"]))
     found = _last(round_, "closed")
     made = found[1]["changes"] if found else c
     fen = made.get("compensation_fen") if found else c["compensation_fen"]
@@ -178,8 +179,9 @@ def _decision(round_: list[tuple[str, str, dict[str, Any]]], c: dict[str, Any]) 
 
 def _review(round_: list[tuple[str, str, dict[str, Any]]], c: dict[str, Any]) -> Review:
     if c["reviewed_at"] is None:
-        pending = f" (applied for on {c['review_at'][:10]}, not decided yet)" if c["review_at"] else ""
-        raise Refused(f"{c['ref']} has no review decided{pending}: there is no review decision to tell")
+        if c["review_at"]:
+            raise Refused(msg.NOTICE_REVIEW_PENDING, ref=c["ref"], applied=c["review_at"][:10])
+        raise Refused(msg.NOTICE_NO_REVIEW, ref=c["ref"])
     found = _last(round_, "reviewed")
     fen = found[1]["changes"].get("compensation_fen") if found else None
     return Review(applied=_day(c["review_at"]), decided=_day(c["closed_at"]), result=c["review_result"],
@@ -198,9 +200,9 @@ def notice(ledger: Ledger, c: dict[str, Any], kind: str, events: list[dict[str, 
     """The notice of `kind` (a KINDS key's value) for the complaint `c` and its `events`;
     Refused when the complaint has nothing of the kind to tell."""
     if c["status"] == "merged":
-        raise Refused(f"{c['ref']} was merged into {c['merged_into']}: the customer's letters are {c['merged_into']}'s")
+        raise Refused(msg.NOTICE_MERGED, ref=c["ref"], into=c["merged_into"])
     if kind == "ack" and c["status"] == "rejected":
-        raise Refused(f"{c['ref']} was rejected (不予受理): there is no acceptance to tell")
+        raise Refused(msg.NOTICE_REJECTED, ref=c["ref"])
     policy = ledger.policy(c["policy"], c["policy_version"])
     rules = policy.for_case(kind=c["kind"], severity=c["severity"])
     calendar, round_ = ledger.calendar, _round(events)
@@ -267,6 +269,5 @@ def prepare(ledger: Ledger, ref: str, kind: str, *, show_pii: bool = False) -> N
 
         record_pii_view(ledger, [c], "notice")
     if made.unset:
-        ledger.warn(f"Warning: {', '.join(made.unset)} not set: the letter says so where they go "
-                    f"(tsk config set KEY VALUE)")
+        ledger.warn(msg.SENDER_UNSET(keys=", ".join(made.unset)))
     return made

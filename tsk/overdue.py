@@ -25,6 +25,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from tsk import messages as msg
 from tsk import timeutil, views
 from tsk.clocks import HANDLING, past
 from tsk.clocks import NAMES as CLOCKS
@@ -70,12 +71,13 @@ class Listing:
                 self.due_soon += 1
             yield row
 
-    def summary(self) -> str:
-        text = f"{self.overdue} overdue"
-        if self.within is not None:
-            days = "today" if self.within == 0 else f"within {self.within} working day(s)"
-            text += f", {self.due_soon} due {days}"
-        return text + f" as of {self.as_of.text}"
+    def summary(self) -> msg.Said:
+        as_of = self.as_of.text
+        if self.within is None:
+            return msg.OVERDUE_SUMMARY(overdue=self.overdue, as_of=as_of)
+        if self.within == 0:
+            return msg.OVERDUE_SUMMARY_TODAY(overdue=self.overdue, soon=self.due_soon, as_of=as_of)
+        return msg.OVERDUE_SUMMARY_WITHIN(overdue=self.overdue, soon=self.due_soon, within=self.within, as_of=as_of)
 
 
 def clock_rows(ledger: Ledger, as_of: AsOf | dt.date, within: int | None = None) -> Listing:
@@ -83,7 +85,7 @@ def clock_rows(ledger: Ledger, as_of: AsOf | dt.date, within: int | None = None)
     within `within` working days, most urgent first: most working days late, past due before
     due today, direct (越级) complaints first, then ref and clock."""
     if within is not None and within < 0:
-        raise InvalidInput(f"--within must be 0 or more working days, not {within}")
+        raise InvalidInput(msg.WITHIN_NEGATIVE, within=within)
     as_of = AsOf.of(as_of)
     horizon = None
     before = as_of.bound  # past due as of M
@@ -146,10 +148,10 @@ class CheckResult:
     def overdue(self) -> int:
         return self.newly_overdue + self.still_overdue
 
-    def summary(self) -> str:
-        line = (f"checked {self.checked} complaint(s) with running clocks as of {self.as_of.text}: "
-                f"{self.newly_overdue} newly overdue, {self.escalated} escalated, {self.still_overdue} still overdue")
-        return line if self.recorded else "what-if, nothing recorded: " + line.replace(" escalated", " to escalate")
+    def summary(self) -> msg.Said:
+        line = msg.CHECKED if self.recorded else msg.CHECKED_WHAT_IF  # a what-if escalates nothing
+        return line(checked=self.checked, as_of=self.as_of.text, new=self.newly_overdue, escalated=self.escalated,
+                    still=self.still_overdue)
 
 
 def check(ledger: Ledger, as_of: AsOf | dt.date, *, dry_run: bool = False, batch: int = BATCH) -> CheckResult:
@@ -297,14 +299,14 @@ def lapse_recorded(details: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def lapse_warning(ref: str, clock: str, due: str, late: int) -> str:
+def lapse_warning(ref: str, clock: str, due: str, late: int) -> msg.Said:
     """What a command that recorded a lapse says on stderr: the due as stored (a date, or the
     moment of a clock in hours, as `overdue --format json` gives it)."""
-    return f"Warning: {ref} {clock} was due {due}: {late} working day(s) late"
+    return msg.LAPSE_WARNING(ref=ref, clock=CLOCK.term(clock), due=due, late=late)
 
 
 def record_lapses(ledger: Ledger, c: dict[str, Any], by: str,
-                  met_late: Iterable[tuple[str, str, str]] = ()) -> list[str]:
+                  met_late: Iterable[tuple[str, str, str]] = ()) -> list[msg.Said]:
     """Lateness is a fact: before a command writes to the complaint `c` (loaded, locked, in the
     caller's transaction), record each lapse of it not recorded yet — a clock running past
     due as of now, whatever the command's `--at` — as `tsk check` does (the same event,

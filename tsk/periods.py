@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.errors import InvalidInput, echo
 
@@ -35,7 +36,7 @@ def half_year(text: str) -> Period:
     """`2026H1` (1 January – 30 June) or `2026H2` (1 July – 31 December)."""
     found = re.fullmatch(r"(\d{4})\s*[Hh]([12])", text.strip())
     if not found:
-        raise InvalidInput(f"period {echo(text)} is not a half-year like 2026H1 or 2026H2")
+        raise InvalidInput(msg.NOT_A_HALF_YEAR, value=echo(text))
     year, half = int(found[1]), int(found[2])
     if half == 1:
         return Period(dt.date(year, 1, 1), dt.date(year, 6, 30), f"{year}H1", H1)
@@ -45,7 +46,7 @@ def half_year(text: str) -> Period:
 def calendar_year(year: int) -> Period:
     """1 January – 31 December of `year` (1900 to 2999, as every YEAR tsk reads)."""
     if not timeutil.FIRST_YEAR <= year <= timeutil.LAST_YEAR:
-        raise InvalidInput(f"YEAR {year} is out of range ({timeutil.FIRST_YEAR} to {timeutil.LAST_YEAR})")
+        raise InvalidInput(msg.YEAR_OUT_OF_RANGE, year=year, first=timeutil.FIRST_YEAR, last=timeutil.LAST_YEAR)
     return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year), YEAR)
 
 
@@ -54,7 +55,7 @@ def date_range(since: str | None, until: str | None) -> Period:
     last = timeutil.parse_date(until, what="--until") if until else timeutil.today()
     first = timeutil.parse_date(since, what="--since") if since else dt.date(last.year, 1, 1)
     if first > last:
-        raise InvalidInput(f"--since {first} is after --until {last}")
+        raise InvalidInput(msg.SINCE_AFTER_UNTIL, since=first, until=last)
     return Period(first, last, f"{first}..{last}")
 
 

@@ -45,6 +45,7 @@ from itertools import compress, islice
 from operator import gt
 from typing import Any
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.clocks import NAMES as CLOCKS
 from tsk.clocks import past
@@ -553,7 +554,7 @@ class Trend:
 
 def trend(ledger: Ledger, months: int, dim: Dimension | None = None, last: dt.date | None = None) -> Trend:
     if months < 1 or months > 240:
-        raise InvalidInput(f"--months must be between 1 and 240, not {months}")
+        raise InvalidInput(msg.MONTHS_RANGE, months=months)
     labels = months_back(last or timeutil.today(), months)
     first = dt.date.fromisoformat(labels[0] + "-01")
     end_index = int(labels[-1][:4]) * 12 + int(labels[-1][5:])  # the month after the last

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.clocks import past
 from tsk.context import Ledger
@@ -31,10 +32,10 @@ def under_review(c: Mapping[str, Any]) -> bool:
     return c["review_due"] is not None and c["reviewed_at"] is None
 
 
-def _decided(c: Mapping[str, Any], when: dt.datetime, what: str) -> None:
+def _decided(c: Mapping[str, Any], when: dt.datetime, what: msg.Message) -> None:
     if timeutil.to_text(when) < c["closed_at"]:
-        raise InvalidInput(f"--at {timeutil.to_text(when)} is before {c['ref']} was decided ({c['closed_at']}): "
-                           f"{what} follows the decision")
+        raise InvalidInput(msg.AT_BEFORE_DECISION_OF, at=timeutil.to_text(when), ref=c["ref"], closed=c["closed_at"],
+                           what=what)
 
 
 def apply(ledger: Ledger, ref: str, reason: str, at: str | None = None,
@@ -46,17 +47,16 @@ def apply(ledger: Ledger, ref: str, reason: str, at: str | None = None,
     def work(c, when):
         rules = ledger.policy(c["policy"], c["policy_version"]).for_case(kind=c["kind"], severity=c["severity"])
         if rules.review is None or rules.review_window is None:
-            raise Refused(f"{c['ref']} is under {c['policy']} v{c['policy_version']}, which has no review (核查, "
-                          f"{ARTICLE}; a policy with a review clock has)")
-        require_status(c, "review", "closed")
-        excused = recusal(c, ledger.actor, "review it", override)
+            raise Refused(msg.NO_REVIEW, ref=c["ref"], policy=c["policy"], version=c["policy_version"], article=ARTICLE)
+        require_status(c, msg.DO_REVIEW, "closed")
+        excused = recusal(c, ledger.actor, msg.ACT_REVIEW, override)
         if c["review_at"] is not None:
-            raise Refused(f"{c['ref']}'s decision is already under review, applied for at {c['review_at']}")
-        _decided(c, when, "an application for review")
+            raise Refused(msg.ALREADY_UNDER_REVIEW, ref=c["ref"], at=c["review_at"])
+        _decided(c, when, msg.AN_APPLICATION_FOR_REVIEW)
         last = timeutil.due_text(rules.review_window.due(ledger.calendar, timeutil.from_text(c["closed_at"])))
         if past(last, timeutil.to_text(when)):
-            raise Refused(f"cannot review {c['ref']}: the customer may apply within {rules.review_window.zh()} of the "
-                          f"decision ({c['closed_at'][:10]}), by {timeutil.due_shown(last)} ({ARTICLE})")
+            raise Refused(msg.REVIEW_TOO_LATE, ref=c["ref"], window=rules.review_window.said(), decided=c["closed_at"][:10],
+                          last=timeutil.due_shown(last), article=ARTICLE)
         due = timeutil.due_text(rules.review.due(ledger.calendar, when))
         return append_event(ledger, c, "review-requested", when, {"review_at": timeutil.to_text(when), "review_due": due},
                             reason=why, **excused)
@@ -69,9 +69,9 @@ def decide(ledger: Ledger, c: dict[str, Any], when: dt.datetime, changes: Mappin
     """`tsk close` on a complaint under review: the review's decision — its result and what it
     decided, with what else the close gives (compensation, cause, rectification, satisfaction)
     where given. The decision of the complaint itself stays as it was."""
-    _decided(c, when, "the review's decision")
+    _decided(c, when, msg.THE_REVIEW_DECISION)
     if timeutil.to_text(when) < c["review_at"]:
-        raise InvalidInput(f"--at {timeutil.to_text(when)} is before the review was applied for ({c['review_at']})")
+        raise InvalidInput(msg.AT_BEFORE_REVIEW, at=timeutil.to_text(when), review_at=c["review_at"])
     decided = {"reviewed_at": timeutil.to_text(when), "review_result": changes["result"],
                "review_resolution": changes["resolution"],
                **{k: v for k, v in changes.items() if k in ("compensation_fen", "root_cause", "rectification",
@@ -86,9 +86,9 @@ def remedy(ledger: Ledger, ref: str, route: str, by: str | None = None, at: str 
     chosen, body, override = REMEDY.parse(route), optional_text(by, "--by"), override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "record a remedy for", "closed", "rejected")
-        excused = recusal(c, ledger.actor, "record its remedy", override)
-        _decided(c, when, "a remedy")
+        require_status(c, msg.DO_REMEDY, "closed", "rejected")
+        excused = recusal(c, ledger.actor, msg.ACT_REMEDY, override)
+        _decided(c, when, msg.A_REMEDY)
         return append_event(ledger, c, "remedy", when, {"remedy": chosen, "remedy_at": timeutil.to_text(when)},
                             by=body, **excused)
 
@@ -102,9 +102,9 @@ def follow_up(ledger: Ledger, ref: str, satisfaction: str, note: str | None = No
     found, said, override = SATISFACTION.parse(satisfaction), optional_text(note, "--note"), override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "follow up", "closed")
-        excused = recusal(c, ledger.actor, "follow it up", override)
-        _decided(c, when, "a follow-up")
+        require_status(c, msg.DO_FOLLOW_UP, "closed")
+        excused = recusal(c, ledger.actor, msg.ACT_FOLLOW_UP, override)
+        _decided(c, when, msg.A_FOLLOW_UP)
         return append_event(ledger, c, "followed-up", when,
                             {"satisfaction": found, "followed_up_at": timeutil.to_text(when), "follow_up_note": said},
                             **excused)

@@ -37,6 +37,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from tsk import messages as msg
 from tsk.errors import InvalidInput, echo
 from tsk.timeutil import CHINA, LONGEST_PERIOD, due_text
 from tsk.workdays import Calendar
@@ -70,20 +71,18 @@ class Period(NamedTuple):
     unit: str  # working_days | calendar_days | months | hours
 
     @classmethod
-    def parse(cls, value: object, *, what: str) -> Period:
+    def parse(cls, value: object, *, what: str | msg.Message | msg.Said) -> Period:
         """`"15 working_days"`, `"3 months"`, `"24 hours"`, or `{amount=15, unit="..."}`."""
         if isinstance(value, Mapping):
             amount, unit = value.get("amount"), str(value.get("unit", ""))
         else:
             match = re.fullmatch(r"\s*(\d+)\s*([A-Za-z_\u4e00-\u9fff]+)\s*", str(value))
             if not match:
-                raise InvalidInput(f"{what}: {echo(value)} is not a period like '15 working_days' or '3 months'")
+                raise InvalidInput(msg.NOT_A_PERIOD, what=what, value=echo(value))
             amount, unit = int(match.group(1)), match.group(2)
         unit_key = UNITS.get(unit.lower().replace("-", "_").replace(" ", "_"))
         if not isinstance(amount, int) or not 0 <= amount <= LONGEST_PERIOD or unit_key is None:
-            raise InvalidInput(
-                f"{what}: {echo(value)} is not a period (a whole number up to {LONGEST_PERIOD:,} of working_days, calendar_days, months or hours)"
-            )
+            raise InvalidInput(msg.BAD_PERIOD, what=what, value=echo(value), most=LONGEST_PERIOD)
         return cls(amount, unit_key)
 
     def __str__(self) -> str:
@@ -93,6 +92,10 @@ class Period(NamedTuple):
         if self.amount == 0 and self.unit == "calendar_days":
             return "当日"  # the 处理表 reaches the 受理部门 the day the complaint does
         return f"{self.amount}{UNIT_ZH[self.unit]}"
+
+    def said(self) -> msg.Message:
+        """The period in a message: `15 working_days`, in Chinese 15个工作日."""
+        return msg.term(str(self), self.zh())
 
     def due(self, calendar: Calendar, start: dt.datetime) -> dt.date:
         """The last day of the period that starts at `start` (China time); for a period in
@@ -165,48 +168,48 @@ class Policy(NamedTuple):
         return result
 
     @classmethod
-    def from_mapping(cls, data: Mapping, *, origin: str = "policy") -> Policy:
+    def from_mapping(cls, data: Mapping, *, origin: str | msg.Message | msg.Said = msg.WORD_POLICY) -> Policy:
         """A policy from its TOML/JSON form; every problem is one InvalidInput line."""
         try:
             name = str(data["name"]).strip()
             version = int(data.get("version", 1))
             clocks = data["clocks"]
         except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInput(f"{origin}: needs name, version and a [clocks] table ({exc})") from None
+            raise InvalidInput(msg.POLICY_NEEDS, origin=origin, problem=exc) from None
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
-            raise InvalidInput(f"{origin}: name {echo(name)} must be lower-case letters, digits, '-', '_' or '.'")
+            raise InvalidInput(msg.POLICY_BAD_NAME, origin=origin, value=echo(name))
         missing = [c for c in ("ack", "resolution", "cap") if c not in clocks]
         if missing:
-            raise InvalidInput(f"{origin}: [clocks] lacks {', '.join(missing)}")
+            raise InvalidInput(msg.POLICY_LACKS, origin=origin, missing=", ".join(missing))
         resolution_from = str(data.get("resolution_from", "receipt"))
         if resolution_from not in RESOLUTION_FROM:
-            raise InvalidInput(f"{origin}: resolution_from must be 'receipt', 'ack' or 'supervision'")
+            raise InvalidInput(msg.POLICY_RESOLUTION_FROM, origin=origin)
         if resolution_from == "supervision" and "supervision" not in clocks:
-            raise InvalidInput(f"{origin}: resolution_from 'supervision' needs a supervision clock in [clocks]")
+            raise InvalidInput(msg.POLICY_NEEDS_SUPERVISION, origin=origin)
         days = str(data.get("days", ""))
         if days and days not in DAYS:
-            raise InvalidInput(f"{origin}: days must be 'working_days' or 'calendar_days' (how a day, 日, is read)")
+            raise InvalidInput(msg.POLICY_DAYS, origin=origin)
         flags = {}
         for flag in ("clock_stops", "merge_repeats"):
             value = data.get(flag, False)
             if not isinstance(value, bool):
-                raise InvalidInput(f"{origin}: {flag} must be true or false")
+                raise InvalidInput(msg.POLICY_FLAG, origin=origin, flag=flag)
             flags[flag] = value
         overrides = []
         for i, rule in enumerate(data.get("overrides", ())):
             when = rule.get("when", {})
             unknown = set(when) - {"kind", "severity"}
             if unknown:
-                raise InvalidInput(f"{origin}: overrides[{i}].when may test kind and severity, not {sorted(unknown)}")
+                raise InvalidInput(msg.POLICY_OVERRIDE_WHEN, origin=origin, i=i, unknown=sorted(unknown))
             changed = tuple(
-                (clock, Period.parse(rule[clock], what=f"{origin}: overrides[{i}].{clock}"))
+                (clock, Period.parse(rule[clock], what=msg.POLICY_OVERRIDE_AT(origin=origin, i=i, clock=clock)))
                 for clock in CLOCK_NAMES
                 if clock in rule
             )
             overrides.append((tuple(sorted((k, str(v)) for k, v in when.items())), changed))
 
         def clock(key: str, default: str) -> Period:
-            return Period.parse(clocks.get(key, default), what=f"{origin}: clocks.{key}")
+            return Period.parse(clocks.get(key, default), what=msg.POLICY_CLOCK_AT(origin=origin, key=key))
 
         policy = cls(
             name=name,
@@ -222,7 +225,7 @@ class Policy(NamedTuple):
             overrides=tuple(overrides),
             **{c: clock(c, "") if c in clocks else None for c in OPTIONAL_CLOCKS},
             days=days,
-            extension_tiers=tuple(Period.parse(tier, what=f"{origin}: extension_tiers[{i}]")
+            extension_tiers=tuple(Period.parse(tier, what=msg.POLICY_TIER_AT(origin=origin, i=i))
                                   for i, tier in enumerate(data.get("extension_tiers", ()))),
             clock_stops=flags["clock_stops"],
             merge_repeats=flags["merge_repeats"],
@@ -230,22 +233,19 @@ class Policy(NamedTuple):
         policy.check(origin)
         return policy
 
-    def check(self, origin: str) -> None:
+    def check(self, origin: str | msg.Message | msg.Said) -> None:
         """What the 2020 rules' properties need: a limit counted from receipt in the policy's own
         reading of a day, tiers rising within the cap, and a review with its window."""
         national = self.extension_tiers or self.clock_stops or self.merge_repeats
         if national and (self.resolution_from != "receipt" or self.resolution.unit != self.reading):
-            raise InvalidInput(f"{origin}: extension_tiers, clock_stops and merge_repeats need a resolution counted "
-                               f"from receipt in the policy's days ({self.reading})")
+            raise InvalidInput(msg.POLICY_NATIONAL_NEEDS, origin=origin, reading=self.reading)
         amounts = [tier.amount for tier in self.extension_tiers]
         if any(tier.unit != self.resolution.unit for tier in self.extension_tiers) or amounts != sorted(set(amounts)) \
                 or (amounts and (amounts[0] <= self.resolution.amount
                                  or (self.cap.unit == self.resolution.unit and amounts[-1] > self.cap.amount))):
-            raise InvalidInput(f"{origin}: extension_tiers must rise, in the resolution's unit, from above the "
-                               "resolution period up to the cap")
+            raise InvalidInput(msg.POLICY_TIERS, origin=origin)
         if (self.review is None) != (self.review_window is None):
-            raise InvalidInput(f"{origin}: review and review_window go together (the review's limit, and how long "
-                               "after the decision the customer may apply)")
+            raise InvalidInput(msg.POLICY_REVIEW, origin=origin)
 
     def to_mapping(self) -> dict:
         """Its TOML/JSON form; a clock it does not have is left out (so a policy stored before
@@ -495,9 +495,9 @@ def approval_tier(rules: Policy, extended_days: int, days: int) -> Period | None
     return first if rules.resolution.amount + extended_days + days > first.amount else None
 
 
-def days_word(reading: str) -> str:
-    """How a number of days in `reading` is said in English output: working day(s), day(s)."""
-    return "working day(s)" if reading == "working_days" else "day(s)"
+def days_word(reading: str) -> msg.Message:
+    """How a number of days in `reading` is said in a message: working day(s), day(s); 个工作日, 日."""
+    return msg.WORKING_DAYS if reading == "working_days" else msg.CALENDAR_DAYS
 
 
 def days_zh(reading: str) -> str:

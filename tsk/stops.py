@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.clocks import past
 from tsk.context import Ledger
@@ -36,10 +37,10 @@ def _rules(ledger: Ledger, c: Mapping[str, Any]) -> tuple[Policy, Policy]:
     return policy, policy.for_case(kind=c["kind"], severity=c["severity"])
 
 
-def _allowed(c: Mapping[str, Any], rules: Policy, flag: str, what: str) -> None:
+def _allowed(c: Mapping[str, Any], rules: Policy, flag: str, what: msg.Message) -> None:
     if not getattr(rules, flag):
-        raise Refused(f"{c['ref']} is under {c['policy']} v{c['policy_version']}, which has no {what} "
-                      f"({ARTICLE}; a policy with {flag} = true has)")
+        raise Refused(msg.POLICY_HAS_NO, ref=c["ref"], policy=c["policy"], version=c["policy_version"], what=what,
+                      article=ARTICLE, flag=flag)
 
 
 def _handling(ledger: Ledger, c: Mapping[str, Any], **given: Any) -> dict[str, str]:
@@ -66,14 +67,14 @@ def pause(ledger: Ledger, ref: str, reason: str, notified_via: str, at: str | No
 
     def work(c, when):
         _, rules = _rules(ledger, c)
-        _allowed(c, rules, "clock_stops", "clock stop (鉴定、检测、评估)")
-        require_status(c, "pause", "open")
-        excused = recusal(c, ledger.actor, "stop its clock", override)
+        _allowed(c, rules, "clock_stops", msg.A_CLOCK_STOP)
+        require_status(c, msg.DO_PAUSE, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_PAUSE, override)
         if c["paused_at"] is not None:
-            raise Refused(f"{c['ref']}'s clock is already stopped, since {c['paused_at']}")
+            raise Refused(msg.ALREADY_PAUSED, ref=c["ref"], at=c["paused_at"])
         if past(c["due"], timeutil.to_text(when)):  # a stop after the deadline cannot make it on time
-            raise Refused(f"cannot stop {c['ref']}'s clock on {timeutil.AsOf.at(when).text}: its limit ended on "
-                          f"{timeutil.due_shown(c['due'])}")
+            raise Refused(msg.PAUSE_TOO_LATE, ref=c["ref"], day=timeutil.AsOf.at(when).text,
+                          due=timeutil.due_shown(c["due"]))
         return append_event(ledger, c, "paused", when, {"paused_at": timeutil.to_text(when)}, reason=why,
                             notified_via=channel, **excused)
 
@@ -86,12 +87,12 @@ def resume(ledger: Ledger, ref: str, at: str | None = None, override_recusal: st
     override = override_of(override_recusal)
 
     def work(c, when):
-        require_status(c, "resume", "open")
-        excused = recusal(c, ledger.actor, "restart its clock", override)
+        require_status(c, msg.DO_RESUME, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_RESUME, override)
         if c["paused_at"] is None:
-            raise Refused(f"{c['ref']}'s clock is not stopped")
+            raise Refused(msg.NOT_PAUSED, ref=c["ref"])
         if timeutil.to_text(when) < c["paused_at"]:
-            raise InvalidInput(f"--at {timeutil.to_text(when)} is before {c['ref']}'s clock was stopped ({c['paused_at']})")
+            raise InvalidInput(msg.AT_BEFORE_PAUSE, at=timeutil.to_text(when), ref=c["ref"], paused=c["paused_at"])
         _, rules = _rules(ledger, c)
         days = span(ledger.calendar, rules.reading, timeutil.from_text(c["paused_at"]).date(), when.date())
         changes = {"paused_at": None, "paused_days": c["paused_days"] + days,
@@ -118,11 +119,11 @@ def restart(ledger: Ledger, ref: str, reason: str, at: str | None = None, notifi
 
     def work(c, when):
         _, rules = _rules(ledger, c)
-        _allowed(c, rules, "merge_repeats", "restart of the limit on new facts")
-        require_status(c, "restart the limit of", "open")
-        excused = recusal(c, ledger.actor, "restart its limit", override)
+        _allowed(c, rules, "merge_repeats", msg.A_RESTART)
+        require_status(c, msg.DO_RESTART, "open")
+        excused = recusal(c, ledger.actor, msg.ACT_RESTART, override)
         if c["paused_at"] is not None:
-            raise Refused(f"{c['ref']}'s clock is stopped since {c['paused_at'][:10]}: tsk resume first")
+            raise Refused(msg.PAUSED_RESUME_FIRST, ref=c["ref"], since=c["paused_at"][:10])
         return append_event(ledger, c, "restarted", when, _restarted(ledger, c, when), reason=why,
                             notified_via=channel, previous_due=c["due"], **excused)
 
@@ -138,27 +139,27 @@ def merge(ledger: Ledger, ref: str, into: str, reason: str, at: str | None = Non
     limit runs again from the repeat's receipt. Both are open; the repeat owes no regulator
     report (report it first). Returns (repeat, first) as they are after."""
     why, override = required_text(reason, "--reason"), override_of(override_recusal)
-    warnings: list[str] = []
+    warnings: list[msg.Said] = []
     first_ref = into.strip().upper()
 
     def work(c, when):
         first = load(ledger, first_ref, lock=True)
         if first["id"] == c["id"]:
-            raise InvalidInput(f"--into names {c['ref']} itself: merge a repeat into the first complaint")
+            raise InvalidInput(msg.MERGE_INTO_ITSELF, ref=c["ref"])
         warnings.extend(_record_lapses(ledger, first, "tsk merge"))
         _, rules = _rules(ledger, first)
-        _allowed(first, rules, "merge_repeats", "merging of repeats")
-        require_status(c, "merge", "open")
-        require_status(first, "merge into", "open")
-        excused = recusal(c, ledger.actor, "merge it", override) or recusal(first, ledger.actor, "merge into it", override)
+        _allowed(first, rules, "merge_repeats", msg.A_MERGE)
+        require_status(c, msg.DO_MERGE, "open")
+        require_status(first, msg.DO_MERGE_INTO, "open")
+        excused = (recusal(c, ledger.actor, msg.ACT_MERGE, override)
+                   or recusal(first, ledger.actor, msg.ACT_MERGE_INTO, override))
         if c["received_at"] < first["received_at"]:
-            raise Refused(f"{c['ref']} was received before {first['ref']}: merge the later complaint into the first")
+            raise Refused(msg.MERGE_EARLIER, ref=c["ref"], first=first["ref"])
         if past(first["due"], c["received_at"]):
-            raise Refused(f"{c['ref']} was received on {c['received_at'][:10]}, after {first['ref']}'s limit "
-                          f"({timeutil.due_shown(first['due'])}): a repeat after the limit is a complaint of its own "
-                          f"({ARTICLE})")
+            raise Refused(msg.MERGE_AFTER_LIMIT, ref=c["ref"], received=c["received_at"][:10], first=first["ref"],
+                          due=timeutil.due_shown(first["due"]), article=ARTICLE)
         if c["report_due"] is not None and c["reported_at"] is None:
-            raise Refused(f"{c['ref']} owes the regulator a report (due {c['report_due']}): tsk reported first")
+            raise Refused(msg.MERGE_OWES_REPORT, ref=c["ref"], due=c["report_due"])
         repeat = append_event(ledger, c, "merged", when, {"status": "merged", "merged_into": first["ref"],
                                                           "closed_at": timeutil.to_text(when)},
                               into=first["ref"], reason=why, **excused)

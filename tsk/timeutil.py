@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from functools import cache
 
+from tsk import messages as msg
 from tsk.errors import InvalidInput, echo
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
@@ -24,8 +25,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _OFFICERS_PATTERN = (
     r"^(?:(?P<y>\d{4})\s*(?P<sep>[-/.年])\s*)?(?P<m>\d{1,2})\s*(?P<sep2>[-/.月])\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*[ T]?\s*(?P<H>\d{1,2})\s*[:时点]\s*(?:(?P<M>\d{1,2})\s*分?)?(?:\s*:?\s*(?P<S>\d{1,2})\s*秒?)?)?$")
-DATE_FORMS = "2026-11-23, 2026/11/3, 2026.11.3, 2026年11月3日, 11月3日 (this year), each with a time (9:40, 14时05分), " \
-             "ISO 8601, today or yesterday"
+DATE_FORMS = msg.DATE_FORMS.text()  # for the help; errors say it in the language of the run
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
@@ -44,7 +44,10 @@ def _officers() -> re.Pattern[str]:
     return re.compile(_OFFICERS_PATTERN)
 
 
-def _as_officers_write(text: str, what: str) -> dt.datetime | None:
+What = str | msg.Message | None  # how a message names the value: an option (--at) or a word (date)
+
+
+def _as_officers_write(text: str, what: What) -> dt.datetime | None:
     """A date (and time) in one of the forms officers write (`_OFFICERS`), China time; None
     when the text is in none of them."""
     found = _officers().match(text)
@@ -56,12 +59,12 @@ def _as_officers_write(text: str, what: str) -> dt.datetime | None:
         moment = dt.datetime(year, int(found["m"]), int(found["d"]), int(found["H"] or 0), int(found["M"] or 0),
                              int(found["S"] or 0), tzinfo=CHINA)
     except ValueError:
-        raise InvalidInput(f"{what} {echo(text)} is not a real date and time") from None
+        raise InvalidInput(msg.NOT_REAL_TIME, what=what, value=echo(text)) from None
     in_range(moment.date(), text, what)
     return moment
 
 
-def parse_date(text: str, *, what: str = "date") -> dt.date:
+def parse_date(text: str, *, what: What = msg.WORD_DATE) -> dt.date:
     """`2026-11-23`, `today`, `yesterday`, the forms officers write (`2026/11/3`, `11月3日`), or a
     date-time (its China date)."""
     value = text.strip().lower()
@@ -73,7 +76,7 @@ def parse_date(text: str, *, what: str = "date") -> dt.date:
         try:
             return in_range(dt.date.fromisoformat(value), text, what)
         except ValueError:
-            raise InvalidInput(f"{what} {echo(text)} is not a real date") from None
+            raise InvalidInput(msg.NOT_REAL_DATE, what=what, value=echo(text)) from None
     return parse_datetime(text, what=what).date()
 
 
@@ -81,13 +84,16 @@ class OutOfRange(InvalidInput):
     """A real date, in a year tsk does not read."""
 
 
-def in_range(day: dt.date, text: str, what: str) -> dt.date:
+def in_range(day: dt.date, text: str, what: What) -> dt.date:
+    """`day`, in a year tsk reads; else OutOfRange naming `text` (and `what`, when given)."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise OutOfRange(f"{what} {echo(text)} is out of range (years {FIRST_YEAR} to {LAST_YEAR})".lstrip())
+        if what is None:
+            raise OutOfRange(msg.OUT_OF_RANGE, value=echo(text), first=FIRST_YEAR, last=LAST_YEAR)
+        raise OutOfRange(msg.NAMED_OUT_OF_RANGE, what=what, value=echo(text), first=FIRST_YEAR, last=LAST_YEAR)
     return day
 
 
-def parse_datetime(text: str, *, what: str = "time") -> dt.datetime:
+def parse_datetime(text: str, *, what: What = msg.WORD_TIME) -> dt.datetime:
     """`2026-11-23 14:05`, ISO 8601 with or without offset, a date (00:00), `today`, `yesterday`,
     the forms officers write (`2026/11/3 9:40`, `2026年11月3日 14时05分`).
 
@@ -109,10 +115,8 @@ def parse_datetime(text: str, *, what: str = "time") -> dt.datetime:
         if written is not None:
             return written
         if _DATE_TIME.match(value):
-            raise InvalidInput(f"{what} {echo(text)} is not a real date and time") from None
-        raise InvalidInput(
-            f"{what} {echo(text)} is not a date or time (use {DATE_FORMS})"
-        ) from None
+            raise InvalidInput(msg.NOT_REAL_TIME, what=what, value=echo(text)) from None
+        raise InvalidInput(msg.NOT_A_TIME, what=what, value=echo(text), forms=msg.DATE_FORMS) from None
     in_range(moment.date(), text, what)  # before converting: the zone may carry it past year 1 or 9999
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA)

@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from tsk import messages as msg
 from tsk import timeutil
-from tsk.errors import InvalidInput, echo
+from tsk.errors import InvalidInput, Unreadable, echo
 from tsk.fields import (
     AMOUNT,
     DATE,
@@ -34,36 +35,39 @@ from tsk.fields import (
 from tsk.vocab import Vocab
 
 
-class Invalid(ValueError):
+class Invalid(Unreadable):
     """A value that cannot be stored. The message names the value; the caller adds the field."""
 
 
-def required_text(value: str | None, what: str) -> str:
+What = str | msg.Message  # how a message names a value: its option (--reason) or its field's words
+
+
+def required_text(value: str | None, what: What) -> str:
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(f"{what} must not be empty")
+        raise InvalidInput(msg.EMPTY, what=what)
     return given_text(text, what)
 
 
-def optional_text(value: str | None, what: str = "text") -> str | None:
+def optional_text(value: str | None, what: What = msg.WORD_TEXT) -> str | None:
     text = (value or "").strip()
     return given_text(text, what) if text else None
 
 
-def given_text(text: str, what: str) -> str:
+def given_text(text: str, what: What) -> str:
     try:
         return bounded(text)
     except Invalid as exc:
-        raise InvalidInput(f"{what} {exc}") from None
+        raise InvalidInput(msg.NAMED_PROBLEM, what=what, problem=exc.said) from None
 
 
 def bounded(text: str) -> str:
     """Text that can be stored, exported and imported again: at most MAX_TEXT characters (a
     CSV reader's field limit is 128 KB), no NUL (the baseline digest joins values with it)."""
     if len(text) > MAX_TEXT:
-        raise Invalid(f"is {len(text):,} characters long, more than the {MAX_TEXT:,} a text may have")
+        raise Invalid(msg.TOO_LONG, length=len(text), most=MAX_TEXT)
     if "\0" in text:
-        raise Invalid("contains a NUL character")
+        raise Invalid(msg.HAS_NUL)
     return text
 
 
@@ -75,13 +79,13 @@ def text(value: Any) -> str:
         return str(value)
     import json
 
-    raise Invalid(f"expected text, not {json.dumps(value, ensure_ascii=False)}")
+    raise Invalid(msg.NOT_TEXT, value=json.dumps(value, ensure_ascii=False))
 
 
 def ref(value: Any) -> str:
     found = (value if value.__class__ is str else text(value)).upper()
     if not REF_PATTERN.match(found):
-        raise Invalid(f"{echo(value)} is not a complaint ref (like TS-2026-000123)")
+        raise Invalid(msg.NOT_A_REF, value=echo(value))
     return found
 
 
@@ -94,7 +98,7 @@ def enum(vocab: Vocab) -> Callable[[Any], str]:
         if found is None:
             found = spellings.get(str(value).lower())
             if found is None:
-                raise Invalid(f"{echo(value)} is not one of: {vocab.choices()}")
+                raise Invalid(msg.NOT_A_CHOICE, value=echo(value), choices=vocab.choices())
         return found
 
     return key
@@ -113,9 +117,11 @@ def whole(low: int, high: int | None = None) -> Callable[[Any], int]:
                     raise ValueError
                 found = int(value)
             except ValueError:
-                raise Invalid(f"{echo(value)} is not a whole number") from None
-        if found < low or (high is not None and found > high):
-            raise Invalid(f"{found} is out of range ({low}" + (f" to {high})" if high is not None else " or more)"))
+                raise Invalid(msg.NOT_WHOLE, value=echo(value)) from None
+        if high is not None and not low <= found <= high:
+            raise Invalid(msg.NOT_BETWEEN, value=found, low=low, high=high)
+        if found < low:
+            raise Invalid(msg.NOT_AT_LEAST, value=found, low=low)
         return found
 
     return number
@@ -127,7 +133,7 @@ _FLAGS = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
 def flag(value: Any) -> int:
     found = _FLAGS.get(str(value).lower())
     if found is None:
-        raise Invalid(f"{echo(value)} is not 0 or 1")
+        raise Invalid(msg.NOT_FLAG, value=echo(value))
     return found
 
 
@@ -141,11 +147,11 @@ def stored_time(value: Any) -> str:
             pass
     given = value if value.__class__ is str else text(value)
     try:
-        return timeutil.to_text(timeutil.parse_datetime(given, what=""))
+        return timeutil.to_text(timeutil.parse_datetime(given, what=None))
     except timeutil.OutOfRange as exc:
-        raise Invalid(str(exc)) from None
+        raise Invalid(exc.said) from None
     except InvalidInput:
-        raise Invalid(f"{echo(given)} is not a date and time (like 2026-11-23T14:05:00+08:00)") from None
+        raise Invalid(msg.NOT_STORED_TIME, value=echo(given)) from None
 
 
 def stored_date(value: Any) -> str:
@@ -153,24 +159,24 @@ def stored_date(value: Any) -> str:
     (docs/rules.md, Periods in hours)."""
     if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
         try:
-            timeutil.in_range(dt.date.fromisoformat(value), value, "")
+            timeutil.in_range(dt.date.fromisoformat(value), value, None)
             return value
         except timeutil.OutOfRange as exc:
-            raise Invalid(str(exc)) from None
+            raise Invalid(exc.said) from None
         except ValueError:
             pass
     elif value.__class__ is str and len(value) > 10 and value[:4].isdigit() and value[4] == "-" and value[10] in "T ":
         return stored_time(value)
-    raise Invalid(f"{echo(value)} is not a date (YYYY-MM-DD)")
+    raise Invalid(msg.NOT_STORED_DATE, value=echo(value))
 
 
 def receipt(received: str, now: str) -> str:
     """A time of receipt (stored form) that can be true: not after `now`, not before
     EARLIEST_RECEIPT (docs/rules.md, Recording a complaint). The caller names the value."""
     if received > now:
-        raise Invalid("is in the future")
+        raise Invalid(msg.IN_FUTURE)
     if received < EARLIEST_RECEIPT:
-        raise Invalid(f"is before {EARLIEST_RECEIPT}: not a plausible date of receipt")
+        raise Invalid(msg.TOO_EARLY, earliest=EARLIEST_RECEIPT)
     return received
 
 
@@ -187,7 +193,7 @@ def phone(value: Any) -> str:
         return given
     digits = re.sub(_PHONE_SEPARATORS, "", given)
     if not re.fullmatch(_PHONE, digits):
-        raise Invalid(f"{echo(given, PHONE)} is not a phone number")
+        raise Invalid(msg.NOT_PHONE, value=echo(given, PHONE))
     return digits
 
 
@@ -201,9 +207,9 @@ def id_number(value: Any) -> str:
     given = value if value.__class__ is str else text(value)
     number = given.strip().upper()
     if not re.fullmatch(_ID_NUMBER, number):
-        raise Invalid(f"{echo(given, ID_NUMBER)} is not 18 characters (17 digits and a digit or X)")
+        raise Invalid(msg.ID_NOT_18, value=echo(given, ID_NUMBER))
     if not id_check_ok(number):
-        raise Invalid(f"{echo(given, ID_NUMBER)} has a wrong check digit")
+        raise Invalid(msg.ID_CHECK_DIGIT, value=echo(given, ID_NUMBER))
     return number
 
 
@@ -214,18 +220,19 @@ def amount_fen(value: Any, most: int | None = None) -> int:
     """An amount in yuan, to the fen, as whole fen: up to `most` yuan, and always within the
     64-bit column that stores it."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise Invalid(f"{echo(value)} is not an amount in yuan")
+        raise Invalid(msg.NOT_AMOUNT, value=echo(value))
     from decimal import Decimal, InvalidOperation  # here: start-up needs no decimals
 
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        raise Invalid(f"{echo(value)} is not an amount in yuan") from None
+        raise Invalid(msg.NOT_AMOUNT, value=echo(value)) from None
     # The range first: rounding 1e309 or 40 digits to the fen would pass Decimal's precision.
     if not amount.is_finite() or not 0 <= amount <= (_STORED_YUAN if most is None else most) or (
             amount != amount.quantize(Decimal("0.01"))):
-        limit = "zero or more" if most is None else f"an amount from 0 to {most:,} yuan"
-        raise Invalid(f"{echo(value)} must be {limit}, to the fen")
+        if most is None:
+            raise Invalid(msg.AMOUNT_NOT_NEGATIVE, value=echo(value))
+        raise Invalid(msg.AMOUNT_UP_TO, value=echo(value), most=most)
     return int(amount * 100)
 
 
@@ -237,9 +244,9 @@ def names(value: Any) -> str:
         try:
             value = json.loads(bounded(value))
         except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
-            raise Invalid(f"{echo(value)} is not a JSON list of names") from None
+            raise Invalid(msg.NOT_NAMES, value=echo(value)) from None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise Invalid("expected a JSON list of names")
+        raise Invalid(msg.NOT_A_NAME_LIST)
     return bounded(names_text(value))
 
 
@@ -275,14 +282,14 @@ def intake_value(field: Field, given: Any) -> Any:
     if kind == ENUM:
         return None if given is None else field.vocab.parse(given)  # type: ignore[union-attr]
     if kind == TEXT:
-        return required_text(given, field.words) if field.required else optional_text(given, field.words)
+        return required_text(given, field.named) if field.required else optional_text(given, field.named)
     if kind == TIME:
         return timeutil.to_text(timeutil.parse_datetime(given, what="--" + field.option.replace("_", "-"))) if given else None
     if kind == DATE:
         given = (given or "").strip()
         return timeutil.parse_date(given, what="--" + field.option.replace("_", "-")).isoformat() if given else None
     if kind == NAMES:
-        return given_text(names_text(given), field.words) if given else None
+        return given_text(names_text(given), field.named) if given else None
     if kind in (WHOLE, FLAG):
         return int(given)  # the option's own type: a number, a switch
     if not (given or "").strip():
@@ -290,4 +297,4 @@ def intake_value(field: Field, given: Any) -> Any:
     try:
         return check_of(field)(given)
     except Invalid as exc:
-        raise InvalidInput(f"{field.words} {exc}") from None
+        raise InvalidInput(msg.NAMED_PROBLEM, what=field.named, problem=exc.said) from None

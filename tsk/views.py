@@ -232,6 +232,17 @@ def _raised(level: int) -> str:
     return f"升至第{level}级 {LEVEL.get(level, '')}".strip()
 
 
+def _reason_zh(reason: Any) -> Any:
+    """A reason tsk itself recorded (a calendar correction's recomputation), in Chinese; an
+    officer's reason as it was given."""
+    if isinstance(reason, str) and reason.startswith(CALENDAR_CORRECTION):
+        return "日历更正 " + reason.removeprefix(CALENDAR_CORRECTION).replace(", ", "、")
+    return reason
+
+
+CALENDAR_CORRECTION = "calendar correction "  # the reason tsk.admin records when a correction moves deadlines
+
+
 def describe_event(action: str, d: Mapping[str, Any]) -> str:
     """What an event did, in Chinese, from its details: one line of `show`'s history and of the
     forms' 处理记录."""
@@ -280,7 +291,9 @@ def _event_text(action: str, d: Mapping[str, Any]) -> str:
     if action == "conflict-declared":
         return joined(f"回避人员：{d.get('person', '')}", d.get("reason"), sep="；")
     if action in ("classified", "deadlines-recomputed"):
-        return joined(_changes_zh(changes), d.get("reason"), sep="；")
+        return joined(_changes_zh(changes), _reason_zh(d.get("reason")), sep="；")
+    if action == "repeat-linked":  # its note is tsk's own (lifecycle.register): said here in Chinese
+        return joined(f"关联重复投诉 {d.get('repeat', '')}", "请告知客户申诉途径（粤农信联发〔2008〕250号 第十六条）", sep="；")
     if action == "reported":
         return joined(f"报告{d['to']}" if d.get("to") else "已报告监管", d.get("text"), sep="；")
     parts = [str(v) for k, v in d.items() if k not in ("changes", "was", "via", "recusal_override")

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from tsk import messages as msg
+
 # The span of years read from the package (and cached); outside it only weekends are off.
 FIRST_YEAR, LAST_YEAR = 1999, 2060
 
@@ -247,12 +249,8 @@ class Calendar:
             self._on_unpublished(year)
 
 
-def unpublished_warning(year: int) -> str:
-    return (
-        f"Warning: no official holiday schedule for {year} is known; its dates follow the "
-        f"statutory rules only (enter the State Council's schedule with `tsk calendar set`, then "
-        f"`tsk calendar publish {year}`, which ends this warning)"
-    )
+def unpublished_warning(year: int) -> msg.Said:
+    return msg.UNPUBLISHED_YEAR(year=year)
 
 
 def build_calendar(

@@ -20,7 +20,8 @@ from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from tsk import __version__
-from tsk.cli.common import State, err, reader_gone
+from tsk import messages as msg
+from tsk.cli.common import State, err, error_line, reader_gone
 from tsk.errors import TskError, cut_values
 
 
@@ -29,47 +30,67 @@ class TskGroup(TyperGroup):
     error carries its code (TskError's, Click's), none is recognised by its name."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        before = msg.use(msg.chosen(os.environ))  # the language of this run (README, Language)
+        try:
+            return self._main(*args, standalone_mode=standalone_mode, **kwargs)
+        finally:
+            msg.use(before)
+
+    def _main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         given = kwargs.pop("args", args[0] if args else None)
         args = args[1:]
         argv = hoisted(sys.argv[1:] if given is None else list(given))
         unreadable = not_text(argv)
         if unreadable:
-            err(f"Error: {unreadable} is not valid UTF-8 text")
+            err(error_line(msg.NOT_UTF8_ARGUMENT(what=unreadable)))
             sys.exit(2)
         try:
             result = super().main(argv, *args, standalone_mode=False, **kwargs)  # type: ignore[misc]  # args never holds it
         except TskError as exc:
-            err(f"Error: {exc}")
+            err(error_line(exc.said))
             sys.exit(exc.exit_code)
         except NoArgsIsHelpError as exc:  # `tsk`, `tsk report`: the help, on stderr
             exc.show()
             sys.exit(exc.exit_code)
         except typer.TyperException as exc:  # Click's usage errors (exit 2) and the like
-            err(f"Error: {cut_values(exc.format_message())}")
+            err(error_line(usage_error(exc)))
             sys.exit(exc.exit_code)
         except typer.Abort:  # end of input at a prompt
-            err("Error: aborted")
+            err(error_line(msg.ABORTED()))
             sys.exit(1)
         except sqlite3.Error as exc:
             if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
-                err("Error: the disk is full (the ledger's or its temporary files'): nothing was written; "
-                    "free some space and run the command again")
+                err(error_line(msg.DISK_FULL()))
             else:
-                err(f"Error: ledger database: {exc}")
+                err(error_line(msg.LEDGER_DATABASE(reason=str(exc))))
             sys.exit(1)
         except Stopped as exc:
             if sys.stderr.isatty():  # off the line a prompt or the terminal's ^C left
                 err("")
-            err(f"Error: {'interrupted' if exc.signum == signal.SIGINT else 'terminated'}")
+            err(error_line(msg.INTERRUPTED() if exc.signum == signal.SIGINT else msg.TERMINATED()))
             sys.exit(128 + exc.signum)
         except Exception as exc:
             if not is_server_database_error(exc):
                 raise
-            err(f"Error: database: {(str(exc).strip().splitlines() or [type(exc).__name__])[0]}")  # no DETAIL: it may quote a row
+            # Its first line only: PostgreSQL's DETAIL may quote a row, personal data included.
+            err(error_line(msg.DATABASE_ERROR(reason=(str(exc).strip().splitlines() or [type(exc).__name__])[0])))
             sys.exit(1)
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
+
+
+def usage_error(exc: Any) -> msg.Said | str:
+    """Click's usage error as one line: in Chinese when the run speaks it and the error is one
+    of those `tsk.cli.usage` knows (missing, invalid or unknown option, unknown command…), else
+    Click's English; values cut as `echo` cuts them."""
+    if msg.language() == "zh":
+        from tsk.cli.usage import said  # only for a usage error in a Chinese run
+
+        found = said(exc)
+        if found is not None:
+            return found
+    return cut_values(exc.format_message())
 
 
 class Stopped(BaseException):
@@ -87,14 +108,14 @@ def on_signal(signum: int, frame: Any) -> None:
     raise Stopped(signum)
 
 
-def not_text(argv: list[str]) -> str | None:
+def not_text(argv: list[str]) -> msg.Said | str | None:
     """What names the first argument (or ledger setting in the environment) that is not text:
     bytes that are not UTF-8 reach Python as surrogate escapes, which neither SQLite nor the
     terminal can take, and a NUL ends a C string. None when all are text."""
     for i, arg in enumerate(argv):
         if not _is_text(arg):
             option = arg.split("=", 1)[0] if arg.startswith("-") else argv[i - 1] if i and argv[i - 1].startswith("-") else ""
-            return f"the value of {option}" if option.startswith("-") and _is_text(option) else f"argument {i + 1}"
+            return msg.VALUE_OF(option=option) if option.startswith("-") and _is_text(option) else msg.ARGUMENT_N(n=i + 1)
     for name in ("TSK_DB", "TSK_USER"):
         if not _is_text(os.environ.get(name, "")):
             return f"${name}"
@@ -126,7 +147,7 @@ def version_callback(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option("--db", metavar="PATH_OR_URL", help="Ledger file path or postgresql:// URL (else $TSK_DB, else ~/.local/share/tsk/ledger.db).")] = None,
-    as_: Annotated[Optional[str], typer.Option("--as", metavar="NAME", help="Actor recorded on every event (else $TSK_USER, else the login name).")] = None,
+    as_: Annotated[Optional[str], typer.Option("--as", metavar="NAME", help="Actor recorded on every event of a SQLite ledger (else $TSK_USER, else the login name); on PostgreSQL the database user, and --as is an error.")] = None,
     version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")] = False,
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Long output on a terminal straight to it, not through $PAGER (less -FRX).")] = False,
 ) -> None:
@@ -154,7 +175,7 @@ def new_root() -> typer.Typer:
 MODULES: tuple[tuple[str, str | None], ...] = (
     ("ledger", None), ("complaints", None), ("national", None), ("notice", None), ("overdue", None), ("exchange", None),
     ("reports", "report"),
-    ("calendar", "calendar"), ("config", "config"), ("policy", "policy"),
+    ("calendar", "calendar"), ("config", "config"), ("policy", "policy"), ("roles", "role"),
 )
 # The module of each command, so that a run imports that one alone (tests/test_startup.py
 # holds this to what the modules register).
@@ -221,7 +242,7 @@ ROOT_OPTIONS_WITH_VALUE = ("--db", "--as")
 ROOT_FLAGS = ("--no-pager",)
 HELP = frozenset(("-h", "--help"))
 # What a person reads at length: on a terminal it goes through the pager, as git's log does.
-PAGED = frozenset(("list", "show", "overdue", "report", "export", "policy", "calendar", "config"))
+PAGED = frozenset(("list", "show", "overdue", "report", "export", "policy", "calendar", "config", "role"))
 
 
 def hoisted(argv: list[str]) -> list[str]:

@@ -6,8 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from tsk import messages as msg
 from tsk import timeutil
-from tsk.cli.common import DATE_FORMS, FormatOption, YearArgument, calendar_of, ledger_of
+from tsk.cli.common import DATE_FORMS, FormatOption, YearArgument, calendar_of, ledger_of, say
 from tsk.errors import InvalidInput
 from tsk.render import output
 
@@ -51,9 +52,9 @@ def calendar_explain(
     from tsk import sla
 
     calendar = calendar_of(ctx)
-    moment = timeutil.parse_datetime(date, what="date")
+    moment = timeutil.parse_datetime(date, what=msg.WORD_DATE)
     start = moment.date()
-    period = sla.Period.parse(f"{n} {unit}", what="period")
+    period = sla.Period.parse(f"{n} {unit}", what=msg.WORD_PERIOD)
     due = period.due(calendar, moment)
     rows = [
         {"date": day.isoformat(), "weekday": "周" + "一二三四五六日"[day.weekday()], "counted": number, "why": why}
@@ -63,7 +64,7 @@ def calendar_explain(
                output.Column("counted", "第几个工作日", justify="right"), output.Column("why", "说明")]
     since = moment.strftime("%Y-%m-%d %H:%M") if period.unit == "hours" else start.isoformat()
     output.emit(rows, columns, fmt, title=f"{since} 起 {period.zh()}（受理当日不计）",
-                caption=f"到期日 due: {timeutil.due_shown(timeutil.due_text(due))}")
+                caption=msg.EXPLAIN_DUE(due=timeutil.due_shown(timeutil.due_text(due))).shown())
 
 
 @app.command("set")
@@ -78,13 +79,12 @@ def calendar_set(
     from tsk import admin
 
     if workday == holiday:
-        raise InvalidInput("give exactly one of --workday or --holiday")
+        raise InvalidInput(msg.WORKDAY_OR_HOLIDAY)
     days = sorted({timeutil.parse_date(d) for d in dates})
     moved = admin.set_calendar_days(ledger_of(ctx), days, workday=workday, note=note)
-    kind = "working day" if workday else "day off"
     for day in days:
-        print(f"{day.isoformat()} is now a {kind}")
-    print(f"deadlines moved on {moved} open complaint(s)")
+        say((msg.NOW_A_WORKDAY if workday else msg.NOW_A_DAY_OFF)(day=day.isoformat()))
+    say(msg.DEADLINES_MOVED(count=moved))
 
 
 @app.command("unset")
@@ -95,8 +95,8 @@ def calendar_unset(ctx: typer.Context, dates: DatesArgument) -> None:
     days = sorted({timeutil.parse_date(d) for d in dates})
     moved = admin.set_calendar_days(ledger_of(ctx), days, workday=None, note=None)
     for day in days:
-        print(f"{day.isoformat()} follows the published calendar again")
-    print(f"deadlines moved on {moved} open complaint(s)")
+        say(msg.FOLLOWS_PUBLISHED(day=day.isoformat()))
+    say(msg.DEADLINES_MOVED(count=moved))
 
 
 @app.command("publish")
@@ -106,7 +106,7 @@ def calendar_publish(ctx: typer.Context, year: YearArgument,
     from tsk import admin
 
     admin.mark_published(ledger_of(ctx), year, note)
-    print(f"{year}: official schedule entered locally")
+    say(msg.PUBLISHED(year=year))
 
 
 @app.command("show")
@@ -123,7 +123,7 @@ def calendar_show(ctx: typer.Context, year: YearArgument, fmt: FormatOption = "t
                output.Column("name", "名称"), output.Column("source", "来源", show=lambda v: "本地更正" if v == "local" else "holidays")]
     published = year in calendar.published_years
     output.emit(rows, columns, fmt, title=f"{year} 年节假日与调休",
-                caption=None if published else f"{year}: 未知官方放假安排，按法定节日推定 (no published schedule)",
+                caption=None if published else msg.SCHEDULE_UNKNOWN(year=year).shown(),
                 row_style=lambda r: "green" if r["workday"] else None)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.vocab import CATEGORY, STATUS, Vocab
 
@@ -17,8 +18,20 @@ EXIT_OVERDUE = 3
 DATE_FORMS = f"{timeutil.DATE_FORMS} (Asia/Shanghai)"
 
 
-def err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def err(message: msg.Said | str) -> None:
+    """A line on stderr (a warning, a notice, an error), in the language of the run."""
+    print(msg.shown(message), file=sys.stderr, flush=True)
+
+
+def say(message: msg.Said) -> None:
+    """A line on stdout (a confirmation, a summary), in the language of the run."""
+    print(message.shown())
+
+
+def error_line(message: msg.Said | str) -> str:
+    """An error as the command line shows it: `Error:` (in every language: scripts look for it)
+    and the message in the language of the run."""
+    return f"Error: {msg.shown(message)}"
 
 
 def reader_gone(fd: int) -> None:
@@ -37,18 +50,37 @@ class State:
         self.actor = actor
         self._ledger: Any = None
 
-    def ledger(self, *, create: bool = False):
+    def ledger(self, *, create: bool = False, right: Any = None):
         if self._ledger is None:
             from tsk.context import Ledger
 
-            self._ledger = Ledger.open(self.db, self.actor, warn=err, create=create)
+            self._ledger = Ledger.open(self.db, self.actor, warn=err, create=create, right=right)
         return self._ledger
 
 
 def ledger_of(ctx: typer.Context, *, create: bool = False):
     """The invocation's ledger. It must exist unless `create` (`add`, `import`): see
-    `tsk.context.Ledger.open`."""
-    return ctx.find_root().obj.ledger(create=create)
+    `tsk.context.Ledger.open`. It knows the right its command needs (`tsk.rights.right_of`),
+    which a refusal by PostgreSQL names."""
+    from tsk.store.db import is_server, resolve_location
+
+    state = ctx.find_root().obj
+    right = None
+    if is_server(resolve_location(state.db)):  # only a server refuses by role: a SQLite file's guard is its mode
+        from tsk.rights import right_of
+
+        right = right_of(command_of(ctx), bool(ctx.params.get("show_pii")))
+    return state.ledger(create=create, right=right)
+
+
+def command_of(ctx: typer.Context) -> str:
+    """The command a context runs, as `tsk.rights` names it: `extend`, `calendar set`."""
+    names = []
+    found: Any = ctx
+    while found.parent is not None:
+        names.append(found.info_name or "")
+        found = found.parent
+    return " ".join(reversed(names))
 
 
 def calendar_of(ctx: typer.Context):

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Optional
 
 import typer
 
+from tsk import messages as msg
 from tsk import timeutil, vocab
 from tsk.cli.common import (
     DATE_FORMS,
@@ -22,8 +23,10 @@ from tsk.cli.common import (
     UnitFilter,
     UntilFilter,
     err,
+    error_line,
     ledger_of,
     one_of,
+    say,
 )
 from tsk.errors import InvalidInput, TskError
 from tsk.render import output
@@ -43,9 +46,9 @@ def _ask_missing(values: dict) -> None:
         return
     if not sys.stdin.isatty():
         names = ", ".join("--" + f.option.replace("_", "-") for f in missing)
-        raise InvalidInput(f"missing {names} (not asked: standard input is not a terminal)")
+        raise InvalidInput(msg.MISSING_NOT_ASKED, names=names)
     for f in missing:
-        label = f"{f.label} {f.words}"
+        label = f.label if msg.language() == "zh" else f"{f.label} {f.words}"  # the field as a person knows it
         if f.vocab:
             label += " [" + ", ".join(f"{key}/{name}" for key, name in f.vocab.entries) + "]"
         while True:
@@ -56,7 +59,7 @@ def _ask_missing(values: dict) -> None:
                 try:
                     f.vocab.parse(answer)
                 except InvalidInput as exc:
-                    err(f"Error: {exc}")
+                    err(error_line(exc.said))
                     continue
             values[f.option] = answer
             break
@@ -114,25 +117,32 @@ def add(
         form_at=form_at, emergency=emergency, complainant=complainant, relationship=relationship), override_recusal)
     c = result.complaint
     if result.repeat_of:
-        err(f"Warning: likely a repeat of {result.repeat_of} (same customer and category, decided recently); "
-            f"linked. Tell the customer the appeal route (粤农信联发〔2008〕250号 第十六条).")
+        err(msg.LIKELY_REPEAT(ref=result.repeat_of))
     if fmt == "json":
         print(output.json_text(views.complaint_json(c, show_pii=False, today=timeutil.AsOf.today())))
         return
-    flags = views.flags(c)
-    print(f"{c['ref']} registered ({c['policy']} v{c['policy_version']}, level {views.level_label(c['level'])})"
-          + (f" [{views.flags_label(flags)}]" if flags else ""))
-    print(f"  ack due 受理告知 {shown(c['ack_due'])}")
+    say(msg.REGISTERED(ref=c["ref"], policy=c["policy"], version=c["policy_version"], level=views.level_label(c["level"]),
+                       flags=_flags(c)))
+    say(msg.ADD_ACK_DUE(due=shown(c["ack_due"])))
     if c["form_due"]:
-        print(f"  form    处理表   {shown(c['form_due'])}" + (f" (filed {c['form_at'][:16].replace('T', ' ')})" if c["form_at"] else ""))
+        filed = msg.FORM_FILED(at=c["form_at"][:16].replace("T", " ")) if c["form_at"] else ""
+        say(msg.ADD_FORM_DUE(due=shown(c["form_due"]), filed=filed))
     if c["supervision_due"]:
-        print(f"  supervision 督办表 {shown(c['supervision_due'])}")
-    print(f"  due     处理时限 {shown(c['due'])}")
-    print(f"  cap     最长时限 {shown(c['cap_due'])}")
+        say(msg.ADD_SUPERVISION_DUE(due=shown(c["supervision_due"])))
+    say(msg.ADD_DUE(due=shown(c["due"])))
+    say(msg.ADD_CAP_DUE(due=shown(c["cap_due"])))
     if c["report_due"]:
-        print(f"  report  报告监管 {shown(c['report_due'])}")
+        say(msg.ADD_REPORT_DUE(due=shown(c["report_due"])))
     if c["referral_due"]:
-        print(f"  referral 转办时限 {shown(c['referral_due'])}")
+        say(msg.ADD_REFERRAL_DUE(due=shown(c["referral_due"])))
+
+
+def _flags(c: dict) -> str:
+    """The complaint's flags after a confirmation: ` [群体 应急]`, or nothing."""
+    from tsk import views
+
+    flags = views.flags(c)
+    return f" [{views.flags_label(flags)}]" if flags else ""
 
 
 @app.command("list")
@@ -174,9 +184,9 @@ def show(
     from tsk.render import complaints
 
     if form is None and fmt in ("md", "html"):
-        raise InvalidInput(f"--format {fmt} is for --form only")
+        raise InvalidInput(msg.FORMAT_FOR_FORM_ONLY, fmt=fmt)
     if form is not None and fmt == "json":
-        raise InvalidInput("--format json does not apply to --form (table, md or html)")
+        raise InvalidInput(msg.JSON_NOT_FOR_FORM)
     ledger = ledger_of(ctx)
     if form is not None:
         from tsk.render import forms
@@ -187,8 +197,11 @@ def show(
     if fmt == "json":
         print(output.json_text(view))
     else:
-        policy = ledger.policy(view["policy"], view["policy_version"])
-        complaints.print_complaint(view, policy.for_case(kind=view["kind"], severity=view["severity"]).reading)
+        reading = "working_days"
+        if view["paused_days"] or view["extended_days"]:  # only a count of days needs the policy's reading of a day
+            policy = ledger.policy(view["policy"], view["policy_version"])  # (policies and the calendar load only then)
+            reading = policy.for_case(kind=view["kind"], severity=view["severity"]).reading
+        complaints.print_complaint(view, reading)
 
 
 # -- changing complaints ---------------------------------------------------------------------
@@ -208,7 +221,7 @@ def ack(ctx: typer.Context, ref: RefArgument, via: ViaOption, at: AtOption = Non
     from tsk import lifecycle
 
     c = lifecycle.acknowledge(ledger_of(ctx), ref, via, at, override_recusal)
-    print(f"{c['ref']} acknowledged via {via}; due {shown(c['due'])}")
+    say(msg.ACKNOWLEDGED(ref=c["ref"], via=vocab.NOTIFY_VIA.term(vocab.NOTIFY_VIA.parse(via)), due=shown(c["due"])))
 
 
 @app.command()
@@ -221,7 +234,10 @@ def assign(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.assign(ledger_of(ctx), ref, to, unit, override_recusal, at)
-    print(f"{c['ref']} assigned to {c['assignee']}" + (f" ({c['assignee_unit']})" if c["assignee_unit"] else ""))
+    if c["assignee_unit"]:
+        say(msg.ASSIGNED_IN_UNIT(ref=c["ref"], assignee=c["assignee"], unit=c["assignee_unit"]))
+    else:
+        say(msg.ASSIGNED(ref=c["ref"], assignee=c["assignee"]))
 
 
 @app.command()
@@ -232,7 +248,7 @@ def conflict(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.declare_conflict(ledger_of(ctx), ref, name, reason, at)
-    print(f"{c['ref']}: {name} may not handle it without --override-recusal")
+    say(msg.CONFLICT_DECLARED(ref=c["ref"], name=name))
 
 
 @app.command()
@@ -245,7 +261,7 @@ def escalate(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle, views
 
     c = lifecycle.escalate(ledger_of(ctx), ref, reason, to_level, at, override_recusal)
-    print(f"{c['ref']} escalated to level {views.level_label(c['level'])}")
+    say(msg.ESCALATED(ref=c["ref"], level=views.level_label(c["level"])))
 
 
 @app.command()
@@ -265,10 +281,8 @@ def classify(ctx: typer.Context, ref: RefArgument,
     change = classification.Reclassification(kind=kind, category=category, business_type=business_type, cause=cause,
                                              severity=severity, group_size=group_size, emergency=emergency)
     c = classification.classify(ledger_of(ctx), ref, change, reason, at, override_recusal)
-    flags = views.flags(c)
-    print(f"{c['ref']} classified (level {views.level_label(c['level'])})"
-          + (f" [{views.flags_label(flags)}]" if flags else "")
-          + (f"; report to the regulator by {shown(c['report_due'])}" if c["report_due"] and c["reported_at"] is None else ""))
+    report = msg.REPORT_BY(due=shown(c["report_due"])) if c["report_due"] and c["reported_at"] is None else ""
+    say(msg.CLASSIFIED(ref=c["ref"], level=views.level_label(c["level"]), flags=_flags(c), report=report))
 
 
 @app.command()
@@ -288,8 +302,11 @@ def extend(ctx: typer.Context, ref: RefArgument,
     c = lifecycle.extend(ledger, ref, days, reason, notified_via, at, override_recusal, approved_by)
     word = sla.days_word(ledger.policy(c["policy"], c["policy_version"]).for_case(kind=c["kind"],
                                                                                    severity=c["severity"]).reading)
-    print(f"{c['ref']} extended by {days} {word}: due {shown(c['due'])} (cap {shown(c['cap_due'])})"
-          + (f", approved by {approved_by}" if approved_by else ""))
+    if approved_by:
+        say(msg.EXTENDED_APPROVED(ref=c["ref"], days=days, word=word, due=shown(c["due"]), cap=shown(c["cap_due"]),
+                                  approver=approved_by))
+    else:
+        say(msg.EXTENDED(ref=c["ref"], days=days, word=word, due=shown(c["due"]), cap=shown(c["cap_due"])))
 
 
 @app.command()
@@ -301,8 +318,8 @@ def supervise(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.supervise(ledger_of(ctx), ref, unit, at, override_recusal)
-    print(f"{c['ref']}: 督办表 issued by {c['supervising_unit']} at {c['supervised_at'][:16].replace('T', ' ')}; "
-          f"due {shown(c['due'])} (cap {shown(c['cap_due'])})")
+    say(msg.SUPERVISED(ref=c["ref"], unit=c["supervising_unit"], at=c["supervised_at"][:16].replace("T", " "), due=shown(c["due"]),
+                       cap=shown(c["cap_due"])))
 
 
 TextArgument = Annotated[str, typer.Argument(metavar="TEXT")]
@@ -314,7 +331,7 @@ def note(ctx: typer.Context, ref: RefArgument, text: TextArgument, at: AtOption 
     from tsk import lifecycle
 
     c = lifecycle.note(ledger_of(ctx), ref, text, at)
-    print(f"{c['ref']} noted")
+    say(msg.NOTED(ref=c["ref"]))
 
 
 @app.command()
@@ -324,7 +341,7 @@ def notify(ctx: typer.Context, ref: RefArgument, text: TextArgument, via: ViaOpt
     from tsk import lifecycle
 
     c = lifecycle.notify_customer(ledger_of(ctx), ref, via, text, at, override_recusal)
-    print(f"{c['ref']}: customer notified via {via}")
+    say(msg.NOTIFIED(ref=c["ref"], via=vocab.NOTIFY_VIA.term(vocab.NOTIFY_VIA.parse(via))))
 
 
 @app.command()
@@ -334,7 +351,7 @@ def reported(ctx: typer.Context, ref: RefArgument, text: TextArgument, at: AtOpt
     from tsk import lifecycle
 
     c = lifecycle.report_to_regulator(ledger_of(ctx), ref, text, at, override_recusal)
-    print(f"{c['ref']}: reported to the regulator at {c['reported_at']}")
+    say(msg.REPORTED(ref=c["ref"], at=c["reported_at"]))
 
 
 @app.command()
@@ -355,9 +372,13 @@ def close(ctx: typer.Context, ref: RefArgument,
                                                                root_cause, rectification, satisfaction), at,
                         override_recusal)
     if c["reviewed_at"] is not None:  # a close on a closed complaint decides its review (核查)
-        print(f"{c['ref']}: review decided ({c['review_result']}); the decision it reviewed stays {c['result']}")
+        say(msg.REVIEW_DECIDED(ref=c["ref"], result=vocab.RESULT.term(c["review_result"]),
+                               stays=vocab.RESULT.term(c["result"])))
         return
-    print(f"{c['ref']} closed ({c['result']})" + (f"; report the result to {c['referred_by'] or 'the regulator'} by {shown(c['report_due'])}" if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator") else ""))
+    report: msg.Said | str = ""
+    if c["report_due"] and c["reported_at"] is None and (c["referred_by"] or c["channel"] == "regulator"):
+        report = msg.REPORT_RESULT_BY(to=c["referred_by"] or msg.THE_REGULATOR, due=shown(c["report_due"]))
+    say(msg.CLOSED(ref=c["ref"], result=vocab.RESULT.term(c["result"]), report=report))
 
 
 @app.command()
@@ -369,7 +390,7 @@ def reject(ctx: typer.Context, ref: RefArgument,
     from tsk import lifecycle
 
     c = lifecycle.reject(ledger_of(ctx), ref, reason, notified_via, at, override_recusal)
-    print(f"{c['ref']} rejected")
+    say(msg.REJECTED(ref=c["ref"]))
 
 
 @app.command()
@@ -379,7 +400,7 @@ def withdraw(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_o
     from tsk import lifecycle
 
     c = lifecycle.withdraw(ledger_of(ctx), ref, reason, at, override_recusal)
-    print(f"{c['ref']} withdrawn")
+    say(msg.WITHDRAWN(ref=c["ref"]))
 
 
 @app.command()
@@ -389,7 +410,7 @@ def reopen(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, text_opt
     from tsk import lifecycle
 
     c = lifecycle.reopen(ledger_of(ctx), ref, reason, at, override_recusal)
-    print(f"{c['ref']} reopened; ack due {shown(c['ack_due'])}, due {shown(c['due'])}, cap {shown(c['cap_due'])}")
+    say(msg.REOPENED(ref=c["ref"], ack=shown(c["ack_due"]), due=shown(c["due"]), cap=shown(c["cap_due"])))
 
 
 @app.command()
@@ -400,9 +421,9 @@ def verify(ctx: typer.Context) -> None:
     report = integrity.verify(ledger_of(ctx))
     if report.problems:
         for problem in report.problems:
-            print(problem)
-        raise TskError(f"history check failed: {len(report.problems)} problem(s); first: {report.problems[0]}")
-    print(f"ok: {report.complaints} complaint(s), {report.events} event(s); every history intact")
-    print(f"ledger digest {report.digest}")
+            say(problem)
+        raise TskError(msg.VERIFY_FAILED, count=len(report.problems), first=report.problems[0])
+    say(msg.VERIFIED(complaints=report.complaints, events=report.events))
+    say(msg.LEDGER_DIGEST(digest=report.digest))
 
 

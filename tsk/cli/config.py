@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from tsk import messages as msg
 from tsk.cli.common import FormatOption, ledger_of
 from tsk.errors import NotFound, echo
 from tsk.render import output
@@ -31,7 +32,9 @@ def config_show(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     if fmt == "json":
         print(output.json_text(values))
         return
-    rows = [{"key": k, "value": ",".join(v) if isinstance(v, list) else v, "meaning": SETTINGS[k].meaning} for k, v in values.items()]
+    lang = msg.language() if fmt == "table" else "en"  # CSV keeps English, as its keys
+    rows = [{"key": k, "value": ",".join(v) if isinstance(v, list) else v, "meaning": SETTINGS[k].meaning.text(lang)}
+            for k, v in values.items()]
     output.emit(rows, [output.Column("key", "设置"), output.Column("value", "值"), output.Column("meaning", "含义")], fmt)
 
 
@@ -40,7 +43,7 @@ def config_get(ctx: typer.Context, key: KeyArgument) -> None:
     """Print one setting."""
     values = ledger_of(ctx).settings
     if key not in values:
-        raise NotFound(f"no setting {echo(key)} (settings: {', '.join(values)})")
+        raise NotFound(msg.NO_SETTING, key=echo(key), known=", ".join(values))
     value = values[key]
     print(",".join(value) if isinstance(value, list) else value)
 
@@ -51,6 +54,6 @@ def config_set(ctx: typer.Context, key: KeyArgument, value: Annotated[str, typer
     from tsk import admin
 
     new = admin.set_setting(ledger_of(ctx), key, value)
-    print(f"{key} = {','.join(new) if isinstance(new, list) else new}")
+    print(f"{key} = {','.join(new) if isinstance(new, list) else new}")  # the setting as `config get` prints it
 
 

@@ -55,6 +55,9 @@ EXAMPLES: dict[str, str] = {
     "policy list": "tsk policy list",
     "policy show": "tsk policy show gdrcc2008",
     "policy add": "tsk policy add examples/policies/workdays2020.toml",
+    "role grant": "tsk role grant wangqiang --role handler --unit 天河支行 --unit 越秀支行",
+    "role revoke": "tsk role revoke wangqiang",
+    "role list": "tsk role list --format csv",
 }
 
 

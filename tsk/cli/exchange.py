@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from tsk import messages as msg
 from tsk.cli.common import (
     AssigneeFilter,
     CategoryFilter,
@@ -17,7 +18,9 @@ from tsk.cli.common import (
     UnitFilter,
     UntilFilter,
     err,
+    error_line,
     ledger_of,
+    say,
 )
 from tsk.cli.files import OutputOption, output, refuse_workbook_on_terminal, to_stdout
 
@@ -52,7 +55,7 @@ def export_(
     with output(output_path, binary=fmt == "xlsx") as out:
         count = export.export(ledger, filters, out, fmt=fmt, show_pii=show_pii, excel=excel)
     if not to_stdout(output_path):
-        err(f"exported {count} complaint(s) to {output_path}" + ("" if show_pii else " (phone, ID number, email and address masked)"))
+        err((msg.EXPORTED if show_pii else msg.EXPORTED_MASKED)(count=count, path=output_path))
 
 
 @app.command("import")
@@ -70,14 +73,14 @@ def import_(
             result = imports.import_file(ledger, file, dry_run=dry_run, progress=progress)
     except imports.ImportFailed as failed:
         for problem in failed.problems:
-            err(f"Error: {problem}")
+            err(error_line(problem))
         raise
     if result.dry_run:
-        print(f"dry run: {result.count} complaint(s) in {result.source} would be imported; nothing was written")
+        say(msg.IMPORT_DRY_RUN(count=result.count, source=result.source))
+    elif result.computed_deadlines:
+        say(msg.IMPORTED_COMPUTED(count=result.count, source=result.source, computed=result.computed_deadlines))
     else:
-        print(f"imported {result.count} complaint(s) from {result.source}"
-              + (f"; deadlines computed for {result.computed_deadlines} open complaint(s)"
-                 if result.computed_deadlines else ""))
+        say(msg.IMPORTED(count=result.count, source=result.source))
 
 
 @contextmanager

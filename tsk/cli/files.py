@@ -13,6 +13,7 @@ from typing import IO, Annotated, Any, Optional
 
 import typer
 
+from tsk import messages as msg
 from tsk.cli.common import reader_gone
 from tsk.errors import InvalidInput, TskError, named
 
@@ -29,8 +30,7 @@ def refuse_workbook_on_terminal(path: str | None) -> None:
     """A workbook is bytes, not text: written to a file (-o, or standard output redirected or
     piped), never to a terminal, where it would be noise."""
     if to_stdout(path) and sys.stdout.isatty():
-        raise InvalidInput("--format xlsx writes an Excel workbook, which a terminal cannot show: give -o FILE.xlsx "
-                           "(or redirect standard output to a file)")
+        raise InvalidInput(msg.WORKBOOK_NOT_TO_TERMINAL)
 
 
 @contextmanager
@@ -60,7 +60,7 @@ def output(path: str | None, *, binary: bool = False) -> Iterator[Any]:
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         if binary:  # pragma: no cover - a stdout replaced by text only
-            raise TskError("cannot write a workbook to this standard output: give -o FILE.xlsx")
+            raise TskError(msg.WORKBOOK_NOT_TO_STDOUT)
         yield sys.stdout
         return
     sys.stdout.flush()
@@ -71,7 +71,7 @@ def output(path: str | None, *, binary: bool = False) -> Iterator[Any]:
     except BrokenPipeError:  # `tsk export | head`: the reader has had enough
         reader_gone(sys.stdout.fileno())
     except OSError as exc:  # `tsk export > file` on a full disk
-        raise TskError(f"cannot write to standard output: {exc.strerror}") from None
+        raise TskError(msg.CANNOT_WRITE_STDOUT, reason=msg.os_reason(exc)) from None
     finally:
         if isinstance(stream, io.TextIOWrapper):
             try:
@@ -89,4 +89,4 @@ def _opened(path: str, name: str, flags: int, binary: bool) -> Iterator[IO[Any]]
               else open(os.open(name, flags, 0o600), "w", encoding="utf-8", newline="")) as out:
             yield out
     except OSError as exc:
-        raise TskError(f"cannot write {named(path)}: {exc.strerror}") from None
+        raise TskError(msg.CANNOT_WRITE, path=named(path), reason=msg.os_reason(exc)) from None

@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from tsk import messages as msg
 from tsk import vocab
-from tsk.cli.common import AtOption, OverrideOption, RefArgument, ledger_of, one_of
+from tsk.cli.common import AtOption, OverrideOption, RefArgument, ledger_of, one_of, say
 from tsk.timeutil import due_shown as shown
 
 app = typer.Typer()
@@ -34,7 +35,7 @@ def pause(ctx: typer.Context, ref: RefArgument,
     from tsk import stops
 
     c = stops.pause(ledger_of(ctx), ref, reason, notified_via, at, override_recusal)
-    print(f"{c['ref']}: clock stopped at {_when(c['paused_at'])}; the limit {shown(c['due'])} moves when it resumes")
+    say(msg.PAUSED(ref=c["ref"], at=_when(c["paused_at"]), due=shown(c["due"])))
 
 
 @app.command()
@@ -45,8 +46,8 @@ def resume(ctx: typer.Context, ref: RefArgument, at: AtOption = None, override_r
     ledger = ledger_of(ctx)
     c = stops.resume(ledger, ref, at, override_recusal)
     reading = ledger.policy(c["policy"], c["policy_version"]).for_case(kind=c["kind"], severity=c["severity"]).reading
-    print(f"{c['ref']}: clock running again; {c['paused_days']} {sla.days_word(reading)} not counted in all; "
-          f"due {shown(c['due'])} (cap {shown(c['cap_due'])})")
+    say(msg.RESUMED(ref=c["ref"], days=c["paused_days"], word=sla.days_word(reading), due=shown(c["due"]),
+                    cap=shown(c["cap_due"])))
 
 
 @app.command()
@@ -62,7 +63,7 @@ def restart(ctx: typer.Context, ref: RefArgument, reason: Annotated[str, typer.O
     from tsk import stops
 
     c = stops.restart(ledger_of(ctx), ref, reason, at, notified_via, override_recusal)
-    print(f"{c['ref']}: limit restarted at {_when(c['restarted_at'])}; due {shown(c['due'])} (cap {shown(c['cap_due'])})")
+    say(msg.RESTARTED(ref=c["ref"], at=_when(c["restarted_at"]), due=shown(c["due"]), cap=shown(c["cap_due"])))
 
 
 @app.command()
@@ -77,8 +78,10 @@ def merge(ctx: typer.Context, ref: RefArgument,
     from tsk import stops
 
     repeat, first = stops.merge(ledger_of(ctx), ref, into, reason, at, new_facts, override_recusal)
-    print(f"{repeat['ref']} merged into {first['ref']}" + (f"; its limit restarted: due {shown(first['due'])} "
-                                                           f"(cap {shown(first['cap_due'])})" if new_facts else ""))
+    if new_facts:
+        say(msg.MERGED_RESTARTED(ref=repeat["ref"], first=first["ref"], due=shown(first["due"]), cap=shown(first["cap_due"])))
+    else:
+        say(msg.MERGED(ref=repeat["ref"], first=first["ref"]))
 
 
 @app.command()
@@ -89,7 +92,7 @@ def review(ctx: typer.Context, ref: RefArgument,
     from tsk import review as lib
 
     c = lib.apply(ledger_of(ctx), ref, reason, at, override_recusal)
-    print(f"{c['ref']}: review applied for at {_when(c['review_at'])}; decision due {shown(c['review_due'])}")
+    say(msg.REVIEW_APPLIED(ref=c["ref"], at=_when(c["review_at"]), due=shown(c["review_due"])))
 
 
 @app.command()
@@ -103,7 +106,8 @@ def remedy(ctx: typer.Context, ref: RefArgument,
     from tsk import review as lib
 
     c = lib.remedy(ledger_of(ctx), ref, route, by, at, override_recusal)
-    print(f"{c['ref']}: {c['remedy']} ({vocab.REMEDY.label(c['remedy'])})" + (f" before {by}" if by else ""))
+    remedy_said = _both(vocab.REMEDY, c["remedy"])
+    say(msg.REMEDY_BEFORE(ref=c["ref"], remedy=remedy_said, by=by) if by else msg.REMEDY_RECORDED(ref=c["ref"], remedy=remedy_said))
 
 
 @app.command("follow-up")
@@ -116,4 +120,9 @@ def follow_up(ctx: typer.Context, ref: RefArgument,
     from tsk import review as lib
 
     c = lib.follow_up(ledger_of(ctx), ref, satisfaction, note, at, override_recusal)
-    print(f"{c['ref']}: followed up, {c['satisfaction']} ({vocab.SATISFACTION.label(c['satisfaction'])})")
+    say(msg.FOLLOWED_UP(ref=c["ref"], satisfaction=_both(vocab.SATISFACTION, c["satisfaction"])))
+
+
+def _both(table: vocab.Vocab, key: str) -> msg.Message:
+    """A value as these commands confirm it: `mediation (调解)`, in Chinese 调解."""
+    return msg.term(f"{key} ({table.label(key)})", table.label(key))

@@ -3,12 +3,13 @@ reads the calendar, which other commands need not load)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Optional
 
 import typer
 
 from tsk import timeutil
-from tsk.cli.common import DATE_FORMS, EXIT_OVERDUE, FormatOption, ledger_of
+from tsk.cli.common import DATE_FORMS, EXIT_OVERDUE, FormatOption, ledger_of, say
 from tsk.render import output
 from tsk.render.output import Column
 from tsk.vocab import CLOCK
@@ -40,7 +41,7 @@ def overdue(
     if fmt == "table":
         output.render_table(listing.rows, table_columns(), row_style=lambda r: "red" if r["overdue"] else "yellow",
                             skip_empty=True)
-        print(listing.summary())
+        say(listing.summary())
     else:
         output.emit(listing.rows, JSON_COLUMNS, fmt)
     if fail and listing.overdue:
@@ -60,7 +61,8 @@ def check(
 
     when = lib.parse_as_of(as_of)
     result = lib.check(ledger_of(ctx), when, dry_run=dry_run)
-    print(result.summary(), flush=True)
+    say(result.summary())
+    sys.stdout.flush()
     if result.overdue:
         raise typer.Exit(EXIT_OVERDUE)
 

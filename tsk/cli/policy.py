@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from tsk.cli.common import FormatOption, ledger_of
+from tsk import messages as msg
+from tsk.cli.common import FormatOption, ledger_of, say
 from tsk.render import output
 
 app = typer.Typer(no_args_is_help=True, help="Deadline policies.")
@@ -70,6 +71,7 @@ def policy_add(ctx: typer.Context, file: Annotated[Path, typer.Argument(metavar=
 
     policy = admin.load_policy_file(file)
     admin.add_policy(ledger_of(ctx), policy)
-    print(f"policy {policy.name} v{policy.version}: ack {policy.ack}, resolution {policy.resolution}, cap {policy.cap}")
+    say(msg.POLICY_ADDED(name=policy.name, version=policy.version, ack=policy.ack.said(), resolution=policy.resolution.said(),
+                         cap=policy.cap.said()))
 
 

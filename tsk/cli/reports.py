@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, Optional
 
 import typer
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.cli.common import DATE_FORMS, YearArgument, ledger_of, one_of
 from tsk.cli.files import OutputOption, output, refuse_workbook_on_terminal, to_stdout
@@ -144,7 +145,7 @@ def trend(
 
     dim = reports.dimension(by) if by else None
     if dim is not None and dim.option == "month":
-        raise InvalidInput("--by month is what the chart already shows; choose another dimension")
+        raise InvalidInput(msg.TREND_BY_MONTH)
     last = timeutil.parse_date(until, what="--until") if until else None
     with _written(fmt, output_path) as out:
         if fmt == "xlsx":

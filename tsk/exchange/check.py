@@ -12,11 +12,13 @@ from operator import attrgetter, methodcaller
 from typing import Any
 
 from tsk import fields, timeutil, values
+from tsk import messages as msg
 from tsk.context import Ledger
 from tsk.errors import NotFound, echo
 from tsk.exchange.read import NUL, Bad, Batch, CsvReader
 from tsk.fields import COMPUTED, REF_PATTERN, REQUIRED, ROW_COLUMNS, Field
 from tsk.values import Invalid
+from tsk.vocab import STATUS
 
 _CLOCKS = ("ack_due", "due", "cap_due")  # given together, or computed together
 _REVIEW = ("review_due", "reviewed_at", "review_result", "review_resolution")  # a review (核查) applied for
@@ -95,9 +97,9 @@ class Checker:
                     try:
                         found = self.ledger.policy(name, version)
                     except NotFound:
-                        found = Bad("policy_version", f"policy {name} has no version {version}")
+                        found = Bad("policy_version", msg.NO_POLICY_VERSION, name=name, version=version)
             except NotFound as exc:
-                found = Bad("policy", str(exc).removeprefix("no policy "))
+                found = Bad("policy", msg.UNKNOWN_POLICY(**exc.said.values))
             self.policies[key] = found
         found = self.policies[key]
         if isinstance(found, Bad):
@@ -109,11 +111,11 @@ class Checker:
             raise record[""]
         for name, value in record.items():
             if value.__class__ is str and NUL in value:  # never text; and the baseline digest joins by NUL
-                raise Bad(name, "contains a NUL character")
+                raise Bad(name, msg.HAS_NUL)
         get = record.get
         for name in REQUIRED:
             if get(name) is None:
-                raise Bad(name, "missing (required)")
+                raise Bad(name, msg.MISSING_REQUIRED)
         row: dict[str, Any] = {}
         name = ""
         try:
@@ -133,17 +135,17 @@ class Checker:
         except Invalid as exc:
             value = get(name)
             if _masked(fields.BY_NAME[name], value):
-                raise Bad(name, _MASKED.format(echo(value))) from None
-            raise Bad(name, str(exc)) from None
+                raise Bad(name, msg.MASKED_VALUE, value=echo(value)) from None
+            raise Bad(name, exc.said) from None
         for pii in fields.PII:  # an email or address passes as text: masked, it is still refused
             if _masked(pii, row[pii.column]):
-                raise Bad(pii.name, _MASKED.format(echo(row[pii.column])))
+                raise Bad(pii.name, msg.MASKED_VALUE, value=echo(row[pii.column]))
         try:
             values.receipt(row["received_at"], self.now)
         except Invalid as exc:
-            raise Bad("received_at", f"{row['received_at']} {exc}") from None
+            raise Bad("received_at", msg.VALUE_IS, value=row["received_at"], problem=exc.said) from None
         if self.units and row["unit"] not in self.units:
-            raise Bad("unit", f"{echo(row['unit'])} is not one of the ledger's units: {', '.join(sorted(self.units))}")
+            raise Bad("unit", msg.NOT_A_LEDGER_UNIT, value=echo(row["unit"]), units=msg.Listed(sorted(self.units)))
         if row["first_handler"] is None:
             row["first_handler"] = self.actor
         _check_lifecycle(row)
@@ -152,7 +154,7 @@ class Checker:
         given = [c for c in _CLOCKS if row[c] is not None]
         if given and len(given) < len(_CLOCKS):
             field = next(c for c in _CLOCKS if row[c] is None)
-            raise Bad(field, "missing: give ack_due, due and cap_due together, or none of them to have them computed")
+            raise Bad(field, msg.CLOCKS_TOGETHER)
         if not given:  # computed exactly as `tsk add` does, from receipt under the complaint's policy
             row.update(fields.opening(row, self.group_threshold, policy, self.ledger.calendar))
             if row["status"] == "open":
@@ -167,28 +169,27 @@ def _check_lifecycle(row: dict[str, Any]) -> None:
     status = row["status"]
     if status == "open":
         if row["closed_at"] is not None:
-            raise Bad("closed_at", f"an open complaint has no closing time, not {row['closed_at']}")
+            raise Bad("closed_at", msg.OPEN_WITH_CLOSED_AT, value=row["closed_at"])
     elif row["closed_at"] is None:
-        raise Bad("closed_at", f"missing: a {status} complaint needs the time it was {status}")
+        raise Bad("closed_at", msg.MISSING_CLOSED_AT, status=STATUS.term(status))
     elif status == "closed" and row["result"] is None:
-        raise Bad("result", "missing: a closed complaint needs its result")
+        raise Bad("result", msg.MISSING_RESULT)
     if row["channel"] == "regulator" and not (row["referred_by"] and row["referral_ref"]):
         field = "referral_ref" if row["referred_by"] else "referred_by"
-        raise Bad(field, "missing: a regulator-referred complaint (监管转办) needs referred_by and referral_ref")
+        raise Bad(field, msg.MISSING_REFERRAL)
     if row["referral_due"] is not None and row["channel"] != "regulator" and not row["referred_by"]:
-        raise Bad("referral_due", "the referring authority's deadline, for a referred complaint only "
-                                  "(channel regulator, or referred_by)")
+        raise Bad("referral_due", msg.REFERRAL_DUE_ONLY)
     if (status == "merged") != (row["merged_into"] is not None):
-        raise Bad("merged_into", "a merged complaint names the complaint it was merged into, and only a merged one does")
+        raise Bad("merged_into", msg.MERGED_INTO_ONLY)
     if (row["complainant_name"] is None) != (row["complainant_relationship"] is None):
         field = "complainant_relationship" if row["complainant_name"] else "complainant_name"
-        raise Bad(field, "missing: complainant_name and complainant_relationship go together")
+        raise Bad(field, msg.MISSING_COMPLAINANT)
     if row["paused_at"] is not None and status != "open":
-        raise Bad("paused_at", f"only an open complaint's clock is stopped, not a {status} one's")
+        raise Bad("paused_at", msg.PAUSED_ONLY_OPEN, status=STATUS.term(status))
     if row["review_at"] is not None and (status != "closed" or row["review_due"] is None):
-        raise Bad("review_at", "a review (核查) is of a closed complaint's decision, with its review_due")
+        raise Bad("review_at", msg.REVIEW_OF_CLOSED)
     if row["review_at"] is None and any(row[c] is not None for c in _REVIEW):
-        raise Bad("review_at", "missing: the review's other fields need the time it was applied for")
+        raise Bad("review_at", msg.MISSING_REVIEW_AT)
 
 
 # -- import: checking a batch of CSV rows column by column ----------------------------------------
@@ -209,8 +210,6 @@ class Slow(Exception):
 
 
 _STORED_TIME = re.compile(r".{10}T.{8}\+08:00", re.DOTALL)  # len 25, T at 10, +08:00: kept if valid
-_MASKED = ("{} is masked: this file was exported without --show-pii and cannot be imported without losing the "
-           "customer's data; export it again with --show-pii")
 
 
 def _masked(field: Field, value: Any) -> bool:

@@ -9,6 +9,7 @@ import json
 from operator import itemgetter
 from typing import IO, Any
 
+from tsk import messages as msg
 from tsk import views
 from tsk.context import Ledger
 from tsk.errors import InvalidInput
@@ -24,7 +25,7 @@ def export(ledger: Ledger, filters, out: IO[Any], *, fmt: str = "csv", show_pii:
     An unmasked export is recorded first (one audit row with the filters and the count).
     """
     if excel and fmt != "csv":
-        raise InvalidInput("--excel applies to CSV only" + (" (a workbook never holds a formula)" if fmt == "xlsx" else ""))
+        raise InvalidInput(msg.EXCEL_CSV_ONLY_XLSX if fmt == "xlsx" else msg.EXCEL_CSV_ONLY)
     if fmt == "xlsx":
         from tsk.render import workbook
 

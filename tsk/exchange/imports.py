@@ -18,9 +18,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
+from tsk import messages as msg
 from tsk.context import Ledger
 from tsk.exchange.check import Checker
-from tsk.exchange.read import CsvReader, ImportFailed, JsonArray, Source, jsonl_records, object_batches, text_limit
+from tsk.exchange.read import (
+    CsvReader,
+    ImportFailed,
+    JsonArray,
+    Source,
+    at,
+    jsonl_records,
+    object_batches,
+    text_limit,
+)
 from tsk.exchange.write import Refs, Writer, known_refs
 from tsk.store import queries as q
 
@@ -33,7 +43,7 @@ class ImportResult:
     count: int
     computed_deadlines: int  # open complaints that came without deadlines
     dry_run: bool
-    source: str
+    source: str | msg.Said  # the file as messages name it
 
 
 
@@ -50,7 +60,7 @@ def import_file(ledger: Ledger, path: str, *, dry_run: bool = False, stdin: IO[b
         with text_limit(), _bulk_journal(ledger, dry_run), _writing(ledger, dry_run) as in_transaction:
             return _import(ledger, source, dry_run, in_transaction, progress)
     except UnicodeDecodeError:
-        raise ImportFailed(source.name, [f"{source.name} is not UTF-8 text (save it as UTF-8, e.g. CSV UTF-8)"], 1) from None
+        raise ImportFailed(source.name, [msg.NOT_UTF8_IMPORT(source=source.name)], 1) from None
     finally:
         if collecting:
             gc.enable()
@@ -104,17 +114,17 @@ def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
             progress: Callable[[int, int | None], None] | None) -> ImportResult:
     checker = Checker(ledger)
     ledger_empty = ledger.store.value(q.ANY_COMPLAINT) is None
-    writer = Writer(ledger, source.name, ledger_empty=ledger_empty) if write else None
-    problems: list[tuple[int, str]] = []  # (record number, message): the first ones in file order
+    writer = Writer(ledger, str(source.name), ledger_empty=ledger_empty) if write else None
+    problems: list[tuple[int, str, msg.Said]] = []  # (record number, English text, message): the first ones in file order
     total_problems = 0
     met = Refs()
     count = 0
 
-    def problem(number: int, line: int, field: str | None, message: str) -> None:
+    def problem(number: int, line: int, field: str | None, message: msg.Said) -> None:
         nonlocal total_problems
         total_problems += 1
-        where = source.where(number, line)
-        problems.append((number, f"{source.name} {where}" + (f", {source.field(field)}" if field else "") + f": {message}"))
+        said = at(source.name, source.where(number, line), message, source.field(field) if field else None)
+        problems.append((number, said.text(), said))
         if len(problems) > 4 * MAX_REPORTED:
             problems.sort()
             del problems[MAX_REPORTED:]
@@ -139,21 +149,21 @@ def _import(ledger: Ledger, source: Source, dry_run: bool, write: bool,
         lines = [batch.lines[i] for i in kept]
         again = met.meet(refs, numbers, lines)
         for i, number, line in again:
-            problem(numbers[i], lines[i], "ref",
-                    f"{refs[i]} appears twice in the file (first at {source.where(number, line)})")
+            problem(numbers[i], lines[i], "ref", msg.REF_TWICE(ref=refs[i], where=source.where(number, line)))
         if not ledger_empty:
             doubled = {i for i, _, _ in again}
             known = known_refs(ledger, [ref for i, ref in enumerate(refs) if i not in doubled])
             for i, ref in enumerate(refs):
                 if ref in known and i not in doubled:
-                    problem(numbers[i], lines[i], "ref", f"{ref} is already in the ledger")
+                    problem(numbers[i], lines[i], "ref", msg.REF_IN_LEDGER(ref=ref))
         count += len(refs) - len(again)
         if writer is not None and not total_problems:
             writer.write(columns)
         if progress is not None:
             progress(source.position(), source.size)
     if total_problems:
-        raise ImportFailed(source.name, [message for _, message in sorted(problems)[:MAX_REPORTED]], total_problems)
+        raise ImportFailed(source.name, [said for *_, said in sorted(problems, key=lambda p: p[:2])[:MAX_REPORTED]],
+                           total_problems)
     if writer is not None:
         writer.finish(met)
     return ImportResult(count, checker.computed, dry_run, source.name)

@@ -18,6 +18,7 @@ from itertools import islice
 from typing import IO, Any
 
 from tsk import baseline
+from tsk import messages as msg
 from tsk.errors import TskError, named
 from tsk.fields import EXPORT_FIELDS, MAX_TEXT, REQUIRED
 from tsk.render.output import from_spreadsheet
@@ -34,21 +35,31 @@ _NUL_BYTE = NUL.encode()
 class ImportFailed(TskError):
     """The file has problems; nothing was written. `problems` lists the first of them."""
 
-    def __init__(self, source: str, problems: list[str], total: int) -> None:
+    def __init__(self, source: str | msg.Said, problems: list[msg.Said], total: int) -> None:
         self.source = source
         self.problems = problems
         self.total = total
-        more = f" (the first {len(problems)} shown)" if total > len(problems) else ""
-        super().__init__(f"{total} problem(s) in {source}{more}; nothing was imported")
+        if total > len(problems):
+            super().__init__(msg.IMPORT_FAILED_FIRST, total=total, source=source, shown=len(problems))
+        else:
+            super().__init__(msg.IMPORT_FAILED, total=total, source=source)
+
+
+def at(source: str | msg.Said, where: msg.Said, problem: msg.Message | msg.Said, field: Any = None) -> msg.Said:
+    """One problem of a file, as listed: the file, where in it (a line, a record, a row), the
+    field when one is to blame, and what is wrong."""
+    if field is None:
+        return msg.PROBLEM_AT(source=source, where=where, problem=problem)
+    return msg.PROBLEM_AT_FIELD(source=source, where=where, field=field, problem=problem)
 
 
 class Bad(Exception):
     """One field of one record is wrong."""
 
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str | None, message: msg.Message | msg.Said, /, **values: Any) -> None:
+        self.message = message if isinstance(message, msg.Said) else message(**values)
+        super().__init__(self.message.text())
         self.field = field
-        self.message = message
 
 
 def _clean(value: Any) -> Any:
@@ -83,7 +94,7 @@ class Source:
                 raw = open(path, "rb")  # noqa: SIM115 - closed in close()
                 self.size = os.fstat(raw.fileno()).st_size
             except OSError as exc:
-                raise TskError(f"cannot read {self.name}: {exc.strerror}") from None
+                raise TskError(msg.CANNOT_READ, path=self.name, reason=msg.os_reason(exc)) from None
         if not hasattr(raw, "peek"):
             raw = io.BufferedReader(raw)
         self.raw = raw
@@ -93,28 +104,26 @@ class Source:
         if start.startswith(OLE):
             if path != "-":
                 raw.close()
-            raise ImportFailed(self.name, [f"{self.name} is an Excel 97-2003 (.xls) or password-protected workbook, "
-                                           "which tsk cannot read: save it as an Excel workbook (.xlsx) without a "
-                                           "password, or as CSV UTF-8, and import that"], 1)
+            raise ImportFailed(self.name, [msg.XLS_UNREADABLE(name=self.name)], 1)
         if start.startswith(ZIP) or path.lower().endswith(WORKBOOK_SUFFIXES):
             self.format = "xlsx"
-        self.columns: dict[str, str] = {}  # how a problem names a field's column, where not "field NAME"
-        self.sheet = ""  # a workbook's sheet, as a problem names it when there are several
+        self.columns: dict[str, msg.Said] = {}  # how a problem names a field's column, where not "field NAME"
+        self.sheet: str | msg.Said = ""  # a workbook's sheet, as a problem names it when there are several
         # A CSV with a BOM is taken for `export --excel` output (or a spreadsheet's): the `'`
         # put before cells a spreadsheet would run as formulas is taken off again.
         self.from_spreadsheet = self.format == "csv" and start.startswith(b"\xef\xbb\xbf")
         self.watch = _NulWatch(raw)
         self.text = io.TextIOWrapper(self.watch, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
 
-    def where(self, number: int, line: int) -> str:
+    def where(self, number: int, line: int) -> msg.Said:
         """How a problem names record `number` (from 0) that starts on `line` (a workbook's row)."""
         if self.format == "xlsx":
-            return f"{self.sheet}row {line}"
-        return f"record {number + 1} (line {line})" if self.format == "json" else f"line {line}"
+            return msg.AT_ROW(sheet=self.sheet, line=line)
+        return msg.AT_RECORD(number=number + 1, line=line) if self.format == "json" else msg.AT_LINE(line=line)
 
-    def field(self, name: str) -> str:
+    def field(self, name: str) -> msg.Said:
         """How a problem names a field: `field channel`, or its column in a workbook (`column D 渠道 (channel)`)."""
-        return self.columns.get(name) or f"field {name}"
+        return self.columns.get(name) or msg.FIELD_NAMED(name=name)
 
     def position(self) -> int:
         try:
@@ -177,9 +186,9 @@ class CsvReader:
         with self._csv_errors():
             header = next(self.reader, None)
         if header is None:
-            raise ImportFailed(source.name, [f"{source.name} is empty: expected a header row of export columns"], 1)
+            raise ImportFailed(source.name, [msg.CSV_EMPTY(name=source.name)], 1)
         self.header = [h.strip() for h in header]
-        check_columns(source.name, self.header, "line 1")
+        check_columns(source.name, self.header, msg.AT_LINE(line=1))
         self.index = {column: i for i, column in enumerate(self.header)}
         self.read_lines = self.reader.line_num
         self.source = source
@@ -219,10 +228,9 @@ class CsvReader:
         try:
             yield
         except csv.Error as exc:
-            where = f"{self.name} line {self.reader.line_num}"
-            problem = (f"a value is longer than the {MAX_TEXT:,} characters a text may have"
-                       if "field limit" in str(exc) else f"not readable as CSV: {exc}")
-            raise ImportFailed(self.name, [f"{where}: {problem}"], 1) from None
+            where = msg.AT_LINE(line=self.reader.line_num)
+            problem = msg.CSV_TOO_LONG(most=MAX_TEXT) if "field limit" in str(exc) else msg.NOT_CSV(problem=str(exc))
+            raise ImportFailed(self.name, [at(self.name, where, problem)], 1) from None
 
     @property
     def nul_seen(self) -> bool:
@@ -232,7 +240,7 @@ class CsvReader:
     def values(self, row: list[str]) -> dict[str, Any]:
         """One row as a record for the record-by-record checks."""
         if len(row) != len(self.header):
-            return {"": Bad(None, f"{len(row)} values, the header has {len(self.header)}")}
+            return {"": Bad(None, msg.WRONG_WIDTH, count=len(row), width=len(self.header))}
         return {k: v.strip() or None for k, v in zip(self.header, row)}
 
 
@@ -252,17 +260,17 @@ def line_breaks(value: str) -> int:
     return value.count("\n") + value.count("\r") - value.count("\r\n") if "\n" in value or "\r" in value else 0
 
 
-def check_columns(name: str, columns: list[str], where: str) -> None:
+def check_columns(name: str | msg.Said, columns: list[str], where: msg.Said) -> None:
     problems = []
     unknown = [c for c in columns if c not in EXPORT_FIELDS]
     for column in unknown:
-        problems.append(f"{name} {where}, field {column}: not an export column")
+        problems.append(at(name, where, msg.NOT_EXPORT_COLUMN, msg.FIELD_NAMED(name=column)))
     doubled = sorted({c for c in columns if columns.count(c) > 1})
     if doubled:
-        problems.append(f"{name} {where}: column(s) given twice: {', '.join(doubled)}")
+        problems.append(at(name, where, msg.COLUMNS_TWICE(columns=", ".join(doubled))))
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        problems.append(f"{name} {where}: required column(s) missing: {', '.join(missing)}")
+        problems.append(at(name, where, msg.COLUMNS_MISSING(columns=", ".join(missing))))
     if problems:
         raise ImportFailed(name, problems, len(problems))
 
@@ -274,23 +282,23 @@ def jsonl_records(source: Source) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             value = json.loads(line)
         except ValueError as exc:
-            raise ImportFailed(source.name, [f"{source.name} line {number}: not valid JSON: {exc}"], 1) from None
+            raise ImportFailed(source.name, [at(source.name, msg.AT_LINE(line=number), msg.NOT_JSON(problem=str(exc)))],
+                               1) from None
         except RecursionError:
-            raise ImportFailed(source.name, [f"{source.name} line {number}: {TOO_DEEP}"], 1) from None
+            raise ImportFailed(source.name, [at(source.name, msg.AT_LINE(line=number), msg.JSON_TOO_DEEP)], 1) from None
         yield number, _object_values(value)
 
 
 def _object_values(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        return {"": Bad(None, f"expected an object of export fields, not {type(value).__name__}")}
+        return {"": Bad(None, msg.NOT_AN_OBJECT, type=type(value).__name__)}
     unknown = [k for k in value if k not in EXPORT_FIELDS]
     if unknown:
-        return {"": Bad(unknown[0], "not an export field")}
+        return {"": Bad(unknown[0], msg.NOT_EXPORT_FIELD)}
     return {k: _clean(v) for k, v in value.items()}
 
 
 _NONSPACE = re.compile(r"\S")
-TOO_DEEP = "not valid JSON for an import: nested deeper than Python's JSON parser goes (a record is one flat object)"
 
 
 class JsonArray:
@@ -330,9 +338,9 @@ class JsonArray:
             if not self._more(self.CHUNK):
                 return ""
 
-    def _fail(self, message: str) -> ImportFailed:
+    def _fail(self, message: msg.Message | msg.Said) -> ImportFailed:
         name = self.source.name
-        return ImportFailed(name, [f"{name} line {self.line}: {message}"], 1)
+        return ImportFailed(name, [at(name, msg.AT_LINE(line=self.line), message)], 1)
 
     def _value(self) -> Any:
         size = self.CHUNK
@@ -340,20 +348,20 @@ class JsonArray:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
             except RecursionError:
-                raise self._fail(TOO_DEEP) from None
+                raise self._fail(msg.JSON_TOO_DEEP) from None
             except json.JSONDecodeError as exc:
                 if self._more(size):
                     size *= 2  # an object longer than what is buffered: read on
                     continue
                 self.line += self.buf.count("\n", self.pos, exc.pos)
-                raise self._fail(f"not valid JSON: {exc.msg}") from None
+                raise self._fail(msg.NOT_JSON(problem=exc.msg)) from None
             self.line += self.buf.count("\n", self.pos, end)
             self.pos = end
             return value
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         if self._peek() != "[":
-            raise self._fail("expected a JSON array of complaints")
+            raise self._fail(msg.NOT_AN_ARRAY)
         self.pos += 1
         number = 0
         if self._peek() == "]":
@@ -361,7 +369,7 @@ class JsonArray:
         else:
             while True:
                 if self._peek() == "":
-                    raise self._fail("the array is not closed with ]")
+                    raise self._fail(msg.ARRAY_NOT_CLOSED)
                 number += 1
                 line = self.line
                 yield line, _object_values(self._value())
@@ -370,9 +378,10 @@ class JsonArray:
                 if after == "]":
                     break
                 if after != ",":
-                    raise self._fail(f"expected , or ] after record {number}" + (f", not {after!r}" if after else ""))
+                    raise self._fail(msg.EXPECTED_COMMA_NOT(number=number, after=repr(after)) if after
+                                     else msg.EXPECTED_COMMA(number=number))
         if self._peek() != "":
-            raise self._fail("text after the end of the array")
+            raise self._fail(msg.TEXT_AFTER_ARRAY)
 
 
 def object_batches(records: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[Batch]:

@@ -12,14 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from tsk import fields
+from tsk import messages as msg
 from tsk.errors import echo
-from tsk.exchange.read import BATCH, Bad, Batch, CsvReader, ImportFailed, Source, check_columns
+from tsk.exchange.read import BATCH, Bad, Batch, CsvReader, ImportFailed, Source, at, check_columns
 from tsk.render.workbook import EXPORT_SHEET, NotAValue, export_text, need_openpyxl, unescape
 from tsk.values import Invalid, bounded
 
 # A heading is a field's Chinese label (as the export writes it) or its name (as CSV has it).
 NAMES = {**{f.label: f.name for f in fields.FIELDS}, **{f.name: f.name for f in fields.FIELDS}}
-HEADINGS = "编号, 状态, 类型… or ref, status, kind…"
+
 
 
 class XlsxReader(CsvReader):
@@ -33,10 +34,10 @@ class XlsxReader(CsvReader):
         try:
             sheets = self.book.worksheets
             if not sheets:
-                raise ImportFailed(self.name, [f"{self.name} has no worksheet"], 1)
+                raise ImportFailed(self.name, [msg.NO_WORKSHEET(name=self.name)], 1)
             sheet = self.book[EXPORT_SHEET] if EXPORT_SHEET in self.book.sheetnames else sheets[0]
             if len(self.book.sheetnames) > 1:
-                source.sheet = f"sheet {sheet.title} "
+                source.sheet = msg.SHEET_NAMED(title=sheet.title)
             sheet.reset_dimensions()  # a workbook may claim fewer rows than it has: every one is read
             self.rows = self._read(sheet)
             self._header(next(self.rows, (1, ()))[1])
@@ -52,23 +53,24 @@ class XlsxReader(CsvReader):
         headings = [_heading(cell.value) for cell in cells]
         while headings and not headings[-1]:
             headings.pop()
-        where = f"{self.name} {self.source.sheet}row 1"
+        row = msg.AT_ROW(sheet=self.source.sheet, line=1)
         if not headings:
-            raise ImportFailed(self.name, [f"{where} is empty: expected the headings of an export ({HEADINGS})"], 1)
+            raise ImportFailed(self.name, [msg.HEADINGS_EMPTY(source=self.name, where=row)], 1)
         names = [NAMES.get(h, h) for h in headings]
         if not any(name in fields.BY_NAME for name in names):
             shown = echo(next(h for h in headings if h))
-            raise ImportFailed(self.name, [f"{where}: expected the headings of an export ({HEADINGS}), not {shown}"], 1)
+            raise ImportFailed(self.name, [at(self.name, row, msg.HEADINGS_WRONG(value=shown))], 1)
         empty = [column_letter(i) for i, h in enumerate(headings) if not h]
         if empty:
-            raise ImportFailed(self.name, [f"{where}, column {letter}: no heading (give it the heading of an export "
-                                           "column, or delete the column)" for letter in empty], len(empty))
-        check_columns(self.name, names, f"{self.source.sheet}row 1")
+            raise ImportFailed(self.name, [at(self.name, row, msg.NO_HEADING, msg.COLUMN(letter=letter))
+                                           for letter in empty], len(empty))
+        check_columns(self.name, names, row)
         self.header = names
         self.index = {name: i for i, name in enumerate(names)}
         self.kinds = [fields.BY_NAME[name].kind for name in names]
         for i, (heading, name) in enumerate(zip(headings, names)):
-            self.source.columns[name] = f"column {column_letter(i)} {heading}" + (f" ({name})" if heading != name else "")
+            self.source.columns[name] = (msg.COLUMN_HEADED(letter=column_letter(i), heading=heading) if heading == name
+                                         else msg.COLUMN_HEADED_AS(letter=column_letter(i), heading=heading, name=name))
 
     def _read(self, sheet: Any) -> Iterator[tuple[int, Any]]:
         """(row number, cells) of every row; a sheet openpyxl cannot parse is one problem."""
@@ -83,8 +85,8 @@ class XlsxReader(CsvReader):
             except StopIteration:
                 return
             except Exception as exc:
-                raise ImportFailed(self.name, [f"{self.name} {self.source.sheet}row {number}: the sheet cannot be "
-                                               f"read: {_reason(exc)}"], 1) from None
+                raise ImportFailed(self.name, [at(self.name, msg.AT_ROW(sheet=self.source.sheet, line=number),
+                                                  msg.SHEET_UNREADABLE(reason=_reason(exc)))], 1) from None
             yield number, cells
 
     def batches(self) -> Iterator[Batch]:
@@ -125,18 +127,17 @@ class XlsxReader(CsvReader):
                 continue
             blank = False
             if i >= width:
-                problem = problem or Bad(None, f"a value in column {column_letter(i)}, past the last heading")
+                problem = problem or Bad(None, msg.PAST_LAST_HEADING, letter=column_letter(i))
                 continue
             name, kind = self.header[i], self.kinds[i]
             try:
                 if cell.data_type == "f":
-                    raise NotAValue(f"a formula ({echo(value, kind)}), not a value: tsk imports values (copy the "
-                                    "cells and paste them as values)")
+                    raise NotAValue(msg.CELL_FORMULA, value=echo(value, kind))
                 if cell.data_type == "e":
-                    raise NotAValue(f"an error value ({value}), not a value")
+                    raise NotAValue(msg.CELL_ERROR, value=value)
                 text = bounded(export_text(kind, value))
             except (NotAValue, Invalid) as exc:
-                problem = problem or Bad(name, str(exc))
+                problem = problem or Bad(name, exc.said)
                 text = ""
             values.append(text)
         if blank:
@@ -156,8 +157,7 @@ def _open(source: Source) -> Any:
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(raw, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:
-        raise ImportFailed(source.name, [f"{source.name} is not an Excel workbook (.xlsx) tsk can read: "
-                                         f"{_reason(exc)}"], 1) from None
+        raise ImportFailed(source.name, [msg.NOT_A_WORKBOOK(source=source.name, reason=_reason(exc))], 1) from None
 
 
 def _heading(value: Any) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from tsk import messages as msg
 from tsk import views
 from tsk.render import output
 from tsk.timeutil import due_shown
@@ -35,8 +36,8 @@ def emit_list(rows: list[dict[str, Any]], fmt: str, *, total: int) -> None:
     elif fmt == "csv":
         output.write_csv(map(views.flattened, rows), LIST_CSV_KEYS, sys.stdout)
     else:
-        shown = f"{total} 件 complaint(s)" if total == len(rows) else f"{len(rows)} / {total} 件 complaint(s) (--limit)"
-        output.render_table(rows, LIST_COLUMNS, caption=shown,
+        shown = msg.LISTED(total=total) if total == len(rows) else msg.LISTED_SOME(shown=len(rows), total=total)
+        output.render_table(rows, LIST_COLUMNS, caption=shown.shown(),
                             row_style=lambda r: "bold red" if "overdue" in r["flags"] else None)
 
 
@@ -89,15 +90,15 @@ def print_complaint(view: dict[str, Any], reading: str = "working_days") -> None
         ("重复 repeat of", c["repeat_of"]),
         ("投诉内容 summary", c["summary"]), ("诉求 demand", c["demand"]),
         ("时限规则 policy", f"{c['policy']} v{c['policy_version']}"),
-        ("受理告知 ack due", due_shown(c["ack_due"]) + (f" (done {c['acked_at'][:16]})" if c["acked_at"] else "")),
-        ("处理表 form due", due_shown(c["form_due"]) + (f" (done {c['form_at'][:16]})" if c["form_at"] else "")),
+        ("受理告知 ack due", due_shown(c["ack_due"]) + _done(c["acked_at"])),
+        ("处理表 form due", due_shown(c["form_due"]) + _done(c["form_at"])),
         ("督办表 supervision due", due_shown(c["supervision_due"])
-         + (f" (done {c['supervised_at'][:16]}, {c['supervising_unit']})" if c["supervised_at"] else "")),
-        ("处理时限 due", due_shown(c["due"]) + (f" (+{c['extended_days']} {'日' if reading == 'calendar_days' else '工作日'}"
-                                               f"延期)" if c["extended_days"] else "")),
+         + (msg.SHOW_DONE_BY(at=c["supervised_at"][:16], unit=c["supervising_unit"]).shown() if c["supervised_at"] else "")),
+        ("处理时限 due", due_shown(c["due"]) + (msg.SHOW_EXTENDED(days=c["extended_days"], unit=_days_unit(reading)).shown()
+                                               if c["extended_days"] else "")),
         ("最长时限 cap", due_shown(c["cap_due"])),
         *national_rows(c, reading),
-        ("报告监管 report due", due_shown(c["report_due"]) + (f" (done {c['reported_at'][:16]})" if c["reported_at"] else "")),
+        ("报告监管 report due", due_shown(c["report_due"]) + _done(c["reported_at"])),
         ("办结 closed", c["closed_at"]), ("结果 result", RESULT.label(c["result"])),
         ("处理情况 resolution", c["resolution"]),
         ("补偿 compensation", None if c["compensation"] is None else f"{c['compensation']:.2f} 元"),
@@ -109,11 +110,26 @@ def print_complaint(view: dict[str, Any], reading: str = "working_days") -> None
     from tsk.render import textable
 
     out = sys.stdout
-    shown = [(label, str(value)) for label, value in fields if value]
+    shown = [(_label(label), str(value)) for label, value in fields if value]
     textable.write(out, ["", ""], [list(pair) for pair in shown], no_wrap=[True, False], prose=[False, True],
                    show_header=False)
     out.write("\n")
     history = [[e["at"][:16].replace("T", " "), e["actor"], views.action_label(e["action"]),
                 views.describe_event(e["action"], e["details"])] for e in c["events"]]
-    textable.write(out, ["时间 at", "操作人 actor", "操作 action", "详情 details"], history,
-                   no_wrap=[True, False, True, False], prose=[False, False, False, True], title="处理记录 history")
+    textable.write(out, [_label("时间 at"), _label("操作人 actor"), _label("操作 action"), _label("详情 details")], history,
+                   no_wrap=[True, False, True, False], prose=[False, False, False, True], title=_label("处理记录 history"))
+
+
+def _label(label: str) -> str:
+    """A label of `show` ("编号 ref"): both words in English runs, the Chinese alone in Chinese ones."""
+    return label.split(" ", 1)[0] if msg.language() == "zh" else label
+
+
+def _days_unit(reading: str) -> msg.Message:
+    """The days of an extension in `show`: 工作日 (日 under a policy of calendar days)."""
+    return msg.term("日", "日") if reading == "calendar_days" else msg.term("工作日", "个工作日")
+
+
+def _done(at: str | None) -> str:
+    """When a clock was stopped, after its due date: ` (done 2026-09-30T09:10)`."""
+    return msg.SHOW_DONE(at=at[:16]).shown() if at else ""

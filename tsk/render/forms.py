@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tsk import messages as msg
 from tsk import timeutil, views
 from tsk.clocks import past_due
 from tsk.context import Ledger
@@ -323,9 +324,9 @@ def render(ledger: Ledger, ref: str, form: str, fmt: str = "md", show_pii: bool 
 
     kind = FORMS.get(form.strip().lower())
     if kind is None:
-        raise InvalidInput(f"--form {echo(form)} is not one of: handling (客户投诉处理表), supervision (客户投诉处理督办表)")
+        raise InvalidInput(msg.NOT_A_FORM, value=echo(form))
     if fmt not in ("md", "html"):
-        raise InvalidInput(f"a form is printed as md or html, not {echo(fmt)}")
+        raise InvalidInput(msg.FORM_FORMAT, value=echo(fmt))
     complaint = load(ledger, ref)
     if show_pii:
         from tsk.listing import record_pii_view

@@ -21,7 +21,8 @@ from itertools import chain, islice
 from typing import IO, Any
 
 from tsk import fields
-from tsk.errors import TskError, echo
+from tsk import messages as msg
+from tsk.errors import TskError, Unreadable, echo
 from tsk.render.output import FORMULA_START
 
 RUN = (*FORMULA_START, "'")  # text a spreadsheet would run as a formula if typed (or take a leading ' off)
@@ -65,7 +66,7 @@ def need_openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError:
-        raise TskError(f"an Excel workbook (xlsx) needs the openpyxl package, which is not installed: {INSTALL}") from None
+        raise TskError(msg.NEEDS_OPENPYXL, install=INSTALL) from None
     return openpyxl
 
 
@@ -113,7 +114,7 @@ def cell_value(kind: str, value: Any) -> Any:
 EXACT = 10 ** 15  # a spreadsheet keeps 15 significant digits: a number of more has lost its last ones
 
 
-class NotAValue(ValueError):
+class NotAValue(Unreadable):
     """A cell `tsk import` cannot read as its field's value; the message says why."""
 
 
@@ -131,8 +132,7 @@ def export_text(kind: str, value: Any) -> str:
     if isinstance(value, float):
         if value.is_integer():
             if abs(value) >= EXACT:  # an ID number typed into a cell: echoed masked, as any ID number is
-                raise NotAValue(f"{echo(str(int(value)), kind)} is a number with more digits than a spreadsheet "
-                                "keeps (its last ones are lost): enter it as text")
+                raise NotAValue(msg.CELL_TOO_MANY_DIGITS, value=echo(str(int(value)), kind))
             return str(int(value))
         return repr(value)
     if isinstance(value, dt.datetime):
@@ -141,19 +141,19 @@ def export_text(kind: str, value: Any) -> str:
             return rounded.isoformat() + "+08:00"
         if kind == fields.DATE and value.time() == dt.time():
             return value.date().isoformat()
-        raise NotAValue(f"a date and time ({value:%Y-%m-%d %H:%M}) where {_expected(kind)} is expected")
+        raise NotAValue(msg.CELL_DATETIME, value=f"{value:%Y-%m-%d %H:%M}", expected=_expected(kind))
     if isinstance(value, dt.date):
         if kind == fields.DATE:
             return value.isoformat()
         if kind == fields.TIME:
             return value.isoformat() + "T00:00:00+08:00"
-        raise NotAValue(f"a date ({value.isoformat()}) where {_expected(kind)} is expected")
-    raise NotAValue(f"a {type(value).__name__} value, where {_expected(kind)} is expected")
+        raise NotAValue(msg.CELL_DATE, value=value.isoformat(), expected=_expected(kind))
+    raise NotAValue(msg.CELL_OTHER, type=type(value).__name__, expected=_expected(kind))
 
 
-def _expected(kind: str) -> str:
-    return {fields.TIME: "a date and time", fields.DATE: "a date", fields.WHOLE: "a number", fields.FLAG: "0 or 1",
-            fields.AMOUNT: "an amount"}.get(kind, "text")
+def _expected(kind: str) -> msg.Message:
+    return {fields.TIME: msg.A_TIME, fields.DATE: msg.A_DATE, fields.WHOLE: msg.A_NUMBER, fields.FLAG: msg.A_FLAG,
+            fields.AMOUNT: msg.AN_AMOUNT}.get(kind, msg.A_TEXT)
 
 
 # -- sheets -------------------------------------------------------------------------------------------
@@ -297,8 +297,7 @@ def _escaped(value: str, key: str, row: dict) -> str:
     text = escape(value)
     if len(text) > CELL_LIMIT:  # a text of thousands of control characters, each written as 7
         where = f"{row['ref']}: " if row.get("ref") else ""
-        raise TskError(f"{where}{key} is too long for a workbook cell once its control characters are written "
-                       f"out ({len(text):,} characters, a cell holds {CELL_LIMIT:,}): export as CSV or JSON")
+        raise TskError(msg.CELL_TOO_LONG, where=where, key=key, length=len(text), most=CELL_LIMIT)
     return text
 
 

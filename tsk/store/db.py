@@ -18,12 +18,14 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from tsk import messages as msg
 from tsk.errors import TskError, echo
 
 if TYPE_CHECKING:
     from tsk.store.pg import PgStore
 
 Params = Mapping[str, Any] | Sequence[Any]
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for a missing privilege or a row-level security refusal
 # The schema version this tsk writes: the last of tsk.store.schema.MIGRATIONS (a test holds them
 # equal). Here so that opening a current ledger needs no migration code.
 SCHEMA_VERSION = 8
@@ -44,9 +46,14 @@ def is_url(location: str) -> bool:
     return "://" in location
 
 
+def is_server(location: str) -> bool:
+    """A server database's URL (PostgreSQL), not a file's path or `sqlite:///` URL."""
+    return is_url(location) and not location.startswith("sqlite:///")
+
+
 def missing_file(location: str) -> str | None:
     """The path of a SQLite ledger that does not exist yet (None: it exists, or is a server's)."""
-    if is_url(location) and not location.startswith("sqlite:///"):
+    if is_server(location):
         return None
     path = location.removeprefix("sqlite:///")
     return None if path == ":memory:" or os.path.lexists(path) else path
@@ -61,8 +68,9 @@ class SqliteStore:
 
     dialect = "sqlite"
     for_update = ""  # BEGIN IMMEDIATE already serialises writers
+    refusal = None  # a file has no roles (PostgreSQL: `PgStore.refusal`)
 
-    def __init__(self, path: str, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(self, path: str, warn: Callable[[msg.Said], None] | None = None) -> None:
         path = path.removeprefix("sqlite:///")
         self.path = path
         self.read_only = False
@@ -87,7 +95,7 @@ class SqliteStore:
             if self.read_only:
                 self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # readable at all?
         except sqlite3.DatabaseError as exc:
-            raise TskError(f"cannot open the ledger {path}: {exc}") from None
+            raise TskError(msg.CANNOT_OPEN_LEDGER, path=path, reason=str(exc)) from None
         finally:
             os.umask(mask)
 
@@ -127,8 +135,7 @@ class SqliteStore:
     @contextmanager
     def transaction(self) -> Iterator[SqliteStore]:
         if self.read_only:
-            raise TskError(f"the ledger {self.path} is read-only here (its file or folder cannot be written): "
-                           "only commands that read it can run")
+            raise TskError(msg.LEDGER_READ_ONLY, path=self.path)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
@@ -161,12 +168,14 @@ def schema_version(store: Store) -> int:
     return (store.value(SCHEMA_VERSION_SQL) or 0) if store.has_table("schema_migration") else 0
 
 
-def open_store(location: str, warn: Callable[[str], None] | None = None) -> Store:
+def open_store(location: str, warn: Callable[[msg.Said], None] | None = None) -> Store:
     """A ledger file (a plain path, or `sqlite:///path`), else a server database URL.
     `warn` is told when a ledger file readable by others was made private."""
-    if is_url(location) and not location.startswith("sqlite:///"):
-        from tsk.store.pg import PgStore
-
+    if is_server(location):
+        try:
+            from tsk.store.pg import PgStore
+        except ImportError:
+            raise TskError(msg.NEEDS_PSYCOPG) from None
         return PgStore(location)
     return SqliteStore(location, warn)
 
@@ -189,7 +198,7 @@ PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
 COMPANIONS = ("", "-wal", "-shm", "-journal")  # the ledger and the files SQLite keeps beside it
 
 
-def _secure_file(path: str, shown: str, warn: Callable[[str], None] | None) -> bool:
+def _secure_file(path: str, shown: str, warn: Callable[[msg.Said], None] | None) -> bool:
     """Create the ledger (and every missing folder above it) readable by the owner only, or
     make an existing one so, saying so on stderr. True when it can only be read here: its
     file or its folder cannot be written (a read-only folder, file or filesystem)."""
@@ -199,7 +208,7 @@ def _secure_file(path: str, shown: str, warn: Callable[[str], None] | None) -> b
         _create_private_file(Path(path), shown)
         return False
     except OSError as exc:
-        raise TskError(f"cannot open the ledger {echo(shown)}: {exc.strerror}") from None
+        raise TskError(msg.CANNOT_OPEN_LEDGER, path=echo(shown), reason=msg.os_reason(exc)) from None
     if mode & 0o077:
         _make_private(path, shown, warn)
     else:
@@ -213,7 +222,7 @@ def _secure_file(path: str, shown: str, warn: Callable[[str], None] | None) -> b
     return not (os.access(path, os.W_OK) and os.access(os.path.dirname(path), os.W_OK))
 
 
-def _make_private(path: str, shown: str, warn: Callable[[str], None] | None) -> None:
+def _make_private(path: str, shown: str, warn: Callable[[msg.Said], None] | None) -> None:
     """Tighten the ledger and its companion files to 0600; refuse to use it if that fails."""
     for suffix in COMPANIONS:
         try:
@@ -224,10 +233,10 @@ def _make_private(path: str, shown: str, warn: Callable[[str], None] | None) -> 
             try:
                 os.chmod(path + suffix, PRIVATE_FILE)
             except OSError as exc:
-                raise TskError(f"the ledger {shown}{suffix} is readable by others (mode {mode & 0o777:o}) and cannot "
-                               f"be made private: {exc.strerror}; make it mode 600 (chmod 600)") from None
+                raise TskError(msg.CANNOT_MAKE_PRIVATE, path=shown + suffix, mode=f"{mode & 0o777:o}",
+                               reason=msg.os_reason(exc)) from None
     if warn is not None:
-        warn(f"Warning: the ledger {shown} was readable by others; it is now readable by its owner only (mode 600)")
+        warn(msg.MADE_PRIVATE(path=shown))
 
 
 def _read_only_uri(path: str) -> str:
@@ -263,4 +272,4 @@ def _create_private_file(path: Path, shown: str | None = None) -> None:
             folder.mkdir(mode=PRIVATE_FOLDER)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
     except OSError as exc:
-        raise TskError(f"cannot create the ledger {echo(shown or str(path))}: {exc.strerror}") from None
+        raise TskError(msg.CANNOT_CREATE_LEDGER, path=echo(shown or str(path)), reason=msg.os_reason(exc)) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from itertools import count
@@ -20,8 +20,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row, tuple_row
 
+from tsk import messages as msg
 from tsk.errors import InvalidInput, TskError
-from tsk.store.db import Params
+from tsk.store.db import INSUFFICIENT_PRIVILEGE, Params
 
 DRIVERS = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
@@ -31,8 +32,8 @@ class ServerError(TskError):
     without its DETAIL (which may quote a row, personal data included) and never the URL.
     `sqlstate` is PostgreSQL's code for it (23… a key or constraint violation)."""
 
-    def __init__(self, message: str, sqlstate: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, reason: str, sqlstate: str | None = None) -> None:
+        super().__init__(msg.DATABASE_ERROR, reason=reason)
         self.sqlstate = sqlstate
 
 
@@ -46,14 +47,13 @@ def conninfo(url: str) -> str:
     database or driver, or cannot be read. Neither the URL nor libpq's message is repeated:
     either may hold the password."""
     if not url.startswith(DRIVERS):
-        raise InvalidInput(f"unsupported database URL {url.split('://')[0]}://… (use a file path or postgresql://)")
+        raise InvalidInput(msg.UNSUPPORTED_URL, scheme=url.split("://")[0])
     # libpq takes a space in a URL only percent-encoded; a login name may hold one ("王 强").
     url = "postgresql://" + url.split("://", 1)[1].replace(" ", "%20")
     try:
         psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error:
-        raise InvalidInput("--db is not a database URL that can be read (like postgresql://user@host:5432/tsk): "
-                           "its host, port or form is malformed") from None
+        raise InvalidInput(msg.URL_MALFORMED) from None
     return url
 
 
@@ -64,15 +64,23 @@ class PgStore:
 
     dialect = "postgresql"
     for_update = " FOR UPDATE"
+    # What a statement the database refused for want of a privilege (or outside a row-level
+    # security policy) raises instead: given PostgreSQL's message, the error naming the right
+    # that was missing (`tsk.access.refusal`, set by the ledger).
+    refusal: Callable[[str], Exception] | None = None
 
     def __init__(self, url: str) -> None:
-        info = conninfo(url)
-        try:
-            self.conn = psycopg.connect(info, autocommit=True, row_factory=dict_row, application_name="tsk",
-                                        client_encoding="UTF8")
-        except psycopg.Error as exc:
-            raise TskError(f"cannot connect to the database: {first_line(exc)}") from None
+        self._info = conninfo(url)
+        self.conn = self._connect()
+        self._side: psycopg.Connection[dict] | None = None  # `row_outside`'s, made when first needed
         self._cursors = count(1)
+
+    def _connect(self) -> psycopg.Connection[dict]:
+        try:
+            return psycopg.connect(self._info, autocommit=True, row_factory=dict_row, application_name="tsk",
+                                   client_encoding="UTF8")
+        except psycopg.Error as exc:
+            raise TskError(msg.CANNOT_CONNECT, reason=first_line(exc)) from None
 
     def _execute(self, sql: str, params: Params, row_factory: Any = dict_row) -> psycopg.Cursor[Any]:
         try:
@@ -80,8 +88,22 @@ class PgStore:
         except psycopg.Error as exc:
             raise self._error(exc) from None
 
-    def _error(self, exc: psycopg.Error) -> TskError:
-        return ServerError(f"database: {first_line(exc)}", exc.sqlstate)
+    def _error(self, exc: psycopg.Error) -> Exception:
+        """The server's error in one line; for insufficient privilege (SQLSTATE 42501: a grant
+        missing, a row outside a policy, the history's trigger) the error `refusal` makes of it."""
+        if exc.sqlstate == INSUFFICIENT_PRIVILEGE:
+            return self.refusal(first_line(exc)) if self.refusal else TskError(msg.DATABASE_REFUSED, detail=first_line(exc))
+        return ServerError(first_line(exc), exc.sqlstate)
+
+    def row_outside(self, sql: str) -> dict | None:
+        """A row read outside the transaction under way (which a refused statement has aborted),
+        on a second connection; None when that is refused too."""
+        try:
+            if self._side is None:
+                self._side = self._connect()
+            return self._side.execute(pyformat(sql), {}).fetchone()
+        except (psycopg.Error, TskError):
+            return None
 
     def rows(self, sql: str, params: Params = ()) -> list[dict]:
         return self._execute(sql, params).fetchall()
@@ -166,6 +188,8 @@ class PgStore:
 
     def close(self) -> None:
         self.conn.close()
+        if self._side is not None:
+            self._side.close()
 
 
 # One token of SQL text: a literal or comment (copied, its % doubled), a `::` cast, a `:name`

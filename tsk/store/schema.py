@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from tsk import messages as msg
 from tsk import timeutil
 from tsk.errors import TskError
 from tsk.store.db import Store, schema_version
@@ -182,7 +183,7 @@ def ensure_schema(store: Store) -> None:
     if version == CURRENT_VERSION:
         return
     if version and version > CURRENT_VERSION:
-        raise TskError(f"this ledger has schema version {version}, newer than this tsk knows ({CURRENT_VERSION}): upgrade tsk")
+        raise TskError(msg.SCHEMA_TOO_NEW, version=version, known=CURRENT_VERSION)
     with store.transaction():
         store.lock_ledger()
         # Another process may have created or upgraded it while we waited for the lock.
@@ -194,6 +195,9 @@ def ensure_schema(store: Store) -> None:
             if migration.version > version and migration.upgrade is not None:
                 migration.upgrade(store)
                 _mark(store, migration)
+        from tsk.store.roles import refresh
+
+        refresh(store)  # PostgreSQL: the roles' grants and policies on the upgraded tables
 
 
 def schema_ddl(dialect_name: str) -> list[str]:
