@@ -15,7 +15,7 @@ pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
 
 from tsk.store import queries as q  # noqa: E402
 from tsk.store.db import _NAMED  # noqa: E402
-from tsk.store.pg import PgStore, ServerError, bulk_insert, pyformat  # noqa: E402
+from tsk.store.pg import MANY_VALUES, PgStore, ServerError, bulk_insert, numbered, pyformat  # noqa: E402
 
 RECEIVED = "2026-08-03 10:00"  # a Monday inside 2026's published calendar
 BASE = ["--customer", "张三", "--phone", "13812345678", "--channel", "phone", "--category", "service",
@@ -38,6 +38,12 @@ BASE = ["--customer", "张三", "--phone", "13812345678", "--channel", "phone", 
 ])
 def test_named_parameters_become_psycopg_placeholders(sql, expected):
     assert pyformat(sql) == expected
+
+
+def test_named_parameters_become_libpq_numbers_the_same_name_the_same_number():
+    assert numbered("WHERE a < :floor THEN :floor ELSE :x || ':y' || :floor::text") == (
+        "WHERE a < $1 THEN $1 ELSE $2 || ':y' || $1::text", ("floor", "x"))
+    assert numbered("SELECT 7 % 2, 'TS-%' -- :not") == ("SELECT 7 % 2, 'TS-%' -- :not", ())
 
 
 def statements() -> list[tuple[str, str]]:
@@ -64,6 +70,8 @@ def test_every_statement_has_the_same_parameters_on_both_drivers(name, sql):
     them), in the same order, and leaves no `:name` behind."""
     converted = pyformat(sql)
     assert re.findall(r"%\((\w+)\)s", converted) == _NAMED.findall(sql)
+    text, names = numbered(sql)
+    assert [names[int(n) - 1] for n in re.findall(r"\$(\d+)", re.sub(r"'(?:[^']|'')*'", "", text))] == _NAMED.findall(sql)
     assert not re.search(r"(?<!:):[A-Za-z_]", re.sub(r"'(?:[^']|'')*'", "", converted))
     assert "%" not in re.sub(r"%\(\w+\)s|%%", "", converted)
 
@@ -86,7 +94,7 @@ def test_a_url_may_name_a_user_with_a_space_or_any_driver_tsk_knows():
 
 def test_a_plain_insert_of_named_rows_is_one_statement_over_json():
     assert bulk_insert(q.INSERT_LAPSE) == ("INSERT INTO lapse (complaint_id, clock, due, detected_at) SELECT complaint_id, "
-                                          "clock, due, detected_at FROM json_populate_recordset(NULL::lapse, %(rows)s)")
+                                          "clock, due, detected_at FROM json_populate_recordset(NULL::lapse, :rows)")
     assert bulk_insert(q.INSERT_EVENT) and bulk_insert(q.insert_complaint(["id", "ref"], returning_id=False))
     for sql in (q.insert_complaint(["id", "ref"]),  # RETURNING
                 "INSERT INTO t (a, b) VALUES (:b, :a)", "INSERT INTO t (a) VALUES (NULLIF(:a, ''))",
@@ -112,6 +120,38 @@ def test_parameters_literals_and_casts_reach_the_server_as_written(store):
 
 
 @pytest.mark.postgres
+def test_libpq_reads_and_sends_values_as_psycopg_does(store, new_database):
+    """The driver a short command runs on (tsk.store.libpq) gives the same Python values as
+    psycopg, which the rest of tsk was written against."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    sql = ("SELECT true AS t, false AS f, 7 AS i4, CAST(2 AS SMALLINT) AS i2, 9007199254740993 AS i8, 1.5::float8 AS fl, "
+           "12.50::numeric AS num, SUM(x) AS total, 'x' AS txt, '' AS empty, NULL::text AS nothing, "
+           "CAST(:units AS TEXT[]) AS units, ARRAY[1, NULL, 3] AS ints, '{}'::text[] AS none, "
+           "'{\"a\": [1, \"二\"]}'::jsonb AS doc, :flag AS flag, :n + 1 AS n1, :big::numeric AS big, "
+           "'2026-08-03'::date::text AS day FROM (VALUES (1::bigint), (2)) AS v(x)")
+    params = {"units": ['天河支行', 'a,b', 'say "hi"', "back\\slash", None, "NULL"], "flag": True, "n": 41,
+              "big": 2**70}
+    assert store._lite is not None  # a short command's driver
+    lite = store.row(sql, params)
+    with psycopg.connect(new_database(), row_factory=dict_row) as conn:
+        assert lite == conn.execute(pyformat(sql), params).fetchone()
+    assert lite["units"][4] is None and lite["units"][5] == "NULL" and lite["empty"] == "" and lite["nothing"] is None
+
+
+@pytest.mark.postgres
+def test_a_result_of_many_values_moves_the_command_to_psycopg(store):
+    assert store._lite is not None and store.conn is None
+    rows = store.rows("SELECT g, g * 2 AS twice FROM generate_series(1, :top) AS g", {"top": MANY_VALUES // 2 + 1})
+    assert len(rows) == MANY_VALUES // 2 + 1 and rows[-1] == {"g": MANY_VALUES // 2 + 1, "twice": MANY_VALUES + 2}
+    assert store._lite is None and store.conn is not None  # the statements after it run on psycopg
+    assert store.value("SELECT :x::int + 1", {"x": 1}) == 2
+    with store.transaction():  # and a transaction on libpq keeps its connection whatever it reads
+        pass
+
+
+@pytest.mark.postgres
 def test_a_stream_reads_in_batches_while_other_statements_run(store):
     rows = store.stream("SELECT n, 'r' || n AS name FROM generate_series(1, :top) AS n ORDER BY n", {"top": 2500}, size=100)
     first = next(rows)
@@ -119,7 +159,7 @@ def test_a_stream_reads_in_batches_while_other_statements_run(store):
     assert store.value("SELECT :x + 1", {"x": 1}) == 2  # the connection is not held by the stream
     rest = list(rows)
     assert [r["n"] for r in [first, *rest]] == list(range(1, 2501))
-    assert store.conn.info.transaction_status == 0  # its own transaction ended with it (IDLE)
+    assert not store.in_transaction()  # its own transaction ended with it
     batches = list(store.batches("SELECT n FROM generate_series(1, 5) AS n ORDER BY n", size=2))
     assert batches == [[(1,), (2,)], [(3,), (4,)], [(5,)]]
 
@@ -193,7 +233,7 @@ finally:
 
 
 @pytest.mark.postgres
-def test_commands_on_a_current_postgresql_ledger_never_import_sqlalchemy(new_database):
+def test_commands_on_a_current_postgresql_ledger_never_import_sqlalchemy_and_a_short_one_not_psycopg(new_database):
     url = new_database()
 
     def loaded(*argv: str) -> set[str]:
@@ -203,10 +243,14 @@ def test_commands_on_a_current_postgresql_ledger_never_import_sqlalchemy(new_dat
         return set(r.stderr.splitlines()[-1].removeprefix("loaded: ").split())
 
     assert {"sqlalchemy", "sqlmodel"} <= loaded("init")  # the schema is made from the models
-    for argv in (["add", *BASE], ["overdue"], ["list"], ["show", "TS-2026-000001"], ["report", "half-year", "2026H2"],
-                 ["check", "--as-of", "2026-09-30"], ["note", "TS-2026-000001", "已电话联系"], ["verify"], ["export"]):
+    # A few rows: on libpq alone. Many rows streamed: psycopg, which reads them faster.
+    for argv, streams in ((["add", *BASE], False), (["list"], False), (["show", "TS-2026-000001"], False),
+                          (["note", "TS-2026-000001", "已电话联系"], False), (["overdue"], True),
+                          (["report", "half-year", "2026H2"], True), (["check", "--as-of", "2026-09-30"], True),
+                          (["verify"], False), (["export"], True)):
         modules = loaded(*argv)
-        assert "psycopg" in modules and not modules & {"sqlalchemy", "sqlmodel"}, argv
+        assert not modules & {"sqlalchemy", "sqlmodel"}, argv
+        assert ("psycopg" in modules) == streams, argv
 
 
 @pytest.mark.postgres

@@ -1,10 +1,12 @@
-"""A PostgreSQL ledger through psycopg 3 alone, behind the interface of `tsk.store.db.SqliteStore`.
+"""A PostgreSQL ledger, behind the interface of `tsk.store.db.SqliteStore`: the SQL is the same
+text SQLite runs (`tsk.store.queries`, `:name` parameters), turned into the driver's
+placeholders once per statement.
 
-Commands never import SQLAlchemy on PostgreSQL (importing it cost ~0.2 s of each command, more
-than all the rest of `tsk overdue` on SQLite): the SQL is the same text SQLite runs
-(`tsk.store.queries`, `:name` parameters), turned into psycopg's `%(name)s` once per statement.
-SQLAlchemy is loaded only to create or upgrade the schema (`tsk.store.schema`), whose
-statements run here like any other.
+Two drivers, one connection at a time. A command starts on libpq itself (`tsk.store.libpq`,
+~5 ms to load); it moves to psycopg 3 (~90 ms to import, then reading rows in C) when it first
+streams rows outside a transaction: reports, export, the nightly check and `overdue` read
+many rows, `show`, `list` and `add` a few. SQLAlchemy (~0.2 s) is loaded only to create or
+upgrade the schema (`tsk.store.schema`), whose statements run here like any other.
 """
 
 from __future__ import annotations
@@ -15,16 +17,21 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from itertools import count
-from typing import Any
-
-import psycopg
-from psycopg.rows import dict_row, tuple_row
+from typing import TYPE_CHECKING, Any
 
 from tsk import messages as msg
 from tsk.errors import InvalidInput, TskError
+from tsk.store import libpq
 from tsk.store.db import INSUFFICIENT_PRIVILEGE, Params
 
+if TYPE_CHECKING:
+    import psycopg
+
 DRIVERS = ("postgresql://", "postgres://", "postgresql+psycopg://")
+SETTINGS = {"application_name": "tsk", "client_encoding": "UTF8"}
+# Values read through libpq at ~0.6 µs each, against importing psycopg once (~90 ms) and reading
+# them in C: past this many in one result, the rest of the command runs on psycopg.
+MANY_VALUES = 50_000
 
 
 class ServerError(TskError):
@@ -37,7 +44,7 @@ class ServerError(TskError):
         self.sqlstate = sqlstate
 
 
-def first_line(exc: psycopg.Error) -> str:
+def first_line(exc: Exception) -> str:
     lines = str(exc).strip().splitlines()
     return lines[0].strip() if lines else type(exc).__name__
 
@@ -50,9 +57,16 @@ def conninfo(url: str) -> str:
         raise InvalidInput(msg.UNSUPPORTED_URL, scheme=url.split("://")[0])
     # libpq takes a space in a URL only percent-encoded; a login name may hold one ("王 强").
     url = "postgresql://" + url.split("://", 1)[1].replace(" ", "%20")
-    try:
-        psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.Error:
+    if libpq.library() is not None:
+        readable = libpq.readable(url)
+    else:
+        import psycopg
+
+        try:
+            readable = bool(psycopg.conninfo.conninfo_to_dict(url))
+        except psycopg.Error:
+            readable = False
+    if not readable:
         raise InvalidInput(msg.URL_MALFORMED) from None
     return url
 
@@ -71,51 +85,118 @@ class PgStore:
 
     def __init__(self, url: str) -> None:
         self._info = conninfo(url)
-        self.conn = self._connect()
-        self._side: psycopg.Connection[dict] | None = None  # `row_outside`'s, made when first needed
+        self._lite: libpq.Connection | None = None  # the connection: libpq's, until psycopg's is made
+        self.conn: psycopg.Connection[Any] | None = None
+        self._side: libpq.Connection | psycopg.Connection[Any] | None = None  # `row_outside`'s
         self._cursors = count(1)
+        if libpq.library() is not None:
+            self._lite = self._connect_lite()
+        else:
+            self.conn = self._connect_psycopg()
 
-    def _connect(self) -> psycopg.Connection[dict]:
+    def _connect_lite(self) -> libpq.Connection:
         try:
-            return psycopg.connect(self._info, autocommit=True, row_factory=dict_row, application_name="tsk",
-                                   client_encoding="UTF8")
+            return libpq.Connection(self._info, **SETTINGS)
+        except libpq.Error as exc:
+            raise TskError(msg.CANNOT_CONNECT, reason=first_line(exc)) from None
+
+    def _connect_psycopg(self) -> psycopg.Connection[Any]:
+        try:
+            import psycopg
+            from psycopg.rows import dict_row
+        except ImportError:
+            raise TskError(msg.NEEDS_PSYCOPG) from None
+        try:
+            return psycopg.connect(self._info, autocommit=True, row_factory=dict_row,
+                                   application_name=SETTINGS["application_name"], client_encoding=SETTINGS["client_encoding"])
         except psycopg.Error as exc:
             raise TskError(msg.CANNOT_CONNECT, reason=first_line(exc)) from None
 
-    def _execute(self, sql: str, params: Params, row_factory: Any = dict_row) -> psycopg.Cursor[Any]:
-        try:
-            return self.conn.cursor(row_factory=row_factory).execute(pyformat(sql), params or {})
-        except psycopg.Error as exc:
-            raise self._error(exc) from None
+    def _psycopg(self) -> psycopg.Connection[Any]:
+        """psycopg's connection, made in place of libpq's (between transactions) when first needed."""
+        if self.conn is None:
+            assert self._lite is not None and not self._lite.in_transaction
+            self.conn = self._connect_psycopg()
+            self._lite.close()
+            self._lite = None
+        return self.conn
 
-    def _error(self, exc: psycopg.Error) -> Exception:
+    def _error(self, exc: Exception) -> Exception:
         """The server's error in one line; for insufficient privilege (SQLSTATE 42501: a grant
         missing, a row outside a policy, the history's trigger) the error `refusal` makes of it."""
-        if exc.sqlstate == INSUFFICIENT_PRIVILEGE:
+        sqlstate = getattr(exc, "sqlstate", None)
+        if sqlstate == INSUFFICIENT_PRIVILEGE:
             return self.refusal(first_line(exc)) if self.refusal else TskError(msg.DATABASE_REFUSED, detail=first_line(exc))
-        return ServerError(first_line(exc), exc.sqlstate)
+        return ServerError(first_line(exc), sqlstate)
+
+    def _errors(self) -> tuple[type[Exception], ...]:
+        if self.conn is None:
+            return (libpq.Error,)
+        import psycopg
+
+        return (libpq.Error, psycopg.Error)
+
+    def _lite_execute(self, sql: str, params: Params) -> libpq.Result:
+        lite = self._lite
+        assert lite is not None
+        text, names = numbered(sql)
+        try:
+            found = lite.execute(text, [params[name] for name in names] if names else ())  # type: ignore[call-overload]
+        except libpq.Error as exc:
+            raise self._error(exc) from None
+        if len(found.rows) * len(found.columns) > MANY_VALUES and not lite.in_transaction:
+            self._psycopg()  # a command that reads this much reads more: psycopg for the rest (`verify`'s pages)
+        return found
+
+    def _execute(self, sql: str, params: Params, tuples: bool = False) -> psycopg.Cursor[Any]:
+        import psycopg
+        from psycopg.rows import dict_row, tuple_row
+
+        assert self.conn is not None
+        try:
+            return self.conn.cursor(row_factory=tuple_row if tuples else dict_row).execute(pyformat(sql), params or {})
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
 
     def row_outside(self, sql: str) -> dict | None:
         """A row read outside the transaction under way (which a refused statement has aborted),
         on a second connection; None when that is refused too."""
         try:
             if self._side is None:
-                self._side = self._connect()
+                self._side = self._connect_lite() if libpq.library() is not None else self._connect_psycopg()
+            if isinstance(self._side, libpq.Connection):
+                found = self._side.execute(numbered(sql)[0])
+                return dict(zip(found.columns, found.rows[0])) if found.rows else None
             return self._side.execute(pyformat(sql), {}).fetchone()
-        except (psycopg.Error, TskError):
+        except (TskError, libpq.Error):
             return None
+        except Exception as exc:  # psycopg's, loaded only when its connection is
+            if isinstance(exc, self._errors()):
+                return None
+            raise
 
     def rows(self, sql: str, params: Params = ()) -> list[dict]:
+        if self._lite is not None:
+            found = self._lite_execute(sql, params)
+            return [dict(zip(found.columns, row)) for row in found.rows]
         return self._execute(sql, params).fetchall()
 
     def row(self, sql: str, params: Params = ()) -> dict | None:
+        if self._lite is not None:
+            found = self._lite_execute(sql, params)
+            return dict(zip(found.columns, found.rows[0])) if found.rows else None
         return self._execute(sql, params).fetchone()
 
     def value(self, sql: str, params: Params = ()) -> Any:
-        found = self._execute(sql, params, tuple_row).fetchone()
-        return None if found is None else found[0]
+        if self._lite is not None:
+            found = self._lite_execute(sql, params).rows
+        else:
+            found = self._execute(sql, params, tuples=True).fetchall()
+        return found[0][0] if found else None
 
     def run(self, sql: str, params: Params = ()) -> int:
+        if self._lite is not None:
+            return self._lite_execute(sql, params).rowcount
         return self._execute(sql, params).rowcount
 
     def run_many(self, sql: str, rows: Sequence[Params]) -> int:
@@ -123,56 +204,96 @@ class PgStore:
         (`bulk_insert`) is one statement over all of them as JSON: the server sets a row from each
         object in C, where running the INSERT once per row, even pipelined, costs it ~1.5× as
         much (a nightly check writes tens of thousands of events). Any other statement runs once
-        per row, in one pipeline (no round trip per row)."""
+        per row: on psycopg in one pipeline (no round trip per row)."""
         if not rows:
             return 0
         bulk = bulk_insert(sql) if len(rows) > 1 and isinstance(rows[0], Mapping) else None
+        if bulk is not None:
+            try:
+                array = json.dumps(rows, ensure_ascii=False)
+            except TypeError:  # a value JSON has no form for: each row bound as itself instead
+                pass
+            else:
+                return self.run(bulk, {"rows": array})
+        if self._lite is not None:
+            return sum(self._lite_execute(sql, row).rowcount for row in rows)
+        import psycopg
+
         try:
-            if bulk is not None:
-                try:
-                    array = json.dumps(rows, ensure_ascii=False)
-                except TypeError:  # a value JSON has no form for: each row bound as itself instead
-                    pass
-                else:
-                    return self.conn.execute(bulk, {"rows": array}).rowcount
-            cursor = self.conn.cursor()
+            cursor = self.conn.cursor()  # type: ignore[union-attr]
             cursor.executemany(pyformat(sql), rows)
             return cursor.rowcount
         except psycopg.Error as exc:
             raise self._error(exc) from None
 
     def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
-        for batch in self.batches(sql, params, size, dict_row):
+        for batch in self._batches(sql, params, size, as_dicts=True):
             yield from batch
 
-    def batches(self, sql: str, params: Params = (), size: int = 2000, row_factory=tuple_row) -> Iterator[list]:
-        """Rows `size` at a time (tuples, unless told) from a server-side cursor, which lives
-        in a transaction: the one open, else one of its own (other statements may run between
-        the batches)."""
-        idle = self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    def batches(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[list[tuple]]:
+        """Rows as tuples, `size` at a time, from a server-side cursor, which lives in a
+        transaction: the one open, else one of its own (other statements may run between the
+        batches). Outside a transaction, on psycopg (it reads many rows faster)."""
+        return self._batches(sql, params, size, as_dicts=False)
+
+    def _batches(self, sql: str, params: Params, size: int, *, as_dicts: bool) -> Iterator[list]:
+        name = f"tsk_stream_{next(self._cursors)}"
+        if self._lite is not None and self._lite.in_transaction:
+            self._lite_execute(f"DECLARE {name} NO SCROLL CURSOR FOR {sql}", params)
+            while (found := self._lite_execute(f"FETCH {size} FROM {name}", {})).rows:
+                yield [dict(zip(found.columns, row)) for row in found.rows] if as_dicts else found.rows
+            self._lite_execute(f"CLOSE {name}", {})
+            return
+        import psycopg
+        from psycopg.rows import dict_row, tuple_row
+
+        conn = self._psycopg()
+        idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         try:
-            with self.conn.transaction() if idle else nullcontext(), \
-                    self.conn.cursor(f"tsk_stream_{next(self._cursors)}", row_factory=row_factory) as cursor:
+            with conn.transaction() if idle else nullcontext(), \
+                    conn.cursor(name, row_factory=dict_row if as_dicts else tuple_row) as cursor:
                 cursor.execute(pyformat(sql), params or {})
                 while batch := cursor.fetchmany(size):
                     yield batch
         except psycopg.Error as exc:
             raise self._error(exc) from None
 
+    def in_transaction(self) -> bool:
+        if self._lite is not None:
+            return self._lite.in_transaction
+        import psycopg
+
+        return self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE  # type: ignore[union-attr]
+
     @contextmanager
     def transaction(self) -> Iterator[PgStore]:
-        if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        if self.in_transaction():
             # A stream still open holds one: a write inside it would become a savepoint,
             # committed only when the stream ends. No command does this; keep it so.
             raise RuntimeError("a write transaction begun while another is open")
+        if self._lite is None:
+            import psycopg
+
+            try:
+                with self.conn.transaction():  # type: ignore[union-attr]
+                    yield self
+            except psycopg.Error as exc:  # at COMMIT: a deferred check, a lost connection
+                raise self._error(exc) from None
+            return
+        self._lite_execute("BEGIN", {})
         try:
-            with self.conn.transaction():
-                yield self
-        except psycopg.Error as exc:  # at COMMIT: a deferred check, a lost connection
-            raise self._error(exc) from None
+            yield self
+        except BaseException:
+            if self._lite is not None:
+                try:
+                    self._lite.execute("ROLLBACK")
+                except libpq.Error:
+                    pass  # the connection is gone, and the transaction with it
+            raise
+        self._lite_execute("COMMIT", {})
 
     def has_table(self, name: str) -> bool:
-        if self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        if not self.in_transaction():
             # A statement of its own sees the catalog as it is now: the cheap lookup (~0.6 ms
             # against ~2 ms, on every command's first statement).
             return self.value("SELECT to_regclass(:n) IS NOT NULL", {"n": name}) is True
@@ -187,13 +308,13 @@ class PgStore:
         self.value("SELECT pg_advisory_xact_lock(7301)")
 
     def close(self) -> None:
-        self.conn.close()
-        if self._side is not None:
-            self._side.close()
+        for conn in (self._lite, self.conn, self._side):
+            if conn is not None:
+                conn.close()
 
 
-# One token of SQL text: a literal or comment (copied, its % doubled), a `::` cast, a `:name`
-# parameter, or a %. Literals: 'text' ('' inside), E'text' (\' inside), "identifier",
+# One token of SQL text: a literal or comment (copied; for psycopg its % doubled), a `::` cast,
+# a `:name` parameter, or a %. Literals: 'text' ('' inside), E'text' (\' inside), "identifier",
 # $tag$…$tag$, -- and /* */ comments: no `:name` inside any of them is a parameter.
 _TOKEN = re.compile(r"""
     (?P<literal>(?<!\w)[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|"(?:[^"]|"")*"
@@ -215,6 +336,20 @@ def _token(found: re.Match) -> str:
 
 
 @lru_cache(maxsize=256)
+def numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """The statement with libpq's placeholders: `:name` as `$1`, `$2`… (the same number each
+    time a name occurs), and the names in the order of their numbers."""
+    names: dict[str, int] = {}
+
+    def token(found: re.Match) -> str:
+        if found["name"] is not None:
+            return f"${names.setdefault(found['name'], len(names) + 1)}"
+        return found[0]
+
+    return _TOKEN.sub(token, sql), tuple(names)
+
+
+@lru_cache(maxsize=256)
 def pyformat(sql: str) -> str:
     """The statement with psycopg's placeholders: `:name` as `%(name)s` (every time it occurs),
     a literal % as %%; casts (`::text`), literals and comments left as they are."""
@@ -227,7 +362,7 @@ _PLAIN_INSERT = re.compile(r"\s*INSERT INTO (\w+) \(([\w\s,]+)\)\s*VALUES \(([:\
 
 @lru_cache(maxsize=64)
 def bulk_insert(sql: str) -> str | None:
-    """The same INSERT for every object of the JSON array bound to %(rows)s, each object's
+    """The same INSERT for every object of the JSON array bound to :rows, each object's
     values read as the table's column types (`json_populate_recordset`): None unless `sql` is a
     plain INSERT whose values are the parameters named as their columns."""
     found = _PLAIN_INSERT.fullmatch(sql)
@@ -237,4 +372,4 @@ def bulk_insert(sql: str) -> str | None:
     if [v.strip() for v in found[3].split(",")] != [f":{c}" for c in columns]:
         return None
     names = ", ".join(columns)
-    return f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table}, %(rows)s)"
+    return f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table}, :rows)"
