@@ -10,6 +10,8 @@ import io
 import json
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -314,6 +316,20 @@ def test_role_list_shows_each_member_its_units_and_login(shared):
     listed = json.loads(shared.owner(["role", "list", "--format", "json"]).stdout)
     assert listed[3] == {"user": "dave", "role": "handler", "units": [UNIT, OTHER_UNIT], "login": True}
     assert listed[1] == {"user": "audrey", "role": "auditor", "units": None, "login": True}
+
+
+def test_a_real_process_says_only_its_own_lines_never_the_servers_notices(shared):
+    """Granting again revokes roles not held and re-creates what exists, which the server
+    answers with WARNING and NOTICE messages; libpq would print them on the process's stderr
+    (where CliRunner does not look), so this runs the installed tsk as a process."""
+    def grant(role: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "tsk", "--db", shared.url(OWNER), "role", "grant", "erin",
+                               "--role", role], capture_output=True, text=True, timeout=120)
+
+    first, again = grant("handler"), grant("manager")
+    assert first.returncode == 0 and first.stderr.startswith("created the login role erin without a password")
+    assert len(first.stderr.splitlines()) == 1
+    assert (again.returncode, again.stdout, again.stderr) == (0, "erin: manager (管理方), every unit\n", "")
 
 
 def members(shared: Shared, user: str) -> list[str]:

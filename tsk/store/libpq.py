@@ -25,6 +25,13 @@ _SQLSTATE, _PRIMARY = ord("C"), ord("M")  # PG_DIAG_SQLSTATE, PG_DIAG_MESSAGE_PR
 _BOOL, _INT8, _FLOAT8, _NUMERIC, _TEXT_ARRAY = 16, 20, 701, 1700, 1009
 
 
+# The server's NOTICE and WARNING messages (`IF NOT EXISTS … skipping`, a REVOKE of a role not
+# held) are for whoever administers the server: dropped, as psycopg drops them when no handler
+# is added, instead of libpq's default of printing them on the command's stderr.
+_NOTICES = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
+_DROP_NOTICE = _NOTICES(lambda _arg, _message: None)  # module-level: alive as long as libpq may call it
+
+
 class Error(Exception):
     """What libpq or the server said, its first line, and the server's SQLSTATE if any."""
 
@@ -72,7 +79,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         ("PQftype", ctypes.c_uint, [_P, _I]), ("PQgetvalue", _S, [_P, _I, _I]), ("PQgetisnull", _I, [_P, _I, _I]),
         ("PQcmdTuples", _S, [_P]), ("PQclear", None, [_P]),
         ("PQconninfoParse", _P, [_S, ctypes.POINTER(ctypes.c_void_p)]), ("PQconninfoFree", None, [_P]),
-        ("PQfreemem", None, [_P]),
+        ("PQfreemem", None, [_P]), ("PQsetNoticeProcessor", _P, [_P, _NOTICES, _P]),
     ):
         function = getattr(lib, name)
         function.restype, function.argtypes = result, args
@@ -114,6 +121,7 @@ class Connection:
             lib.PQfinish(self._conn)
             self._conn = None
             raise Error(message)
+        lib.PQsetNoticeProcessor(self._conn, _DROP_NOTICE, None)
 
     @property
     def in_transaction(self) -> bool:
