@@ -126,10 +126,15 @@ def refusal(store, right: rights.Right | None, detail: str) -> TskError:
     their role and units, the right the command needed and who holds it. Read on a connection
     outside the transaction that failed."""
     said = (right or rights.RIGHTS["read"]).says
-    user = named(store.row_outside(sql.SESSION_USER)["session_user"])
+    session, installed = store.row_outside(sql.SESSION_USER), store.row_outside(sql.INSTALLED)
+    if session is None or installed is None:
+        # No second connection (a role with CONNECTION LIMIT 1, no slot left on the server):
+        # the database's own reason, which is all that is known.
+        return TskError(msg.DATABASE_REFUSED, detail=detail)
+    user = named(session["session_user"])
     found = store.row_outside(sql.LEDGER_OWNER)
     owner = named(found["owner"]) if found else msg.THE_OWNER
-    member = store.row_outside(sql.MEMBER_OF_SESSION) if store.row_outside(sql.INSTALLED)["installed"] else None
+    member = store.row_outside(sql.MEMBER_OF_SESSION) if installed["installed"] else None
     holders = rights.holders(right.key) if right else rights.holders("read")
     if member is None:
         who = msg.WHO_WITHOUT_ROLE(user=user)

@@ -13,6 +13,7 @@ Values are sent as text and read as text, typed by their PostgreSQL type as psyc
 from __future__ import annotations
 
 import ctypes
+import select
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -30,6 +31,9 @@ _BOOL, _INT8, _FLOAT8, _NUMERIC, _TEXT_ARRAY = 16, 20, 701, 1700, 1009
 # is added, instead of libpq's default of printing them on the command's stderr.
 _NOTICES = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
 _DROP_NOTICE = _NOTICES(lambda _arg, _message: None)  # module-level: alive as long as libpq may call it
+
+
+NUL_IN_TEXT = "PostgreSQL text fields cannot contain NUL (0x00) bytes"  # psycopg's words for it
 
 
 class Error(Exception):
@@ -80,6 +84,9 @@ def _declare(lib: ctypes.CDLL) -> None:
         ("PQcmdTuples", _S, [_P]), ("PQclear", None, [_P]),
         ("PQconninfoParse", _P, [_S, ctypes.POINTER(ctypes.c_void_p)]), ("PQconninfoFree", None, [_P]),
         ("PQfreemem", None, [_P]), ("PQsetNoticeProcessor", _P, [_P, _NOTICES, _P]),
+        ("PQsendQueryParams", _I, [_P, _S, _I, ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(_S), _P, _P, _I]),
+        ("PQsocket", _I, [_P]), ("PQconsumeInput", _I, [_P]), ("PQisBusy", _I, [_P]), ("PQgetResult", _P, [_P]),
+        ("PQgetCancel", _P, [_P]), ("PQcancel", _I, [_P, _S, _I]), ("PQfreeCancel", None, [_P]),
     ):
         function = getattr(lib, name)
         function.restype, function.argtypes = result, args
@@ -130,9 +137,17 @@ class Connection:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         """One statement (`$1`… for its parameters), its rows read and typed."""
         lib, n = self._lib, len(params)
+        if self._conn is None:
+            raise Error("no connection to the server")
         types = (ctypes.c_uint * max(n, 1))(*map(_oid, params))
         values = (_S * max(n, 1))(*map(_text, params))
-        res = lib.PQexecParams(self._conn, sql.encode(), n, types, values, None, None, 0)
+        if not lib.PQsendQueryParams(self._conn, sql.encode(), n, types, values, None, None, 0):
+            raise Error(_first_line(lib.PQerrorMessage(self._conn)))
+        try:
+            res = self._result()
+        except BaseException:  # a signal (Ctrl-C, a cron job's `timeout`) while the server works or waits
+            self._cancel()
+            raise
         if not res:
             raise Error(_first_line(lib.PQerrorMessage(self._conn)))
         try:
@@ -147,6 +162,38 @@ class Connection:
             return _read(lib, res, int(count) if count else -1)
         finally:
             lib.PQclear(res)
+
+    def _result(self) -> int | None:
+        """The statement's (last) result, waited for here rather than in libpq (PQexecParams):
+        Python runs a signal's handler only between its own steps, and a statement may wait
+        for a lock another session holds as long as that session lasts."""
+        lib, conn = self._lib, self._conn
+        last = None
+        while True:
+            while lib.PQisBusy(conn):
+                socket = lib.PQsocket(conn)
+                if socket < 0:
+                    break
+                select.select([socket], [], [])  # a signal's handler runs here (PEP 475)
+                if not lib.PQconsumeInput(conn):
+                    break  # the connection is lost: PQgetResult says so
+            res = lib.PQgetResult(conn)
+            if not res:
+                return last
+            if last:
+                lib.PQclear(last)
+            last = res
+
+    def _cancel(self) -> None:
+        """Stop the statement under way on the server, and let the connection go: the server
+        ends its transaction then, releasing what it locked, without waiting for what it
+        waited for (whose answer would come to no one)."""
+        lib = self._lib
+        cancel = lib.PQgetCancel(self._conn)
+        if cancel:
+            lib.PQcancel(cancel, ctypes.create_string_buffer(256), 256)
+            lib.PQfreeCancel(cancel)
+        self.close()
 
     def close(self) -> None:
         if self._conn is not None:
@@ -189,9 +236,10 @@ def _text(value: Any) -> bytes | None:
         return b"t" if value else b"f"
     if isinstance(value, float):
         return repr(value).encode()
-    if isinstance(value, (list, tuple)):
-        return _array(value).encode()
-    return str(value).encode()
+    text = (_array(value) if isinstance(value, (list, tuple)) else str(value)).encode()
+    if b"\0" in text:  # a C string ends at it: refused, as psycopg refuses it, never sent cut short
+        raise Error(NUL_IN_TEXT)
+    return text
 
 
 def _array(values: Sequence[Any]) -> str:

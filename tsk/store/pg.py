@@ -157,6 +157,22 @@ class PgStore:
             return self.conn.cursor(row_factory=tuple_row if tuples else dict_row).execute(pyformat(sql), params or {})
         except psycopg.Error as exc:
             raise self._error(exc) from None
+        except BaseException as exc:
+            self._stopped(exc)
+            raise
+
+    def _stopped(self, exc: BaseException) -> None:
+        """A signal (Ctrl-C, a cron job's `timeout`) stopped a psycopg statement: it is
+        cancelled on the server and the connection let go, which ends its transaction there.
+        psycopg cancels only on KeyboardInterrupt; after any other stop it would try a rollback
+        on the connection still busy, and log its failure on stderr."""
+        if isinstance(exc, (Exception, GeneratorExit)) or self.conn is None:
+            return  # not a stop: an error, or a stream closed by its reader
+        try:
+            self.conn.cancel()
+        except Exception:  # noqa: BLE001 - the connection is let go whatever the cancel did
+            pass
+        self.conn.close()
 
     def row_outside(self, sql: str) -> dict | None:
         """A row read outside the transaction under way (which a refused statement has aborted),
@@ -225,6 +241,9 @@ class PgStore:
             return cursor.rowcount
         except psycopg.Error as exc:
             raise self._error(exc) from None
+        except BaseException as exc:
+            self._stopped(exc)
+            raise
 
     def stream(self, sql: str, params: Params = (), size: int = 2000) -> Iterator[dict]:
         for batch in self._batches(sql, params, size, as_dicts=True):
@@ -252,9 +271,13 @@ class PgStore:
         try:
             with conn.transaction() if idle else nullcontext(), \
                     conn.cursor(name, row_factory=dict_row if as_dicts else tuple_row) as cursor:
-                cursor.execute(pyformat(sql), params or {})
-                while batch := cursor.fetchmany(size):
-                    yield batch
+                try:
+                    cursor.execute(pyformat(sql), params or {})
+                    while batch := cursor.fetchmany(size):
+                        yield batch
+                except BaseException as exc:
+                    self._stopped(exc)  # before the transaction's end tries a rollback
+                    raise
         except psycopg.Error as exc:
             raise self._error(exc) from None
 
