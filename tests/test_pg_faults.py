@@ -154,3 +154,33 @@ def test_a_text_with_a_nul_is_refused_by_either_driver_never_cut_short(new_datab
         assert store.rows("SELECT * FROM t") == []
     finally:
         store.close()
+
+
+# -- a database without a ledger ------------------------------------------------------------------
+def tables(url: str) -> list[str]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return [name for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
+
+
+@pytest.mark.parametrize("argv", [["check"], ["list"], ["overdue", "--fail"], ["verify"], ["note", REF, "x"],
+                                  ["config", "set", "units", UNIT]], ids=lambda argv: argv[0])
+def test_a_database_without_a_ledger_is_an_error_never_a_new_empty_ledger(new_database, argv):
+    """As for a SQLite file (README, CLI.md): a cron job whose TSK_DB names the wrong database
+    (an empty one, the server's `postgres`) must not make tsk's tables there and report all clear."""
+    url = new_database()
+    run = tsk(url, *argv)
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    assert run.stderr.strip().splitlines() == [
+        "Error: no ledger in the PostgreSQL database: check --db or $TSK_DB (tsk init creates a new ledger)"]
+    assert tables(url) == []
+
+
+def test_add_makes_the_ledger_in_an_empty_database_and_says_so(new_database):
+    url = new_database()
+    run = tsk(url, "add", *COMPLAINT)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[0] == "Created a new ledger in the PostgreSQL database"
+    assert "complaint" in tables(url)
+    again = tsk(url, "note", REF, "已电话联系")
+    assert again.returncode == 0 and "Created" not in again.stderr

@@ -162,6 +162,7 @@ def test_a_clock_in_hours_is_late_from_its_minute_on_postgresql(tsk, pg):
     """A 24-hour clock (workdays2020's inquiry) due at a moment: overdue, check, a write's lapse
     and the reports on the server."""
     example = Path(__file__).resolve().parents[1] / "examples" / "policies" / "workdays2020.toml"
+    ok(tsk(["init"]))  # `policy add` needs a ledger, as every command but add, import and init
     ok(tsk(["policy", "add", str(example)]))
     ref = add(tsk, "--summary", "咨询", "--kind", "inquiry", "--policy", "workdays2020")  # Monday 10:00
     assert json.loads(ok(tsk(["show", ref, "--format", "json"])).stdout)["due"] == "2026-08-04T10:00:00+08:00"

@@ -61,7 +61,8 @@ class Ledger:
              *, create: bool = True, right: Right | None = None) -> Ledger:
         """The ledger at `location` (`resolve_location`). A SQLite file that is not there is
         created (saying where) only when `create` or when it is the default location: a
-        mistyped `--db` or `$TSK_DB` must not give cron an empty ledger that is all clear.
+        mistyped `--db` or `$TSK_DB` must not give cron an empty ledger that is all clear; nor
+        does a PostgreSQL database without tsk's tables get them unless `create`.
         `actor` (`--as`) is refused for a PostgreSQL ledger, whose actor is the database user."""
         notes: list[msg.Said] = []
         where = resolve_location(location)
@@ -73,15 +74,22 @@ class Ledger:
         store = open_store(where, warn=warn or notes.append)
         ledger = cls(store, actor, warn, right)
         ledger.warnings += notes
-        if schema_version(store) != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
+        created = False
+        version = schema_version(store)
+        if version != SCHEMA_VERSION:  # new or older: the migrations are loaded only then
             from tsk.rights import RIGHTS
             from tsk.store.schema import ensure_schema
 
+            if not version and not create and is_server(where):  # a database without tsk's tables: as a file not there
+                store.close()
+                raise NotFound(msg.NO_LEDGER_PG)
             ledger.right = RIGHTS["upgrade"]  # the owner's alone on PostgreSQL
-            ensure_schema(store)
+            created = ensure_schema(store)
             ledger.right = right
         if path is not None:
             ledger.warn(msg.CREATED_LEDGER(path=named(os.path.abspath(path))))
+        elif created:
+            ledger.warn(msg.CREATED_LEDGER_PG())
         return ledger
 
     @classmethod
@@ -100,9 +108,7 @@ class Ledger:
             if found or not is_url(where):  # a file that is there, or a database with tsk's tables
                 shown = msg.THE_POSTGRESQL_DATABASE if is_url(where) else named(os.path.abspath(where))
                 raise Refused(msg.LEDGER_EXISTS, where=shown)
-            ledger = cls.open(where, actor, warn)
-            ledger.warn(msg.CREATED_LEDGER_PG())
-            return ledger
+            return cls.open(where, actor, warn)  # which says it made the ledger
         return cls.open(where, actor, warn)
 
     @cached_property

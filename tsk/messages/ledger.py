@@ -5,6 +5,8 @@ from tsk.messages import Message as M
 # -- the ledger and its file (tsk.context, tsk.store) ----------------------------------------------
 NO_LEDGER = M("no ledger at {path}: check --db or $TSK_DB (tsk init creates a new ledger)",
               "{path} 处没有台账：请检查 --db 或 $TSK_DB（新建台账用 tsk init）")
+NO_LEDGER_PG = M("no ledger in the PostgreSQL database: check --db or $TSK_DB (tsk init creates a new ledger)",
+                 "该 PostgreSQL 数据库中没有台账：请检查 --db 或 $TSK_DB（新建台账用 tsk init）")
 CREATED_LEDGER = M("Created a new ledger at {path}", "已在 {path} 新建台账")
 CREATED_LEDGER_PG = M("Created a new ledger in the PostgreSQL database", "已在 PostgreSQL 数据库中新建台账")
 THE_POSTGRESQL_DATABASE = M("the PostgreSQL database", "该 PostgreSQL 数据库")

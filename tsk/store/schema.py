@@ -177,11 +177,12 @@ MIGRATIONS: tuple[Migration, ...] = (
 CURRENT_VERSION = MIGRATIONS[-1].version
 
 
-def ensure_schema(store: Store) -> None:
-    """Create or upgrade the ledger's schema if needed; cheap when it is current."""
+def ensure_schema(store: Store) -> bool:
+    """Create or upgrade the ledger's schema if needed; cheap when it is current. Whether it
+    was created here (not by another process while this one waited for the ledger lock)."""
     version = schema_version(store)
     if version == CURRENT_VERSION:
-        return
+        return False
     if version and version > CURRENT_VERSION:
         raise TskError(msg.SCHEMA_TOO_NEW, version=version, known=CURRENT_VERSION)
     with store.transaction():
@@ -190,7 +191,7 @@ def ensure_schema(store: Store) -> None:
         version = schema_version(store)
         if not version:
             _create(store)
-            return
+            return True
         for migration in MIGRATIONS:
             if migration.version > version and migration.upgrade is not None:
                 migration.upgrade(store)
@@ -198,6 +199,7 @@ def ensure_schema(store: Store) -> None:
         from tsk.store.roles import refresh
 
         refresh(store)  # PostgreSQL: the roles' grants and policies on the upgraded tables
+    return False
 
 
 def schema_ddl(dialect_name: str) -> list[str]:
