@@ -184,3 +184,27 @@ def test_add_makes_the_ledger_in_an_empty_database_and_says_so(new_database):
     assert "complaint" in tables(url)
     again = tsk(url, "note", REF, "已电话联系")
     assert again.returncode == 0 and "Created" not in again.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_command_connecting_to_a_server_that_never_answers_stops_on_a_signal(signum):
+    """A host that takes the connection and says nothing (a hung server, a half-open firewall):
+    libpq would wait in C, where no signal's handler runs, until the network gives up."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        process = start(f"postgresql://officer@127.0.0.1:{silent.getsockname()[1]}/tsk", "list")
+        accepted, _ = silent.accept()
+        with accepted:
+            time.sleep(0.5)  # libpq now waits for the server's first answer
+            process.send_signal(signum)
+            try:
+                _, err = process.communicate(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+                pytest.fail("still connecting 5 s after the signal")
+    assert process.returncode == 128 + signum
+    assert err.strip().splitlines() == ["Error: " + ("terminated" if signum == signal.SIGTERM else "interrupted")], err

@@ -113,6 +113,37 @@ class Result:
         self.columns, self.rows, self.rowcount = columns, rows, rowcount
 
 
+def _connected(lib: ctypes.CDLL, keywords: Any, given: Any) -> int | None:
+    """PQconnectdbParams (1: dbname may be a URL, expanded), waited for on another thread: the
+    main thread's wait ends on a signal (Ctrl-C, a cron job's `timeout`), which a wait inside
+    libpq for a server that never answers would hold until the network gives up. Connecting in
+    libpq itself keeps its own rules (connect_timeout, one host after another)."""
+    import threading
+
+    made: list[int | None] = []
+    lock = threading.Lock()
+
+    def connect() -> None:
+        conn = lib.PQconnectdbParams(keywords, given, 1)
+        with lock:
+            if made:  # abandoned: the caller was stopped
+                lib.PQfinish(conn)
+            else:
+                made.append(conn)
+
+    thread = threading.Thread(target=connect, name="libpq-connect", daemon=True)
+    thread.start()
+    try:
+        thread.join()  # ended by a signal's handler raising (POSIX: a lock's wait is interruptible)
+    except BaseException:
+        with lock:
+            if made:
+                lib.PQfinish(made[0])
+            made.append(0)
+        raise
+    return made[0]
+
+
 class Connection:
     def __init__(self, conninfo: str, **settings: str) -> None:
         lib = library()
@@ -122,7 +153,7 @@ class Connection:
         values = [conninfo, *settings.values()]
         keywords = (_S * (len(keys) + 1))(*[k.encode() for k in keys], None)
         given = (_S * (len(values) + 1))(*[v.encode() for v in values], None)
-        self._conn = lib.PQconnectdbParams(keywords, given, 1)  # 1: dbname may be a URL, expanded
+        self._conn = _connected(lib, keywords, given)
         if lib.PQstatus(self._conn) != _CONNECTION_OK:
             message = _first_line(lib.PQerrorMessage(self._conn))
             lib.PQfinish(self._conn)
