@@ -11,6 +11,8 @@ import ast
 import sys
 from pathlib import Path
 
+from generated import write_or_check  # scripts/generated.py
+
 PACKAGE = Path(__file__).resolve().parent.parent / "tsk" / "messages"
 TARGET = PACKAGE / "index.py"
 HEAD = '''"""Which layer's module of the catalogue holds each message (`tsk.messages`, which loads a
@@ -55,16 +57,5 @@ def render() -> str:
     return "".join(out) + "}\n"
 
 
-def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        if TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET} is stale: run python scripts/message_index.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(write_or_check(TARGET, render(), "message_index.py", sys.argv[1:]))
