@@ -185,14 +185,9 @@ def measure_in_turn(pairs: list, run_once, *, runs: int, ok_codes=(0, 3)) -> Non
             setup()
             seconds, rss, code, first, err, cpu = run_once(r.argv, r.env)
             if code not in ok_codes:
-                r.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else '(no stderr)'}"
-                print(f"  {r.name} [{r.size}] FAILED ({r.error})", file=sys.stderr)
+                r.failed(code, err)
                 continue
-            r.times.append(seconds)
-            r.rss_mb.append(rss)
-            r.cpu.append(cpu)
-            r.codes.append(code)
-            r.first_line = first
+            r.record(seconds, rss, cpu, code, first)
         print(f"  round {round_ + 1}/{runs} done", file=sys.stderr)
 
 

@@ -82,6 +82,19 @@ class Result:
     def peak_rss(self) -> float:
         return max(self.rss_mb) if self.rss_mb else float("nan")
 
+    def failed(self, code: int, err: str) -> None:
+        """Its run exited `code`: no more runs of it, and the table says why."""
+        self.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else '(no stderr)'}"
+        print(f"  {self.name} [{self.size}] FAILED ({self.error})", file=sys.stderr)
+
+    def record(self, seconds: float, rss: float, cpu: float, code: int, first: str) -> None:
+        """One timed run."""
+        self.times.append(seconds)
+        self.rss_mb.append(rss)
+        self.cpu.append(cpu)
+        self.codes.append(code)
+        self.first_line = first
+
 
 def run_once(argv: list[str], env: dict[str, str], stdin_path: str | None = None):
     """One whole-process run: (seconds, peak RSS MB, exit code, first line of stdout, stderr, CPU seconds)."""
@@ -114,16 +127,12 @@ def measure(name: str, size: str, argv: list[str], *, runs: int, env: dict[str, 
             setup()
         seconds, rss, code, first, err, cpu = run_once(argv, env, stdin_path)
         if code not in ok_codes:
-            result.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else '(no stderr)'}"
-            print(f" FAILED ({result.error})", file=sys.stderr)
+            print(file=sys.stderr)
+            result.failed(code, err)
             return result
         if warmup and i == 0:
             continue
-        result.times.append(seconds)
-        result.rss_mb.append(rss)
-        result.cpu.append(cpu)
-        result.codes.append(code)
-        result.first_line = first if pick_line is None else pick_line(first, err)
+        result.record(seconds, rss, cpu, code, first if pick_line is None else pick_line(first, err))
     print(f" {result.median * 1000:.0f} ms, {result.peak_rss:.0f} MB", file=sys.stderr)
     return result
 
@@ -137,17 +146,12 @@ def measure_interleaved(specs: list[Result], *, runs: int) -> None:
         for r in list(live):
             seconds, rss, code, first, err, cpu = run_once(r.argv, r.env)
             if code != 0:
-                r.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else '(no stderr)'}"
-                print(f"  {r.name} [{r.size}] FAILED ({r.error})", file=sys.stderr)
+                r.failed(code, err)
                 live.remove(r)
                 continue
             if round_ == 0:
                 continue
-            r.times.append(seconds)
-            r.rss_mb.append(rss)
-            r.cpu.append(cpu)
-            r.codes.append(code)
-            r.first_line = first
+            r.record(seconds, rss, cpu, code, first)
         print(f"  round {round_}/{runs} done", file=sys.stderr)
     for r in specs:
         if r.times:

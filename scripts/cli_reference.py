@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from generated import write_or_check  # scripts/generated.py
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -36,16 +37,5 @@ def render() -> str:
     return "\n".join(parts)
 
 
-def main() -> int:
-    text = render()
-    if "--check" in sys.argv:
-        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET} is stale: run python scripts/cli_reference.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(write_or_check(TARGET, render(), "cli_reference.py", sys.argv[1:]))

@@ -16,13 +16,14 @@ each event was recorded, which `tsk verify`'s ledger digest covers.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import shlex
 import sys
 import tempfile
 from pathlib import Path
+
+from generated import write_or_check  # scripts/generated.py
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 SECTION = "## A session"
@@ -144,20 +145,5 @@ def rewritten(readme: str) -> str:
     return readme
 
 
-def main() -> int:
-    current = README.read_text(encoding="utf-8")
-    fresh = rewritten(current)
-    if "--check" in sys.argv:
-        if fresh != current:
-            diff = difflib.unified_diff(current.splitlines(keepends=True), fresh.splitlines(keepends=True),
-                                        "README.md (as written)", "README.md (as replayed)")
-            sys.stderr.write("".join(diff))
-            sys.stderr.write("README.md's session is stale: run python scripts/readme_session.py\n")
-            return 1
-        return 0
-    README.write_text(fresh, encoding="utf-8")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(write_or_check(README, rewritten(README.read_text(encoding="utf-8")), "readme_session.py", sys.argv[1:]))

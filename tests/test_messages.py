@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,22 @@ SOURCES = sources()
 def test_the_catalogue_has_its_messages():
     assert len(ENTRIES) > 300
     assert all(isinstance(m, msg.Message) for _, m in ENTRIES.values())
+
+
+def test_the_index_says_each_messages_layer_as_the_layers_hold_them():
+    """`msg.NAME` loads the layer the index names: a stale index would miss a new message."""
+    from tsk.messages.index import NAMES
+
+    layers = {name: layer for layer, names in NAMES.items() for name in names.split()}
+    assert layers == {name: module.removesuffix(".py") for name, (module, _) in ENTRIES.items()}
+    done = subprocess.run([sys.executable, "scripts/message_index.py", "--check"], cwd=PACKAGE.parent,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_unknown_message_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="NO_SUCH_MESSAGE"):
+        msg.NO_SUCH_MESSAGE  # noqa: B018
 
 
 @pytest.mark.parametrize("name", sorted(ENTRIES))

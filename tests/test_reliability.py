@@ -63,6 +63,28 @@ def test_every_folder_tsk_creates_is_the_owners_only(tsk, tmp_path):
     assert mode(path) == 0o600
 
 
+def test_a_folder_another_process_made_meanwhile_is_used_not_refused(tsk, tmp_path, monkeypatch):
+    """Processes racing to create the same new ledger: one finds its folder missing, and
+    another makes it before this one does (as tests/test_concurrency.py races them)."""
+    from tsk.store import db
+
+    folder = tmp_path / "fresh"
+    exists = Path.exists
+
+    def made_meanwhile(self: Path) -> bool:
+        if self == folder and not exists(self):
+            folder.mkdir(mode=0o700)  # the other process
+            return False  # as this one saw it a moment before
+        return exists(self)
+
+    monkeypatch.setattr(Path, "exists", made_meanwhile)
+    db._create_private_file(folder / "ledger.db")
+    monkeypatch.undo()
+    assert mode(folder / "ledger.db") == 0o600
+    add(tsk, str(folder / "ledger.db"))
+    assert count(str(folder / "ledger.db"), "complaint") == 1
+
+
 def test_a_ledger_readable_by_others_is_made_private_with_one_warning(tsk, ledger_path):
     add(tsk)
     holder = sqlite3.connect(ledger_path)  # keeps the -wal and -shm in place

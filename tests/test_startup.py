@@ -130,3 +130,18 @@ def help_text(argv: list[str], app) -> str:
                          ids=" ".join)
 def test_a_pruned_app_gives_each_command_the_full_apps_help(path):
     assert help_text(path, cli.app_for(path[0])) == help_text(path, cli.app)
+
+
+# Which layers of the message catalogue (tsk.messages) a run loaded (stderr, last line).
+LAYERS_PROBE = PROBE.replace('" ".join(sorted({name.split(".")[0] for name in sys.modules}))',
+                             '" ".join(sorted(n for n in sys.modules if n.startswith("tsk.messages.")))')
+
+
+@pytest.mark.parametrize("argv", [["show", "REF"], ["list"], ["overdue"], ["show", "TS-2026-999999"]], ids=" ".join)
+def test_a_run_loads_only_the_layers_of_messages_it_names(one_complaint, argv):
+    """A morning command, and a refusal, load the values' layer (its help's date forms) and at
+    most the one the line it prints is in, never the whole catalogue."""
+    argv = [one_complaint if arg == "REF" else arg for arg in argv]
+    r = subprocess.run([sys.executable, "-c", LAYERS_PROBE, *argv], capture_output=True, text=True, timeout=120)
+    loaded = {name.removeprefix("tsk.messages.") for name in r.stderr.splitlines()[-1].removeprefix("loaded: ").split()}
+    assert "values" in loaded and len(loaded - {"index", "values"}) <= 1, r.stderr

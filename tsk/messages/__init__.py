@@ -138,10 +138,19 @@ def os_reason(exc: OSError) -> Message | str:
     return term(text, _OS_ZH[name]) if name in _OS_ZH else text
 
 
-# The catalogue: each module's messages are this package's (a message is named msg.NAME wherever
-# it is used). Imported last: they are made of the classes above.
-from tsk.messages.commands import *  # noqa: E402,F403
-from tsk.messages.exchange import *  # noqa: E402,F403
-from tsk.messages.ledger import *  # noqa: E402,F403
-from tsk.messages.life import *  # noqa: E402,F403
-from tsk.messages.values import *  # noqa: E402,F403
+# The catalogue: each layer's module (values, life, ledger, exchange, commands) holds its
+# messages, all named msg.NAME wherever they are used. A layer is loaded when one of its messages
+# is first named (`index.NAMES` says which): a command loads the few it speaks from, not all
+# ~440 messages (`tsk show`: values and commands only).
+def __getattr__(name: str) -> Message:
+    from importlib import import_module
+
+    from tsk.messages.index import NAMES
+
+    key = f" {name} "
+    for layer, names in NAMES.items():
+        if key in names:
+            messages = vars(import_module(f"{__name__}.{layer}"))
+            globals().update((each, messages[each]) for each in names.split())
+            return messages[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

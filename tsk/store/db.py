@@ -269,7 +269,8 @@ def _create_private_file(path: Path, shown: str | None = None) -> None:
             missing.append(folder)
             folder = folder.parent
         for folder in reversed(missing):
-            folder.mkdir(mode=PRIVATE_FOLDER)
+            # Another process creating the same new ledger may make the folder first.
+            folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
     except OSError as exc:
         raise TskError(msg.CANNOT_CREATE_LEDGER, path=echo(shown or str(path)), reason=msg.os_reason(exc)) from None
