@@ -40,6 +40,20 @@ def tsk(url: str, *argv: str) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
+def stop(process: subprocess.Popen, signum: int, waited_for: str) -> None:
+    """Send `signum`; the process must end within 5 s with exit 128+signum and one line."""
+    process.send_signal(signum)
+    try:
+        _, err = process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"still {waited_for} 5 s after the signal")
+    assert process.returncode == 128 + signum
+    said = "terminated" if signum == signal.SIGTERM else "interrupted"
+    assert err.strip().splitlines() == [f"Error: {said}"], err
+
+
 def count(url: str, table: str) -> int:
     with psycopg.connect(url, autocommit=True) as conn:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -82,16 +96,7 @@ def test_a_command_waiting_for_a_lock_stops_at_once_on_a_signal(ledger, argv, lo
         holder.execute(lock)
         process = start(ledger, *argv)
         waiting(ledger)
-        process.send_signal(signum)
-        try:
-            out, err = process.communicate(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            pytest.fail(f"{argv[0]} still ran 5 s after the signal, waiting for the lock")
-        assert process.returncode == 128 + signum
-        said = "terminated" if signum == signal.SIGTERM else "interrupted"
-        assert err.strip().splitlines() == [f"Error: {said}"], err
+        stop(process, signum, f"running {argv[0]}, waiting for the lock,")
         with psycopg.connect(ledger, autocommit=True) as conn:  # while the lock is still held
             for _ in range(100):
                 if not conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = 'tsk'").fetchall():
@@ -166,7 +171,7 @@ def tables(url: str) -> list[str]:
 @pytest.mark.parametrize("argv", [["check"], ["list"], ["overdue", "--fail"], ["verify"], ["note", REF, "x"],
                                   ["config", "set", "units", UNIT]], ids=lambda argv: argv[0])
 def test_a_database_without_a_ledger_is_an_error_never_a_new_empty_ledger(new_database, argv):
-    """As for a SQLite file (README, CLI.md): a cron job whose TSK_DB names the wrong database
+    """As for a SQLite file (README, `tsk init`): a cron job whose TSK_DB names the wrong database
     (an empty one, the server's `postgres`) must not make tsk's tables there and report all clear."""
     url = new_database()
     run = tsk(url, *argv)
@@ -199,12 +204,4 @@ def test_a_command_connecting_to_a_server_that_never_answers_stops_on_a_signal(s
         accepted, _ = silent.accept()
         with accepted:
             time.sleep(0.5)  # libpq now waits for the server's first answer
-            process.send_signal(signum)
-            try:
-                _, err = process.communicate(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.communicate()
-                pytest.fail("still connecting 5 s after the signal")
-    assert process.returncode == 128 + signum
-    assert err.strip().splitlines() == ["Error: " + ("terminated" if signum == signal.SIGTERM else "interrupted")], err
+            stop(process, signum, "connecting")

@@ -225,12 +225,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def row_batches(store, sql: str, params: dict[str, Any], size: int = BATCH) -> Iterator[Sequence[Sequence[Any]]]:
-    """A query's rows as tuples, `size` at a time: a dict per row (what the stores' `rows` and
-    `stream` give) would cost more than the counting done with it."""
-    return store.batches(sql, params, size)
-
-
 def rows_aside(store, statements: Sequence[tuple[str, dict[str, Any]]]) -> Callable[[], list[list[dict]]]:
     """Start a few queries; the returned function waits for their rows (a list per statement).
     On a SQLite file they run, in one read transaction, on a second connection in a thread
@@ -334,7 +328,8 @@ class PeriodRows:
         fixes: list[str | None] = []
         texts: dict[str | None, str | None] = {}  # one copy of each root cause and rectification: they repeat
         with gc_paused():
-            for batch in row_batches(ledger.store, q.REPORT_PERIOD_ROWS, period.params(), BATCH):
+            # Tuples, not a dict per row: the dicts would cost more than the counting done here.
+            for batch in ledger.store.batches(q.REPORT_PERIOD_ROWS, period.params(), BATCH):
                 where, keys, dates, comp, cause_refs, root_causes, rectifications = zip(*batch)
                 cells.update(where)
                 days.update(dates)
